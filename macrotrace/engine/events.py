@@ -1,0 +1,83 @@
+"""What the engine tells the outside world: clang PPCallbacks-style hooks.
+
+The engine calls these methods; it never formats anything.  The trace builder
+(``macrotrace.trace.builder``) is the listener that turns them into the trace model.
+All token arguments are lists of ``tokens.Token``; PADDING tokens may be present
+(they only carry spacing).
+"""
+
+
+class Condition:
+    """One ``#if``-family decision: which branch was taken and why."""
+
+    __slots__ = ("directive", "expression", "file", "line", "taken", "value")
+
+    def __init__(self, directive, expression, file, line, taken, value=None):
+        self.directive = directive    # if, ifdef, ifndef, elif, else, elifdef, elifndef
+        self.expression = expression  # the condition as written ("" for #else)
+        self.file = file
+        self.line = line
+        self.taken = taken            # this branch is the active one
+        self.value = value            # the evaluated value, for #if/#elif
+
+    def describe(self):
+        """Plain words: 'CONFIG_LTO_CLANG is defined', 'X > 3 is false'..."""
+        d, e = self.directive, self.expression
+        if d in ("ifdef", "elifdef"):
+            return "%s is %s" % (e, "defined" if self.taken else "not defined")
+        if d in ("ifndef", "elifndef"):
+            return "%s is %s" % (e, "not defined" if self.taken else "defined")
+        if d == "else":
+            return "no earlier branch was taken" if self.taken else "an earlier branch was taken"
+        return "%s is %s" % (e, "true" if self.value else "false")
+
+    def __repr__(self):
+        return "Condition(#%s %s -> %s)" % (self.directive, self.expression, self.taken)
+
+
+class Listener:
+    """Override what you need; every hook here does nothing."""
+
+    # -- directives ------------------------------------------------------------
+    def macro_defined(self, macro):
+        pass
+
+    def macro_undefined(self, name, file, line):
+        pass
+
+    def conditional(self, condition, chain):
+        """A branch decision; ``chain`` is the full stack of enclosing conditions."""
+
+    def file_entered(self, path, from_file, from_line):
+        pass
+
+    def warning(self, warning):
+        pass
+
+    # -- expansion (only called while a traced invocation is being expanded) ----
+    def trace_begin(self, trace_id, name_token):
+        pass
+
+    def expansion_begin(self, event):
+        pass
+
+    def arguments_collected(self, event):
+        pass
+
+    def argument_expanded(self, event):
+        pass
+
+    def argument_stringified(self, event):
+        pass
+
+    def tokens_pasted(self, event):
+        pass
+
+    def expansion_step(self, event):
+        """A macro (or builtin) was replaced: the film's next frame."""
+
+    def expansion_rescanned(self, event):
+        pass
+
+    def trace_end(self, event):
+        pass

@@ -1,0 +1,691 @@
+"""Macro expansion, following gcc's cpplib (libcpp/macro.cc) step for step.
+
+Why a port and not pcpp's expander: pcpp 1.30 expands recursively on token lists, so
+it cannot reproduce gcc's rescanning-with-the-rest-of-the-source (``f(2)(9)``), its
+painting of disabled macro names, its argument pre-expansion order (which fixes the
+``__COUNTER__`` values), its spacing inside ``#`` results, ``__VA_OPT__`` or the
+``, ## __VA_ARGS__`` rules.  The tests in tests/test_conformance.py pin each of these.
+
+The model is gcc's: a stack of token *contexts* above a *base* source (the file
+reader, or a directive's tokens).  A macro's replacement is pushed as a context and
+read lazily; a context is popped only when a read finds it empty, which is when its
+macro becomes expandable again.  PADDING tokens carry spacing exactly as gcc's
+CPP_PADDING do, so stringification and printed spacing match.
+
+Differences from gcc's code that do not change results: ``##`` is applied when the
+replacement list is built instead of when its left operand is read (pasting is pure,
+and the padding/avoid-paste tokens gcc's lazy paste produces are emitted the same way).
+"""
+
+import time
+
+from . import tokens as T
+from .lexer import relex_single
+from .tokens import (EOF, IDENT, MACRO_ARG, NO_EXPAND, NUMBER, PADDING, PASTE_LEFT,
+                     PREV_WHITE, STRING, STRINGIFY, Token, padding)
+
+AVOID_PASTE = padding(None)          # gcc's pfile->avoid_paste
+ENDARG = T.eof_token()               # gcc's pfile->endarg: the EOF closing a macro argument
+
+
+class ExpansionError(Exception):
+    """A fatal expansion problem (the caller turns it into a file:line message)."""
+
+    def __init__(self, message, token=None):
+        super().__init__(message)
+        self.message = message
+        self.token = token
+
+
+class Context:
+    """Tokens still to be read from one macro expansion (or argument, or padding)."""
+
+    __slots__ = ("tokens", "pos", "macro", "line", "lines", "exp")
+
+    def __init__(self, tokens, macro, line, lines=None, exp=None):
+        self.tokens = tokens
+        self.pos = 0
+        self.macro = macro      # name of the macro whose expansion this is part of
+        self.line = line        # expansion point line (what __LINE__ resolves to)
+        self.lines = lines      # per-token lines (argument contexts only)
+        self.exp = exp          # trace record id of the expansion that made it, or None
+
+
+class MacroArg:
+    __slots__ = ("tokens", "lines", "expanded", "stringified", "omitted")
+
+    def __init__(self, tokens, lines):
+        self.tokens = tokens
+        self.lines = lines
+        self.expanded = None
+        self.stringified = None
+        self.omitted = False
+
+
+class VaOpt:
+    """gcc's vaopt_state: where __VA_OPT__(...) is, and whether its content is kept."""
+
+    INCLUDE, DROP, BEGIN, END = range(4)
+
+    def __init__(self, expander, variadic, arg):
+        self.expander = expander
+        self.variadic = variadic
+        self.arg = arg
+        self.state = 0
+        self.update_kind = None
+
+    def update(self, tok):
+        if not self.variadic:
+            return self.INCLUDE
+        if tok.kind == IDENT and tok.text == "__VA_OPT__":
+            self.state = 1
+            return self.BEGIN
+        if self.state == 1:
+            self.state = 2
+            if self.update_kind is None:
+                arg = self.arg
+                self.update_kind = self.DROP
+                if arg.expanded is None:
+                    self.expander.expand_arg(arg)
+                for t in arg.expanded or ():
+                    if t.kind != PADDING:
+                        self.update_kind = self.INCLUDE
+                        break
+            return self.DROP
+        if self.state >= 2:
+            if self.state == 2:
+                self.state = 3
+            if tok.is_op("("):
+                self.state += 1
+            elif tok.is_op(")"):
+                self.state -= 1
+                if self.state == 2:
+                    self.state = 0
+                    return self.END
+            return self.update_kind
+        return self.INCLUDE
+
+
+class Expander:
+    """Expands macros from a base token source, gcc style.
+
+    The base source (``self.base``) must provide ``next()`` (returning an EOF token
+    when exhausted) and ``backup()`` (un-read the last token).  ``macros`` maps names
+    to MacroDef.  ``hooks`` supplies what the expander cannot know: the current file
+    for __FILE__, include depth, has_attribute/has_builtin answers.
+    """
+
+    def __init__(self, macros, hooks, recorder=None, max_steps=None):
+        self.macros = macros
+        self.hooks = hooks
+        self.base = None
+        self.contexts = []
+        self.disabled = set()
+        self.prevent_expansion = 0
+        self.parsing_args = 0
+        self.in_directive = False
+        self.about_to_expand = False
+        self.invocation_line = 0
+        self.top_most_fun_like = False
+        self.cur_line = 0
+        self.counter = 0
+        self.recorder = recorder      # film.Recorder, set while tracing is wanted
+        self.diagnostics = []
+        self.expansions = 0
+        self.max_steps = max_steps
+        self._paste_cache = {}
+
+    # ------------------------------------------------------------------ contexts
+    def push_context(self, tokens, macro=None, line=0, lines=None, exp=None):
+        ctxs = self.contexts
+        if macro is None and ctxs:
+            macro = ctxs[-1].macro
+            if exp is None:
+                exp = ctxs[-1].exp
+        ctxs.append(Context(tokens, macro, line, lines, exp))
+
+    def pop_context(self):
+        ctxs = self.contexts
+        ctx = ctxs.pop()
+        m = ctx.macro
+        if m is not None and (not ctxs or ctxs[-1].macro != m):
+            self.disabled.discard(m)
+            if ctx.exp is not None and self.recorder is not None:
+                self.recorder.context_popped(ctx)
+        if self.recorder is not None:
+            self.recorder.after_pop(len(ctxs))
+
+    def backup(self):
+        if self.contexts:
+            self.contexts[-1].pos -= 1
+        else:
+            self.base.backup()
+        if self.recorder is not None:
+            self.recorder.backed_up()
+
+    # ------------------------------------------------------------------ reading
+    def get_token(self):
+        """gcc's cpp_get_token_1: the next token after macro expansion."""
+        saved_about = self.about_to_expand
+        ctxs = self.contexts
+        rec = self.recorder
+        while True:
+            if not ctxs:
+                tok = self.base.next()
+                line = tok.line
+                if rec is not None:
+                    rec.consumed_external(tok, 0)
+            else:
+                ctx = ctxs[-1]
+                pos = ctx.pos
+                if pos < len(ctx.tokens):
+                    tok = ctx.tokens[pos]
+                    line = ctx.line if ctx.lines is None else ctx.lines[pos]
+                    ctx.pos = pos + 1
+                    if rec is not None:
+                        rec.consumed_from(ctx, len(ctxs), tok)
+                else:
+                    self.pop_context()
+                    if self.in_directive:
+                        continue
+                    tok = AVOID_PASTE
+                    line = self.cur_line
+                    break
+            if tok.kind != IDENT or tok.flags & NO_EXPAND:
+                break
+            name = tok.text
+            m = self.macros.get(name)
+            if m is None:
+                break
+            if name not in self.disabled:
+                if not self.about_to_expand and not (ctxs and ctxs[-1].macro is not None):
+                    self.invocation_line = line
+                    self.top_most_fun_like = m.fun_like and m.builtin is None
+                if self.prevent_expansion:
+                    break
+                if self.enter_macro_context(m, tok, line):
+                    if self.in_directive:
+                        continue
+                    tok = padding(tok)
+                    break
+            else:
+                tok = tok.copy(tok.flags | NO_EXPAND)
+            break
+        self.cur_line = line
+        self.about_to_expand = saved_about
+        return tok
+
+    def get_token_no_padding(self):
+        while True:
+            tok = self.get_token()
+            if tok.kind != PADDING:
+                return tok
+
+    # ------------------------------------------------------------------ macros
+    def enter_macro_context(self, m, tok, line):
+        self.about_to_expand = True
+        rec = self.recorder
+        exp = None
+        if rec is not None:
+            exp = rec.begin(m, tok, len(self.contexts))
+        if m.builtin is not None:
+            self.about_to_expand = False
+            return self.builtin_macro(m, tok, line, exp)
+        self._count_step(tok)
+        if m.fun_like:
+            self.prevent_expansion += 1
+            self.parsing_args = 1
+            args = self.funlike_invocation(m, tok, exp)
+            self.parsing_args = 0
+            self.prevent_expansion -= 1
+            if args is None:
+                if rec is not None:
+                    rec.abandon(exp)
+                self.about_to_expand = False
+                return 0
+            if m.params:
+                replacement = self.replace_args(m, args, tok, exp)
+            else:
+                replacement = self.paste_body(m, exp)
+        else:
+            replacement = self.paste_body(m, exp)
+        self.disabled.add(m.name)
+        self.expansions += 1
+        if rec is not None:
+            rec.substituted(exp, replacement)
+        self.push_context(replacement, m.name, line, None, exp)
+        if rec is not None:
+            rec.pushed(exp)
+        self.about_to_expand = False
+        return 1
+
+    def _count_step(self, tok):
+        if self.max_steps is not None and self.expansions >= self.max_steps:
+            raise ExpansionError(
+                "expansion cut after %d macro expansions (raise --max-steps to go further)"
+                % self.max_steps, tok)
+
+    def funlike_invocation(self, m, name_tok, exp):
+        pad = None
+        while True:
+            tok = self.get_token()
+            if tok.kind != PADDING:
+                break
+            if pad is None or tok.source is None:
+                pad = tok
+        if tok.is_op("("):
+            self.parsing_args = 2
+            return self.collect_args(m, name_tok, tok, exp)
+        if tok.kind != EOF or tok is ENDARG:
+            self.backup()
+            if pad is not None:
+                self.push_context([pad])
+        return None
+
+    def collect_args(self, m, name_tok, open_tok, exp):
+        nparams = len(m.params)
+        args = []
+        raw = [open_tok]        # what was written, for the trace
+        spans = []
+        toks = []
+        lines = []
+        depth = 0
+        rec = self.recorder
+        start = 1
+        while True:
+            tok = self.get_token()
+            line = self.cur_line
+            kind = tok.kind
+            if kind == PADDING:
+                if not toks:
+                    if rec is not None:
+                        raw.append(tok)
+                        start += 1
+                    continue
+            elif kind == T.PUNCT:
+                op = tok.op
+                if op == "(":
+                    depth += 1
+                elif op == ")":
+                    if depth == 0:
+                        self._finish_arg(args, toks, lines)
+                        if rec is not None:
+                            spans.append((start, start + len(args[-1].tokens)))
+                            raw.append(tok)
+                        break
+                    depth -= 1
+                elif op == "," and depth == 0 and not (m.variadic and len(args) + 1 == nparams):
+                    self._finish_arg(args, toks, lines)
+                    if rec is not None:
+                        spans.append((start, start + len(args[-1].tokens)))
+                        raw.append(tok)
+                        start = len(raw)
+                    toks, lines = [], []
+                    continue
+                elif op == "#" and tok.flags & T.BOL and not self.contexts:
+                    kind = EOF
+            if kind == EOF:
+                if tok is ENDARG:
+                    self.backup()
+                self.error('unterminated argument list invoking macro "%s"' % m.name, name_tok)
+                return None
+            toks.append(tok)
+            lines.append(line)
+            if rec is not None:
+                raw.append(tok)
+        argc = len(args)
+        if argc == 1 and nparams == 0 and not args[0].tokens:
+            argc = 0
+        if argc != nparams:
+            if argc < nparams and argc + 1 == nparams and m.variadic:
+                pass
+            elif argc < nparams:
+                self.error('macro "%s" requires %d arguments, but only %d given' % (m.name, nparams, argc), name_tok)
+                return None
+            else:
+                self.error('macro "%s" passed %d arguments, but takes just %d' % (m.name, argc, nparams), name_tok)
+                return None
+        if m.variadic and (argc < nparams or (argc == 1 and not args[0].tokens)):
+            if argc < nparams:
+                args.append(MacroArg([], []))
+            args[nparams - 1].omitted = True
+        if rec is not None:
+            rec.args_collected(exp, raw, spans, args)
+        return args
+
+    @staticmethod
+    def _finish_arg(args, toks, lines):
+        while toks and toks[-1].kind == PADDING:
+            toks.pop()
+            lines.pop()
+        args.append(MacroArg(toks, lines))
+
+    def expand_arg(self, arg):
+        """Fully macro-expand one argument in isolation (gcc's expand_arg)."""
+        if not arg.tokens or arg.expanded is not None:
+            return
+        toks = arg.tokens + [ENDARG]
+        lines = arg.lines + [arg.lines[-1]]
+        self.push_context(toks, None, 0, lines)
+        rec = self.recorder
+        expanded = []
+        append = expanded.append
+        get = self.get_token
+        if rec is None:
+            while True:
+                tok = get()
+                if tok.kind == EOF:
+                    break
+                append(tok)
+        else:
+            rec.arg_begin(arg, expanded, len(self.contexts))
+            while True:
+                tok = get()
+                rec.driver_tick(tok)
+                if tok.kind == EOF:
+                    break
+                append(tok)
+        arg.expanded = expanded
+        if rec is not None:
+            rec.arg_end(arg)
+        self.pop_context()
+
+    def replace_args(self, m, args, name_tok, exp):
+        """gcc's replace_args: the replacement list with arguments substituted."""
+        body = m.body
+        rec = self.recorder
+        in_directive = self.in_directive
+        # Pass 1, in replacement-list order: stringify, and pre-expand the arguments
+        # that are neither # nor ## operands.  The order fixes __COUNTER__ values.
+        prev_paste = False
+        for src in body:
+            if src.kind == MACRO_ARG:
+                arg = args[src.argno]
+                if src.flags & STRINGIFY:
+                    if arg.stringified is None:
+                        arg.stringified = self.stringify_arg(arg.tokens)
+                        if rec is not None:
+                            rec.stringified(exp, src.argno, arg.stringified)
+                elif not (src.flags & PASTE_LEFT or prev_paste):
+                    if arg.expanded is None:
+                        self.expand_arg(arg)
+            prev_paste = bool(src.flags & PASTE_LEFT)
+        # Pass 2: build the list, with gcc's padding and paste-flag bookkeeping.
+        buff = []
+        vaopt = VaOpt(self, m.variadic, args[-1]) if m.variadic else None
+        vaopt_start = None
+        for k, src in enumerate(body):
+            prev_paste = k > 0 and body[k - 1].flags & PASTE_LEFT
+            if vaopt is not None:
+                vs = vaopt.update(src)
+                if vs != VaOpt.INCLUDE:
+                    if vs == VaOpt.BEGIN:
+                        if k and not prev_paste:
+                            buff.append(padding(src))
+                        vaopt_start = len(buff) - 1 if buff else None
+                    elif vs == VaOpt.END:
+                        start = vaopt_start
+                        vaopt_start = None
+                        flag_at = len(buff) - 1 if buff else None
+                        if src.flags & PASTE_LEFT:
+                            while flag_at is not None and flag_at != start and buff[flag_at] is AVOID_PASTE:
+                                buff.pop()
+                                flag_at = len(buff) - 1 if buff else None
+                            if flag_at is not None and buff[flag_at].kind != PADDING:
+                                buff[flag_at] = buff[flag_at].copy(buff[flag_at].flags | PASTE_LEFT)
+                        else:
+                            buff.append(AVOID_PASTE)
+                    continue
+            if src.kind != MACRO_ARG:
+                buff.append(src)
+                continue
+            arg = args[src.argno]
+            flag_at = None
+            if src.flags & STRINGIFY:
+                from_toks = (arg.stringified,)
+            elif src.flags & PASTE_LEFT:
+                from_toks = arg.tokens
+            elif prev_paste:
+                from_toks = arg.tokens
+                if buff:
+                    last = len(buff) - 1
+                    if buff[last].is_op(",") and m.variadic and src.argno == len(m.params) - 1:
+                        if arg.omitted:
+                            buff.pop()
+                        else:
+                            flag_at = last
+                    elif not from_toks:
+                        flag_at = last
+            else:
+                from_toks = arg.expanded or ()
+                if vaopt_start is not None and vaopt_start == len(buff) - 1:
+                    skip = 0
+                    while skip < len(from_toks) and from_toks[skip].kind == PADDING:
+                        skip += 1
+                    from_toks = from_toks[skip:]
+            if (not in_directive and k and not prev_paste
+                    and not (vaopt_start is not None and vaopt_start == len(buff) - 1)):
+                buff.append(padding(src))
+            if from_toks:
+                buff.extend(from_toks)
+                if src.flags & PASTE_LEFT:
+                    flag_at = len(buff) - 1
+            if not in_directive and not src.flags & PASTE_LEFT:
+                buff.append(AVOID_PASTE)
+            if flag_at is not None:
+                t = buff[flag_at]
+                want = (t.flags | PASTE_LEFT) if src.flags & PASTE_LEFT else (t.flags & ~PASTE_LEFT)
+                if want != t.flags:
+                    buff[flag_at] = t.copy(want)
+        return self.paste_all(buff, exp, name_tok)
+
+    def paste_body(self, m, exp):
+        body = m.body
+        for t in body:
+            if t.flags & PASTE_LEFT:
+                break
+        else:
+            return body
+        if self.recorder is None:
+            key = (id(m), self.in_directive)
+            cached = self._paste_cache.get(key)
+            if cached is not None and cached[0] is m:
+                return cached[1]
+            result = self.paste_all(body, exp, None)
+            self._paste_cache[key] = (m, result)
+            return result
+        return self.paste_all(body, exp, None)
+
+    def paste_all(self, buff, exp, name_tok):
+        """Apply every ``##`` in ``buff`` left to right (gcc's paste_all_tokens)."""
+        for t in buff:
+            if t.flags & PASTE_LEFT:
+                break
+        else:
+            return buff
+        out = []
+        i = 0
+        n = len(buff)
+        in_directive = self.in_directive
+        rec = self.recorder
+        while i < n:
+            t = buff[i]
+            i += 1
+            if not t.flags & PASTE_LEFT:
+                out.append(t)
+                continue
+            lhs0 = lhs = t
+            while i < n:
+                rhs = buff[i]
+                i += 1
+                pasted = self.paste_tokens(lhs, rhs)
+                if rec is not None:
+                    rec.pasted(exp, lhs, rhs, pasted)
+                if pasted is None:
+                    self.error('pasting "%s" and "%s" does not give a valid preprocessing token'
+                               % (lhs.text, rhs.text), name_tok or lhs0)
+                    lhs = lhs.copy(lhs.flags & ~PASTE_LEFT)
+                    i -= 1
+                    break
+                lhs = pasted
+                if not rhs.flags & PASTE_LEFT:
+                    break
+            if not in_directive:
+                out.append(padding(lhs0))
+            out.append(lhs)
+            if not in_directive:
+                out.append(AVOID_PASTE)
+        return out
+
+    @staticmethod
+    def paste_tokens(lhs, rhs):
+        if rhs.kind == PADDING:
+            return lhs.copy(lhs.flags & ~PASTE_LEFT)
+        spelling = lhs.text + rhs.text
+        if lhs.text == "/" and rhs.text != "=":
+            return None
+        tok = relex_single(spelling)
+        if tok is None:
+            return None
+        tok.line, tok.col, tok.file = lhs.line, lhs.col, lhs.file
+        return tok
+
+    @staticmethod
+    def stringify_arg(toks):
+        """gcc's stringify_arg: the ``#`` operator."""
+        out = ['"']
+        source = None
+        backslashes = 0
+        for t in toks:
+            if t.kind == PADDING:
+                if source is None or (not source.flags & PREV_WHITE and t.source is None):
+                    source = t.source
+                continue
+            if len(out) > 1:
+                if source is None:
+                    source = t
+                if source.flags & PREV_WHITE:
+                    out.append(" ")
+            source = None
+            text = t.text
+            if t.kind == STRING or t.kind == T.CHAR:
+                text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+            out.append(text)
+            if t.kind == T.OTHER and text[0] == "\\":
+                backslashes += 1
+            else:
+                backslashes = 0
+        if backslashes & 1:
+            out[-1] = out[-1][:-1]
+        out.append('"')
+        return Token(STRING, "".join(out), 0)
+
+    # ------------------------------------------------------------------ builtins
+    def builtin_macro(self, m, tok, line, exp):
+        kind = m.builtin
+        if kind == "_Pragma":
+            if self.in_directive:
+                return 0
+            return self.do_pragma_operator(tok, exp)
+        hooks = self.hooks
+        if kind == "__LINE__":
+            value = str(line if self.top_most_fun_like else self.invocation_line)
+            result = Token(NUMBER, value)
+        elif kind == "__COUNTER__":
+            result = Token(NUMBER, str(self.counter))
+            self.counter += 1
+        elif kind in ("__FILE__", "__BASE_FILE__", "__FILE_NAME__"):
+            name = hooks.current_file_name(kind)
+            result = Token(STRING, '"%s"' % name.replace("\\", "\\\\").replace('"', '\\"'))
+        elif kind == "__INCLUDE_LEVEL__":
+            result = Token(NUMBER, str(hooks.include_level()))
+        elif kind in ("__DATE__", "__TIME__", "__TIMESTAMP__"):
+            result = Token(STRING, hooks.date_time(kind))
+        elif kind in ("__has_attribute", "__has_cpp_attribute", "__has_c_attribute", "__has_builtin"):
+            result = Token(NUMBER, str(self.has_feature(kind, tok)))
+        elif kind in ("__has_include", "__has_include_next"):
+            if not self.in_directive:
+                self.error('"%s" used outside of preprocessing directive' % kind, tok)
+            result = Token(NUMBER, str(hooks.has_include(self, kind, tok)))
+        else:
+            raise AssertionError(kind)
+        result.line, result.col, result.file = tok.line, tok.col, tok.file
+        if self.recorder is not None:
+            self.recorder.builtin(exp, result)
+        self.push_context([result], None, line, None, exp)
+        if self.recorder is not None:
+            self.recorder.pushed(exp)
+        return 1
+
+    def has_feature(self, kind, tok):
+        t = self.get_token_no_padding()
+        if not t.is_op("("):
+            self.error('missing \'(\' after "%s"' % kind, tok)
+            return 0
+        t = self.get_token_no_padding()
+        name = None
+        if t.kind == IDENT:
+            name = t.text
+            nxt = self.get_token_no_padding()
+            if nxt.is_op("::"):
+                # scoped attribute gnu::name
+                t2 = self.get_token_no_padding()
+                name = "%s::%s" % (name, t2.text)
+                nxt = self.get_token_no_padding()
+            elif nxt.is_op(":"):
+                colon2 = self.get_token_no_padding()
+                if colon2.is_op(":"):
+                    t2 = self.get_token_no_padding()
+                    name = "%s::%s" % (name, t2.text)
+                    nxt = self.get_token_no_padding()
+                else:
+                    nxt = colon2
+        else:
+            nxt = t
+            self.error('macro "%s" requires an identifier' % kind, tok)
+        if not nxt.is_op(")"):
+            self.error('missing \')\' after "%s"' % kind, tok)
+        if name is None:
+            return 0
+        return self.hooks.has_feature(kind, name)
+
+    def do_pragma_operator(self, tok, exp):
+        """``_Pragma("...")``: becomes a ``#pragma`` line in the output, as with gcc -E."""
+        t = self.get_token_no_padding()
+        ok = t.is_op("(")
+        if ok:
+            s = self.get_token_no_padding()
+            ok = s.kind == STRING
+            if ok:
+                close = self.get_token_no_padding()
+                ok = close.is_op(")")
+        if not ok:
+            self.error("_Pragma takes a parenthesized string literal", tok)
+            return 0
+        text = s.text
+        if text[0] in "LuU":
+            text = text[text.index('"'):]
+        body = text[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+        result = Token(T.PRAGMA, body.strip(), 0, tok.line, tok.col, tok.file)
+        if self.recorder is not None:
+            self.recorder.builtin(exp, result)
+        self.push_context([result], None, self.cur_line, None, exp)
+        if self.recorder is not None:
+            self.recorder.pushed(exp)
+        return 1
+
+    # ------------------------------------------------------------------ misc
+    def error(self, message, token):
+        self.diagnostics.append(("error", message, token))
+
+    def reset_directive_contexts(self, depth):
+        while len(self.contexts) > depth:
+            self.pop_context()
+
+
+def date_time_strings(epoch=None):
+    tm = time.gmtime(epoch) if epoch is not None else time.localtime()
+    months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+    date = '"%s %2d %d"' % (months[tm.tm_mon - 1], tm.tm_mday, tm.tm_year)
+    clock = '"%02d:%02d:%02d"' % (tm.tm_hour, tm.tm_min, tm.tm_sec)
+    return date, clock

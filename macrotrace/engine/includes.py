@@ -1,0 +1,62 @@
+"""Finding ``#include`` files the way gcc does.
+
+Quote includes look first in the directory of the file that contains the directive,
+then in ``-iquote`` directories, then along the bracket chain; bracket includes search
+``-I``, then ``-isystem``, then the system directories, then ``-idirafter``.  A file's
+path is spelled ``dir/name`` exactly as gcc spells it (it becomes ``__FILE__``).
+``#include_next`` resumes the search after the directory the current file came from.
+"""
+
+import os
+
+
+class SearchPath:
+    def __init__(self, quote=(), bracket=(), system=(), after=()):
+        chain = []
+        seen = set()
+        # gcc drops a -I directory that is also a system directory, and duplicates.
+        sys_real = {os.path.realpath(d) for d in system}
+        for group, dirs in (("bracket", bracket), ("system", system), ("after", after)):
+            for d in dirs:
+                real = os.path.realpath(d)
+                if real in seen or (group == "bracket" and real in sys_real):
+                    continue
+                if not os.path.isdir(d):
+                    continue
+                seen.add(real)
+                chain.append(d)
+        self.quote = [d for d in quote if os.path.isdir(d)]
+        self.chain = chain
+        self.system_start = len([d for d in bracket if os.path.realpath(d) not in sys_real])
+
+    @staticmethod
+    def join(directory, name):
+        if not directory:
+            return name
+        if directory.endswith("/"):
+            return directory + name
+        return directory + "/" + name
+
+    def find(self, name, angled, current_dir, start_index=None):
+        """Return (path, index_in_chain) or (None, None).
+
+        ``index_in_chain`` is -1 for the current file's directory and the quote
+        directories; ``start_index`` (for #include_next) skips entries before it.
+        """
+        if os.path.isabs(name):
+            return (name, None) if os.path.isfile(name) else (None, None)
+        if start_index is None:
+            if not angled:
+                candidate = self.join(current_dir, name)
+                if os.path.isfile(candidate):
+                    return candidate, -1
+                for d in self.quote:
+                    candidate = self.join(d, name)
+                    if os.path.isfile(candidate):
+                        return candidate, -1
+            start_index = 0
+        for i in range(start_index, len(self.chain)):
+            candidate = self.join(self.chain[i], name)
+            if os.path.isfile(candidate):
+                return candidate, i
+        return None, None

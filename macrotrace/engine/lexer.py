@@ -1,0 +1,165 @@
+"""Translation phases 1-3: characters to preprocessing tokens, as gcc lexes them.
+
+What gcc (``-std=gnu11``) does and this module matches:
+- ``\\r\\n`` and lone ``\\r`` end lines; a backslash before a newline splices lines
+  (white space between them is tolerated, as gcc does with a warning);
+- no trigraphs (gnu modes ignore them);
+- comments become white space; a block comment spanning lines does not end the line;
+- pp-numbers (``1.5e+3``, ``0x1p-2``, ``12abc``), ``$`` in identifiers, prefixed string and
+  character literals (``u8"" u"" U"" L""``, ``u'' U'' L''``), raw strings ``R"x(...)x"``,
+  digraphs, and a stray character as an OTHER token.
+An unterminated string or character literal becomes one OTHER token running to the end
+of its line, flagged UNTERMINATED; the caller decides whether it is an error (gcc does
+not complain about them inside skipped ``#if 0`` blocks).
+"""
+
+import re
+
+from .tokens import (BOL, CHAR, DIGRAPH, DIGRAPHS, IDENT, INDENTED, NUMBER, OTHER, PREV_WHITE,
+                     PUNCT, STRING, UNTERMINATED, Token)
+
+_SPLICE = re.compile(r"\\[ \t\f\v]*\n")
+
+_PUNCTUATORS = sorted(
+    """%:%: ... <<= >>= -> ++ -- << >> <= >= == != && || *= /= %= += -= &= ^= |= ## <: :> <% %> %:
+    [ ] ( ) { } . & * + - ~ ! / % < > ^ | ? : ; = , #""".split(), key=len, reverse=True)
+
+_IDENT_START = r"A-Za-z_$\u0080-\U0010ffff"
+_TOKEN_RE = re.compile(
+    r"""
+    (?P<ws>[ \t\f\v]+)
+   |(?P<nl>\n)
+   |(?P<block>/\*.*?\*/)
+   |(?P<open_block>/\*.*)
+   |(?P<line_comment>//[^\n]*)
+   |(?P<number>\.?[0-9](?:[eEpP][+-]|[0-9A-Za-z_$.])*)
+   |(?P<raw>(?:u8|u|U|L)?R"(?P<delim>[^ ()\\\t\v\f\n"]{0,16})\(.*?\)(?P=delim)")
+   |(?P<string>(?:u8|u|U|L)?"(?:[^"\\\n]|\\.)*")
+   |(?P<char>(?:u|U|L)?'(?:[^'\\\n]|\\.)*')
+   |(?P<open_literal>(?:u8|u|U|L)?["'][^\n]*)
+   |(?P<ident>[%s][0-9%s]*)
+   |(?P<punct>%s)
+   |(?P<other>.)
+    """ % (_IDENT_START, _IDENT_START, "|".join(re.escape(p) for p in _PUNCTUATORS)),
+    re.VERBOSE | re.DOTALL)
+
+_KIND = {"number": NUMBER, "raw": STRING, "string": STRING, "char": CHAR, "ident": IDENT,
+         "punct": PUNCT, "other": OTHER}
+
+
+class LexDiagnostic:
+    __slots__ = ("line", "col", "message")
+
+    def __init__(self, line, col, message):
+        self.line, self.col, self.message = line, col, message
+
+
+def normalize(text):
+    """Phase 1-2: unify line endings, drop a BOM, splice lines.
+
+    Returns the spliced text and the sorted positions (in the spliced text) where a
+    physical newline was removed, so that line numbers stay those of the file.
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text and not text.endswith("\n"):
+        text += "\n"
+    if "\\" not in text:
+        return text, []
+    parts = []
+    splices = []
+    last = 0
+    removed = 0
+    for m in _SPLICE.finditer(text):
+        parts.append(text[last:m.start()])
+        removed += m.end() - m.start()
+        splices.append(m.start() - (removed - (m.end() - m.start())))
+        last = m.end()
+    if not splices:
+        return text, []
+    parts.append(text[last:])
+    return "".join(parts), splices
+
+
+def lex(text, filename=None, first_line=1):
+    """Lex a whole file.  Returns (tokens, diagnostics).
+
+    White space and comments are not tokens; they set PREV_WHITE on the next token.
+    The first token of each logical line carries BOL (and INDENTED when white space
+    precedes it on that line).
+    """
+    text, splices = normalize(text)
+    tokens = []
+    diags = []
+    append = tokens.append
+    line = first_line
+    line_start = 0
+    n_splices = len(splices)
+    sp = 0
+    flags = BOL
+    kinds = _KIND
+    for m in _TOKEN_RE.finditer(text):
+        group = m.lastgroup
+        if group == "ws":
+            flags |= PREV_WHITE
+            continue
+        if group == "nl":
+            line += 1
+            line_start = m.end()
+            flags = BOL
+            continue
+        start = m.start()
+        while sp < n_splices and splices[sp] <= start:
+            line += 1
+            line_start = splices[sp]
+            sp += 1
+        if group == "block" or group == "open_block" or group == "line_comment":
+            if group == "open_block":
+                diags.append(LexDiagnostic(line, start - line_start + 1, "unterminated comment"))
+            value = m.group()
+            newlines = value.count("\n")
+            if newlines:
+                line += newlines
+                line_start = start + value.rfind("\n") + 1
+            flags |= PREV_WHITE
+            continue
+        if flags & BOL and flags & PREV_WHITE:
+            flags |= INDENTED
+        value = m.group()
+        if group == "open_literal":
+            tok = Token(OTHER, value, flags | UNTERMINATED, line, start - line_start + 1, filename)
+        elif group == "punct":
+            if value in DIGRAPHS:
+                flags |= DIGRAPH
+            tok = Token(PUNCT, value, flags, line, start - line_start + 1, filename)
+        else:
+            tok = Token(kinds[group], value, flags, line, start - line_start + 1, filename)
+            if group == "raw" and "\n" in value:
+                line += value.count("\n")
+                line_start = start + value.rfind("\n") + 1
+        append(tok)
+        flags = 0
+    return tokens, diags
+
+
+def lex_fragment(text, filename="<fragment>"):
+    """Lex text that is not a file (a -D value, a pasted spelling).  Tokens only."""
+    tokens, _ = lex(text, filename)
+    return tokens
+
+
+def relex_single(spelling):
+    """Lex ``spelling`` and return its token if it is exactly one token, else None.
+
+    This is how ``##`` decides whether a paste gives a valid preprocessing token.
+    """
+    m = _TOKEN_RE.match(spelling)
+    if m is None or m.end() != len(spelling):
+        return None
+    group = m.lastgroup
+    if group in ("ws", "nl", "block", "open_block", "line_comment", "open_literal"):
+        return None
+    flags = DIGRAPH if group == "punct" and spelling in DIGRAPHS else 0
+    return Token(_KIND[group], spelling, flags)

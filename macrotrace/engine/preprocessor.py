@@ -1,0 +1,799 @@
+"""The preprocessor: files, directives and conditionals around the expander.
+
+``Preprocessor`` subclasses pcpp's, keeping its public surface (``macros``, ``path``
+and ``add_path``, ``include_once``, the ``on_*`` hooks, ``define``/``undef``/``parse``/
+``write``) and replacing what pcpp 1.30 does differently from gcc:
+- its lexer (no pp-numbers, no prefixed or raw strings, trigraphs always on) is
+  replaced by ``lexer.lex``;
+- its line-chunked ``parsegen`` cannot read a macro's arguments across a directive
+  and records no ``#if`` decisions, so the file reader below drives the expander
+  gcc-style, one token at a time, with directives handled as they are met;
+- its include search looks in every including file's directory; gcc looks in the
+  current file's directory only, then along the -iquote/-I/-isystem chain;
+- its ``#if`` evaluator lacks uintmax semantics and ``__has_attribute``.
+Each difference is pinned by a test against gcc in tests/.
+"""
+
+import bisect
+import os
+import time
+
+import pcpp
+
+from .diagnostics import PreprocessError, Warning_, error_at
+from .events import Condition, Listener
+from .expander import Expander, ExpansionError, date_time_strings
+from .includes import SearchPath
+from .lexer import lex
+from .macros import DefinitionError, MacroDef, parse_define
+from .printer import Printer
+from .tokens import BOL, EOF, IDENT, NUMBER, PREV_WHITE, PUNCT, STRING, UNTERMINATED, Token
+
+DIRECTIVE = 256          # token flag: this token is part of a directive line
+
+BUILTINS = ("__LINE__", "__FILE__", "__BASE_FILE__", "__FILE_NAME__", "__COUNTER__",
+            "__INCLUDE_LEVEL__", "__DATE__", "__TIME__", "__TIMESTAMP__", "_Pragma",
+            "__has_attribute", "__has_cpp_attribute", "__has_c_attribute", "__has_builtin",
+            "__has_include", "__has_include_next")
+
+MAX_INCLUDE_DEPTH = 200
+COMMAND_LINE = "<command-line>"
+
+
+class FileState:
+    __slots__ = ("tokens", "pos", "path", "dir", "chain_index", "ifstack", "directives",
+                 "guard", "guard_state", "line_delta", "presumed", "includer")
+
+    def __init__(self, tokens, path, chain_index, includer):
+        self.tokens = tokens
+        self.pos = 0
+        self.path = path
+        d = os.path.dirname(path)
+        self.dir = d
+        self.chain_index = chain_index
+        self.ifstack = []
+        self.directives = []
+        self.guard = None
+        self.guard_state = 0    # 0 start, 1 inside #ifndef X, 2 after its #endif, -1 not guarded
+        self.line_delta = 0
+        self.presumed = path
+        self.includer = includer
+
+
+class IfEntry:
+    __slots__ = ("taken_any", "seen_else", "conditions", "guard_candidate")
+
+    def __init__(self, condition, taken, guard_candidate=None):
+        self.taken_any = taken
+        self.seen_else = False
+        self.conditions = [condition]
+        self.guard_candidate = guard_candidate
+
+
+class ListSource:
+    """A directive's tokens as the expander's base source (ends with EOF forever)."""
+
+    def __init__(self, tokens, eof):
+        self.tokens = tokens
+        self.pos = 0
+        self.eof = eof
+
+    def next(self):
+        if self.pos < len(self.tokens):
+            tok = self.tokens[self.pos]
+            self.pos += 1
+            return tok
+        self.pos = len(self.tokens) + 1
+        return self.eof
+
+    def backup(self):
+        self.pos -= 1
+
+
+class Preprocessor(pcpp.Preprocessor):
+    """gcc-faithful preprocessing of one translation unit.
+
+    ``search`` is an ``includes.SearchPath``; ``compiler`` answers __has_attribute and
+    friends; ``listener`` gets the events; ``recorder`` (optional) watches expansions.
+    """
+
+    _ready = False      # pcpp's __init__ defines __DATE__, __TIME__, __PCPP__: not gcc's
+
+    def __init__(self, search, compiler, listener=None, recorder=None, max_steps=None,
+                 max_output_tokens=None):
+        super().__init__()
+        self.macros = {}
+        self.search = search
+        self.compiler = compiler
+        self.listener = listener or Listener()
+        self.expander = Expander(self.macros, self, recorder, max_steps)
+        if recorder is not None:
+            recorder.expander = self.expander
+        self.recorder = recorder
+        self.expander.base = self
+        self.files = []
+        self.main_path = None
+        self.pushback = None
+        self.last = None
+        self.printer = None
+        self.guards = {}
+        self.once = set()
+        self.warnings = []
+        self.eof = Token(EOF, "", 0, 0, 0, None)
+        self.max_output_tokens = max_output_tokens
+        self.pushed_macros = {}
+        self.file_cache = {}
+        self.files_read = []
+        for name in BUILTINS:
+            self.macros[name] = MacroDef(name, None if name not in ("_Pragma",) else ["x"],
+                                         builtin=name, site=("<built-in>", 0))
+        self._ready = True
+
+    # ---------------------------------------------------------------- set-up API
+    def define(self, tokens, site=None):
+        """``define("NAME VALUE")`` (pcpp's form) or a token list after ``#define``."""
+        if not self._ready:
+            return None
+        if isinstance(tokens, str):
+            tokens = lex(tokens, COMMAND_LINE)[0]
+            site = site or (COMMAND_LINE, 0)
+        try:
+            macro = parse_define(tokens, site)
+        except DefinitionError as e:
+            raise error_at(e.token, e.message, *(site or (None, None)))
+        self._install(macro, tokens[0] if tokens else None)
+        return macro
+
+    def define_option(self, option):
+        """gcc's ``-D`` semantics: ``NAME`` is ``NAME 1``, ``NAME=VALUE`` is ``NAME VALUE``."""
+        name, eq, value = option.partition("=")
+        macro = self.define(name + " " + (value if eq else "1"))
+        macro.from_command_line = True
+        return macro
+
+    def undef(self, tokens, site=None):
+        if isinstance(tokens, str):
+            tokens = lex(tokens, COMMAND_LINE)[0]
+        if not tokens or tokens[0].kind != IDENT:
+            raise error_at(tokens[0] if tokens else None, "macro names must be identifiers", *(site or (None, None)))
+        name = tokens[0].text
+        if name == "defined":
+            raise error_at(tokens[0], '"defined" cannot be used as a macro name')
+        old = self.macros.pop(name, None)
+        if old is not None and old.builtin is not None:
+            self.warn('undefining "%s"' % name, tokens[0])
+        self.expander._paste_cache.clear()
+        self.listener.macro_undefined(name, tokens[0].file, tokens[0].line)
+
+    def _install(self, macro, name_tok):
+        old = self.macros.get(macro.name)
+        if old is not None:
+            if old.builtin is not None:
+                self.warn('redefining builtin "%s"' % macro.name, name_tok)
+            elif not old.same_as(macro):
+                self.warn('"%s" redefined' % macro.name, name_tok)
+        macro.conditions = tuple(self.condition_chain())
+        self.macros[macro.name] = macro
+        self.expander._paste_cache.clear()
+        self.listener.macro_defined(macro)
+
+    def warn(self, message, token=None):
+        w = Warning_(message, token.file if token is not None else None,
+                     token.line if token is not None else None)
+        self.warnings.append(w)
+        self.listener.warning(w)
+
+    def on_error(self, file, line, msg):     # pcpp hook: our errors are fatal
+        raise PreprocessError(msg, file, line)
+
+    def on_include_not_found(self, is_malformed, is_system_include, curdir, includepath):
+        raise PreprocessError("%s: No such file or directory" % includepath)
+
+    # ---------------------------------------------------------------- files
+    def read_file(self, path, from_tok=None):
+        cached = self.file_cache.get(path)
+        if cached is not None:
+            return cached
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except IsADirectoryError:
+            raise error_at(from_tok, "%s: is a directory" % path, path)
+        except OSError as e:
+            raise error_at(from_tok, "%s: %s" % (path, e.strerror or e), path)
+        if b"\0" in data[:8192]:
+            raise error_at(from_tok, "%s: binary file (contains NUL bytes), not C source" % path, path)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            line = data[:e.start].count(b"\n") + 1
+            raise PreprocessError("invalid UTF-8 byte 0x%02x; macrotrace reads UTF-8 source" % data[e.start],
+                                  path, line)
+        tokens, diags = lex(text, path)
+        for d in diags:
+            raise PreprocessError(d.message, path, d.line, d.col)
+        directives = []
+        in_dir = False
+        for i, t in enumerate(tokens):
+            if t.flags & BOL:
+                in_dir = t.kind == PUNCT and t.op == "#"
+                if in_dir:
+                    directives.append(i)
+            if in_dir:
+                t.flags |= DIRECTIVE
+        self.files_read.append((path, data))
+        self.file_cache[path] = (tokens, directives)
+        return tokens, directives
+
+    def push_file(self, path, chain_index, from_tok=None):
+        if len(self.files) >= MAX_INCLUDE_DEPTH:
+            raise error_at(from_tok, "#include nested depth %d exceeds maximum of %d"
+                           % (len(self.files), MAX_INCLUDE_DEPTH))
+        tokens, directives = self.read_file(path, from_tok)
+        f = FileState(tokens, path, chain_index, self.files[-1] if self.files else None)
+        f.directives = directives
+        self.files.append(f)
+        if from_tok is not None:
+            self.listener.file_entered(path, from_tok.file, from_tok.line)
+        else:
+            self.listener.file_entered(path, None, None)
+        return f
+
+    def pop_file(self):
+        f = self.files.pop()
+        if f.ifstack:
+            c = f.ifstack[-1].conditions[0]
+            raise PreprocessError("unterminated #%s" % c.directive, c.file, c.line)
+        if f.guard_state == 2 and f.guard:
+            self.guards[f.path] = f.guard
+
+    # ---------------------------------------------------------------- base source
+    def next(self):
+        """The expander's base: next token of the current file, directives done."""
+        exp = self.expander
+        while True:
+            tok = self.pushback
+            if tok is not None:
+                self.pushback = None
+            else:
+                if not self.files:
+                    return self.eof
+                f = self.files[-1]
+                if f.pos >= len(f.tokens):
+                    if len(self.files) == 1:
+                        self.pop_file()
+                        self.eof = Token(EOF, "", 0, f.tokens[-1].line if f.tokens else 1, 0, f.path)
+                        return self.eof
+                    self.pop_file()
+                    continue
+                tok = f.tokens[f.pos]
+                f.pos += 1
+                if f.line_delta:
+                    tok = tok.copy()
+                    tok.line += f.line_delta
+            flags = tok.flags
+            if flags & BOL:
+                if flags & DIRECTIVE and exp.parsing_args != 1:
+                    self.handle_directive(self.files[-1], tok)
+                    continue
+                if exp.parsing_args == 0:
+                    if self.printer is not None:
+                        self.printer.line_change(tok)
+                elif exp.parsing_args == 2 and not flags & PREV_WHITE:
+                    tok = tok.copy(flags | PREV_WHITE)
+            if flags & UNTERMINATED:
+                quote = tok.text.lstrip("uUL8")[0]
+                raise error_at(tok, "missing terminating %s character" % quote)
+            self.last = tok
+            f = self.files[-1] if self.files else None
+            if f is not None and f.guard_state == 2:
+                f.guard_state = -1
+            elif f is not None and f.guard_state == 0:
+                f.guard_state = -1
+            return tok
+
+    def backup(self):
+        self.pushback = self.last
+
+    # ---------------------------------------------------------------- directives
+    def directive_line(self, f, hash_tok):
+        toks = f.tokens
+        i = f.pos
+        j = i
+        n = len(toks)
+        while j < n and not toks[j].flags & BOL:
+            j += 1
+        f.pos = j
+        line = toks[i:j]
+        if f.line_delta:
+            line = [t.copy() for t in line]
+            for t in line:
+                t.line += f.line_delta
+        return line
+
+    def handle_directive(self, f, hash_tok):
+        line = self.directive_line(f, hash_tok)
+        if f.line_delta:
+            hash_tok = hash_tok.copy()
+            hash_tok.line += f.line_delta
+        if not line:
+            return                              # the null directive
+        name_tok = line[0]
+        args = line[1:]
+        if name_tok.kind == NUMBER:             # GNU line marker: # 33 "file"
+            return self.do_line(f, name_tok, line)
+        if name_tok.kind != IDENT:
+            raise error_at(name_tok, "invalid preprocessing directive")
+        name = name_tok.text
+        if f.guard_state == 0:
+            f.guard_state = 1 if name in ("ifndef", "if") else -1
+        elif f.guard_state == 2:
+            f.guard_state = -1
+        handler = getattr(self, "do_" + name, None)
+        if handler is None or name in ("line_change",):
+            raise error_at(name_tok, "invalid preprocessing directive #%s" % name)
+        handler(f, name_tok, args)
+
+    def do_define(self, f, name_tok, args):
+        if not args:
+            raise error_at(name_tok, "no macro name given in #define directive")
+        try:
+            macro = parse_define(args, (name_tok.file, name_tok.line))
+        except DefinitionError as e:
+            raise error_at(e.token or name_tok, e.message)
+        self._install(macro, args[0])
+
+    def do_undef(self, f, name_tok, args):
+        if not args:
+            raise error_at(name_tok, "no macro name given in #undef directive")
+        self.undef(args[:1])
+        if len(args) > 1:
+            self.warn("extra tokens at end of #undef directive", args[1])
+
+    def do_include(self, f, name_tok, args, next_=False):
+        name, angled = self.header_name(name_tok, args)
+        start = None
+        if next_:
+            if f.chain_index is None or len(self.files) == 1:
+                self.warn("#include_next in primary source file", name_tok)
+            else:
+                start = f.chain_index + 1
+        path, index = self.search.find(name, angled, f.dir, start)
+        if path is None:
+            raise error_at(name_tok, "%s: No such file or directory" % name)
+        if path in self.once or (path in self.guards and self.guards[path] in self.macros):
+            return
+        if os.path.isdir(path):
+            raise error_at(name_tok, "%s: is a directory" % name)
+        self.push_file(path, index, name_tok)
+
+    def do_include_next(self, f, name_tok, args):
+        self.do_include(f, name_tok, args, next_=True)
+
+    def do_import(self, f, name_tok, args):
+        name, angled = self.header_name(name_tok, args)
+        path, _ = self.search.find(name, angled, f.dir)
+        if path is not None and path in self.once:
+            return
+        self.do_include(f, name_tok, args)
+        if path is not None:
+            self.once.add(path)
+
+    def header_name(self, name_tok, args):
+        if not args:
+            raise error_at(name_tok, '#%s expects "FILENAME" or <FILENAME>' % name_tok.text)
+        first = args[0]
+        rest = []
+        if first.kind == STRING and first.text.startswith('"'):
+            return first.text[1:-1], False
+        if first.is_op("<"):
+            parts = []
+            for k, t in enumerate(args[1:], 1):
+                if t.is_op(">"):
+                    return "".join(parts), True
+                if t.flags & PREV_WHITE and parts:
+                    parts.append(" ")
+                parts.append(t.text)
+            raise error_at(name_tok, "missing terminating > character")
+        expanded = self.expand_directive(args)
+        if expanded and expanded[0].kind == STRING and expanded[0].text.startswith('"'):
+            return expanded[0].text[1:-1], False
+        if expanded and expanded[0].is_op("<"):
+            parts = []
+            for t in expanded[1:]:
+                if t.is_op(">"):
+                    return "".join(parts), True
+                if t.flags & PREV_WHITE and parts:
+                    parts.append(" ")
+                parts.append(t.text)
+        raise error_at(name_tok, '#%s expects "FILENAME" or <FILENAME>' % name_tok.text)
+
+    # -- conditionals
+    def condition_chain(self):
+        chain = []
+        for f in self.files:
+            for entry in f.ifstack:
+                chain.extend(entry.conditions)
+        return chain
+
+    def do_ifdef(self, f, name_tok, args, negate=False):
+        if not args:
+            raise error_at(name_tok, "no macro name given in #%s directive" % name_tok.text)
+        if args[0].kind != IDENT:
+            raise error_at(args[0], "macro names must be identifiers")
+        name = args[0].text
+        if len(args) > 1:
+            self.warn("extra tokens at end of #%s directive" % name_tok.text, args[1])
+        taken = (name in self.macros) != negate
+        cond = Condition(name_tok.text, name, name_tok.file, name_tok.line, taken)
+        guard = name if negate and f.guard_state == 1 and not f.ifstack else None
+        if f.guard_state == 1 and not guard:
+            f.guard_state = -1
+        self._push_if(f, cond, taken, guard)
+
+    def do_ifndef(self, f, name_tok, args):
+        self.do_ifdef(f, name_tok, args, negate=True)
+
+    def do_if(self, f, name_tok, args):
+        value = self.evaluate(name_tok, args)
+        cond = Condition("if", _spell(args), name_tok.file, name_tok.line, bool(value), value)
+        guard = None
+        if f.guard_state == 1 and not f.ifstack:
+            guard = _if_not_defined(args)
+            if guard is None:
+                f.guard_state = -1
+        self._push_if(f, cond, bool(value), guard)
+
+    def _push_if(self, f, cond, taken, guard):
+        entry = IfEntry(cond, taken, guard)
+        f.ifstack.append(entry)
+        if guard:
+            f.guard = guard
+        self.listener.conditional(cond, self.condition_chain())
+        if not taken:
+            self.skip_group(f)
+
+    def _entry(self, f, name_tok):
+        if not f.ifstack:
+            raise error_at(name_tok, "#%s without #if" % name_tok.text)
+        return f.ifstack[-1]
+
+    def do_elif(self, f, name_tok, args):
+        entry = self._entry(f, name_tok)
+        if entry.seen_else:
+            raise error_at(name_tok, "#%s after #else" % name_tok.text)
+        if f.guard_state == 1 and len(f.ifstack) == 1:
+            f.guard_state = -1
+        if entry.taken_any:
+            self.skip_group(f)
+            return
+        if name_tok.text == "elif":
+            value = self.evaluate(name_tok, args)
+            cond = Condition("elif", _spell(args), name_tok.file, name_tok.line, bool(value), value)
+        else:
+            if not args or args[0].kind != IDENT:
+                raise error_at(name_tok, "no macro name given in #%s directive" % name_tok.text)
+            defined = args[0].text in self.macros
+            value = defined if name_tok.text == "elifdef" else not defined
+            cond = Condition(name_tok.text, args[0].text, name_tok.file, name_tok.line, bool(value))
+        entry.conditions[-1].taken = False
+        entry.conditions.append(cond)
+        self.listener.conditional(cond, self.condition_chain())
+        if value:
+            entry.taken_any = True
+        else:
+            self.skip_group(f)
+
+    do_elifdef = do_elif
+    do_elifndef = do_elif
+
+    def do_else(self, f, name_tok, args):
+        entry = self._entry(f, name_tok)
+        if entry.seen_else:
+            raise error_at(name_tok, "#else after #else")
+        entry.seen_else = True
+        if f.guard_state == 1 and len(f.ifstack) == 1:
+            f.guard_state = -1
+        if entry.taken_any:
+            self.skip_group(f)
+            return
+        cond = Condition("else", "", name_tok.file, name_tok.line, True)
+        entry.conditions.append(cond)
+        entry.taken_any = True
+        self.listener.conditional(cond, self.condition_chain())
+
+    def do_endif(self, f, name_tok, args):
+        self._entry(f, name_tok)
+        f.ifstack.pop()
+        if f.guard_state == 1 and not f.ifstack:
+            f.guard_state = 2
+
+    def skip_group(self, f):
+        """Skip to the #elif/#else/#endif that ends the current group (gcc's skipping)."""
+        dirs = f.directives
+        toks = f.tokens
+        k = bisect.bisect_left(dirs, f.pos)
+        depth = 0
+        for k in range(k, len(dirs)):
+            i = dirs[k]
+            if i + 1 >= len(toks) or toks[i + 1].flags & BOL or toks[i + 1].kind != IDENT:
+                continue
+            d = toks[i + 1].text
+            if d in ("if", "ifdef", "ifndef"):
+                depth += 1
+            elif d == "endif":
+                if depth == 0:
+                    f.pos = i
+                    return
+                depth -= 1
+            elif depth == 0 and d in ("elif", "else", "elifdef", "elifndef"):
+                f.pos = i
+                return
+        f.pos = len(toks)
+
+    # -- other directives
+    def do_error(self, f, name_tok, args):
+        raise error_at(name_tok, "#error %s" % _spell(args))
+
+    def do_warning(self, f, name_tok, args):
+        self.warn("#warning %s" % _spell(args), name_tok)
+
+    def do_pragma(self, f, name_tok, args):
+        words = [t.text for t in args]
+        if words[:1] == ["once"]:
+            if len(self.files) == 1:
+                self.warn("#pragma once in main file", name_tok)
+            self.once.add(f.path)
+            return
+        if words[:1] in (["push_macro"], ["pop_macro"]) and len(args) >= 4 and args[2].kind == STRING:
+            name = args[2].text[1:-1]
+            stack = self.pushed_macros.setdefault(name, [])
+            if words[0] == "push_macro":
+                stack.append(self.macros.get(name))
+            elif stack:
+                old = stack.pop()
+                if old is None:
+                    self.macros.pop(name, None)
+                else:
+                    self.macros[name] = old
+                self.expander._paste_cache.clear()
+            return
+        if words[:2] == ["GCC", "system_header"]:
+            return
+        if words[:2] == ["GCC", "poison"]:
+            return
+        if words[:2] in (["GCC", "warning"], ["GCC", "error"]):
+            msg = "#pragma %s" % _spell(args)
+            if words[1] == "error":
+                raise error_at(name_tok, msg)
+            self.warn(msg, name_tok)
+        if self.printer is not None:
+            self.printer.directive_line("#pragma " + _spell(args))
+
+    def do_ident(self, f, name_tok, args):
+        if self.printer is not None:
+            self.printer.directive_line("#ident " + _spell(args))
+
+    do_sccs = do_ident
+
+    def do_assert(self, f, name_tok, args):
+        pass
+
+    do_unassert = do_assert
+
+    def do_line(self, f, name_tok, args):
+        toks = args if name_tok.kind != NUMBER else args
+        if name_tok.text == "line":
+            toks = self.expand_directive(args)
+        if not toks or toks[0].kind != NUMBER or not toks[0].text.isdigit():
+            raise error_at(name_tok, '"%s" after #line is not a positive integer'
+                           % (toks[0].text if toks else ""))
+        new_line = int(toks[0].text)
+        physical_next = name_tok.line - f.line_delta + 1
+        f.line_delta = new_line - physical_next
+        if len(toks) > 1 and toks[1].kind == STRING:
+            f.presumed = toks[1].text[1:-1]
+
+    # ---------------------------------------------------------------- expansion in directives
+    def directive_mode(self, args):
+        exp = self.expander
+        saved = (exp.base, exp.in_directive, exp.parsing_args, exp.prevent_expansion,
+                 exp.about_to_expand, exp.recorder, len(exp.contexts))
+        exp.base = ListSource(args, Token(EOF, "", 0, args[-1].line if args else 0, 0,
+                                          args[-1].file if args else None))
+        exp.in_directive = True
+        exp.parsing_args = 0
+        exp.prevent_expansion = 0
+        exp.about_to_expand = False
+        exp.recorder = None
+        return saved
+
+    def end_directive_mode(self, saved):
+        exp = self.expander
+        exp.reset_directive_contexts(saved[6])
+        (exp.base, exp.in_directive, exp.parsing_args, exp.prevent_expansion,
+         exp.about_to_expand, exp.recorder, _) = saved
+
+    def expand_directive(self, args):
+        saved = self.directive_mode(args)
+        try:
+            out = []
+            while True:
+                t = self.expander.get_token()
+                if t.kind == EOF:
+                    break
+                out.append(t)
+            self._check_expander_errors()
+            return out
+        finally:
+            self.end_directive_mode(saved)
+
+    def evaluate(self, name_tok, args):
+        if not args:
+            raise error_at(name_tok, "#%s with no expression" % name_tok.text)
+        saved = self.directive_mode(args)
+        exp = self.expander
+        try:
+            out = []
+            while True:
+                t = exp.get_token()
+                if t.kind == EOF:
+                    break
+                if t.kind == IDENT and t.text == "defined":
+                    out.append(self._defined_operator(t))
+                    continue
+                out.append(t)
+            self._check_expander_errors()
+        finally:
+            self.end_directive_mode(saved)
+        from . import expression
+        try:
+            return expression.evaluate(out)
+        except expression.ExpressionError as e:
+            raise error_at(e.token if e.token is not None and e.token.file else name_tok, e.message)
+
+    def _defined_operator(self, tok):
+        exp = self.expander
+        exp.prevent_expansion += 1
+        try:
+            t = exp.get_token()
+            paren = t.is_op("(")
+            if paren:
+                t = exp.get_token()
+            if t.kind != IDENT:
+                raise error_at(tok, 'operator "defined" requires an identifier')
+            if paren and not exp.get_token().is_op(")"):
+                raise error_at(tok, 'missing \')\' after "defined"')
+        finally:
+            exp.prevent_expansion -= 1
+        return Token(NUMBER, "1" if t.text in self.macros else "0", 0, tok.line, tok.col, tok.file)
+
+    def _check_expander_errors(self):
+        diags = self.expander.diagnostics
+        if diags:
+            severity, message, token = diags[0]
+            del diags[:]
+            f = self.files[-1] if self.files else None
+            raise error_at(token, message, f.path if f else None, self.last.line if self.last else None)
+
+    # ---------------------------------------------------------------- expander hooks
+    def current_file_name(self, kind):
+        if kind == "__BASE_FILE__":
+            return self.main_path
+        f = self.files[-1] if self.files else None
+        name = f.presumed if f else (self.main_path or "")
+        if kind == "__FILE_NAME__":
+            return os.path.basename(name)
+        return name
+
+    def include_level(self):
+        return max(len(self.files) - 1, 0)
+
+    def date_time(self, kind):
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        epoch = int(epoch) if epoch and epoch.isdigit() else None
+        if kind == "__TIMESTAMP__":
+            f = self.files[-1] if self.files else None
+            try:
+                st = os.stat(f.path)
+                return '"%s"' % time.asctime(time.localtime(st.st_mtime))
+            except (OSError, AttributeError):
+                return '"??? ??? ?? ??:??:?? ????"'
+        date, clock = date_time_strings(epoch)
+        return date if kind == "__DATE__" else clock
+
+    def has_feature(self, kind, name):
+        return self.compiler.has_feature(kind, name)
+
+    def has_include(self, exp, kind, tok):
+        t = exp.get_token_no_padding()
+        paren = t.is_op("(")
+        if paren:
+            t = exp.get_token_no_padding()
+        else:
+            exp.error('missing \'(\' before "%s" operand' % kind, tok)
+        name = None
+        angled = True
+        if t.kind == STRING and t.text.startswith('"'):
+            name, angled = t.text[1:-1], False
+        elif t.is_op("<"):
+            parts = []
+            while True:
+                t = exp.get_token_no_padding()
+                if t.kind == EOF:
+                    break
+                if t.is_op(">"):
+                    name = "".join(parts)
+                    break
+                if t.flags & PREV_WHITE and parts:
+                    parts.append(" ")
+                parts.append(t.text)
+        else:
+            exp.error('operator "%s" requires a header-name' % kind, tok)
+        if paren and not exp.get_token_no_padding().is_op(")"):
+            exp.error('missing \')\' after "%s" operand' % kind, tok)
+        if name is None:
+            return 0
+        f = self.files[-1]
+        start = None
+        if kind == "__has_include_next" and f.chain_index is not None and len(self.files) > 1:
+            start = f.chain_index + 1
+        path, _ = self.search.find(name, angled, f.dir, start)
+        return 1 if path else 0
+
+    # ---------------------------------------------------------------- running
+    def run(self, main_path, forced_includes=(), printer=None):
+        """Preprocess ``main_path``; returns the Printer (or None)."""
+        self.main_path = main_path
+        self.printer = printer
+        self.push_file(main_path, None)
+        for inc in reversed(list(forced_includes)):
+            path, index = (inc, None) if os.path.isfile(inc) else self.search.find(inc, False, "")
+            if path is None:
+                raise PreprocessError("%s: No such file or directory" % inc)
+            self.push_file(path, index)
+        exp = self.expander
+        get = exp.get_token
+        rec = self.recorder
+        emit = printer.token if printer is not None else None
+        limit = self.max_output_tokens
+        count = 0
+        try:
+            while True:
+                tok = get()
+                if exp.diagnostics:
+                    self._check_expander_errors()
+                if rec is not None:
+                    rec.driver_tick(tok)
+                if tok.kind == EOF:
+                    break
+                if emit is not None:
+                    emit(tok)
+                if limit is not None:
+                    count += 1
+                    if count > limit:
+                        raise error_at(tok, "output cut after %d tokens (raise --max-output to go further)" % limit)
+        except ExpansionError as e:
+            raise error_at(e.token, e.message)
+        except RecursionError:
+            raise error_at(self.last, "expansion too deep to follow")
+        return printer
+
+
+def _spell(tokens):
+    out = []
+    for k, t in enumerate(tokens):
+        if k and t.flags & PREV_WHITE:
+            out.append(" ")
+        out.append(t.text)
+    return "".join(out)
+
+
+def _if_not_defined(args):
+    """Guard name for ``#if !defined X`` / ``#if !defined(X)``, else None."""
+    texts = [t.text for t in args]
+    if len(texts) == 3 and texts[:2] == ["!", "defined"] and args[2].kind == IDENT:
+        return texts[2]
+    if len(texts) == 5 and texts[:3] == ["!", "defined", "("] and texts[4] == ")":
+        return texts[3]
+    return None

@@ -1,0 +1,106 @@
+"""Turning expanded tokens back into text, spaced the way ``gcc -E -P`` spaces them.
+
+gcc prints a space before a token when the token had white space before it, or when a
+PADDING token says the source of its spacing had, or when printing the two tokens
+side by side would lex differently (``cpp_avoid_paste``).  The same rules render the
+text of every trace step, so a step reads like compiler output.
+"""
+
+from .tokens import CHAR, IDENT, NUMBER, OTHER, PADDING, PRAGMA, PREV_WHITE, PUNCT, STRING
+
+# Operators that form a new operator when followed by '=' (gcc: type <= CPP_LAST_EQ).
+_EQ_FORMERS = {"=", "!", ">", "<", "+", "-", "*", "/", "%", "&", "|", "^", ">>", "<<"}
+_FOLLOWERS = {">": ">", "<": "<%:", "+": "+", "-": "->", "/": "/*", "%": ":%", "&": "&",
+              "|": "|", ":": ":>", "->": "*", "<=": ">", "#": "#%", ".": ".%"}
+
+
+def avoid_paste(a, b):
+    """True when printing ``a`` then ``b`` without a space would change the tokens."""
+    ak, bk = a.kind, b.kind
+    c = b.text[0] if bk == PUNCT else ""
+    if ak == PUNCT:
+        op = a.op
+        if c == "=" and op in _EQ_FORMERS:
+            return True
+        if op == "." and bk == NUMBER:
+            return True
+        follow = _FOLLOWERS.get(op)
+        return bool(follow and c and c in follow)
+    if ak == IDENT:
+        return bk in (IDENT, NUMBER, CHAR, STRING)
+    if ak == NUMBER:
+        return bk in (NUMBER, IDENT, CHAR) or c in (".", "+", "-")
+    if ak == OTHER:
+        return a.text[0] == "\\" and bk == IDENT
+    return False
+
+
+class Printer:
+    """Accumulates output text; ``line_change`` starts a new source line."""
+
+    def __init__(self):
+        self.parts = []
+        self.prev = None
+        self.source = None
+        self.pending_space = False
+        self.printed = False
+
+    def line_change(self, tok):
+        if self.printed:
+            self.parts.append("\n")
+        self.prev = None
+        self.source = None
+        self.pending_space = False
+        if tok.col > 2:
+            self.parts.append(" " * (tok.col - 2))
+        self.printed = True
+
+    def directive_line(self, text):
+        if self.printed:
+            self.parts.append("\n")
+        self.parts.append(text)
+        self.parts.append("\n")
+        self.printed = False
+        self.prev = None
+        self.source = None
+        self.pending_space = False
+
+    def token(self, tok):
+        kind = tok.kind
+        if kind == PADDING:
+            self.pending_space = True
+            src = self.source
+            if src is None or (not src.flags & PREV_WHITE and tok.source is None):
+                self.source = tok.source
+            return
+        if kind == PRAGMA:
+            self.directive_line("#pragma " + tok.text)
+            return
+        parts = self.parts
+        if self.pending_space:
+            src = self.source or tok
+            prev = self.prev
+            if src.flags & PREV_WHITE or (prev is not None and avoid_paste(prev, tok)) \
+                    or (prev is None and tok.is_op("#")):
+                parts.append(" ")
+        elif tok.flags & PREV_WHITE:
+            parts.append(" ")
+        self.pending_space = False
+        self.source = None
+        self.prev = tok
+        parts.append(tok.text)
+        self.printed = True
+
+    def text(self):
+        if self.printed:
+            self.parts.append("\n")
+            self.printed = False
+        return "".join(self.parts)
+
+
+def render(tokens):
+    """One-line text of a token sequence (PADDING tokens decide the spaces)."""
+    p = Printer()
+    for t in tokens:
+        p.token(t)
+    return "".join(p.parts).strip()
