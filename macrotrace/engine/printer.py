@@ -104,3 +104,44 @@ def render(tokens):
     for t in tokens:
         p.token(t)
     return "".join(p.parts).strip()
+
+
+def render_offsets(tokens):
+    """Like ``render`` but also the [start, end) character offsets of each token.
+
+    PADDING tokens get an empty range where they stand.
+    """
+    p = Printer()
+    starts, ends = [], []
+    length = 0
+    parts = p.parts
+    for t in tokens:
+        before = len(parts)
+        p.token(t)
+        added = parts[before:]
+        if t.kind == PADDING or not added:
+            starts.append(length)
+            ends.append(length)
+            continue
+        text = "".join(added)
+        length += len(text)
+        ends.append(length)
+        starts.append(length - len(t.text))
+    text = "".join(parts)
+    lead = len(text) - len(text.lstrip())
+    if lead:
+        text = text[lead:]
+        starts = [max(s - lead, 0) for s in starts]
+        ends = [max(e - lead, 0) for e in ends]
+    return text.rstrip(), starts, ends
+
+
+def char_span(tokens, starts, ends, a, b):
+    """Character range covering the real tokens among ``tokens[a:b]``."""
+    real = [i for i in range(a, b) if tokens[i].kind != PADDING]
+    if real:
+        return [starts[real[0]], ends[real[-1]]]
+    if a < len(starts):
+        return [starts[a], starts[a]]
+    end = ends[-1] if ends else 0
+    return [end, end]

@@ -15,7 +15,9 @@ consumed from outside (its arguments, and anything its rescanning pulls in, as i
 
 import itertools
 
-from .tokens import EOF, PADDING
+from .tokens import EOF, PADDING, padding
+
+AVOID_PASTE = padding(None)
 
 
 class Event:
@@ -256,12 +258,16 @@ class Recorder:
             pass
         for ci in range(hi - 1, lo - 1, -1):
             ctx = contexts[ci]
+            if mark_ctx == ci and ctx.exp in self.exps:
+                # get_token is about to return this padding for the new expansion
+                out.append(padding(self.exps[ctx.exp].name_tok))
             start = len(out)
             for t in ctx.tokens[ctx.pos:]:
                 if t.kind != EOF:
                     out.append(t)
             if mark_ctx == ci:
                 span[0], span[1] = start, len(out)
+            out.append(AVOID_PASTE)      # what popping this context will return
 
     def _render_invocation(self, tr, level, exp, out, span, mark_pending, mark_ctx):
         out.append(exp.name_tok)

@@ -1,0 +1,126 @@
+"""From command-line flags to one immutable description of a preprocessing run.
+
+Nothing downstream reads argparse objects: the CLI builds a ``RunConfig`` and the
+engine, the trace and the renderers read only that.
+"""
+
+import os
+from dataclasses import dataclass, field, replace
+
+from .resources import headers_dir
+
+SWITCHES = (
+    ("lto", "CONFIG_LTO_CLANG"),
+    ("prel32", "CONFIG_HAVE_ARCH_PREL32_RELOCATIONS"),
+    ("module", "MODULE"),
+)
+
+STD_VERSIONS = {
+    "c89": None, "c90": None, "gnu89": None, "gnu90": None,
+    "c99": "199901L", "gnu99": "199901L",
+    "c11": "201112L", "gnu11": "201112L",
+    "c17": "201710L", "c18": "201710L", "gnu17": "201710L", "gnu18": "201710L",
+    "c2x": "202000L", "gnu2x": "202000L",
+}
+
+
+class ConfigError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    source: str
+    macro: str = None
+    line: int = None
+    lto: bool = False
+    prel32: bool = False
+    module: bool = False
+    modname: str = None
+    # ("D", "NAME=VALUE") / ("U", "NAME"), in command-line order
+    macro_options: tuple = ()
+    include_dirs: tuple = ()          # -I
+    quote_dirs: tuple = ()            # -iquote
+    system_dirs: tuple = ()           # -isystem (and the compiler's own, with --cc)
+    after_dirs: tuple = ()            # -idirafter
+    forced_includes: tuple = ()       # -include
+    compiler: tuple = None            # --cc / "-- CC ARGS": the compiler whose answers we use
+    compiler_flags: tuple = ()        # flags that change the compiler's predefined macros
+    std: str = "gnu11"
+    bundled_headers: bool = True
+    max_steps: int = 20000
+    max_output_tokens: int = 5_000_000
+    origin: str = "flags"             # flags, kernel-tree, cmd-file, command
+    notes: tuple = field(default=(), compare=False)
+
+    @property
+    def module_name(self):
+        if self.modname:
+            return self.modname
+        stem = os.path.splitext(os.path.basename(self.source))[0]
+        return stem.replace("-", "_")
+
+    def switches(self):
+        """The three initcall switches as {"CONFIG_LTO_CLANG": True, ...}."""
+        return {macro: bool(getattr(self, attr)) for attr, macro in SWITCHES}
+
+    def with_switches(self, lto, prel32, module):
+        return replace(self, lto=lto, prel32=prel32, module=module)
+
+    def search_dirs(self):
+        bracket = list(self.include_dirs)
+        if self.bundled_headers:
+            bracket.append(headers_dir())
+        return dict(quote=list(self.quote_dirs), bracket=bracket,
+                     system=list(self.system_dirs), after=list(self.after_dirs))
+
+    def all_macro_options(self):
+        """Every -D/-U in the order gcc applies them: switches and module name first."""
+        opts = []
+        for attr, macro in SWITCHES:
+            if getattr(self, attr):
+                opts.append(("D", macro))
+        if self.origin == "flags":
+            name = self.module_name
+            opts.append(("D", 'KBUILD_MODNAME="%s"' % name))
+            opts.append(("D", "__KBUILD_MODNAME=kmod_%s" % name))
+        opts.extend(self.macro_options)
+        return opts
+
+    def describe(self):
+        """Machine-independent description (no absolute paths): for JSON and HTML."""
+        return {
+            "switches": self.switches(),
+            "modname": self.module_name,
+            "defines": ["-%s%s" % (k, v) for k, v in self.all_macro_options()],
+            "include_dirs": [_portable(d) for d in self.include_dirs],
+            "forced_includes": [_portable(d) for d in self.forced_includes],
+            "compiler": list(self.compiler) if self.compiler else None,
+            "std": self.std,
+            "bundled_headers": self.bundled_headers,
+            "origin": self.origin,
+        }
+
+
+def _portable(path):
+    """A path as the user gave it when relative; absolute ones relative to cwd if inside."""
+    if not os.path.isabs(path):
+        return path
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel
+
+
+def standard_predefines(std):
+    """What ``gcc -undef -std=STD`` still predefines."""
+    if std not in STD_VERSIONS:
+        raise ConfigError("unknown -std=%s (known: %s)" % (std, ", ".join(sorted(STD_VERSIONS))))
+    defs = ["__STDC__ 1"]
+    if STD_VERSIONS[std]:
+        defs.append("__STDC_VERSION__ %s" % STD_VERSIONS[std])
+    defs += ["__STDC_HOSTED__ 1", "__STDC_UTF_16__ 1", "__STDC_UTF_32__ 1"]
+    if not std.startswith("gnu"):
+        defs.append("__STRICT_ANSI__ 1")
+    return defs

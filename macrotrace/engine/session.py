@@ -1,0 +1,51 @@
+"""Setting up and running one preprocessing run from a RunConfig.
+
+This is the engine's front door: ``expand`` for ``macrotrace expand``, ``trace`` for
+tracing (events go to a listener; ``want(name_token, macro)`` picks the invocations).
+"""
+
+from .compiler import Compiler
+from .includes import SearchPath
+from .preprocessor import Preprocessor
+from .printer import Printer
+from .recorder import Recorder
+
+
+def make_preprocessor(config, listener=None, recorder=None):
+    from ..config import standard_predefines
+
+    dirs = config.search_dirs()
+    compiler = Compiler(config.compiler or ("gcc",), config.compiler_flags)
+    if config.compiler and getattr(config, "use_system_dirs", False):
+        dirs["system"] = dirs["system"] + list(compiler.system_include_dirs())
+    search = SearchPath(**dirs)
+    pp = Preprocessor(search, compiler, listener, recorder, config.max_steps,
+                      config.max_output_tokens)
+    if config.compiler:
+        predefined = compiler.predefined_macros()
+    else:
+        predefined = standard_predefines(config.std)
+    for text in predefined:
+        pp.define(text, site=("<built-in>", 0))
+    for kind, value in config.all_macro_options():
+        if kind == "D":
+            pp.define_option(value)
+        else:
+            pp.undef(value)
+    return pp
+
+
+def expand(config):
+    """The whole translation unit preprocessed, as ``gcc -E -P`` prints it."""
+    pp = make_preprocessor(config)
+    printer = Printer()
+    pp.run(config.source, config.forced_includes, printer)
+    return printer.text()
+
+
+def trace(config, listener, want):
+    """Preprocess, reporting the expansion of every invocation ``want`` accepts."""
+    recorder = Recorder(listener, want)
+    pp = make_preprocessor(config, listener, recorder)
+    pp.run(config.source, config.forced_includes, None)
+    return pp

@@ -1,0 +1,128 @@
+"""The terminal view of a trace: readable at 100 columns, the inserted span of each
+step highlighted when the output is a terminal (and ``NO_COLOR`` is not set)."""
+
+import textwrap
+
+WIDTH = 100
+INDENT = "     "
+
+
+class Style:
+    def __init__(self, color):
+        self.color = color
+
+    def _wrap(self, code, text):
+        return "\x1b[%sm%s\x1b[0m" % (code, text) if self.color and text else text
+
+    def bold(self, t):
+        return self._wrap("1", t)
+
+    def dim(self, t):
+        return self._wrap("2", t)
+
+    def macro(self, t):
+        return self._wrap("1;36", t)
+
+    def mark(self, t):
+        return self._wrap("1;33", t)
+
+    def result(self, t):
+        return self._wrap("1;32", t)
+
+
+def _wrap_marked(text, span, style, indent=INDENT, width=WIDTH):
+    """Wrap ``text`` at ``width``; colour ``text[span[0]:span[1]]``."""
+    lines = textwrap.wrap(text, width - len(indent), break_long_words=True,
+                          break_on_hyphens=False, drop_whitespace=True) or [""]
+    if not style.color or not span or span[0] == span[1]:
+        return "\n".join(indent + line for line in lines)
+    # locate each wrapped line in the original text to place the colour codes
+    out = []
+    pos = 0
+    a, b = span
+    for line in lines:
+        start = text.find(line, pos)
+        end = start + len(line)
+        pos = end
+        lo, hi = max(a, start), min(b, end)
+        if lo < hi:
+            line = line[:lo - start] + style.mark(line[lo - start:hi - start]) + line[hi - start:]
+        out.append(indent + line)
+    return "\n".join(out)
+
+
+def _config_line(config):
+    sw = config.get("switches", {})
+    parts = ["%s=%s" % (k, "y" if v else "n") for k, v in sw.items()]
+    if config.get("modname"):
+        parts.append("KBUILD_MODNAME=\"%s\"" % config["modname"])
+    return "  ".join(parts)
+
+
+def _definition_note(trace, key):
+    d = trace.definitions.get(key)
+    if d is None:
+        return ""
+    if d.builtin:
+        return "built-in"
+    if d.command_line:
+        return "command line"
+    note = "%s:%d" % (d.file, d.line)
+    taken = [c for c in d.conditions if c.directive != "else" or c.taken]
+    if d.conditions:
+        note += " · " + "; ".join("#%s %s: %s" % (c.directive, c.expression, c.description)
+                                 if c.expression else "#%s: %s" % (c.directive, c.description)
+                                 for c in d.conditions[-3:])
+    return note
+
+
+def _argument_lines(step, style):
+    lines = []
+    for arg in step.arguments:
+        label = "%s = %s" % (arg.parameter, arg.written or "(empty)")
+        notes = []
+        if arg.expanded is not None and arg.expanded != arg.written:
+            notes.append("pre-expanded to %s" % (arg.expanded or "(nothing)"))
+        if "expanded" not in arg.uses and arg.uses:
+            notes.append("%s operand: not pre-expanded" % "/".join(arg.uses))
+        if arg.stringified is not None:
+            notes.append("#%s gives %s" % (arg.parameter, arg.stringified))
+        if notes:
+            label += "   " + style.dim("(" + "; ".join(notes) + ")")
+        lines.append(INDENT + label)
+    for p in step.pastes:
+        if p.result is None:
+            lines.append(INDENT + "%s ## %s: not a valid token" % (p.lhs, p.rhs))
+        else:
+            lines.append(INDENT + "%s ## %s → %s" % (p.lhs, p.rhs, p.result))
+    return lines
+
+
+def render_invocation(trace, inv, style):
+    out = []
+    out.append(style.bold("%s:%d:%d: %s" % (inv.file, inv.line, inv.column, inv.source)))
+    for step in inv.steps[1:]:
+        header = "%3d  %s" % (step.index, style.macro(step.macro or ""))
+        d = trace.definitions.get(step.definition)
+        if d is not None and not d.builtin:
+            header = "%3d  %s" % (step.index, style.macro(d.signature))
+        note = _definition_note(trace, step.definition)
+        if step.kind == "builtin":
+            header += "  → %s" % step.value
+        out.append(header + ("   " + style.dim(note) if note else ""))
+        out.extend(_argument_lines(step, style))
+        out.append(_wrap_marked(step.text, step.after_span, style))
+    out.append(style.bold("  result:"))
+    out.append(style.result(_wrap_marked(inv.result, None, style)))
+    return "\n".join(out)
+
+
+def render(trace, color=False):
+    style = Style(color)
+    head = "%s in %s — %d invocation%s" % (trace.macro, trace.file, len(trace.invocations),
+                                           "" if len(trace.invocations) == 1 else "s")
+    parts = [style.bold(head), style.dim(_config_line(trace.config)), ""]
+    for inv in trace.invocations:
+        parts.append(render_invocation(trace, inv, style))
+        parts.append("")
+    return "\n".join(parts)

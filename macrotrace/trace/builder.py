@@ -1,0 +1,242 @@
+"""The listener that turns engine events into the trace model."""
+
+from ..engine.events import Listener
+from ..engine.printer import char_span, render, render_offsets
+from ..engine.tokens import MACRO_ARG, PADDING, PASTE_LEFT, STRINGIFY
+from .model import Argument, Condition, Definition, Invocation, Node, Paste, Step, Trace
+
+
+def definition_key(macro):
+    file, line = macro.site or ("<built-in>", 0)
+    return "%s@%s:%s" % (macro.name, file, line)
+
+
+def parameter_uses(macro):
+    """For each parameter: how the replacement list uses it ("expanded", "#", "##")."""
+    uses = [[] for _ in macro.params]
+    body = macro.body
+    for k, t in enumerate(body):
+        if t.kind != MACRO_ARG:
+            continue
+        if t.flags & STRINGIFY:
+            use = "#"
+        elif t.flags & PASTE_LEFT or (k and body[k - 1].flags & PASTE_LEFT):
+            use = "##"
+        else:
+            use = "expanded"
+        if use not in uses[t.argno]:
+            uses[t.argno].append(use)
+    return uses
+
+
+class _Work:
+    """What is known about one expansion while its trace is running."""
+
+    def __init__(self, ev):
+        self.id = ev.id
+        self.macro = ev.macro
+        self.name_tok = ev.name_token
+        self.parent = ev.parent
+        self.role = ev.role
+        self.args = None
+        self.expanded = {}
+        self.stringified = {}
+        self.pastes = []
+        self.value = None
+        self.invocation = ev.name_token.text
+
+
+class TraceBuilder(Listener):
+    """Collects invocations of one macro; ``trace()`` returns the model."""
+
+    def __init__(self, macro_name, file, config_description, path_display=None):
+        self.macro_name = macro_name
+        self.file = file
+        self.config = config_description
+        self.display = path_display or (lambda p: p)
+        self.definitions = {}
+        self.work = {}
+        self.open = {}            # trace id -> {"tok", "steps": [events], "root"}
+        self.invocations = []
+        self.order = []           # trace ids in order of appearance
+
+    # -- events ---------------------------------------------------------------
+    def trace_begin(self, trace_id, name_token):
+        self.open[trace_id] = {"tok": name_token, "steps": [], "nodes": []}
+        self.order.append(trace_id)
+
+    def expansion_begin(self, ev):
+        w = _Work(ev)
+        self.work[ev.id] = w
+        for tid in ev.traces:
+            self.open[tid]["nodes"].append(ev.id)
+        self._define(ev.macro)
+
+    def arguments_collected(self, ev):
+        w = self.work[ev.id]
+        w.args = ev.args
+
+    def argument_expanded(self, ev):
+        self.work[ev.id].expanded[ev.index] = ev.tokens
+
+    def argument_stringified(self, ev):
+        self.work[ev.id].stringified[ev.index] = ev.token.text
+
+    def tokens_pasted(self, ev):
+        self.work[ev.id].pastes.append(Paste(ev.lhs.text, ev.rhs.text,
+                                             ev.result.text if ev.result is not None else None))
+
+    def expansion_step(self, ev):
+        w = self.work[ev.id]
+        if w.macro.builtin is not None:
+            w.value = render(ev.replacement)
+        w.invocation = _text_of(ev.before, ev.span_before)
+        self.open[ev.trace_id]["steps"].append(ev)
+
+    def trace_end(self, ev):
+        state = self.open.pop(ev.trace_id)
+        if ev.abandoned:
+            self.order.remove(ev.trace_id)
+            return
+        self.invocations.append((ev.trace_id, self._invocation(state, ev)))
+
+    # -- building -------------------------------------------------------------
+    def _define(self, macro):
+        key = definition_key(macro)
+        if key in self.definitions:
+            return key
+        file, line = macro.site or ("<built-in>", 0)
+        conds = [Condition(c.directive, c.expression, self.display(c.file), c.line, c.taken, c.describe())
+                 for c in macro.conditions]
+        self.definitions[key] = Definition(
+            key=key, name=macro.name, signature=macro.signature, body=macro.spelling,
+            file=self.display(file), line=line, builtin=macro.builtin is not None,
+            command_line=macro.from_command_line, conditions=conds)
+        return key
+
+    def _arguments(self, w):
+        if w.args is None or not w.macro.fun_like:
+            return []
+        uses = parameter_uses(w.macro)
+        out = []
+        for k, param in enumerate(w.macro.params):
+            toks = w.args[k] if k < len(w.args) else []
+            expanded = w.expanded.get(k)
+            out.append(Argument(
+                index=k, parameter=param, written=render(toks),
+                expanded=render(expanded) if expanded is not None else None,
+                uses=uses[k] if k < len(uses) else [],
+                stringified=w.stringified.get(k)))
+        return out
+
+    def _invocation(self, state, ev):
+        extent = list(ev.extent)
+        tok = state["tok"]
+        source = render(extent)
+        steps = [Step(index=0, kind="source", text=source)]
+        node_step = {}
+        prev_text = source
+        for sev in state["steps"]:
+            future = extent[sev.consumed:]
+            before = list(sev.before) + future
+            after = list(sev.after) + future
+            b_text, b_starts, b_ends = render_offsets(before)
+            a_text, a_starts, a_ends = render_offsets(after)
+            w = self.work[sev.id]
+            kind = "builtin" if w.macro.builtin is not None else "macro"
+            if w.macro.builtin == "_Pragma":
+                kind = "pragma"
+            step = Step(
+                index=len(steps), kind=kind, text=a_text, macro=w.macro.name,
+                definition=definition_key(w.macro),
+                replaced=_text_of(sev.before, sev.span_before),
+                inserted=render(sev.replacement),
+                before_span=char_span(before, b_starts, b_ends, *sev.span_before),
+                after_span=char_span(after, a_starts, a_ends, *sev.span_after),
+                arguments=self._arguments(w), pastes=list(w.pastes), value=w.value, node=sev.id)
+            if b_text != prev_text:
+                # spacing can differ between two snapshots; keep the span meaningful
+                step.before_span = _relocate(prev_text, b_text, step.before_span)
+            node_step[sev.id] = step.index
+            steps.append(step)
+            prev_text = a_text
+        result = render([t for t in ev.result])
+        if len(steps) > 1:
+            # the last frame and the result are the same tokens; the result's spacing
+            # is the one gcc prints (it comes from the paddings actually read)
+            steps[-1].text = result
+        tree = self._tree(state["nodes"], node_step)
+        return Invocation(file=self.display(tok.file), line=tok.line, column=tok.col,
+                          source=source, result=result, steps=steps, tree=tree)
+
+    def _tree(self, node_ids, node_step):
+        ids = set(node_ids)
+        nodes = {}
+        for nid in node_ids:
+            w = self.work[nid]
+            nodes[nid] = Node(id=nid, macro=w.macro.name, definition=definition_key(w.macro),
+                              invocation=w.invocation, role=w.role, step=node_step.get(nid),
+                              arguments=self._arguments(w), pastes=list(w.pastes), value=w.value)
+        root = None
+        for nid in node_ids:
+            w = self.work[nid]
+            if w.parent in ids:
+                nodes[w.parent].children.append(nodes[nid])
+            elif root is None:
+                root = nodes[nid]
+            else:
+                root.children.append(nodes[nid])
+        return root
+
+    def trace(self):
+        invs = [inv for _, inv in sorted(self.invocations, key=lambda p: self.order.index(p[0]))]
+        used = set()
+        for inv in invs:
+            for s in inv.steps:
+                if s.definition:
+                    used.add(s.definition)
+        defs = {k: v for k, v in self.definitions.items() if k in used}
+        return Trace(macro=self.macro_name, file=self.display(self.file), config=self.config,
+                     invocations=invs, definitions=defs)
+
+
+def _text_of(tokens, span):
+    a, b = span
+    if a is None:
+        return ""
+    return render(tokens[a:b])
+
+
+def _relocate(prev_text, text, span):
+    """Map a span of ``text`` onto ``prev_text`` when they differ only in spaces."""
+    if span is None:
+        return span
+
+    def squeeze_index(s, i):
+        return len(s[:i].replace(" ", ""))
+
+    def unsqueeze(s, n):
+        count = 0
+        for k, ch in enumerate(s):
+            if count == n and ch != " ":
+                return k
+            if ch != " ":
+                count += 1
+        return len(s)
+
+    a, b = span
+    sa, sb = squeeze_index(text, a), squeeze_index(text, b)
+    if prev_text.replace(" ", "") != text.replace(" ", ""):
+        return span
+    start = unsqueeze(prev_text, sa)
+    end = unsqueeze(prev_text, sb) if sb > sa else start
+    if sb > sa:
+        # end is exclusive: position just after the last non-space char of the span
+        count = 0
+        for k, ch in enumerate(prev_text):
+            if ch != " ":
+                count += 1
+                if count == sb:
+                    end = k + 1
+                    break
+    return [start, end]

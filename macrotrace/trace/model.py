@@ -1,0 +1,155 @@
+"""The trace: plain data, serialisable to JSON and back.
+
+Everything downstream of the engine (renderers, diff, check) reads only these classes.
+JSON layout (``Trace.to_dict``) is the documented contract; bump SCHEMA when it changes.
+"""
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import List, Optional
+
+SCHEMA = 1
+
+
+@dataclass
+class Condition:
+    directive: str            # if, ifdef, ifndef, elif, else...
+    expression: str           # as written ("" for #else)
+    file: str
+    line: int
+    taken: bool
+    description: str          # "CONFIG_LTO_CLANG is defined"
+
+
+@dataclass
+class Definition:
+    key: str                  # "name@file:line": unique even when a macro is redefined
+    name: str
+    signature: str            # "__PASTE(a, b)"
+    body: str                 # replacement list as written
+    file: str
+    line: int
+    builtin: bool = False
+    command_line: bool = False
+    conditions: List[Condition] = field(default_factory=list)
+
+
+@dataclass
+class Argument:
+    index: int
+    parameter: str
+    written: str              # the argument as written in the invocation
+    expanded: Optional[str]   # after its own pre-expansion (None: not pre-expanded)
+    uses: List[str]           # how the replacement list uses it: "expanded", "#", "##"
+    stringified: Optional[str] = None
+
+
+@dataclass
+class Paste:
+    lhs: str
+    rhs: str
+    result: Optional[str]     # None: not a valid token (gcc's "pasting ... does not give")
+
+
+@dataclass
+class Step:
+    index: int
+    kind: str                 # source, macro, builtin, pragma
+    text: str                 # the whole text after this step
+    macro: Optional[str] = None
+    definition: Optional[str] = None     # key into Trace.definitions
+    replaced: str = ""                   # what was replaced (the invocation)
+    inserted: str = ""                   # what replaced it
+    before_span: Optional[List[int]] = None   # [start, end) of `replaced` in the previous text
+    after_span: Optional[List[int]] = None    # [start, end) of `inserted` in `text`
+    arguments: List[Argument] = field(default_factory=list)
+    pastes: List[Paste] = field(default_factory=list)
+    value: Optional[str] = None          # builtins: what __COUNTER__/__LINE__... gave
+    node: Optional[int] = None           # the tree node this step is
+
+
+@dataclass
+class Node:
+    id: int
+    macro: str
+    definition: Optional[str]
+    invocation: str           # as it stood when it was expanded
+    role: str                 # top, rescan, "arg N" (expanded while pre-expanding argument N)
+    step: Optional[int]
+    arguments: List[Argument] = field(default_factory=list)
+    pastes: List[Paste] = field(default_factory=list)
+    value: Optional[str] = None
+    children: List["Node"] = field(default_factory=list)
+
+
+@dataclass
+class Invocation:
+    file: str
+    line: int
+    column: int
+    source: str               # the invocation as written
+    result: str               # the final text; equals gcc -E's, token for token
+    steps: List[Step] = field(default_factory=list)
+    tree: Optional[Node] = None
+
+
+@dataclass
+class Trace:
+    macro: str
+    file: str
+    config: dict
+    invocations: List[Invocation] = field(default_factory=list)
+    definitions: dict = field(default_factory=dict)   # key -> Definition
+    schema: int = SCHEMA
+    tool: str = "macrotrace"
+
+    def to_dict(self):
+        d = asdict(self)
+        d["definitions"] = {k: asdict(v) for k, v in self.definitions.items()}
+        return d
+
+    @classmethod
+    def from_dict(cls, d):
+        if not isinstance(d, dict) or d.get("tool") != "macrotrace":
+            raise ValueError("not a macrotrace trace (no \"tool\": \"macrotrace\" field)")
+        if d.get("schema") != SCHEMA:
+            raise ValueError("trace schema %r, this macrotrace reads schema %d" % (d.get("schema"), SCHEMA))
+        defs = {k: _build(Definition, v) for k, v in d.get("definitions", {}).items()}
+        invs = [_build(Invocation, v) for v in d.get("invocations", [])]
+        return cls(macro=d["macro"], file=d["file"], config=d.get("config", {}),
+                   invocations=invs, definitions=defs, schema=d["schema"], tool=d["tool"])
+
+
+# Which fields hold nested records: {class: {field: (record class, is a list)}}.
+def _nested():
+    return {
+        Definition: {"conditions": (Condition, True)},
+        Step: {"arguments": (Argument, True), "pastes": (Paste, True)},
+        Node: {"arguments": (Argument, True), "pastes": (Paste, True), "children": (Node, True)},
+        Invocation: {"steps": (Step, True), "tree": (Node, False)},
+    }
+
+
+def _build(klass, data):
+    """Rebuild a dataclass tree from its asdict() form, strictly."""
+    if not isinstance(data, dict):
+        raise ValueError("expected an object for %s, got %s" % (klass.__name__, type(data).__name__))
+    names = {f.name for f in fields(klass)}
+    unknown = set(data) - names
+    if unknown:
+        raise ValueError("unknown field(s) %s in %s" % (", ".join(sorted(unknown)), klass.__name__))
+    nested = _nested().get(klass, {})
+    kwargs = {}
+    for name, value in data.items():
+        if name in nested and value is not None:
+            sub, is_list = nested[name]
+            if is_list:
+                if not isinstance(value, list):
+                    raise ValueError("%s.%s must be a list" % (klass.__name__, name))
+                value = [_build(sub, v) for v in value]
+            else:
+                value = _build(sub, value)
+        kwargs[name] = value
+    try:
+        return klass(**kwargs)
+    except TypeError as e:
+        raise ValueError("%s: %s" % (klass.__name__, e))
