@@ -1,0 +1,2 @@
+next_from_inc
+#include_next <next.h>

@@ -1,0 +1,1 @@
+nested __FILE__ __INCLUDE_LEVEL__ __BASE_FILE__

@@ -1,0 +1,1 @@
+next_from_inc2 __FILE__

@@ -1,0 +1,37 @@
+"""macrotrace expand == gcc -E, token for token, on every case in tests/cases.
+
+Each case is a small C file exercising one area of the standard or a GNU extension;
+a first line ``// flags: ...`` gives extra flags for both gcc and macrotrace.
+"""
+
+import glob
+import os
+
+import pytest
+
+from difftest import GCC, assert_same_tokens, gcc_expand, ours_expand
+
+CASES = os.path.join(os.path.dirname(__file__), "cases")
+FILES = sorted(os.path.basename(p) for p in glob.glob(os.path.join(CASES, "*.c")))
+
+pytestmark = pytest.mark.skipif(GCC is None, reason="gcc is not installed")
+
+
+def case_flags(name):
+    with open(os.path.join(CASES, name), encoding="utf-8", errors="replace") as fh:
+        first = fh.readline()
+    return first.split(":", 1)[1].split() if first.startswith("// flags:") else []
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_case_matches_gcc(name):
+    flags = case_flags(name)
+    rc, expected, err = gcc_expand(name, flags, cwd=CASES)
+    assert rc == 0, "the case itself must be valid for gcc: %s" % err
+    status, ours, our_err = ours_expand(name, flags, cwd=CASES)
+    assert status == 0, our_err
+    assert_same_tokens(ours, expected, name)
+
+
+def test_there_are_many_cases():
+    assert len(FILES) >= 20
