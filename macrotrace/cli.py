@@ -17,6 +17,7 @@ from .config import ConfigError, RunConfig
 from .engine.diagnostics import PreprocessError
 
 EXIT_ERROR = 2
+EXIT_INTERNAL = 3
 
 
 class UsageError(Exception):
@@ -166,6 +167,12 @@ def main(argv=None):
         print("macrotrace: error: %s" % e, file=sys.stderr)
     except KeyboardInterrupt:
         return 130
+    except Exception as e:      # a bug in macrotrace, not in the input
+        if os.environ.get("MACROTRACE_DEBUG"):
+            raise
+        print("macrotrace: internal error: %s: %s (MACROTRACE_DEBUG=1 shows the traceback; "
+              "please report it)" % (type(e).__name__, e), file=sys.stderr)
+        return EXIT_INTERNAL
     return EXIT_ERROR
 
 

@@ -1,0 +1,149 @@
+"""The command line: the JSON contract, and one-line errors with exit status 2."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from difftest import GCC, assert_same_tokens, gcc_expand, run_macrotrace, tokens
+
+CASES = os.path.join(os.path.dirname(__file__), "cases")
+
+
+def write(tmp_path, name, text):
+    p = tmp_path / name
+    p.write_text(text)
+    return str(p)
+
+
+# ---------------------------------------------------------------- the JSON contract
+
+def test_json_contract_on_nested_invocations(tmp_path):
+    path = write(tmp_path, "t.c",
+                 "#define ID(x) x\n#define TWICE(x) ID(x) ID(x)\n"
+                 "TWICE(1);\nID(TWICE(2));\nTWICE(\n  3\n);\n")
+    status, out, err = run_macrotrace(["TWICE", path, "--format", "json", "--no-bundled-headers"])
+    assert status == 0, err
+    data = json.loads(out)
+    assert data["macro"] == "TWICE"
+    assert data["tool"] == "macrotrace" and data["schema"] == 1
+    invs = data["invocations"]
+    assert [(i["line"], i["column"]) for i in invs] == [(3, 1), (4, 4), (5, 1)]
+    for inv in invs:
+        steps = inv["steps"]
+        assert steps[0]["text"] == inv["source"]
+        assert steps[-1]["text"] == inv["result"]
+        for prev, step in zip(steps, steps[1:]):
+            a, b = step["after_span"]
+            assert step["text"][a:b].replace(" ", "") == step["inserted"].replace(" ", "")
+            a, b = step["before_span"]
+            assert prev["text"][a:b].replace(" ", "") == step["replaced"].replace(" ", "")
+        assert inv["tree"]["macro"] == "TWICE"
+    assert invs[0]["source"] == "TWICE(1)"
+    assert tokens(invs[0]["result"]) == ["1", "1"]
+    assert tokens(invs[2]["source"]) == ["TWICE", "(", "3", ")"]
+
+
+def test_json_round_trips_through_the_model(tmp_path):
+    from macrotrace.render.json_ import load, render
+    path = write(tmp_path, "t.c", "#define S(x) #x\n#define C(a,b) a##b\n#define T(x) S(x) C(x,1) __COUNTER__\nT(y)\n")
+    status, out, err = run_macrotrace(["T", path, "--format", "json", "--no-bundled-headers"])
+    assert status == 0, err
+    trace = load(out)
+    assert render(trace) == out
+    step = [s for s in trace.invocations[0].steps if s.macro == "C"][0]
+    assert step.pastes[0].lhs == "y" and step.pastes[0].result == "y1"
+    assert [s.value for s in trace.invocations[0].steps if s.kind == "builtin"] == ["0"]
+
+
+def test_results_match_gcc_for_every_invocation(tmp_path):
+    src = ("#define CAT(a,b) a##b\n#define XCAT(a,b) CAT(a,b)\n#define U(p) XCAT(p, __COUNTER__)\n"
+           "int U(a) = __LINE__;\nint U(b), U(c);\n")
+    path = write(tmp_path, "t.c", src)
+    status, out, err = run_macrotrace(["U", path, "--format", "json", "--no-bundled-headers"])
+    assert status == 0, err
+    results = " ".join(i["result"] for i in json.loads(out)["invocations"])
+    rc, expected, _ = gcc_expand(path)
+    wanted = [t for t in tokens(expected) if t.startswith("a") or t.startswith("b") or t.startswith("c")]
+    assert tokens(results) == wanted == ["a0", "b1", "c2"]
+
+
+def test_line_filter(tmp_path):
+    path = write(tmp_path, "t.c", "#define M(x) x\nM(1)\nM(2) M(3)\n")
+    status, out, _ = run_macrotrace(["M", path, "--line", "3", "--format", "json", "--no-bundled-headers"])
+    assert status == 0
+    assert [i["result"] for i in json.loads(out)["invocations"]] == ["2", "3"]
+
+
+def test_text_output_shows_steps_and_result(tmp_path):
+    path = write(tmp_path, "t.c", "#define A B\n#define B(x) [x]\nA(1)\n")
+    status, out, err = run_macrotrace(["A", path, "--no-bundled-headers", "--color", "never"])
+    assert status == 0, err
+    assert "A(1)" in out and "[1]" in out and "result" in out
+    assert "\x1b[" not in out
+    status, out, err = run_macrotrace(["A", path, "--no-bundled-headers", "--color", "always"])
+    assert "\x1b[" in out
+
+
+def test_expand_writes_file(tmp_path):
+    path = write(tmp_path, "t.c", "#define A 1\nA\n")
+    out_path = str(tmp_path / "out.i")
+    status, out, err = run_macrotrace(["expand", path, "-o", out_path, "--no-bundled-headers"])
+    assert status == 0, err
+    assert open(out_path).read().strip() == "1"
+
+
+# ---------------------------------------------------------------- errors
+
+def run_cli_process(args, cwd=None):
+    """The real process, so a traceback would show on stderr."""
+    return subprocess.run([sys.executable, "-m", "macrotrace"] + args, capture_output=True,
+                          text=True, cwd=cwd)
+
+
+@pytest.mark.parametrize("source,args,expect", [
+    (None, ["M", "missing.c"], "missing.c: No such file or directory"),
+    ("#define M(x) x\nM(1\n", ["M"], 'unterminated argument list invoking macro "M"'),
+    ("#error stop here\n", ["M"], "#error stop here"),
+    ("#define modul_init(x) x\nmodul_init(1)\n", ["module_init"], "did you mean modul_init"),
+    ("#define M(x,y) x\nM(1)\n", ["M"], 'macro "M" requires 2 arguments, but only 1 given'),
+    ("#define M(x) x\n#if 1 +\n#endif\n", ["M"], "t.c:2:"),
+    ("#if 1\nM\n", ["M"], "unterminated #if"),
+    ('#include "nope.h"\n', ["M"], "nope.h: No such file or directory"),
+    ("#define C(a,b) a##b\nC(+,/)\n", ["C"], "does not give a valid preprocessing token"),
+    ("#define M(x) x\nM(1)\n", ["M", "--bogus-flag"], "unrecognized arguments: --bogus-flag"),
+    ("#define M(x) x\nM(1)\n", ["M", "--line", "x"], "invalid int value"),
+    ('#define M(x) x\nchar *s = "abc;\n', ["M"], "missing terminating"),
+    ("int a; /* never closed\n", ["M"], "unterminated comment"),
+])
+def test_errors_are_one_line_exit_2(tmp_path, source, args, expect):
+    if source is not None:
+        path = write(tmp_path, "t.c", source)
+        args = [args[0], path] + args[1:]
+    proc = run_cli_process(args + ["--no-bundled-headers"], cwd=str(tmp_path))
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert expect in lines[0]
+
+
+def test_error_names_file_and_line(tmp_path):
+    path = write(tmp_path, "t.c", "\n\n#define M(x) x\nint a = M(1;\n")
+    proc = run_cli_process(["M", path, "--no-bundled-headers"])
+    assert proc.returncode == 2
+    assert proc.stderr.startswith(path + ":4:")
+
+
+def test_directory_as_file(tmp_path):
+    proc = run_cli_process(["M", str(tmp_path)])
+    assert proc.returncode == 2 and "is a directory" in proc.stderr
+
+
+def test_macro_used_but_never_expanded(tmp_path):
+    path = write(tmp_path, "t.c", "#define F(x) x\nint F;\n")
+    proc = run_cli_process(["F", path, "--no-bundled-headers"])
+    assert proc.returncode == 2
+    assert "never expanded" in proc.stderr and ":2:" in proc.stderr
