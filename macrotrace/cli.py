@@ -57,8 +57,10 @@ def _common_flags(p):
                    help="take predefined macros and __has_attribute answers from this compiler")
     g.add_argument("--no-bundled-headers", action="store_true",
                    help="do not search macrotrace's model of the Linux headers")
-    g.add_argument("--max-steps", type=int, default=20000, metavar="N",
-                   help="stop after N macro expansions (default 20000)")
+    g.add_argument("--max-steps", type=int, default=5000, metavar="N",
+                   help="cut a trace after N steps (default 5000)")
+    g.add_argument("--max-expansions", type=int, default=1_000_000, metavar="N",
+                   help="stop one invocation after N macro replacements (default 1000000)")
     o = p.add_argument_group("output")
     o.add_argument("-o", dest="output", metavar="FILE", help="write to FILE instead of stdout")
 
@@ -92,8 +94,8 @@ def config_from_args(ns, macro=None):
     for d in ns.include_dirs:
         if not os.path.isdir(d):
             raise ConfigError("-I %s: not a directory" % d)
-    if ns.max_steps < 1:
-        raise ConfigError("--max-steps must be at least 1")
+    if ns.max_steps < 1 or ns.max_expansions < 1:
+        raise ConfigError("--max-steps and --max-expansions must be at least 1")
     compiler = tuple(ns.cc.split()) if ns.cc else None
     return RunConfig(
         source=ns.file, macro=macro, line=getattr(ns, "line", None),
@@ -102,7 +104,7 @@ def config_from_args(ns, macro=None):
         quote_dirs=tuple(ns.quote_dirs), system_dirs=tuple(ns.system_dirs),
         after_dirs=tuple(ns.after_dirs), forced_includes=tuple(ns.forced_includes),
         compiler=compiler, std=ns.std, bundled_headers=not ns.no_bundled_headers,
-        max_steps=ns.max_steps)
+        max_steps=ns.max_steps, max_expansions=ns.max_expansions)
 
 
 def _write(ns, text):

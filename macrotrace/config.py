@@ -48,8 +48,9 @@ class RunConfig:
     compiler_flags: tuple = ()        # flags that change the compiler's predefined macros
     std: str = "gnu11"
     bundled_headers: bool = True
-    max_steps: int = 20000
-    max_output_tokens: int = 5_000_000
+    max_steps: int = 5000                 # film frames per traced invocation
+    max_expansions: int = 1_000_000       # replacements per top-level invocation (bombs)
+    max_output_tokens: int = 20_000_000   # tokens in the whole output
     origin: str = "flags"             # flags, kernel-tree, cmd-file, command
     notes: tuple = field(default=(), compare=False)
 

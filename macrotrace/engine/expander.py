@@ -115,7 +115,7 @@ class Expander:
     for __FILE__, include depth, has_attribute/has_builtin answers.
     """
 
-    def __init__(self, macros, hooks, recorder=None, max_steps=None):
+    def __init__(self, macros, hooks, recorder=None, max_expansions=1_000_000):
         self.macros = macros
         self.hooks = hooks
         self.base = None
@@ -131,8 +131,8 @@ class Expander:
         self.counter = 0
         self.recorder = recorder      # film.Recorder, set while tracing is wanted
         self.diagnostics = []
-        self.expansions = 0
-        self.max_steps = max_steps
+        self.expansions = 0          # replacements in the current top-level invocation
+        self.max_expansions = max_expansions
         self._paste_cache = {}
 
     # ------------------------------------------------------------------ contexts
@@ -201,6 +201,7 @@ class Expander:
                 if not self.about_to_expand and not (ctxs and ctxs[-1].macro is not None):
                     self.invocation_line = line
                     self.top_most_fun_like = m.fun_like and m.builtin is None
+                    self.expansions = 0
                 if self.prevent_expansion:
                     break
                 if self.enter_macro_context(m, tok, line):
@@ -231,7 +232,8 @@ class Expander:
         if m.builtin is not None:
             self.about_to_expand = False
             return self.builtin_macro(m, tok, line, exp)
-        self._count_step(tok)
+        if self.expansions >= self.max_expansions:
+            self._count_step(tok)
         if m.fun_like:
             self.prevent_expansion += 1
             self.parsing_args = 1
@@ -260,10 +262,10 @@ class Expander:
         return 1
 
     def _count_step(self, tok):
-        if self.max_steps is not None and self.expansions >= self.max_steps:
+        if self.expansions >= self.max_expansions:
             raise ExpansionError(
-                "expansion cut after %d macro expansions (raise --max-steps to go further)"
-                % self.max_steps, tok)
+                "expansion of this invocation cut after %d macro replacements (a macro bomb?); "
+                "raise --max-expansions to go further" % self.max_expansions, tok)
 
     def funlike_invocation(self, m, name_tok, exp):
         pad = None

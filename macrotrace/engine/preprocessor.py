@@ -27,6 +27,7 @@ from .includes import SearchPath
 from .lexer import lex
 from .macros import DefinitionError, MacroDef, parse_define
 from .printer import Printer
+from .recorder import TraceCut
 from .tokens import BOL, EOF, IDENT, NUMBER, PREV_WHITE, PUNCT, STRING, UNTERMINATED, Token
 
 DIRECTIVE = 256          # token flag: this token is part of a directive line
@@ -99,14 +100,14 @@ class Preprocessor(pcpp.Preprocessor):
 
     _ready = False      # pcpp's __init__ defines __DATE__, __TIME__, __PCPP__: not gcc's
 
-    def __init__(self, search, compiler, listener=None, recorder=None, max_steps=None,
+    def __init__(self, search, compiler, listener=None, recorder=None, max_expansions=1_000_000,
                  max_output_tokens=None):
         super().__init__()
         self.macros = {}
         self.search = search
         self.compiler = compiler
         self.listener = listener or Listener()
-        self.expander = Expander(self.macros, self, recorder, max_steps)
+        self.expander = Expander(self.macros, self, recorder, max_expansions)
         if recorder is not None:
             recorder.expander = self.expander
         self.recorder = recorder
@@ -773,8 +774,8 @@ class Preprocessor(pcpp.Preprocessor):
                     count += 1
                     if count > limit:
                         raise error_at(tok, "output cut after %d tokens (raise --max-output to go further)" % limit)
-        except ExpansionError as e:
-            raise error_at(e.token, e.message)
+        except (ExpansionError, TraceCut) as e:
+            raise error_at(e.token, str(e))
         except RecursionError:
             raise error_at(self.last, "expansion too deep to follow")
         return printer

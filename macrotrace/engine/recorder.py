@@ -63,10 +63,20 @@ class _Trace:
         self.steps = 0
 
 
+class TraceCut(Exception):
+    """A traced invocation needed more steps than allowed (``--max-steps``)."""
+
+    def __init__(self, token, steps):
+        super().__init__("trace cut after %d steps (raise --max-steps to see more)" % steps)
+        self.token = token
+        self.steps = steps
+
+
 class Recorder:
-    def __init__(self, listener, want):
+    def __init__(self, listener, want, max_steps=None):
         self.listener = listener
         self.want = want
+        self.max_steps = max_steps
         self.expander = None
         self.traces = []
         self.ids = itertools.count(1)
@@ -223,6 +233,8 @@ class Recorder:
             if tr.pending.get(level) is exp:
                 del tr.pending[level]
             tr.started = True
+            if self.max_steps is not None and tr.steps >= self.max_steps:
+                raise TraceCut(tr.name_tok, tr.steps)
             before, span_before = self._before[tr.id]
             after, span_after = self._render(tr, mark_ctx=len(contexts) - 1)
             tr.steps += 1

@@ -19,7 +19,7 @@ def make_preprocessor(config, listener=None, recorder=None):
     if config.compiler and getattr(config, "use_system_dirs", False):
         dirs["system"] = dirs["system"] + list(compiler.system_include_dirs())
     search = SearchPath(**dirs)
-    pp = Preprocessor(search, compiler, listener, recorder, config.max_steps,
+    pp = Preprocessor(search, compiler, listener, recorder, config.max_expansions,
                       config.max_output_tokens)
     if config.compiler:
         predefined = compiler.predefined_macros()
@@ -45,7 +45,7 @@ def expand(config):
 
 def trace(config, listener, want):
     """Preprocess, reporting the expansion of every invocation ``want`` accepts."""
-    recorder = Recorder(listener, want)
+    recorder = Recorder(listener, want, config.max_steps)
     pp = make_preprocessor(config, listener, recorder)
     pp.run(config.source, config.forced_includes, None)
     return pp
