@@ -57,8 +57,8 @@ def _common_flags(p):
                    help="take predefined macros and __has_attribute answers from this compiler")
     g.add_argument("--no-bundled-headers", action="store_true",
                    help="do not search macrotrace's model of the Linux headers")
-    g.add_argument("--max-steps", type=int, default=5000, metavar="N",
-                   help="cut a trace after N steps (default 5000)")
+    g.add_argument("--max-steps", type=int, default=2000, metavar="N",
+                   help="cut a trace after N steps (default 2000)")
     g.add_argument("--max-expansions", type=int, default=1_000_000, metavar="N",
                    help="stop one invocation after N macro replacements (default 1000000)")
     o = p.add_argument_group("output")
@@ -107,6 +107,10 @@ def config_from_args(ns, macro=None):
         max_steps=ns.max_steps, max_expansions=ns.max_expansions)
 
 
+def _print_warning(w):
+    print(str(w), file=sys.stderr)
+
+
 def _write(ns, text):
     if ns.output:
         with open(ns.output, "w", encoding="utf-8") as fh:
@@ -119,7 +123,7 @@ def cmd_expand(argv):
     from .engine.session import expand
     ns = build_expand_parser().parse_args(argv)
     config = config_from_args(ns)
-    _write(ns, expand(config))
+    _write(ns, expand(config, _print_warning))
     return 0
 
 
@@ -127,7 +131,7 @@ def cmd_trace(argv):
     from .tracing import no_invocation_message, run_trace
     ns = build_trace_parser().parse_args(argv)
     config = config_from_args(ns, macro=ns.macro)
-    trace, pp = run_trace(config)
+    trace, pp = run_trace(config, _print_warning)
     if not trace.invocations:
         raise ConfigError(no_invocation_message(config, pp))
     if ns.format == "json":

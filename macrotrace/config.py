@@ -48,7 +48,7 @@ class RunConfig:
     compiler_flags: tuple = ()        # flags that change the compiler's predefined macros
     std: str = "gnu11"
     bundled_headers: bool = True
-    max_steps: int = 5000                 # film frames per traced invocation
+    max_steps: int = 2000                 # film frames per traced invocation
     max_expansions: int = 1_000_000       # replacements per top-level invocation (bombs)
     max_output_tokens: int = 20_000_000   # tokens in the whole output
     origin: str = "flags"             # flags, kernel-tree, cmd-file, command

@@ -38,9 +38,9 @@ def wanted(config):
     return want
 
 
-def run_trace(config):
+def run_trace(config, on_warning=None):
     builder = TraceBuilder(config.macro, config.source, config.describe(), _display)
-    pp = session.trace(config, builder, wanted(config))
+    pp = session.trace(config, builder, wanted(config), on_warning)
     return builder.trace(), pp
 
 

@@ -126,6 +126,7 @@ class Expander:
         self.in_directive = False
         self.about_to_expand = False
         self.invocation_line = 0
+        self.invocation_token = None
         self.top_most_fun_like = False
         self.cur_line = 0
         self.counter = 0
@@ -200,6 +201,7 @@ class Expander:
             if name not in self.disabled:
                 if not self.about_to_expand and not (ctxs and ctxs[-1].macro is not None):
                     self.invocation_line = line
+                    self.invocation_token = tok
                     self.top_most_fun_like = m.fun_like and m.builtin is None
                     self.expansions = 0
                 if self.prevent_expansion:
@@ -265,7 +267,8 @@ class Expander:
         if self.expansions >= self.max_expansions:
             raise ExpansionError(
                 "expansion of this invocation cut after %d macro replacements (a macro bomb?); "
-                "raise --max-expansions to go further" % self.max_expansions, tok)
+                "raise --max-expansions to go further" % self.max_expansions,
+                self.invocation_token or tok)
 
     def funlike_invocation(self, m, name_tok, exp):
         pad = None

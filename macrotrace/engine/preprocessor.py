@@ -38,6 +38,7 @@ BUILTINS = ("__LINE__", "__FILE__", "__BASE_FILE__", "__FILE_NAME__", "__COUNTER
             "__has_include", "__has_include_next")
 
 MAX_INCLUDE_DEPTH = 200
+MAX_FILE_BYTES = 16 * 1024 * 1024     # one source file; a larger one is refused, not read
 COMMAND_LINE = "<command-line>"
 
 
@@ -120,6 +121,7 @@ class Preprocessor(pcpp.Preprocessor):
         self.guards = {}
         self.once = set()
         self.warnings = []
+        self.warning_sink = None     # callable(Warning_) printing warnings as they happen
         self.eof = Token(EOF, "", 0, 0, 0, None)
         self.max_output_tokens = max_output_tokens
         self.pushed_macros = {}
@@ -183,6 +185,8 @@ class Preprocessor(pcpp.Preprocessor):
                      token.line if token is not None else None)
         self.warnings.append(w)
         self.listener.warning(w)
+        if self.warning_sink is not None:
+            self.warning_sink(w)
 
     def on_error(self, file, line, msg):     # pcpp hook: our errors are fatal
         raise PreprocessError(msg, file, line)
@@ -196,6 +200,10 @@ class Preprocessor(pcpp.Preprocessor):
         if cached is not None:
             return cached
         try:
+            size = os.path.getsize(path)
+            if size > MAX_FILE_BYTES and not os.path.isdir(path):
+                raise error_at(from_tok, "%s: %.1f MB is larger than the %d MB macrotrace reads "
+                               "from one file" % (path, size / 1e6, MAX_FILE_BYTES // (1024 * 1024)), path)
             with open(path, "rb") as fh:
                 data = fh.read()
         except IsADirectoryError:

@@ -35,17 +35,19 @@ def make_preprocessor(config, listener=None, recorder=None):
     return pp
 
 
-def expand(config):
+def expand(config, on_warning=None):
     """The whole translation unit preprocessed, as ``gcc -E -P`` prints it."""
     pp = make_preprocessor(config)
+    pp.warning_sink = on_warning
     printer = Printer()
     pp.run(config.source, config.forced_includes, printer)
     return printer.text()
 
 
-def trace(config, listener, want):
+def trace(config, listener, want, on_warning=None):
     """Preprocess, reporting the expansion of every invocation ``want`` accepts."""
     recorder = Recorder(listener, want, config.max_steps)
     pp = make_preprocessor(config, listener, recorder)
+    pp.warning_sink = on_warning
     pp.run(config.source, config.forced_includes, None)
     return pp
