@@ -55,6 +55,13 @@ def _common_flags(p):
                    help="language standard (default gnu11)")
     g.add_argument("--cc", metavar="COMPILER",
                    help="take predefined macros and __has_attribute answers from this compiler")
+    g.add_argument("--kernel-tree", metavar="DIR",
+                   help="a configured kernel tree or linux-headers directory: compile as Kbuild "
+                        "compiles an out-of-tree module there")
+    g.add_argument("--cmd-file", metavar="FILE",
+                   help="a Kbuild .NAME.o.cmd file: its compiler command supplies every flag")
+    g.add_argument("--no-cmd-file", action="store_true",
+                   help="ignore a .NAME.o.cmd file beside the source")
     g.add_argument("--no-bundled-headers", action="store_true",
                    help="do not search macrotrace's model of the Linux headers")
     g.add_argument("--max-steps", type=int, default=2000, metavar="N",
@@ -73,6 +80,8 @@ def build_trace_parser():
     p.add_argument("file", help="the C file to preprocess")
     _common_flags(p)
     p.add_argument("--line", type=int, metavar="N", help="only invocations on line N")
+    p.add_argument("--matrix", action="store_true",
+                   help="trace under all 8 combinations of --lto/--prel32/--module and compare")
     p.add_argument("--format", choices=("text", "json", "html"), default="text")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     p.add_argument("--version", action="version", version="macrotrace " + __version__)
@@ -86,7 +95,7 @@ def build_expand_parser():
     return p
 
 
-def config_from_args(ns, macro=None):
+def config_from_args(ns, macro=None, command=None):
     if not os.path.exists(ns.file):
         raise ConfigError("%s: No such file or directory" % ns.file)
     if os.path.isdir(ns.file):
@@ -96,15 +105,70 @@ def config_from_args(ns, macro=None):
             raise ConfigError("-I %s: not a directory" % d)
     if ns.max_steps < 1 or ns.max_expansions < 1:
         raise ConfigError("--max-steps and --max-expansions must be at least 1")
-    compiler = tuple(ns.cc.split()) if ns.cc else None
-    return RunConfig(
+    fields = dict(
         source=ns.file, macro=macro, line=getattr(ns, "line", None),
         lto=ns.lto, prel32=ns.prel32, module=ns.module, modname=ns.modname,
         macro_options=tuple(ns.macro_options or ()), include_dirs=tuple(ns.include_dirs),
         quote_dirs=tuple(ns.quote_dirs), system_dirs=tuple(ns.system_dirs),
         after_dirs=tuple(ns.after_dirs), forced_includes=tuple(ns.forced_includes),
-        compiler=compiler, std=ns.std, bundled_headers=not ns.no_bundled_headers,
+        compiler=tuple(ns.cc.split()) if ns.cc else None, std=ns.std,
+        bundled_headers=not ns.no_bundled_headers, use_system_dirs=bool(ns.cc),
         max_steps=ns.max_steps, max_expansions=ns.max_expansions)
+    build = _build_command(ns, command)
+    if build is not None:
+        fields.update(build)
+    return RunConfig(**fields)
+
+
+def _build_command(ns, command):
+    """RunConfig fields from a real compiler command (-- CC ARGS, .o.cmd, --kernel-tree)."""
+    from .compile_command import find_build_dir, parse_command, read_cmd_file
+    notes = []
+    cwd = None
+    if command:
+        argv, origin, cwd = command, "command", os.getcwd()
+    elif ns.cmd_file or (not ns.kernel_tree and not ns.no_cmd_file and _beside_cmd_file(ns.file)):
+        cmd_file = ns.cmd_file or _beside_cmd_file(ns.file)
+        if not ns.cmd_file:
+            print("macrotrace: using %s (the compiler command Kbuild used for %s; "
+                  "--no-cmd-file to ignore it)" % (cmd_file, ns.file), file=sys.stderr)
+        argv, deps = read_cmd_file(cmd_file)
+        origin = "cmd-file"
+        hints = [ns.kernel_tree, "/lib/modules/%s/build" % os.uname().release]
+        cwd = find_build_dir(deps, parse_command(argv), hints=[h for h in hints if h])
+        if cwd is None:
+            raise ConfigError("%s: cannot tell which directory this command ran in; "
+                              "give it with --kernel-tree DIR" % cmd_file)
+    elif ns.kernel_tree:
+        from .kernel_tree import command_for
+        stem = ns.modname or os.path.splitext(os.path.basename(ns.file))[0].replace("-", "_")
+        argv, cwd = command_for(ns.kernel_tree, ns.file, stem, ns.module)
+        origin = "kernel-tree"
+    else:
+        return None
+    parsed = parse_command(argv)
+    source = parsed["source"]
+    src_abs = source if os.path.isabs(source) else os.path.join(cwd, source)
+    if os.path.realpath(src_abs) != os.path.realpath(ns.file):
+        raise ConfigError("the compiler command compiles %s, not %s" % (source, ns.file))
+    return dict(
+        source=source, cwd=cwd, origin=origin,
+        compiler=parsed["compiler"], compiler_flags=tuple(parsed["compiler_flags"]),
+        macro_options=tuple(parsed["macro_options"]) + tuple(ns.macro_options or ()),
+        include_dirs=tuple(parsed["include_dirs"]) + tuple(ns.include_dirs),
+        quote_dirs=tuple(parsed["quote_dirs"]) + tuple(ns.quote_dirs),
+        system_dirs=tuple(parsed["system_dirs"]) + tuple(ns.system_dirs),
+        after_dirs=tuple(parsed["after_dirs"]) + tuple(ns.after_dirs),
+        forced_includes=tuple(parsed["forced_includes"]) + tuple(ns.forced_includes),
+        std=parsed["std"], use_system_dirs=not parsed["nostdinc"], bundled_headers=False,
+        macro_prefix_maps=tuple(parsed["macro_prefix_maps"]), notes=tuple(notes))
+
+
+def _beside_cmd_file(source):
+    d, base = os.path.split(source)
+    stem = os.path.splitext(base)[0]
+    candidate = os.path.join(d, ".%s.o.cmd" % stem)
+    return candidate if os.path.isfile(candidate) else None
 
 
 def _print_warning(w):
@@ -119,18 +183,33 @@ def _write(ns, text):
         sys.stdout.write(text)
 
 
-def cmd_expand(argv):
+def cmd_expand(argv, command=None):
     from .engine.session import expand
     ns = build_expand_parser().parse_args(argv)
-    config = config_from_args(ns)
+    config = config_from_args(ns, command=command)
     _write(ns, expand(config, _print_warning))
     return 0
 
 
-def cmd_trace(argv):
+def cmd_trace(argv, command=None):
     from .tracing import no_invocation_message, run_trace
     ns = build_trace_parser().parse_args(argv)
-    config = config_from_args(ns, macro=ns.macro)
+    config = config_from_args(ns, macro=ns.macro, command=command)
+    color = ns.color == "always" or (
+        ns.color == "auto" and not ns.output and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    if ns.matrix:
+        from .tracing import run_matrix
+        matrix = run_matrix(config, _print_warning)
+        if ns.format == "json":
+            text = json.dumps(matrix.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        elif ns.format == "html":
+            from .render.html import render_matrix
+            text = render_matrix(matrix)
+        else:
+            from .render.text import render_matrix
+            text = render_matrix(matrix, color=color)
+        _write(ns, text)
+        return 0
     trace, pp = run_trace(config, _print_warning)
     if not trace.invocations:
         raise ConfigError(no_invocation_message(config, pp))
@@ -142,8 +221,6 @@ def cmd_trace(argv):
         text = render(trace)
     else:
         from .render.text import render
-        color = ns.color == "always" or (
-            ns.color == "auto" and not ns.output and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
         text = render(trace, color=color)
     _write(ns, text)
     return 0
@@ -154,10 +231,14 @@ COMMANDS = {"expand": cmd_expand}
 
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
+    command = None
+    if "--" in argv:
+        k = argv.index("--")
+        argv, command = argv[:k], argv[k + 1:]
     try:
         if argv and argv[0] in COMMANDS:
-            return COMMANDS[argv[0]](argv[1:])
-        return cmd_trace(argv)
+            return COMMANDS[argv[0]](argv[1:], command)
+        return cmd_trace(argv, command)
     except UsageError as e:
         print("macrotrace: error: %s (see macrotrace --help)" % e, file=sys.stderr)
     except (ConfigError, PreprocessError) as e:

@@ -52,6 +52,9 @@ class RunConfig:
     max_expansions: int = 1_000_000       # replacements per top-level invocation (bombs)
     max_output_tokens: int = 20_000_000   # tokens in the whole output
     origin: str = "flags"             # flags, kernel-tree, cmd-file, command
+    cwd: str = None                   # the directory the compiler ran in (relative paths)
+    use_system_dirs: bool = False     # search the compiler's own include directories
+    macro_prefix_maps: tuple = ()     # -fmacro-prefix-map=OLD=NEW pairs (for __FILE__)
     notes: tuple = field(default=(), compare=False)
 
     @property
@@ -97,6 +100,7 @@ class RunConfig:
             "include_dirs": [_portable(d) for d in self.include_dirs],
             "forced_includes": [_portable(d) for d in self.forced_includes],
             "compiler": list(self.compiler) if self.compiler else None,
+            "compiler_flags": list(self.compiler_flags),
             "std": self.std,
             "bundled_headers": self.bundled_headers,
             "origin": self.origin,

@@ -62,3 +62,22 @@ def no_invocation_message(config, pp):
     close = difflib.get_close_matches(name, sorted(candidates), n=3, cutoff=0.6)
     hint = " (did you mean %s?)" % ", ".join(close) if close else ""
     return "%s: %s is never invoked in this file%s" % (where, name, hint)
+
+
+def run_matrix(config, on_warning=None):
+    """Trace under every combination of --lto, --prel32, --module."""
+    import itertools
+    from .trace.matrix import build_matrix
+    runs = []
+    for lto, prel32, module in itertools.product((False, True), repeat=3):
+        c = config.with_switches(lto, prel32, module)
+        trace, pp = run_trace(c, on_warning)
+        if not trace.invocations:
+            raise_no_invocation(c, pp)
+        runs.append((c.switches(), trace))
+    return build_matrix(runs)
+
+
+def raise_no_invocation(config, pp):
+    from .config import ConfigError
+    raise ConfigError(no_invocation_message(config, pp))

@@ -122,6 +122,7 @@ class Preprocessor(pcpp.Preprocessor):
         self.once = set()
         self.warnings = []
         self.warning_sink = None     # callable(Warning_) printing warnings as they happen
+        self.prefix_maps = []        # -fmacro-prefix-map pairs, applied to __FILE__
         self.eof = Token(EOF, "", 0, 0, 0, None)
         self.max_output_tokens = max_output_tokens
         self.pushed_macros = {}
@@ -687,10 +688,15 @@ class Preprocessor(pcpp.Preprocessor):
 
     # ---------------------------------------------------------------- expander hooks
     def current_file_name(self, kind):
-        if kind == "__BASE_FILE__":
-            return self.main_path
         f = self.files[-1] if self.files else None
-        name = f.presumed if f else (self.main_path or "")
+        if kind == "__BASE_FILE__":
+            name = self.main_path or ""
+        else:
+            name = f.presumed if f else (self.main_path or "")
+        for old, new in self.prefix_maps:
+            if name.startswith(old):
+                name = new + name[len(old):]
+                break
         if kind == "__FILE_NAME__":
             return os.path.basename(name)
         return name

@@ -4,6 +4,9 @@ This is the engine's front door: ``expand`` for ``macrotrace expand``, ``trace``
 tracing (events go to a listener; ``want(name_token, macro)`` picks the invocations).
 """
 
+import contextlib
+import os
+
 from .compiler import Compiler
 from .includes import SearchPath
 from .preprocessor import Preprocessor
@@ -27,6 +30,7 @@ def make_preprocessor(config, listener=None, recorder=None):
         predefined = standard_predefines(config.std)
     for text in predefined:
         pp.define(text, site=("<built-in>", 0))
+    pp.prefix_maps = list(config.macro_prefix_maps)
     for kind, value in config.all_macro_options():
         if kind == "D":
             pp.define_option(value)
@@ -35,19 +39,35 @@ def make_preprocessor(config, listener=None, recorder=None):
     return pp
 
 
+@contextlib.contextmanager
+def in_build_dir(config):
+    """Run where the compiler ran: relative -I paths and __FILE__ depend on it."""
+    if not config.cwd:
+        yield
+        return
+    old = os.getcwd()
+    os.chdir(config.cwd)
+    try:
+        yield
+    finally:
+        os.chdir(old)
+
+
 def expand(config, on_warning=None):
     """The whole translation unit preprocessed, as ``gcc -E -P`` prints it."""
-    pp = make_preprocessor(config)
-    pp.warning_sink = on_warning
-    printer = Printer()
-    pp.run(config.source, config.forced_includes, printer)
-    return printer.text()
+    with in_build_dir(config):
+        pp = make_preprocessor(config)
+        pp.warning_sink = on_warning
+        printer = Printer()
+        pp.run(config.source, config.forced_includes, printer)
+        return printer.text()
 
 
 def trace(config, listener, want, on_warning=None):
     """Preprocess, reporting the expansion of every invocation ``want`` accepts."""
     recorder = Recorder(listener, want, config.max_steps)
-    pp = make_preprocessor(config, listener, recorder)
-    pp.warning_sink = on_warning
-    pp.run(config.source, config.forced_includes, None)
+    with in_build_dir(config):
+        pp = make_preprocessor(config, listener, recorder)
+        pp.warning_sink = on_warning
+        pp.run(config.source, config.forced_includes, None)
     return pp

@@ -126,3 +126,29 @@ def render(trace, color=False):
         parts.append(render_invocation(trace, inv, style))
         parts.append("")
     return "\n".join(parts)
+
+
+def render_matrix(matrix, color=False):
+    style = Style(color)
+    out = [style.bold("%s in %s — %d configurations, %d distinct result%s" % (
+        matrix.macro, matrix.file, len(matrix.runs), len(matrix.groups),
+        "" if len(matrix.groups) == 1 else "s")), ""]
+    first = matrix.runs[0].trace
+    for gi, g in enumerate(matrix.groups):
+        out.append(style.bold("group %d:" % (gi + 1)) + " " + "; ".join(g.labels))
+        for inv, result in zip(first.invocations, g.results):
+            out.append(style.dim("  %s:%d" % (inv.file, inv.line)))
+            out.append(style.result(_wrap_marked(result, None, style)))
+        out.append("")
+    if matrix.divergences:
+        out.append(style.bold("where the chains part:"))
+    for d in matrix.divergences:
+        ga, gb = d.groups
+        inv = first.invocations[d.invocation]
+        out.append("  group %d vs group %d, %s:%d, step %d:" % (ga + 1, gb + 1, inv.file, inv.line, d.step))
+        for side, g in enumerate((ga, gb)):
+            run = matrix.runs[matrix.groups[g].runs[0]]
+            key = d.definitions[side]
+            note = _definition_note(run.trace, key) if key else "(chain ended)"
+            out.append("    group %d: %s   %s" % (g + 1, style.macro(d.macros[side] or "-"), style.dim(note)))
+    return "\n".join(out) + "\n"
