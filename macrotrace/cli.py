@@ -191,42 +191,139 @@ def cmd_expand(argv, command=None):
     return 0
 
 
-def cmd_trace(argv, command=None):
-    from .tracing import no_invocation_message, run_trace
+OUTPUT_OPTIONS = {"-o", "--format", "--color"}
+
+
+def recreate_args(argv):
+    """The arguments that make the same trace again (output options dropped)."""
+    out, skip = [], False
+    for a in argv:
+        if skip:
+            skip = False
+            continue
+        if a in OUTPUT_OPTIONS:
+            skip = True
+            continue
+        if a.split("=", 1)[0] in OUTPUT_OPTIONS:
+            continue
+        out.append(a)
+    return out
+
+
+def produce(argv, command=None):
+    """Run the trace the arguments ask for: (Trace or Matrix, namespace)."""
+    from .tracing import no_invocation_message, run_matrix, run_trace
     ns = build_trace_parser().parse_args(argv)
     config = config_from_args(ns, macro=ns.macro, command=command)
+    if ns.matrix:
+        obj = run_matrix(config, _print_warning)
+    else:
+        obj, pp = run_trace(config, _print_warning)
+        if not obj.invocations:
+            raise ConfigError(no_invocation_message(config, pp))
+    obj.command = recreate_args(argv) + (["--"] + list(command) if command else [])
+    return obj, ns
+
+
+def cmd_trace(argv, command=None):
+    from .snapshots import dumps
+    from .trace.matrix import Matrix
+    obj, ns = produce(argv, command)
     color = ns.color == "always" or (
         ns.color == "auto" and not ns.output and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
-    if ns.matrix:
-        from .tracing import run_matrix
-        matrix = run_matrix(config, _print_warning)
-        if ns.format == "json":
-            text = json.dumps(matrix.to_dict(), indent=2, ensure_ascii=False) + "\n"
-        elif ns.format == "html":
-            from .render.html import render_matrix
-            text = render_matrix(matrix)
-        else:
-            from .render.text import render_matrix
-            text = render_matrix(matrix, color=color)
-        _write(ns, text)
-        return 0
-    trace, pp = run_trace(config, _print_warning)
-    if not trace.invocations:
-        raise ConfigError(no_invocation_message(config, pp))
+    matrix = isinstance(obj, Matrix)
     if ns.format == "json":
-        from .render.json_ import render
-        text = render(trace)
+        text = dumps(obj)
     elif ns.format == "html":
-        from .render.html import render
-        text = render(trace)
+        from .render import html
+        text = html.render_matrix(obj) if matrix else html.render(obj)
     else:
-        from .render.text import render
-        text = render(trace, color=color)
+        from .render import text as text_view
+        text = text_view.render_matrix(obj, color=color) if matrix else text_view.render(obj, color=color)
     _write(ns, text)
     return 0
 
 
-COMMANDS = {"expand": cmd_expand}
+def cmd_diff(argv, command=None):
+    """macrotrace diff A.json B.json | macrotrace diff MACRO FILE [flags] --a FLAGS --b FLAGS"""
+    import shlex
+    from .snapshots import compare, load
+    p = _Parser(prog="macrotrace diff", description="Compare two expansions; exit 0 equal, 1 different.")
+    p.add_argument("a", help="a JSON snapshot, or the MACRO")
+    p.add_argument("b", help="a JSON snapshot, or the FILE")
+    p.add_argument("--a", dest="flags_a", default="", metavar="FLAGS", help="flags for the first run")
+    p.add_argument("--b", dest="flags_b", default="", metavar="FLAGS", help="flags for the second run")
+    ns, rest = p.parse_known_args(argv)
+    if ns.a.endswith(".json") and ns.b.endswith(".json") and not rest and not (ns.flags_a or ns.flags_b):
+        a, b = load(ns.a), load(ns.b)
+        name_a, name_b = ns.a, ns.b
+    else:
+        common = [ns.a, ns.b] + rest
+        a, _ = produce(common + shlex.split(ns.flags_a), command)
+        b, _ = produce(common + shlex.split(ns.flags_b), command)
+        name_a, name_b = ns.flags_a or "(no flags)", ns.flags_b or "(no flags)"
+    diffs = compare(a, b, name_a, name_b)
+    for d in diffs:
+        print("\n".join(d.lines))
+    return 1 if diffs else 0
+
+
+def cmd_check(argv, command=None):
+    """macrotrace check DIR: re-trace every snapshot and compare."""
+    from .snapshots import SnapshotError, compare, dumps, junit_xml, load, snapshot_files
+    p = _Parser(prog="macrotrace check", description="Re-run stored snapshots and compare.")
+    p.add_argument("directory")
+    p.add_argument("--update", action="store_true", help="rewrite the snapshots that changed")
+    p.add_argument("--junit", metavar="FILE", help="write JUnit XML")
+    p.add_argument("--format", choices=("text", "github"), default="text")
+    ns = p.parse_args(argv)
+    results = []
+    status = 0
+    for path in snapshot_files(ns.directory):
+        try:
+            old = load(path)
+            if not old.command:
+                raise SnapshotError("%s: records no command to re-run" % path)
+            cmd = list(old.command)
+            tail = None
+            if "--" in cmd:
+                k = cmd.index("--")
+                cmd, tail = cmd[:k], cmd[k + 1:]
+            new, _ = produce(cmd, tail)
+        except (SnapshotError, ConfigError, PreprocessError) as e:
+            results.append((path, str(e)))
+            print("%s: error: %s" % (path, e) if not str(e).startswith(path) else str(e), file=sys.stderr)
+            status = 2
+            continue
+        diffs = compare(old, new, "stored", "now")
+        results.append((path, diffs))
+        if not diffs:
+            if ns.format == "text":
+                print("ok      %s" % path)
+            continue
+        if ns.update:
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(dumps(new))
+            print("updated %s" % path)
+            continue
+        status = max(status, 1)
+        for d in diffs:
+            if ns.format == "github":
+                inv = d.inv_a or d.inv_b
+                what = ("; first changed step: %s -> %s" % d.first_step) if d.first_step else ""
+                msg = "%s expansion changed%s%s" % (getattr(old, "macro", "?"),
+                                                      " [%s]" % d.label if d.label else "", what)
+                print("::error file=%s,line=%d::%s" % (inv.file, inv.line, msg.replace("\n", " ")))
+            else:
+                print("CHANGED %s" % path)
+                print("\n".join(d.lines))
+    if ns.junit:
+        with open(ns.junit, "w", encoding="utf-8") as fh:
+            fh.write(junit_xml([(p_, r if not isinstance(r, list) or r else None) for p_, r in results]))
+    return status
+
+
+COMMANDS = {"expand": cmd_expand, "diff": cmd_diff, "check": cmd_check}
 
 
 def main(argv=None):
@@ -241,7 +338,7 @@ def main(argv=None):
         return cmd_trace(argv, command)
     except UsageError as e:
         print("macrotrace: error: %s (see macrotrace --help)" % e, file=sys.stderr)
-    except (ConfigError, PreprocessError) as e:
+    except (ConfigError, PreprocessError, _snapshot_error()) as e:
         msg = str(e)
         print(msg if msg.startswith(("macrotrace", "/")) or ": error:" in msg
               else "macrotrace: error: %s" % msg, file=sys.stderr)
@@ -261,6 +358,11 @@ def main(argv=None):
               "please report it)" % (type(e).__name__, e), file=sys.stderr)
         return EXIT_INTERNAL
     return EXIT_ERROR
+
+
+def _snapshot_error():
+    from .snapshots import SnapshotError
+    return SnapshotError
 
 
 def suggest(name, candidates):

@@ -49,6 +49,7 @@ class Matrix:
     runs: List[Run]
     groups: List[Group]
     divergences: List[Divergence]
+    command: List[str] = field(default_factory=list)
     kind: str = "matrix"
     schema: int = SCHEMA
     tool: str = "macrotrace"
@@ -68,7 +69,8 @@ class Matrix:
             runs = [Run(r["switches"], r["label"], Trace.from_dict(r["trace"])) for r in d["runs"]]
             groups = [Group(**g) for g in d["groups"]]
             divs = [Divergence(**x) for x in d["divergences"]]
-            return cls(d["macro"], d["file"], d.get("config", {}), runs, groups, divs)
+            return cls(d["macro"], d["file"], d.get("config", {}), runs, groups, divs,
+                       list(d.get("command", [])))
         except (KeyError, TypeError) as e:
             raise ValueError("malformed matrix: %s" % e)
 

@@ -99,6 +99,7 @@ class Trace:
     config: dict
     invocations: List[Invocation] = field(default_factory=list)
     definitions: dict = field(default_factory=dict)   # key -> Definition
+    command: List[str] = field(default_factory=list)  # macrotrace arguments that make it again
     schema: int = SCHEMA
     tool: str = "macrotrace"
 
@@ -116,7 +117,8 @@ class Trace:
         defs = {k: _build(Definition, v) for k, v in d.get("definitions", {}).items()}
         invs = [_build(Invocation, v) for v in d.get("invocations", [])]
         return cls(macro=d["macro"], file=d["file"], config=d.get("config", {}),
-                   invocations=invs, definitions=defs, schema=d["schema"], tool=d["tool"])
+                   invocations=invs, definitions=defs, command=list(d.get("command", [])),
+                   schema=d["schema"], tool=d["tool"])
 
 
 # Which fields hold nested records: {class: {field: (record class, is a list)}}.
