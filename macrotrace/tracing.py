@@ -9,20 +9,33 @@ from .engine.tokens import IDENT
 from .trace.builder import TraceBuilder
 
 
-def _display(path):
-    """Paths in traces are relative to the working directory when inside it, and the
-    bundled headers are shown as ``headers/...`` wherever they are installed."""
-    if not path or path.startswith("<"):
-        return path
+def path_display(config):
+    """How paths appear in traces: the bundled headers as ``headers/...``, files in a
+    kernel tree relative to that tree (as Kbuild's -fmacro-prefix-map shows them),
+    others relative to the working directory when inside it."""
     from .resources import headers_dir
-    hd = headers_dir()
-    ap = os.path.abspath(path)
-    if ap.startswith(hd + os.sep):
-        return "headers/" + os.path.relpath(ap, hd)
-    if os.path.isabs(path):
-        rel = os.path.relpath(path)
-        return path if rel.startswith("..") else rel
-    return os.path.normpath(path)
+    roots = [(headers_dir() + os.sep, "headers/")]
+    base = config.cwd or os.getcwd()
+    for d in config.include_dirs + config.system_dirs + config.forced_includes:
+        ap = os.path.normpath(os.path.join(base, d))
+        parts = ap.split(os.sep)
+        if "include" in parts:
+            root = os.sep.join(parts[:parts.index("include")])
+            if root and os.path.exists(os.path.join(root, "Makefile")):
+                roots.append((root + os.sep, ""))
+    roots.sort(key=lambda r: -len(r[0]))
+    user_cwd = os.getcwd()
+
+    def display(path):
+        if not path or path.startswith("<"):
+            return path
+        ap = os.path.normpath(os.path.join(base, path))
+        for root, prefix in roots:
+            if ap.startswith(root):
+                return prefix + ap[len(root):]
+        rel = os.path.relpath(ap, user_cwd)
+        return ap if rel.startswith("..") else rel
+    return display
 
 
 def wanted(config):
@@ -39,9 +52,15 @@ def wanted(config):
 
 
 def run_trace(config, on_warning=None):
-    builder = TraceBuilder(config.macro, config.source, config.describe(), _display)
+    builder = TraceBuilder(config.macro, config.source, config.describe(), path_display(config))
     pp = session.trace(config, builder, wanted(config), on_warning)
-    return builder.trace(), pp
+    trace = builder.trace()
+    # what was really in effect (a Kbuild command or autoconf.h decides, not our flags)
+    trace.config["switches"] = {name: name in pp.macros for name in config.switches()}
+    modname = pp.macros.get("KBUILD_MODNAME")
+    if modname is not None and modname.spelling.startswith('"'):
+        trace.config["modname"] = modname.spelling.strip('"')
+    return trace, pp
 
 
 def no_invocation_message(config, pp):
@@ -50,7 +69,7 @@ def no_invocation_message(config, pp):
     tokens, _ = pp.file_cache.get(source, (None, None))
     idents = [t for t in tokens or () if t.kind == IDENT]
     used = [t for t in idents if t.text == name and not t.flags & DIRECTIVE]
-    where = _display(source)
+    where = path_display(config)(source)
     if config.line is not None and used:
         lines = sorted({t.line for t in used})
         return "%s: no invocation of %s on line %d (it is used on line%s %s)" % (

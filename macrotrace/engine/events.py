@@ -10,18 +10,30 @@ All token arguments are lists of ``tokens.Token``; PADDING tokens may be present
 class Condition:
     """One ``#if``-family decision: which branch was taken and why."""
 
-    __slots__ = ("directive", "expression", "file", "line", "taken", "value")
+    __slots__ = ("directive", "expression", "file", "line", "taken", "value", "guard", "earlier")
 
-    def __init__(self, directive, expression, file, line, taken, value=None):
+    def __init__(self, directive, expression, file, line, taken, value=None, guard=False):
         self.directive = directive    # if, ifdef, ifndef, elif, else, elifdef, elifndef
         self.expression = expression  # the condition as written ("" for #else)
         self.file = file
         self.line = line
         self.taken = taken            # this branch is the active one
         self.value = value            # the evaluated value, for #if/#elif
+        self.guard = guard            # the include guard of its file (#ifndef X / #define X)
+        self.earlier = ()             # the branches of the same #if before this one (not taken)
 
     def describe(self):
-        """Plain words: 'CONFIG_LTO_CLANG is defined', 'X > 3 is false'..."""
+        """Plain words: 'CONFIG_LTO_CLANG is defined', 'X > 3 is false'...
+
+        For #elif and #else the earlier branches are part of the reason."""
+        own = self._describe_self()
+        if not self.earlier:
+            return own
+        before = "; ".join("#%s %s: %s" % (c.directive, c.expression, c._describe_self())
+                           for c in self.earlier)
+        return before if self.directive == "else" else "%s (after %s)" % (own, before)
+
+    def _describe_self(self):
         d, e = self.directive, self.expression
         if d in ("ifdef", "elifdef"):
             return "%s is %s" % (e, "defined" if self.taken else "not defined")

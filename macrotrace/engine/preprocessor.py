@@ -420,11 +420,8 @@ class Preprocessor(pcpp.Preprocessor):
 
     # -- conditionals
     def condition_chain(self):
-        chain = []
-        for f in self.files:
-            for entry in f.ifstack:
-                chain.extend(entry.conditions)
-        return chain
+        """The active branch of every enclosing #if, outermost first."""
+        return [entry.conditions[-1] for f in self.files for entry in f.ifstack]
 
     def do_ifdef(self, f, name_tok, args, negate=False):
         if not args:
@@ -435,8 +432,8 @@ class Preprocessor(pcpp.Preprocessor):
         if len(args) > 1:
             self.warn("extra tokens at end of #%s directive" % name_tok.text, args[1])
         taken = (name in self.macros) != negate
-        cond = Condition(name_tok.text, name, name_tok.file, name_tok.line, taken)
         guard = name if negate and f.guard_state == 1 and not f.ifstack else None
+        cond = Condition(name_tok.text, name, name_tok.file, name_tok.line, taken, guard=bool(guard))
         if f.guard_state == 1 and not guard:
             f.guard_state = -1
         self._push_if(f, cond, taken, guard)
@@ -452,6 +449,7 @@ class Preprocessor(pcpp.Preprocessor):
             guard = _if_not_defined(args)
             if guard is None:
                 f.guard_state = -1
+        cond.guard = bool(guard)
         self._push_if(f, cond, bool(value), guard)
 
     def _push_if(self, f, cond, taken, guard):
@@ -487,6 +485,7 @@ class Preprocessor(pcpp.Preprocessor):
             value = defined if name_tok.text == "elifdef" else not defined
             cond = Condition(name_tok.text, args[0].text, name_tok.file, name_tok.line, bool(value))
         entry.conditions[-1].taken = False
+        cond.earlier = tuple(entry.conditions)
         entry.conditions.append(cond)
         self.listener.conditional(cond, self.condition_chain())
         if value:
@@ -508,6 +507,8 @@ class Preprocessor(pcpp.Preprocessor):
             self.skip_group(f)
             return
         cond = Condition("else", "", name_tok.file, name_tok.line, True)
+        entry.conditions[-1].taken = False
+        cond.earlier = tuple(entry.conditions)
         entry.conditions.append(cond)
         entry.taken_any = True
         self.listener.conditional(cond, self.condition_chain())

@@ -68,12 +68,16 @@ def _definition_note(trace, key):
     if d.command_line:
         return "command line"
     note = "%s:%d" % (d.file, d.line)
-    taken = [c for c in d.conditions if c.directive != "else" or c.taken]
-    if d.conditions:
-        note += " · " + "; ".join("#%s %s: %s" % (c.directive, c.expression, c.description)
-                                 if c.expression else "#%s: %s" % (c.directive, c.description)
-                                 for c in d.conditions[-3:])
+    conds = [c for c in d.conditions if not c.include_guard]
+    if conds:
+        note += " · " + "; ".join(_condition_text(c) for c in conds[-2:])
     return note
+
+
+def _condition_text(c):
+    if c.directive == "else":
+        return "#else of %s" % c.description
+    return "#%s %s: %s" % (c.directive, c.expression, c.description)
 
 
 def _argument_lines(step, style):

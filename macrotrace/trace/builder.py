@@ -106,8 +106,8 @@ class TraceBuilder(Listener):
         if key in self.definitions:
             return key
         file, line = macro.site or ("<built-in>", 0)
-        conds = [Condition(c.directive, c.expression, self.display(c.file), c.line, c.taken, c.describe())
-                 for c in macro.conditions]
+        conds = [Condition(c.directive, c.expression, self.display(c.file), c.line, c.taken,
+                           c.describe(), c.guard) for c in macro.conditions]
         self.definitions[key] = Definition(
             key=key, name=macro.name, signature=macro.signature, body=macro.spelling,
             file=self.display(file), line=line, builtin=macro.builtin is not None,

@@ -18,6 +18,7 @@ class Condition:
     line: int
     taken: bool
     description: str          # "CONFIG_LTO_CLANG is defined"
+    include_guard: bool = False
 
 
 @dataclass
