@@ -62,6 +62,8 @@ def _common_flags(p):
                    help="a Kbuild .NAME.o.cmd file: its compiler command supplies every flag")
     g.add_argument("--no-cmd-file", action="store_true",
                    help="ignore a .NAME.o.cmd file beside the source")
+    g.add_argument("--no-cache", action="store_true",
+                   help="do not reuse (or save) the state reached after the headers")
     g.add_argument("--no-bundled-headers", action="store_true",
                    help="do not search macrotrace's model of the Linux headers")
     g.add_argument("--max-steps", type=int, default=2000, metavar="N",
@@ -113,7 +115,8 @@ def config_from_args(ns, macro=None, command=None):
         after_dirs=tuple(ns.after_dirs), forced_includes=tuple(ns.forced_includes),
         compiler=tuple(ns.cc.split()) if ns.cc else None, std=ns.std,
         bundled_headers=not ns.no_bundled_headers, use_system_dirs=bool(ns.cc),
-        max_steps=ns.max_steps, max_expansions=ns.max_expansions)
+        max_steps=ns.max_steps, max_expansions=ns.max_expansions,
+        cache=not ns.no_cache and os.environ.get("MACROTRACE_CACHE", "1") != "0")
     build = _build_command(ns, command)
     if build is not None:
         fields.update(build)

@@ -55,6 +55,7 @@ class RunConfig:
     cwd: str = None                   # the directory the compiler ran in (relative paths)
     use_system_dirs: bool = False     # search the compiler's own include directories
     macro_prefix_maps: tuple = ()     # -fmacro-prefix-map=OLD=NEW pairs (for __FILE__)
+    cache: bool = True                # reuse the state reached after the headers
     notes: tuple = field(default=(), compare=False)
 
     @property

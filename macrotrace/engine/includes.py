@@ -28,6 +28,11 @@ class SearchPath:
         self.quote = [d for d in quote if os.path.isdir(d)]
         self.chain = chain
         self.system_start = len([d for d in bracket if os.path.realpath(d) not in sys_real])
+        self.probed = set()      # directories looked into (a cache of the run must check them)
+
+    def _exists(self, candidate):
+        self.probed.add(os.path.dirname(candidate) or ".")
+        return os.path.isfile(candidate)
 
     @staticmethod
     def join(directory, name):
@@ -44,19 +49,19 @@ class SearchPath:
         directories; ``start_index`` (for #include_next) skips entries before it.
         """
         if os.path.isabs(name):
-            return (name, None) if os.path.isfile(name) else (None, None)
+            return (name, None) if self._exists(name) else (None, None)
         if start_index is None:
             if not angled:
                 candidate = self.join(current_dir, name)
-                if os.path.isfile(candidate):
+                if self._exists(candidate):
                     return candidate, -1
                 for d in self.quote:
                     candidate = self.join(d, name)
-                    if os.path.isfile(candidate):
+                    if self._exists(candidate):
                         return candidate, -1
             start_index = 0
         for i in range(start_index, len(self.chain)):
             candidate = self.join(self.chain[i], name)
-            if os.path.isfile(candidate):
+            if self._exists(candidate):
                 return candidate, i
         return None, None

@@ -123,6 +123,9 @@ class Preprocessor(pcpp.Preprocessor):
         self.warnings = []
         self.warning_sink = None     # callable(Warning_) printing warnings as they happen
         self.prefix_maps = []        # -fmacro-prefix-map pairs, applied to __FILE__
+        self.state_cache = None      # statecache.StateCache, when caching is on
+        self._preamble_pending = False
+        self.cache_hit = False
         self.eof = Token(EOF, "", 0, 0, 0, None)
         self.max_output_tokens = max_output_tokens
         self.pushed_macros = {}
@@ -282,6 +285,8 @@ class Preprocessor(pcpp.Preprocessor):
                     tok = tok.copy()
                     tok.line += f.line_delta
             flags = tok.flags
+            if self._preamble_pending and not flags & DIRECTIVE and len(self.files) == 1:
+                self._end_of_preamble(tok)
             if flags & BOL:
                 if flags & DIRECTIVE and exp.parsing_args != 1:
                     self.handle_directive(self.files[-1], tok)
@@ -304,6 +309,18 @@ class Preprocessor(pcpp.Preprocessor):
 
     def backup(self):
         self.pushback = self.last
+
+    def _end_of_preamble(self, tok):
+        """The first token of code in the main file: save the state reached."""
+        self._preamble_pending = False
+        f = self.files[-1]
+        exp = self.expander
+        if (len(self.files) != 1 or f.ifstack or exp.contexts or exp.parsing_args
+                or f.tokens[f.pos - 1] is not tok or f.line_delta):
+            return
+        output = "".join(self.printer.parts) if self.printer is not None else ""
+        printed = self.printer.printed if self.printer is not None else False
+        self.state_cache.save(self, f.tokens, f.pos - 1, (output, printed))
 
     # ---------------------------------------------------------------- directives
     def directive_line(self, f, hash_tok):
@@ -762,7 +779,24 @@ class Preprocessor(pcpp.Preprocessor):
         """Preprocess ``main_path``; returns the Printer (or None)."""
         self.main_path = main_path
         self.printer = printer
-        self.push_file(main_path, None)
+        main = self.push_file(main_path, None)
+        if self.state_cache is not None:
+            state = self.state_cache.load(main.tokens)
+            if state is not None:
+                main.pos = self.state_cache.restore(self, state)
+                self.cache_hit = True
+                forced_includes = ()
+                if printer is not None:
+                    text, printed = state["output"]
+                    printer.parts = [text]
+                    printer.printed = printed
+                for message, file, line in state["warnings"]:
+                    w = Warning_(message, file, line)
+                    self.warnings.append(w)
+                    if self.warning_sink is not None:
+                        self.warning_sink(w)
+            else:
+                self._preamble_pending = True
         for inc in reversed(list(forced_includes)):
             path, index = (inc, None) if os.path.isfile(inc) else self.search.find(inc, False, "")
             if path is None:

@@ -12,9 +12,10 @@ from .includes import SearchPath
 from .preprocessor import Preprocessor
 from .printer import Printer
 from .recorder import Recorder
+from .statecache import StateCache
 
 
-def make_preprocessor(config, listener=None, recorder=None):
+def make_preprocessor(config, listener=None, recorder=None, mode="trace"):
     from ..config import standard_predefines
 
     dirs = config.search_dirs()
@@ -31,12 +32,22 @@ def make_preprocessor(config, listener=None, recorder=None):
     for text in predefined:
         pp.define(text, site=("<built-in>", 0))
     pp.prefix_maps = list(config.macro_prefix_maps)
+    if config.cache:
+        pp.state_cache = StateCache(_cache_key(config, compiler, search, mode))
     for kind, value in config.all_macro_options():
         if kind == "D":
             pp.define_option(value)
         else:
             pp.undef(value)
     return pp
+
+
+def _cache_key(config, compiler, search, mode):
+    """Everything besides file contents that decides the state after the headers."""
+    return (mode, config.describe(), os.path.abspath(config.source), os.getcwd(),
+            compiler._cache_key(), config.compiler_flags, config.std, config.use_system_dirs,
+            config.macro_prefix_maps, search.quote, search.chain,
+            [os.path.abspath(p) for p in config.forced_includes])
 
 
 @contextlib.contextmanager
@@ -56,7 +67,7 @@ def in_build_dir(config):
 def expand(config, on_warning=None):
     """The whole translation unit preprocessed, as ``gcc -E -P`` prints it."""
     with in_build_dir(config):
-        pp = make_preprocessor(config)
+        pp = make_preprocessor(config, mode="expand")
         pp.warning_sink = on_warning
         printer = Printer()
         pp.run(config.source, config.forced_includes, printer)

@@ -1,0 +1,105 @@
+"""The state cache (after the headers) speeds up a second run and never changes a result."""
+
+import os
+import time
+
+import pytest
+
+from macrotrace.config import RunConfig
+from macrotrace.tracing import run_trace
+from macrotrace.engine import session
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+def project(tmp_path):
+    inc = tmp_path / "inc"
+    (inc / "sub").mkdir(parents=True)
+    (inc / "defs.h").write_text("#ifndef DEFS_H\n#define DEFS_H\n#include \"sub/more.h\"\n"
+                                "#define REG(x) int reg_##x = LEVEL + __COUNTER__;\n#endif\n")
+    (inc / "sub" / "more.h").write_text("#define LEVEL 6\n#define UNUSED __COUNTER__\nint u = UNUSED;\n")
+    (tmp_path / "first").mkdir()
+    src = tmp_path / "drv.c"
+    src.write_text("#include <defs.h>\n#include <defs.h>\nREG(a)\nREG(b)\n")
+    return src, inc
+
+
+def trace(src, inc, macro="REG"):
+    config = RunConfig(source=str(src), macro=macro, include_dirs=(str(inc),), bundled_headers=False)
+    t, pp = run_trace(config)
+    return [i.result for i in t.invocations], pp.cache_hit
+
+
+def test_second_run_uses_the_cache_with_the_same_result(tmp_path):
+    src, inc = project(tmp_path)
+    first, hit1 = trace(src, inc)
+    second, hit2 = trace(src, inc)
+    assert (hit1, hit2) == (False, True)
+    assert first == second == ["int reg_a = 6 + 1;", "int reg_b = 6 + 2;"]
+
+
+def test_header_edit_invalidates(tmp_path):
+    src, inc = project(tmp_path)
+    trace(src, inc)
+    more = inc / "sub" / "more.h"
+    more.write_text(more.read_text().replace("LEVEL 6", "LEVEL 7"))
+    results, hit = trace(src, inc)
+    assert not hit
+    assert results == ["int reg_a = 7 + 1;", "int reg_b = 7 + 2;"]
+
+
+def test_new_shadowing_header_invalidates(tmp_path):
+    src, inc = project(tmp_path)
+    trace(src, inc)
+    # a file appearing earlier in the search (next to the including header) wins now
+    time.sleep(0.01)
+    (inc / "more.h").write_text("#define LEVEL 9\n")
+    (inc / "defs.h").write_text((inc / "defs.h").read_text())
+    defs = (inc / "defs.h")
+    defs.write_text(defs.read_text().replace('"sub/more.h"', '"more.h"'))
+    results, hit = trace(src, inc)
+    assert not hit and results[0] == "int reg_a = 9 + 0;"
+
+
+def test_shadowing_in_a_searched_directory_invalidates(tmp_path):
+    src, inc = project(tmp_path)
+    front = tmp_path / "front"
+    front.mkdir()
+    config = RunConfig(source=str(src), macro="REG", include_dirs=(str(front), str(inc)),
+                       bundled_headers=False)
+    t1, pp1 = run_trace(config)
+    (front / "defs.h").write_text("#define REG(x) shadowed_##x\n")
+    t2, pp2 = run_trace(config)
+    assert not pp2.cache_hit
+    assert [i.result for i in t2.invocations] == ["shadowed_a", "shadowed_b"]
+
+
+def test_edits_below_the_headers_keep_the_cache(tmp_path):
+    src, inc = project(tmp_path)
+    trace(src, inc)
+    src.write_text(src.read_text() + "REG(c)\n")
+    results, hit = trace(src, inc)
+    assert hit
+    assert results[-1] == "int reg_c = 6 + 3;"
+
+
+def test_flags_are_part_of_the_key(tmp_path):
+    src, inc = project(tmp_path)
+    trace(src, inc)
+    config = RunConfig(source=str(src), macro="REG", include_dirs=(str(inc),), bundled_headers=False,
+                       macro_options=(("D", "LEVEL_EXTRA=1"),))
+    t, pp = run_trace(config)
+    assert not pp.cache_hit
+
+
+def test_expand_uses_its_own_cache_entry(tmp_path):
+    src, inc = project(tmp_path)
+    config = RunConfig(source=str(src), include_dirs=(str(inc),), bundled_headers=False)
+    first = session.expand(config)
+    trace(src, inc)
+    second = session.expand(config)
+    assert first == second
+    assert "int u = 0;" in second
