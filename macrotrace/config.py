@@ -89,6 +89,7 @@ class RunConfig:
             name = self.module_name
             opts.append(("D", 'KBUILD_MODNAME="%s"' % name))
             opts.append(("D", "__KBUILD_MODNAME=kmod_%s" % name))
+            opts.append(("D", 'KBUILD_MODFILE="%s"' % name))
         opts.extend(self.macro_options)
         return opts
 

@@ -80,10 +80,21 @@ def _condition_text(c):
     return "#%s %s: %s" % (c.directive, c.expression, c.description)
 
 
+def _wrapped(text, first, rest, paint=None):
+    """Wrap plain text at WIDTH; ``paint`` colours each line after wrapping."""
+    lines = textwrap.wrap(text, WIDTH, initial_indent=first, subsequent_indent=rest,
+                          break_long_words=True, break_on_hyphens=False) or [first]
+    if paint is None:
+        return lines
+    return [l[:len(rest)] + paint(l[len(rest):]) if k else first + paint(l[len(first):])
+            for k, l in enumerate(lines)]
+
+
 def _argument_lines(step, style):
     lines = []
+    deep = INDENT + "    "
     for arg in step.arguments:
-        label = "%s = %s" % (arg.parameter, arg.written or "(empty)")
+        lines.extend(_wrapped("%s = %s" % (arg.parameter, arg.written or "(empty)"), INDENT, deep))
         notes = []
         if arg.expanded is not None and arg.expanded != arg.written:
             notes.append("pre-expanded to %s" % (arg.expanded or "(nothing)"))
@@ -92,28 +103,28 @@ def _argument_lines(step, style):
         if arg.stringified is not None:
             notes.append("#%s gives %s" % (arg.parameter, arg.stringified))
         if notes:
-            label += "   " + style.dim("(" + "; ".join(notes) + ")")
-        lines.append(INDENT + label)
+            lines.extend(_wrapped("(" + "; ".join(notes) + ")", deep, deep, style.dim))
     for p in step.pastes:
-        if p.result is None:
-            lines.append(INDENT + "%s ## %s: not a valid token" % (p.lhs, p.rhs))
-        else:
-            lines.append(INDENT + "%s ## %s → %s" % (p.lhs, p.rhs, p.result))
+        text = ("%s ## %s: not a valid token" % (p.lhs, p.rhs) if p.result is None
+                else "%s ## %s → %s" % (p.lhs, p.rhs, p.result))
+        lines.extend(_wrapped(text, INDENT, deep))
     return lines
 
 
 def render_invocation(trace, inv, style):
     out = []
-    out.append(style.bold("%s:%d:%d: %s" % (inv.file, inv.line, inv.column, inv.source)))
+    out.extend(_wrapped("%s:%d:%d: %s" % (inv.file, inv.line, inv.column, inv.source), "", "    ",
+                        style.bold))
     for step in inv.steps[1:]:
-        header = "%3d  %s" % (step.index, style.macro(step.macro or ""))
         d = trace.definitions.get(step.definition)
-        if d is not None and not d.builtin:
-            header = "%3d  %s" % (step.index, style.macro(d.signature))
-        note = _definition_note(trace, step.definition)
+        name = d.signature if d is not None and not d.builtin else (step.macro or "")
+        header = "%3d  %s" % (step.index, style.macro(name))
         if step.kind == "builtin":
             header += "  → %s" % step.value
-        out.append(header + ("   " + style.dim(note) if note else ""))
+        out.append(header)
+        note = _definition_note(trace, step.definition)
+        if note:
+            out.extend(_wrapped(note, INDENT, INDENT + "  ", style.dim))
         out.extend(_argument_lines(step, style))
         out.append(_wrap_marked(step.text, step.after_span, style))
     out.append(style.bold("  result:"))
