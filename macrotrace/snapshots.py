@@ -24,11 +24,40 @@ def _canonical(data):
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+# Keys whose value is laid out over several lines; everything else (a step, a tree,
+# a definition) is one line written by json's C encoder.  The pretty printer of the
+# json module is pure Python and used to be most of a large trace's time.
+_SPREAD = {None, "invocations", "steps", "definitions", "runs", "trace", "groups", "divergences",
+           "config"}
+
+
+def _layout(value, key, out, indent=""):
+    spread = key in _SPREAD and isinstance(value, (dict, list)) and value
+    if not spread:
+        out.append(json.dumps(value, ensure_ascii=False, separators=(", ", ": ")))
+        return
+    inner = indent + "  "
+    items = value.items() if isinstance(value, dict) else ((key + "[]", v) for v in value)
+    n = len(value)
+    out.append("{\n" if isinstance(value, dict) else "[\n")
+    for k, (sub, item) in enumerate(items):
+        out.append(inner)
+        if isinstance(value, dict):
+            out.append(json.dumps(sub, ensure_ascii=False) + ": ")
+        else:
+            sub = None if key in ("invocations", "runs") else sub
+        _layout(item, sub, out, inner)
+        out.append(",\n" if k < n - 1 else "\n")
+    out.append(indent + ("}" if isinstance(value, dict) else "]"))
+
+
 def dumps(obj):
     """Snapshot text for a Trace or Matrix (with its digest)."""
     data = obj.to_dict()
     data["digest"] = hashlib.sha256(_canonical(data).encode()).hexdigest()
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    out = []
+    _layout(data, None, out)
+    return "".join(out) + "\n"
 
 
 def loads(text, origin):

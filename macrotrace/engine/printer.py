@@ -109,31 +109,46 @@ def render(tokens):
 def render_offsets(tokens):
     """Like ``render`` but also the [start, end) character offsets of each token.
 
-    PADDING tokens get an empty range where they stand.
+    PADDING tokens get an empty range where they stand.  One tight loop: a trace
+    renders every step's text, so this is on the hot path.
     """
-    p = Printer()
-    starts, ends = [], []
+    parts = []
+    starts = []
+    ends = []
     length = 0
-    parts = p.parts
+    prev = None
+    source = None
+    pending = False
     for t in tokens:
-        before = len(parts)
-        p.token(t)
-        added = parts[before:]
-        if t.kind == PADDING or not added:
+        kind = t.kind
+        if kind == PADDING:
+            pending = True
+            if source is None or (not source.flags & PREV_WHITE and t.source is None):
+                source = t.source
             starts.append(length)
             ends.append(length)
             continue
-        text = "".join(added)
+        text = t.text
+        if kind == PRAGMA:
+            text = "#pragma " + text
+            space = prev is not None
+        elif pending:
+            src = source or t
+            space = bool(src.flags & PREV_WHITE) or (prev is not None and avoid_paste(prev, t)) \
+                or (prev is None and t.is_op("#"))
+        else:
+            space = bool(t.flags & PREV_WHITE)
+        if space and length:
+            parts.append(" ")
+            length += 1
+        starts.append(length)
+        parts.append(text)
         length += len(text)
         ends.append(length)
-        starts.append(length - len(t.text))
-    text = "".join(parts)
-    lead = len(text) - len(text.lstrip())
-    if lead:
-        text = text[lead:]
-        starts = [max(s - lead, 0) for s in starts]
-        ends = [max(e - lead, 0) for e in ends]
-    return text.rstrip(), starts, ends
+        pending = False
+        source = None
+        prev = t
+    return "".join(parts), starts, ends
 
 
 def char_span(tokens, starts, ends, a, b):

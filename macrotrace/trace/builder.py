@@ -11,8 +11,14 @@ def definition_key(macro):
     return "%s@%s:%s" % (macro.name, file, line)
 
 
+_USES = {}
+
+
 def parameter_uses(macro):
     """For each parameter: how the replacement list uses it ("expanded", "#", "##")."""
+    cached = _USES.get(id(macro))
+    if cached is not None and cached[0] is macro:
+        return cached[1]
     uses = [[] for _ in macro.params]
     body = macro.body
     for k, t in enumerate(body):
@@ -26,6 +32,7 @@ def parameter_uses(macro):
             use = "expanded"
         if use not in uses[t.argno]:
             uses[t.argno].append(use)
+    _USES[id(macro)] = (macro, uses)
     return uses
 
 
@@ -44,6 +51,7 @@ class _Work:
         self.pastes = []
         self.value = None
         self.invocation = ev.name_token.text
+        self.arguments = None
 
 
 class TraceBuilder(Listener):
@@ -115,6 +123,11 @@ class TraceBuilder(Listener):
         return key
 
     def _arguments(self, w):
+        if w.arguments is None:
+            w.arguments = self._make_arguments(w)
+        return w.arguments
+
+    def _make_arguments(self, w):
         if w.args is None or not w.macro.fun_like:
             return []
         uses = parameter_uses(w.macro)
@@ -136,12 +149,22 @@ class TraceBuilder(Listener):
         steps = [Step(index=0, kind="source", text=source)]
         node_step = {}
         prev_text = source
+        prev_real = None
         for sev in state["steps"]:
             future = extent[sev.consumed:]
             before = list(sev.before) + future
             after = list(sev.after) + future
-            b_text, b_starts, b_ends = render_offsets(before)
+            real = [t for t in before if t.kind != PADDING]
+            if real == prev_real:
+                # the same tokens as the last frame: reuse its text and offsets
+                b_text = prev_text
+                b_starts, b_ends = _offsets_for(before, prev_real_starts, prev_real_ends)
+            else:
+                b_text, b_starts, b_ends = render_offsets(before)
             a_text, a_starts, a_ends = render_offsets(after)
+            prev_real = [t for t in after if t.kind != PADDING]
+            prev_real_starts = [a_starts[i] for i, t in enumerate(after) if t.kind != PADDING]
+            prev_real_ends = [a_ends[i] for i, t in enumerate(after) if t.kind != PADDING]
             w = self.work[sev.id]
             kind = "builtin" if w.macro.builtin is not None else "macro"
             if w.macro.builtin == "_Pragma":
@@ -198,6 +221,23 @@ class TraceBuilder(Listener):
         defs = {k: v for k, v in self.definitions.items() if k in used}
         return Trace(macro=self.macro_name, file=self.display(self.file), config=self.config,
                      invocations=invs, definitions=defs)
+
+
+def _offsets_for(tokens, real_starts, real_ends):
+    """Offsets for ``tokens`` whose real (non-padding) tokens have the given offsets."""
+    starts, ends = [], []
+    k = 0
+    pos = 0
+    for t in tokens:
+        if t.kind == PADDING:
+            starts.append(pos)
+            ends.append(pos)
+            continue
+        starts.append(real_starts[k])
+        ends.append(real_ends[k])
+        pos = real_ends[k]
+        k += 1
+    return starts, ends
 
 
 def _text_of(tokens, span):

@@ -55,9 +55,8 @@ class Matrix:
     tool: str = "macrotrace"
 
     def to_dict(self):
-        d = asdict(self)
-        d["runs"] = [{"switches": r.switches, "label": r.label, "trace": r.trace.to_dict()} for r in self.runs]
-        return d
+        from .model import plain
+        return plain(self)
 
     @classmethod
     def from_dict(cls, d):

@@ -105,9 +105,7 @@ class Trace:
     tool: str = "macrotrace"
 
     def to_dict(self):
-        d = asdict(self)
-        d["definitions"] = {k: asdict(v) for k, v in self.definitions.items()}
-        return d
+        return plain(self)
 
     @classmethod
     def from_dict(cls, d):
@@ -120,6 +118,21 @@ class Trace:
         return cls(macro=d["macro"], file=d["file"], config=d.get("config", {}),
                    invocations=invs, definitions=defs, command=list(d.get("command", [])),
                    schema=d["schema"], tool=d["tool"])
+
+
+_LEAVES = (str, int, bool, float, type(None))
+
+
+def plain(obj):
+    """Dataclasses to dicts and lists, fast (dataclasses.asdict deep-copies every leaf)."""
+    t = type(obj)
+    if t in _LEAVES:
+        return obj
+    if t is list or t is tuple:
+        return [x if type(x) in _LEAVES else plain(x) for x in obj]
+    if t is dict:
+        return {k: v if type(v) in _LEAVES else plain(v) for k, v in obj.items()}
+    return {k: v if type(v) in _LEAVES else plain(v) for k, v in obj.__dict__.items()}
 
 
 # Which fields hold nested records: {class: {field: (record class, is a list)}}.

@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""Measure macrotrace against plain pcpp and gcc -E, in one run, side by side.
+
+    python benchmarks/run.py [--runs N] [--quick]
+
+1. ``macrotrace expand`` vs ``pcpp`` vs ``gcc -E -P`` on a generated file with 2,000
+   ``module_init`` invocations over the bundled headers, and on a real kernel module
+   (Debian's linux-headers-amd64) when it is installed;
+2. a full trace of all 2,000 invocations (``--format json``) against the same baselines;
+3. the scaling from 2,000 to 8,000 invocations (time ratio; linear is ~4);
+4. peak memory (max RSS) of each;
+5. on the kernel module, the second run of a trace (state cache warm) against the first.
+Medians over several runs; ratios are computed within this run (machines are noisy,
+absolute times mean little).
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, ROOT)
+
+from macrotrace.resources import headers_dir  # noqa: E402
+
+TIME = shutil.which("time") and "/usr/bin/time"
+DEFS = ['-DKBUILD_MODNAME="bench"', "-D__KBUILD_MODNAME=kmod_bench", '-DKBUILD_MODFILE="bench"']
+
+
+def generate(path, count):
+    with open(path, "w") as fh:
+        fh.write("#include <linux/init.h>\n#include <linux/module.h>\n\n")
+        for i in range(count):
+            fh.write("static int __init fn_%d(void) { return %d; }\nmodule_init(fn_%d);\n" % (i, i, i))
+
+
+def measure(argv, cwd=None, env=None):
+    """(seconds, max RSS in MB) of one run of argv."""
+    out = tempfile.NamedTemporaryFile(delete=False)
+    out.close()
+    cmd = [TIME, "-f", "%e %M", "-o", out.name] + argv
+    proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          text=True)
+    with open(out.name) as fh:
+        fields = fh.read().split()
+    os.unlink(out.name)
+    if proc.returncode != 0:
+        raise RuntimeError("%s failed: %s" % (" ".join(argv[:3]), proc.stderr.strip().splitlines()[-1:]))
+    return float(fields[-2]), int(fields[-1]) / 1024.0
+
+
+def median_of(argv, runs, cwd=None, env=None, before=None):
+    times, rss = [], []
+    for _ in range(runs):
+        if before:
+            before()
+        t, m = measure(argv, cwd, env)
+        times.append(t)
+        rss.append(m)
+    return statistics.median(times), max(rss)
+
+
+def macrotrace(*args):
+    return [sys.executable, "-m", "macrotrace"] + list(args)
+
+
+def row(name, t, m, base=None):
+    ratio = "" if base is None else "%6.2f×" % (t / base)
+    print("  %-44s %8.2f s %8.0f MB  %s" % (name, t, m, ratio))
+
+
+def bench_generated(runs, counts, env):
+    hd = headers_dir()
+    results = {}
+    work = tempfile.mkdtemp(prefix="macrotrace-bench-")
+    for count in counts:
+        src = os.path.join(work, "gen%d.c" % count)
+        generate(src, count)
+        print("\n%d module_init invocations over the bundled headers" % count)
+        pcpp_args = ["pcpp", "-I", hd] + [a.replace("-D", "-D ", 1) for a in []] + \
+            ["-D", 'KBUILD_MODNAME="bench"', "-D", "__KBUILD_MODNAME=kmod_bench", "-D", 'KBUILD_MODFILE="bench"',
+             "-o", os.devnull, src]
+        gcc = median_of(["gcc", "-E", "-P", "-undef", "-std=gnu11", "-nostdinc", "-I", hd] + DEFS +
+                        [src, "-o", os.devnull], runs)
+        pcpp = median_of(pcpp_args, runs)
+        expand = median_of(macrotrace("expand", src, "--modname", "bench", "--no-cache", "-o", os.devnull),
+                           runs, env=env)
+        trace = median_of(macrotrace("module_init", src, "--modname", "bench", "--no-cache", "--format",
+                                     "json", "-o", os.devnull), max(1, runs // 2), env=env)
+        row("gcc -E -P", *gcc, base=pcpp[0])
+        row("pcpp", *pcpp, base=pcpp[0])
+        row("macrotrace expand", *expand, base=pcpp[0])
+        row("macrotrace module_init --format json (trace)", *trace, base=pcpp[0])
+        results[count] = {"gcc": gcc, "pcpp": pcpp, "expand": expand, "trace": trace}
+    shutil.rmtree(work, ignore_errors=True)
+    return results
+
+
+def kernel_tree():
+    import glob
+    for d in sorted(glob.glob("/usr/src/linux-headers-*-amd64")):
+        if os.path.exists(os.path.join(d, "Makefile")):
+            return d
+    return None
+
+
+def bench_kernel(runs, env):
+    tree = kernel_tree()
+    if tree is None or shutil.which("make") is None:
+        print("\nreal kernel module: skipped (apt-get install linux-headers-amd64 make)")
+        return None
+    work = tempfile.mkdtemp(prefix="macrotrace-kbench-")
+    with open(os.path.join(work, "hello.c"), "w") as fh:
+        fh.write('#include <linux/init.h>\n#include <linux/module.h>\nMODULE_LICENSE("GPL");\n'
+                 'static int __init hello_init(void) { pr_info("hello\\n"); return 0; }\n'
+                 'static void __exit hello_exit(void) { }\nmodule_init(hello_init);\nmodule_exit(hello_exit);\n')
+    with open(os.path.join(work, "Makefile"), "w") as fh:
+        fh.write("obj-m := hello.o\n")
+    subprocess.run(["make", "-C", tree, "M=" + work, "modules"], capture_output=True, check=True)
+    from macrotrace.compile_command import find_build_dir, parse_command, read_cmd_file
+    argv, deps = read_cmd_file(os.path.join(work, ".hello.o.cmd"))
+    build = find_build_dir(deps, parse_command(argv), [tree])
+    gcc_argv, skip = [], False
+    for a in argv:
+        if skip:
+            skip = False
+            continue
+        if a.startswith("-Wp,") or a == "-c":
+            continue
+        if a == "-o":
+            skip = True
+            continue
+        gcc_argv.append(a)
+    parsed = parse_command(argv)
+    predef = os.path.join(work, "predef.h")
+    with open(predef, "w") as fh:
+        out = subprocess.run([parsed["compiler"][0], "-dM", "-E", "-x", "c", os.devnull] +
+                             parsed["compiler_flags"], capture_output=True, text=True).stdout
+        fh.write(out)
+    pcpp_args = ["pcpp"]
+    for d in parsed["include_dirs"]:
+        pcpp_args += ["-I", d]
+    for kind, value in parsed["macro_options"]:
+        pcpp_args += ["-" + kind, value]
+    pcpp_args += ["-o", os.devnull, predef] + parsed["forced_includes"] + [parsed["source"]]
+    src = os.path.join(work, "hello.c")
+    print("\nreal kernel module (Linux %s, hello.c, the Kbuild command)" % os.path.basename(tree))
+    gcc = median_of(gcc_argv + ["-E", "-P", "-o", os.devnull], runs, cwd=build)
+    pcpp = median_of(pcpp_args, runs, cwd=build)
+    expand = median_of(macrotrace("expand", src, "--no-cache", "-o", os.devnull), runs, env=env)
+    trace = median_of(macrotrace("module_init", src, "--no-cache", "--format", "json", "-o", os.devnull),
+                      runs, env=env)
+    cache_dir = tempfile.mkdtemp(prefix="macrotrace-kcache-")
+    cenv = dict(env, XDG_CACHE_HOME=cache_dir)
+
+    def clear():
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        os.makedirs(cache_dir)
+    first = median_of(macrotrace("module_init", src, "--format", "json", "-o", os.devnull), runs,
+                      env=cenv, before=clear)
+    second = median_of(macrotrace("module_init", src, "--format", "json", "-o", os.devnull), runs,
+                       env=cenv)
+    row("gcc -E -P", *gcc, base=pcpp[0])
+    row("pcpp", *pcpp, base=pcpp[0])
+    row("macrotrace expand", *expand, base=pcpp[0])
+    row("macrotrace module_init (trace)", *trace, base=pcpp[0])
+    row("trace, first run (cache cold, saving)", *first, base=first[0])
+    row("trace, second run (cache warm)", *second, base=first[0])
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    return {"gcc": gcc, "pcpp": pcpp, "expand": expand, "trace": trace, "first": first, "second": second}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=5, help="runs per measurement (median)")
+    ap.add_argument("--quick", action="store_true", help="one run each, 2,000 and 8,000 only")
+    ns = ap.parse_args()
+    if TIME is None or shutil.which("pcpp") is None or shutil.which("gcc") is None:
+        sys.exit("benchmarks need /usr/bin/time, pcpp and gcc on PATH")
+    runs = 1 if ns.quick else ns.runs
+    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    print("medians of %d run(s); ratios are against plain pcpp measured in this run" % runs)
+    gen = bench_generated(runs, (2000, 8000), env)
+    print("\nscaling 2,000 -> 8,000 invocations (linear = 4.0):")
+    for name in ("gcc", "pcpp", "expand", "trace"):
+        print("  %-10s %5.2f" % (name, gen[8000][name][0] / gen[2000][name][0]))
+    bench_kernel(runs, env)
+
+
+if __name__ == "__main__":
+    main()
