@@ -95,11 +95,30 @@ class TraceBuilder(Listener):
                                              ev.result.text if ev.result is not None else None))
 
     def expansion_step(self, ev):
+        """Render the frame now and keep only text: holding every frame's tokens until
+        the invocation ends made large traces take gigabytes."""
         w = self.work[ev.id]
         if w.macro.builtin is not None:
             w.value = render(ev.replacement)
         w.invocation = _text_of(ev.before, ev.span_before)
-        self.open[ev.trace_id]["steps"].append(ev)
+        state = self.open[ev.trace_id]
+        before, after = ev.before, ev.after
+        real = [t for t in before if t.kind != PADDING]
+        prev = state.get("prev")
+        if prev is not None and real == prev[0]:
+            # the same tokens as the last frame: reuse its text and offsets
+            b_text = prev[1]
+            b_starts, b_ends = _offsets_for(before, prev[2], prev[3])
+        else:
+            b_text, b_starts, b_ends = render_offsets(before)
+        a_text, a_starts, a_ends = render_offsets(after)
+        keep = [i for i, t in enumerate(after) if t.kind != PADDING]
+        state["prev"] = ([after[i] for i in keep], a_text, [a_starts[i] for i in keep],
+                         [a_ends[i] for i in keep])
+        state["steps"].append((ev.id, b_text, a_text,
+                               char_span(before, b_starts, b_ends, *ev.span_before),
+                               char_span(after, a_starts, a_ends, *ev.span_after),
+                               w.invocation, render(ev.replacement), ev.consumed))
 
     def trace_end(self, ev):
         state = self.open.pop(ev.trace_id)
@@ -149,46 +168,37 @@ class TraceBuilder(Listener):
         steps = [Step(index=0, kind="source", text=source)]
         node_step = {}
         prev_text = source
-        prev_real = None
-        for sev in state["steps"]:
-            future = extent[sev.consumed:]
-            before = list(sev.before) + future
-            after = list(sev.after) + future
-            real = [t for t in before if t.kind != PADDING]
-            if real == prev_real:
-                # the same tokens as the last frame: reuse its text and offsets
-                b_text = prev_text
-                b_starts, b_ends = _offsets_for(before, prev_real_starts, prev_real_ends)
-            else:
-                b_text, b_starts, b_ends = render_offsets(before)
-            a_text, a_starts, a_ends = render_offsets(after)
-            prev_real = [t for t in after if t.kind != PADDING]
-            prev_real_starts = [a_starts[i] for i, t in enumerate(after) if t.kind != PADDING]
-            prev_real_ends = [a_ends[i] for i, t in enumerate(after) if t.kind != PADDING]
-            w = self.work[sev.id]
+        tails = {}
+        for exp_id, b_text, a_text, b_span, a_span, replaced, inserted, consumed in state["steps"]:
+            # the source still to be read when the frame was taken ends every frame's text
+            tail = tails.get(consumed)
+            if tail is None:
+                tail = tails[consumed] = render(extent[consumed:])
+            if tail:
+                b_text = b_text + " " + tail if b_text else tail
+                a_text = a_text + " " + tail if a_text else tail
+            w = self.work[exp_id]
             kind = "builtin" if w.macro.builtin is not None else "macro"
             if w.macro.builtin == "_Pragma":
                 kind = "pragma"
-            step = Step(
-                index=len(steps), kind=kind, text=a_text, macro=w.macro.name,
-                definition=definition_key(w.macro),
-                replaced=_text_of(sev.before, sev.span_before),
-                inserted=render(sev.replacement),
-                before_span=char_span(before, b_starts, b_ends, *sev.span_before),
-                after_span=char_span(after, a_starts, a_ends, *sev.span_after),
-                arguments=self._arguments(w), pastes=list(w.pastes), value=w.value, node=sev.id)
             if b_text != prev_text:
                 # spacing can differ between two snapshots; keep the span meaningful
-                step.before_span = _relocate(prev_text, b_text, step.before_span)
-            node_step[sev.id] = step.index
+                b_span = _relocate(prev_text, b_text, b_span)
+            step = Step(index=len(steps), kind=kind, text=a_text, macro=w.macro.name,
+                        definition=definition_key(w.macro), replaced=replaced, inserted=inserted,
+                        before_span=b_span, after_span=a_span, arguments=self._arguments(w),
+                        pastes=list(w.pastes), value=w.value, node=exp_id)
+            node_step[exp_id] = step.index
             steps.append(step)
             prev_text = a_text
-        result = render([t for t in ev.result])
+        result = render(ev.result)
         if len(steps) > 1:
             # the last frame and the result are the same tokens; the result's spacing
             # is the one gcc prints (it comes from the paddings actually read)
             steps[-1].text = result
         tree = self._tree(state["nodes"], node_step)
+        if not self.open:
+            self.work.clear()       # no other trace can still refer to these expansions
         return Invocation(file=self.display(tok.file), line=tok.line, column=tok.col,
                           source=source, result=result, steps=steps, tree=tree)
 
