@@ -97,3 +97,19 @@ def test_matrix_report():
     check(page)
     assert "where the chains part" in page.lower()
     assert page.count('class="invocation"') == len(matrix.groups)
+
+
+def test_documented_example_report_command(tmp_path):
+    """The README's command for examples/ makes the matrix report."""
+    import shlex
+    from difftest import run_macrotrace
+    readme = open(os.path.join(ROOT, "README.md")).read()
+    line = next(l for l in readme.splitlines() if l.startswith("macrotrace module_init examples/hello.c --matrix"))
+    args = shlex.split(line)[1:]
+    out = str(tmp_path / "hello-module_init.html")
+    args[args.index("-o") + 1] = out
+    status, _, err = run_macrotrace(args, cwd=ROOT)
+    assert status == 0, err
+    page = open(out).read()
+    check(page)
+    assert "8 configurations" in page and "chains part" in page.lower()
