@@ -83,6 +83,8 @@ def build_trace_parser():
     p.add_argument("file", help="the C file to preprocess")
     _common_flags(p)
     p.add_argument("--line", type=int, metavar="N", help="only invocations on line N")
+    p.add_argument("--verify", action="store_true",
+                   help="compile the file and check the declarations against the object file")
     p.add_argument("--matrix", action="store_true",
                    help="trace under all 8 combinations of --lto/--prel32/--module and compare")
     p.add_argument("--format", choices=("text", "json", "html"), default="text")
@@ -226,6 +228,7 @@ def produce(argv, command=None):
         if not obj.invocations:
             raise ConfigError(no_invocation_message(config, pp))
     obj.command = recreate_args(argv) + (["--"] + list(command) if command else [])
+    ns.config = config
     return obj, ns
 
 
@@ -244,8 +247,49 @@ def cmd_trace(argv, command=None):
     else:
         from .render import text as text_view
         text = text_view.render_matrix(obj, color=color) if matrix else text_view.render(obj, color=color)
+    if ns.verify:
+        text += _verify_text(ns, obj, command)
     _write(ns, text)
     return 0
+
+
+def _verify_text(ns, obj, command):
+    from .trace.matrix import Matrix
+    from .verify import verify
+    from .render.text import declaration_line
+    if isinstance(obj, Matrix):
+        raise ConfigError("--verify works on one configuration; drop --matrix")
+    argv = _command_argv(ns.config, command)
+    try:
+        rows, info = verify(ns.config, obj, argv)
+    except ConfigError as e:
+        print("macrotrace: %s" % e, file=sys.stderr)
+        return ""
+    out = ["", "verified against the object file (sections: %s)" % " ".join(
+        s for s in info["sections"] if s.startswith((".init", ".exit", ".modinfo", ".discard", ".initcall")))]
+    bad = 0
+    for inv, checks in zip(obj.invocations, rows):
+        out.append("  %s:%d: %s" % (inv.file, inv.line, inv.source))
+        for d, status, detail in checks:
+            mark = {"ok": "ok  ", "mismatch": "DIFF", "expected absent": "gone", "skipped": "skip"}[status]
+            bad += status == "mismatch"
+            out.append("    %s %s — %s" % (mark, declaration_line(d)[:70], detail))
+    out.append("  %d mismatch%s" % (bad, "" if bad == 1 else "es"))
+    if bad:
+        ns.verify_failed = True
+    return "\n".join(out) + "\n"
+
+
+def _command_argv(config, command):
+    """The real compiler command of a command-driven run, else None."""
+    if command:
+        return list(command)
+    if config.origin in ("cmd-file", "kernel-tree"):
+        from .compile_command import read_cmd_file
+        from .kernel_tree import command_for
+        if config.origin == "kernel-tree":
+            return None
+    return None
 
 
 def cmd_diff(argv, command=None):

@@ -55,6 +55,7 @@ def run_trace(config, on_warning=None):
     builder = TraceBuilder(config.macro, config.source, config.describe(), path_display(config))
     pp = session.trace(config, builder, wanted(config), on_warning)
     trace = builder.trace()
+    attach_declarations(trace)
     # what was really in effect (a Kbuild command or autoconf.h decides, not our flags)
     trace.config["switches"] = {name: name in pp.macros for name in config.switches()}
     modname = pp.macros.get("KBUILD_MODNAME")
@@ -100,3 +101,16 @@ def run_matrix(config, on_warning=None):
 def raise_no_invocation(config, pp):
     from .config import ConfigError
     raise ConfigError(no_invocation_message(config, pp))
+
+
+def attach_declarations(trace):
+    """Each invocation's declarations table (never fails: a text pycparser cannot
+    read gets one "unparsed" row saying why)."""
+    from .declarations import declarations
+    from .trace.model import Declaration
+    for inv in trace.invocations:
+        try:
+            inv.declarations = declarations(inv.result)
+        except Exception as e:          # a parser limit must not cost the trace
+            inv.declarations = [Declaration(name="", kind="unparsed", type="", storage=[], attributes=[],
+                                            note="%s: %s" % (type(e).__name__, e))]

@@ -129,7 +129,36 @@ def render_invocation(trace, inv, style):
         out.append(_wrap_marked(step.text, step.after_span, style))
     out.append(style.bold("  result:"))
     out.append(style.result(_wrap_marked(inv.result, None, style)))
+    if inv.declarations:
+        out.append(style.bold("  declares:"))
+        for d in inv.declarations:
+            out.extend(_wrapped(declaration_line(d), INDENT, INDENT + "    "))
     return "\n".join(out)
+
+
+def declaration_line(d):
+    if d.kind == "static_assert":
+        return "static_assert(%s)" % d.initializer
+    if d.kind == "unparsed":
+        return "(not parsed: %s)" % d.note
+    parts = ["%s %s" % (d.kind, d.name)]
+    if d.type:
+        parts.append("type %s" % d.type)
+    if d.storage:
+        parts.append(" ".join(d.storage))
+    if d.section:
+        parts.append("section %s" % d.section)
+    if d.alias_of:
+        parts.append("alias of %s" % d.alias_of)
+    if d.copy_of:
+        parts.append("copies attributes of %s" % d.copy_of)
+    if d.used:
+        parts.append("used")
+    if d.initializer and d.kind != "asm entry":
+        parts.append("= %s" % d.initializer)
+    if d.relocation:
+        parts.append(d.relocation)
+    return "; ".join(parts)
 
 
 def render(trace, color=False):

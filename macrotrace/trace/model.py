@@ -83,6 +83,24 @@ class Node:
 
 
 @dataclass
+class Declaration:
+    """One thing an expansion declares (see macrotrace/declarations.py)."""
+    name: str
+    kind: str                 # variable, function, function definition, alias, asm entry, static_assert
+    type: str
+    storage: List[str]
+    attributes: List[str]
+    section: Optional[str] = None
+    initializer: Optional[str] = None
+    alias_of: Optional[str] = None
+    copy_of: Optional[str] = None
+    used: bool = False
+    relocation: Optional[str] = None
+    asm: Optional[str] = None
+    note: Optional[str] = None
+
+
+@dataclass
 class Invocation:
     file: str
     line: int
@@ -91,6 +109,7 @@ class Invocation:
     result: str               # the final text; equals gcc -E's, token for token
     steps: List[Step] = field(default_factory=list)
     tree: Optional[Node] = None
+    declarations: List[Declaration] = field(default_factory=list)
 
 
 @dataclass
@@ -141,7 +160,7 @@ def _nested():
         Definition: {"conditions": (Condition, True)},
         Step: {"arguments": (Argument, True), "pastes": (Paste, True)},
         Node: {"arguments": (Argument, True), "pastes": (Paste, True), "children": (Node, True)},
-        Invocation: {"steps": (Step, True), "tree": (Node, False)},
+        Invocation: {"steps": (Step, True), "tree": (Node, False), "declarations": (Declaration, True)},
     }
 
 
