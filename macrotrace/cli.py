@@ -167,7 +167,8 @@ def _build_command(ns, command):
         after_dirs=tuple(parsed["after_dirs"]) + tuple(ns.after_dirs),
         forced_includes=tuple(parsed["forced_includes"]) + tuple(ns.forced_includes),
         std=parsed["std"], use_system_dirs=not parsed["nostdinc"], bundled_headers=False,
-        macro_prefix_maps=tuple(parsed["macro_prefix_maps"]), notes=tuple(notes))
+        macro_prefix_maps=tuple(parsed["macro_prefix_maps"]), notes=tuple(notes),
+        compile_argv=tuple(argv))
 
 
 def _beside_cmd_file(source):
@@ -282,14 +283,7 @@ def _verify_text(ns, obj, command):
 
 def _command_argv(config, command):
     """The real compiler command of a command-driven run, else None."""
-    if command:
-        return list(command)
-    if config.origin in ("cmd-file", "kernel-tree"):
-        from .compile_command import read_cmd_file
-        from .kernel_tree import command_for
-        if config.origin == "kernel-tree":
-            return None
-    return None
+    return list(config.compile_argv) if config.compile_argv else None
 
 
 def cmd_diff(argv, command=None):
@@ -371,7 +365,33 @@ def cmd_check(argv, command=None):
     return status
 
 
-COMMANDS = {"expand": cmd_expand, "diff": cmd_diff, "check": cmd_check}
+def cmd_initcalls(argv, command=None):
+    """macrotrace initcalls FILE... [flags]: the initcall order."""
+    import json as json_
+    from dataclasses import asdict
+    from .initcalls import collect, render_text
+    from .tracing import run_trace
+    p = _Parser(prog="macrotrace initcalls", description="List the initcalls of FILEs in the order "
+                "do_initcalls() runs them.")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    _common_flags(p)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    ns = p.parse_args(argv)
+    ns.file = ns.files[0]
+    config = config_from_args(ns, command=command)
+    for f in ns.files:
+        if not os.path.isfile(f):
+            raise ConfigError("%s: No such file or directory" % f)
+    calls = collect(config, ns.files, lambda c: run_trace(c, _print_warning))
+    if ns.format == "json":
+        text = json_.dumps([asdict(c) for c in calls], indent=1) + "\n"
+    else:
+        text = render_text(calls)
+    _write(ns, text)
+    return 0
+
+
+COMMANDS = {"expand": cmd_expand, "diff": cmd_diff, "check": cmd_check, "initcalls": cmd_initcalls}
 
 
 def main(argv=None):

@@ -56,6 +56,7 @@ class RunConfig:
     use_system_dirs: bool = False     # search the compiler's own include directories
     macro_prefix_maps: tuple = ()     # -fmacro-prefix-map=OLD=NEW pairs (for __FILE__)
     cache: bool = True                # reuse the state reached after the headers
+    compile_argv: tuple = ()          # the real compiler command, for --verify
     notes: tuple = field(default=(), compare=False)
 
     @property

@@ -181,7 +181,8 @@ def _asm_entry(tokens):
     m = re.search(r"\.long\s+([A-Za-z_.$][\w.$]*)\s*-\s*\.", text)
     if m:
         target = m.group(1)
-    return Declaration(name=label or "", kind="asm entry", type="int (32-bit place-relative offset)",
+    data_type = "int (32-bit place-relative offset)" if target else "assembler data"
+    return Declaration(name=label or "", kind="asm entry", type=data_type,
                        storage=["local label"], attributes=[], section=section,
                        initializer=("%s - ." % target) if target else None,
                        relocation=("R_X86_64_PC32 against %s" % target) if target else None,

@@ -90,4 +90,7 @@ def command_for(tree, source, modname, module):
         out.append(a)
     if module and "-DMODULE" not in out:
         out.append("-DMODULE")
+    if not module:
+        # Kbuild names the source file of built-in objects (MODULE_FILE uses it)
+        out.append('-DKBUILD_MODFILE="%s"' % modname)
     return out, build_dir

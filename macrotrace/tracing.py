@@ -42,11 +42,11 @@ def wanted(config):
     """The predicate choosing invocations: MACRO, written in FILE (not in a macro
     body or a directive), on --line if given."""
     source = config.source
-    target = config.macro
+    targets = set(config.macro.split(",")) if config.macro else set()
     line = config.line
 
     def want(tok, macro):
-        return (tok.text == target and tok.file == source and not tok.flags & DIRECTIVE
+        return (tok.text in targets and tok.file == source and not tok.flags & DIRECTIVE
                 and (line is None or tok.line == line))
     return want
 

@@ -104,8 +104,10 @@ def check_declaration(d, obj):
             return "mismatch", "no label %s in the object" % d.name
         if sym["section"] != d.section:
             return "mismatch", "label %s is in %s, not %s" % (d.name, sym["section"], d.section)
+        if not d.initializer:
+            return "ok", "label %s in %s" % (d.name, d.section)
         rels = obj["relocations"].get(d.section, [])
-        target = (d.initializer or "").split(" - ")[0]
+        target = d.initializer.split(" - ")[0]
         # a local target is relocated against its section's symbol (plus its offset)
         target_section = syms.get(target, {}).get("section")
         R_X86_64_PC32 = 2

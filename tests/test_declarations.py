@@ -67,3 +67,28 @@ def test_verify_option_reports_no_mismatch():
     assert status == 0, err
     assert "declares:" in out and "verified against the object file" in out
     assert out.rstrip().endswith("0 mismatches")
+
+
+def test_initcall_order_across_files(tmp_path):
+    (tmp_path / "drv1.c").write_text(
+        "#include <linux/init.h>\n#include <linux/module.h>\n"
+        "static int __init a_late(void) { return 0; }\nstatic int __init a_core(void) { return 0; }\n"
+        "late_initcall(a_late);\ncore_initcall(a_core);\nstatic int __init a_dev(void) { return 0; }\n"
+        "module_init(a_dev);\n")
+    (tmp_path / "drv2.c").write_text(
+        "#include <linux/init.h>\nstatic int __init b_sync(void) { return 0; }\n"
+        "static int __init b_pure(void) { return 0; }\nstatic int __init b_early(void) { return 0; }\n"
+        "core_initcall_sync(b_sync);\npure_initcall(b_pure);\nearly_initcall(b_early);\n"
+        "static int __init b_core(void) { return 0; }\ncore_initcall(b_core);\nrootfs_initcall(b_pure);\n")
+    for flags in ([], ["--lto", "--prel32"]):
+        status, out, err = run_macrotrace(["initcalls", "drv1.c", "drv2.c", "--format", "json"] + flags,
+                                          cwd=str(tmp_path))
+        assert status == 0, err
+        import json
+        calls = json.loads(out)
+        assert [c["function"] for c in calls] == ["b_early", "b_pure", "a_core", "b_core", "b_sync",
+                                                  "b_pure", "a_dev", "a_late"]
+        assert [c["level"] for c in calls] == ["early", "0", "1", "1", "1s", "rootfs", "6", "7"]
+    status, out, _ = run_macrotrace(["initcalls", "drv1.c", "--module", "--format", "json"], cwd=str(tmp_path))
+    calls = json.loads(out)
+    assert all(c["level"] is None for c in calls) and "do_init_module" in calls[0]["note"]

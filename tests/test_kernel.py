@@ -104,7 +104,8 @@ def kbuild_command(built, name, module=True):
     cwd = find_build_dir(deps, parse_command(argv), hints=[TREE])
     assert cwd, "could not find the build directory"
     if not module:
-        argv = [a for a in argv if a != "-DMODULE"]
+        # as Kbuild compiles a built-in object: no MODULE, and the file named
+        argv = [a for a in argv if a != "-DMODULE"] + ['-DKBUILD_MODFILE="%s"' % name]
     return argv, cwd
 
 
@@ -206,3 +207,16 @@ def test_initcall_forms_in_a_real_tree(built):
     data = json.loads(out)
     assert data["config"]["switches"]["MODULE"] is True
     assert "init_module" in data["invocations"][0]["result"]
+
+
+@pytest.mark.parametrize("module", [True, False], ids=["module", "builtin"])
+def test_declarations_match_the_kernel_object(built, module):
+    """--verify on the real tree: every declaration of every traced invocation is in
+    the object Kbuild's command produces, where the table says."""
+    argv, cwd = kbuild_command(built, "second", module)
+    src = os.path.join(built, "second.c")
+    for macro in ("late_initcall", "MODULE_LICENSE", "MODULE_AUTHOR", "EXPORT_SYMBOL_GPL"):
+        status, out, err = run_macrotrace([macro, src, "--verify", "--color", "never", "--"] + argv, cwd=cwd)
+        assert status == 0, err
+        assert "verified against the object file" in out, err
+        assert out.rstrip().endswith("0 mismatches"), out[out.index("verified"):]
