@@ -122,20 +122,10 @@ def bench_kernel(runs, env):
     with open(os.path.join(work, "Makefile"), "w") as fh:
         fh.write("obj-m := hello.o\n")
     subprocess.run(["make", "-C", tree, "M=" + work, "modules"], capture_output=True, check=True)
-    from macrotrace.compile_command import find_build_dir, parse_command, read_cmd_file
+    from macrotrace.compile_command import find_build_dir, parse_command, read_cmd_file, without_output
     argv, deps = read_cmd_file(os.path.join(work, ".hello.o.cmd"))
     build = find_build_dir(deps, parse_command(argv), [tree])
-    gcc_argv, skip = [], False
-    for a in argv:
-        if skip:
-            skip = False
-            continue
-        if a.startswith("-Wp,") or a == "-c":
-            continue
-        if a == "-o":
-            skip = True
-            continue
-        gcc_argv.append(a)
+    gcc_argv = without_output(argv)
     parsed = parse_command(argv)
     predef = os.path.join(work, "predef.h")
     with open(predef, "w") as fh:

@@ -126,6 +126,23 @@ def parse_command(argv):
     return out
 
 
+def without_output(argv):
+    """The command minus what only concerns its output: -Wp,... (dependency files),
+    -c and -o FILE.  Add -E -P (or -c -o X) to make it do something else."""
+    out, skip = [], False
+    for a in argv:
+        if skip:
+            skip = False
+            continue
+        if a.startswith("-Wp,") or a == "-c":
+            continue
+        if a == "-o":
+            skip = True
+            continue
+        out.append(a)
+    return out
+
+
 def read_cmd_file(path):
     """The compiler command and the dependency list of a Kbuild ``.NAME.o.cmd``."""
     try:

@@ -36,20 +36,8 @@ def compile_command(config, output):
 
 
 def kbuild_compile(argv, output):
-    out, skip = [], False
-    for a in argv:
-        if skip:
-            skip = False
-            continue
-        if a.startswith("-Wp,"):
-            continue
-        if a == "-o":
-            skip = True
-            continue
-        out.append(a)
-    if "-c" not in out:
-        out.append("-c")
-    return out + ["-o", output]
+    from .compile_command import without_output
+    return without_output(argv) + ["-c", "-o", output]
 
 
 def read_object(path):

@@ -16,7 +16,7 @@ import pytest
 
 from difftest import first_difference, run_macrotrace, tokens
 
-from macrotrace.compile_command import find_build_dir, parse_command, read_cmd_file
+from macrotrace.compile_command import find_build_dir, parse_command, read_cmd_file, without_output
 
 
 def _tree():
@@ -111,19 +111,7 @@ def kbuild_command(built, name, module=True):
 
 def gcc_preprocess(argv, cwd):
     """gcc's own -E of Kbuild's command (dependency output and -c -o dropped)."""
-    out = []
-    skip = False
-    for a in argv:
-        if skip:
-            skip = False
-            continue
-        if a.startswith("-Wp,") or a == "-c":
-            continue
-        if a == "-o":
-            skip = True
-            continue
-        out.append(a)
-    proc = subprocess.run(out + ["-E", "-P"], capture_output=True, text=True, cwd=cwd)
+    proc = subprocess.run(without_output(argv) + ["-E", "-P"], capture_output=True, text=True, cwd=cwd)
     assert proc.returncode == 0, proc.stderr[-2000:]
     return proc.stdout
 

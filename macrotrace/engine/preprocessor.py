@@ -25,7 +25,7 @@ from .events import Condition, Listener
 from .expander import Expander, ExpansionError, date_time_strings
 from .includes import SearchPath
 from .lexer import lex
-from .macros import DefinitionError, MacroDef, parse_define
+from .macros import DefinitionError, MacroDef, parse_define, spell_body
 from .printer import Printer
 from .recorder import TraceCut
 from .tokens import BOL, EOF, IDENT, NUMBER, PREV_WHITE, PUNCT, STRING, UNTERMINATED, Token
@@ -830,13 +830,7 @@ class Preprocessor(pcpp.Preprocessor):
         return printer
 
 
-def _spell(tokens):
-    out = []
-    for k, t in enumerate(tokens):
-        if k and t.flags & PREV_WHITE:
-            out.append(" ")
-        out.append(t.text)
-    return "".join(out)
+_spell = spell_body      # a directive's tokens as written (white space normalised)
 
 
 def _if_not_defined(args):
