@@ -113,3 +113,11 @@ def test_documented_example_report_command(tmp_path):
     page = open(out).read()
     check(page)
     assert "8 configurations" in page and "chains part" in page.lower()
+
+
+def test_declarations_table_in_the_report():
+    trace, _ = run_trace(RunConfig(source=HELLO, macro="module_init", prel32=True))
+    page = render(trace)
+    check(page)
+    assert "What it declares" in page
+    assert "R_X86_64_PC32 against hello_init" in page and "<code>.initcall6.init</code>" in page
