@@ -20,8 +20,12 @@ class SnapshotError(Exception):
     pass
 
 
-def _canonical(data):
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+def _record(o):
+    """json's hook for the model's dataclasses: encode their fields (in order)."""
+    fields = getattr(o, "__dict__", None)
+    if fields is None:
+        raise TypeError("cannot write %r as JSON" % type(o).__name__)
+    return fields
 
 
 # Keys whose value is laid out over several lines; everything else (a step, a tree,
@@ -32,32 +36,39 @@ _SPREAD = {None, "invocations", "steps", "definitions", "runs", "trace", "groups
 
 
 def _layout(value, key, out, indent=""):
+    if hasattr(value, "__dataclass_fields__"):
+        value = value.__dict__
     spread = key in _SPREAD and isinstance(value, (dict, list)) and value
     if not spread:
-        out.append(json.dumps(value, ensure_ascii=False, separators=(", ", ": ")))
+        out.append(json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=_record))
         return
     inner = indent + "  "
-    items = value.items() if isinstance(value, dict) else ((key + "[]", v) for v in value)
+    is_dict = isinstance(value, dict)
+    items = value.items() if is_dict else ((key + "[]", v) for v in value)
     n = len(value)
-    out.append("{\n" if isinstance(value, dict) else "[\n")
+    out.append("{\n" if is_dict else "[\n")
     for k, (sub, item) in enumerate(items):
         out.append(inner)
-        if isinstance(value, dict):
+        if is_dict:
             out.append(json.dumps(sub, ensure_ascii=False) + ": ")
-        else:
-            sub = None if key in ("invocations", "runs") else sub
+        elif key in ("invocations", "runs"):
+            sub = None
         _layout(item, sub, out, inner)
         out.append(",\n" if k < n - 1 else "\n")
-    out.append(indent + ("}" if isinstance(value, dict) else "]"))
+    out.append(indent + ("}" if is_dict else "]"))
+
+
+def _text(data):
+    out = []
+    _layout(data, None, out)
+    return "".join(out)
 
 
 def dumps(obj):
-    """Snapshot text for a Trace or Matrix (with its digest)."""
-    data = obj.to_dict()
-    data["digest"] = hashlib.sha256(_canonical(data).encode()).hexdigest()
-    out = []
-    _layout(data, None, out)
-    return "".join(out) + "\n"
+    """Snapshot text for a Trace or Matrix, ending with the digest of the text before it."""
+    text = _text(obj)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    return text[:-2] + ',\n  "digest": "%s"\n}\n' % digest
 
 
 def loads(text, origin):
@@ -68,7 +79,7 @@ def loads(text, origin):
     if not isinstance(data, dict) or data.get("tool") != "macrotrace":
         raise SnapshotError("%s: not a macrotrace snapshot" % origin)
     digest = data.pop("digest", None)
-    if digest is not None and digest != hashlib.sha256(_canonical(data).encode()).hexdigest():
+    if digest is not None and digest != hashlib.sha256(_text(data).encode()).hexdigest():
         raise SnapshotError("%s: content does not match its digest: the snapshot was edited by hand "
                             "or damaged; regenerate it (macrotrace check --update)" % origin)
     try:
