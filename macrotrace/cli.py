@@ -8,8 +8,6 @@ Errors are one line on stderr and exit status 2.
 
 import argparse
 import gc
-import difflib
-import json
 import os
 import sys
 
@@ -435,11 +433,6 @@ def main(argv=None):
 def _snapshot_error():
     from .snapshots import SnapshotError
     return SnapshotError
-
-
-def suggest(name, candidates):
-    close = difflib.get_close_matches(name, sorted(set(candidates)), n=3, cutoff=0.6)
-    return (" (did you mean %s?)" % ", ".join(close)) if close else ""
 
 
 if __name__ == "__main__":

@@ -1,6 +1,5 @@
 """The state cache (after the headers) speeds up a second run and never changes a result."""
 
-import os
 import time
 
 import pytest

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from difftest import GCC, assert_same_tokens, gcc_expand, run_macrotrace, tokens
+from difftest import gcc_expand, run_macrotrace, tokens
 
 CASES = os.path.join(os.path.dirname(__file__), "cases")
 

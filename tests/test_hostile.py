@@ -1,6 +1,5 @@
 """Hostile and broken input: a clear file:line message, exit 2, bounded time, no traceback."""
 
-import os
 import subprocess
 import sys
 import time

@@ -8,7 +8,6 @@ installs linux-headers-amd64 so these run there.
 import glob
 import json
 import os
-import shlex
 import shutil
 import subprocess
 

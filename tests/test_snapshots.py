@@ -2,7 +2,6 @@
 
 import json
 import os
-import shutil
 import xml.etree.ElementTree as ET
 
 from difftest import run_macrotrace

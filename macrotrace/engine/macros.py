@@ -6,7 +6,7 @@ operand of ``#``), the ``#`` and ``##`` operators disappear, and the left operan
 ``##`` carries PASTE_LEFT.  ``__VA_OPT__`` stays in the list; the expander tracks it.
 """
 
-from .tokens import (IDENT, MACRO_ARG, PASTE_LEFT, PREV_WHITE, PUNCT, STRINGIFY, Token, spell)
+from .tokens import IDENT, MACRO_ARG, PASTE_LEFT, PREV_WHITE, STRINGIFY, Token
 
 
 class DefinitionError(Exception):
@@ -204,6 +204,3 @@ def _build_body(raw, params, variadic, name_tok):
         body[0] = body[0].copy(body[0].flags & ~PREV_WHITE)
     return body
 
-
-def body_spelling(macro):
-    return spell(macro.body)

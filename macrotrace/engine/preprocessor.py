@@ -23,10 +23,8 @@ import pcpp
 from .diagnostics import PreprocessError, Warning_, error_at
 from .events import Condition, Listener
 from .expander import Expander, ExpansionError, date_time_strings
-from .includes import SearchPath
 from .lexer import lex
 from .macros import DefinitionError, MacroDef, parse_define, spell_body
-from .printer import Printer
 from .recorder import TraceCut
 from .tokens import BOL, EOF, IDENT, NUMBER, PREV_WHITE, PUNCT, STRING, UNTERMINATED, Token
 
@@ -44,9 +42,9 @@ COMMAND_LINE = "<command-line>"
 
 class FileState:
     __slots__ = ("tokens", "pos", "path", "dir", "chain_index", "ifstack", "directives",
-                 "guard", "guard_state", "line_delta", "presumed", "includer")
+                 "guard", "guard_state", "line_delta", "presumed")
 
-    def __init__(self, tokens, path, chain_index, includer):
+    def __init__(self, tokens, path, chain_index):
         self.tokens = tokens
         self.pos = 0
         self.path = path
@@ -59,17 +57,15 @@ class FileState:
         self.guard_state = 0    # 0 start, 1 inside #ifndef X, 2 after its #endif, -1 not guarded
         self.line_delta = 0
         self.presumed = path
-        self.includer = includer
 
 
 class IfEntry:
-    __slots__ = ("taken_any", "seen_else", "conditions", "guard_candidate")
+    __slots__ = ("taken_any", "seen_else", "conditions")
 
-    def __init__(self, condition, taken, guard_candidate=None):
+    def __init__(self, condition, taken):
         self.taken_any = taken
         self.seen_else = False
         self.conditions = [condition]
-        self.guard_candidate = guard_candidate
 
 
 class ListSource:
@@ -243,7 +239,7 @@ class Preprocessor(pcpp.Preprocessor):
             raise error_at(from_tok, "#include nested depth %d exceeds maximum of %d"
                            % (len(self.files), MAX_INCLUDE_DEPTH))
         tokens, directives = self.read_file(path, from_tok)
-        f = FileState(tokens, path, chain_index, self.files[-1] if self.files else None)
+        f = FileState(tokens, path, chain_index)
         f.directives = directives
         self.files.append(f)
         if from_tok is not None:
@@ -410,12 +406,11 @@ class Preprocessor(pcpp.Preprocessor):
         if not args:
             raise error_at(name_tok, '#%s expects "FILENAME" or <FILENAME>' % name_tok.text)
         first = args[0]
-        rest = []
         if first.kind == STRING and first.text.startswith('"'):
             return first.text[1:-1], False
         if first.is_op("<"):
             parts = []
-            for k, t in enumerate(args[1:], 1):
+            for t in args[1:]:
                 if t.is_op(">"):
                     return "".join(parts), True
                 if t.flags & PREV_WHITE and parts:
@@ -470,7 +465,7 @@ class Preprocessor(pcpp.Preprocessor):
         self._push_if(f, cond, bool(value), guard)
 
     def _push_if(self, f, cond, taken, guard):
-        entry = IfEntry(cond, taken, guard)
+        entry = IfEntry(cond, taken)
         f.ifstack.append(entry)
         if guard:
             f.guard = guard

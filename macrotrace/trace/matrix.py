@@ -5,7 +5,7 @@ configurations giving the same results form a group; for every pair of groups, t
 first step where the chains differ tells which definition made the difference.
 """
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import List, Optional
 
 from .model import SCHEMA, Trace

@@ -4,7 +4,7 @@ Everything downstream of the engine (renderers, diff, check) reads only these cl
 JSON layout (``Trace.to_dict``) is the documented contract; bump SCHEMA when it changes.
 """
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import List, Optional
 
 SCHEMA = 1
