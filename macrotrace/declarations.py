@@ -19,6 +19,7 @@ from .engine.printer import render
 from .trace.model import Declaration
 
 _GEN = c_generator.CGenerator()
+_STATEMENT_WORDS = {"do", "if", "while", "for", "return", "switch", "goto", "break", "continue"}
 
 
 def _unescape(literal):
@@ -205,6 +206,9 @@ def declarations(result_text):
                                      initializer=render(item[2:-1])))
             continue
         plain_tokens, attrs = strip_gnu(_empty_bodies(item))
+        if not plain_tokens or plain_tokens[0].is_op("(") or plain_tokens[0].is_op("{") \
+                or plain_tokens[0].text in _STATEMENT_WORDS:
+            continue            # an expression or a statement: it declares nothing
         text = render(plain_tokens) + ";"
         try:
             ast, invented = _parse(text)

@@ -78,7 +78,7 @@ def no_invocation_message(config, pp):
     if used:
         return ("%s:%d: %s is used here but never expanded (not a macro at that point, "
                 "inside #if 0, or a function-like macro without arguments)" % (where, used[0].line, name))
-    candidates = {t.text for t in idents} | set(pp.macros)
+    candidates = {name for name in pp.macros if not name.startswith("__has_")}
     close = difflib.get_close_matches(name, sorted(candidates), n=3, cutoff=0.6)
     hint = " (did you mean %s?)" % ", ".join(close) if close else ""
     return "%s: %s is never invoked in this file%s" % (where, name, hint)

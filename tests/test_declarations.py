@@ -92,3 +92,8 @@ def test_initcall_order_across_files(tmp_path):
     status, out, _ = run_macrotrace(["initcalls", "drv1.c", "--module", "--format", "json"], cwd=str(tmp_path))
     calls = json.loads(out)
     assert all(c["level"] is None for c in calls) and "do_init_module" in calls[0]["note"]
+
+
+def test_expressions_declare_nothing():
+    trace, _ = run_trace(RunConfig(source=HELLO, macro="pr_info"))
+    assert trace.invocations and all(inv.declarations == [] for inv in trace.invocations)
