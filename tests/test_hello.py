@@ -90,3 +90,22 @@ def test_text_output_for_a_terminal():
     flat = " ".join(out.split())
     assert "#ifdef CONFIG_LTO_CLANG: CONFIG_LTO_CLANG is defined" in flat
     assert "__COUNTER__ → " in flat and "__LINE__ → 20" in flat
+
+
+def test_matrix_names_the_deciding_definitions():
+    from macrotrace.config import RunConfig
+    from macrotrace.tracing import run_matrix
+    m = run_matrix(RunConfig(source=HELLO, macro="module_init"))
+    assert len(m.runs) == 8 and len(m.groups) == 5      # the 4 module builds agree
+    label = {tuple(sorted(g.labels)): i for i, g in enumerate(m.groups)}
+    plain = label[("LTO=n PREL32=n MODULE=n",)]
+    prel32 = label[("LTO=n PREL32=y MODULE=n",)]
+    lto = label[("LTO=y PREL32=n MODULE=n",)]
+    causes = {tuple(d.groups): d for d in m.divergences}
+    d = causes[tuple(sorted((plain, prel32)))]
+    assert d.cause_macros == ["____define_initcall", "____define_initcall"]
+    assert d.cause_definitions[0] != d.cause_definitions[1]
+    d = causes[tuple(sorted((plain, lto)))]
+    assert d.cause_macros == ["__initcall_section", "__initcall_section"]
+    status, out, _ = run_macrotrace(["module_init", HELLO, "--matrix", "--color", "never"])
+    assert status == 0 and max(len(l) for l in out.splitlines()) <= 100

@@ -179,7 +179,7 @@ def render_matrix(matrix, color=False):
         "" if len(matrix.groups) == 1 else "s")), ""]
     first = matrix.runs[0].trace
     for gi, g in enumerate(matrix.groups):
-        out.append(style.bold("group %d:" % (gi + 1)) + " " + "; ".join(g.labels))
+        out.extend(_wrapped("group %d: %s" % (gi + 1, "; ".join(g.labels)), "", "  ", style.bold))
         for inv, result in zip(first.invocations, g.results):
             out.append(style.dim("  %s:%d" % (inv.file, inv.line)))
             out.append(style.result(_wrap_marked(result, None, style)))
@@ -189,10 +189,14 @@ def render_matrix(matrix, color=False):
     for d in matrix.divergences:
         ga, gb = d.groups
         inv = first.invocations[d.invocation]
-        out.append("  group %d vs group %d, %s:%d, step %d:" % (ga + 1, gb + 1, inv.file, inv.line, d.step))
+        out.extend(_wrapped("group %d vs group %d, %s:%d: chains part at step %d (%s vs %s), because of:"
+                            % (ga + 1, gb + 1, inv.file, inv.line, d.step, d.macros[0] or "end",
+                               d.macros[1] or "end"), "  ", "    "))
         for side, g in enumerate((ga, gb)):
             run = matrix.runs[matrix.groups[g].runs[0]]
-            key = d.definitions[side]
+            key = d.cause_definitions[side] if d.cause_definitions else d.definitions[side]
+            macro = d.cause_macros[side] if d.cause_macros else d.macros[side]
             note = _definition_note(run.trace, key) if key else "(chain ended)"
-            out.append("    group %d: %s   %s" % (g + 1, style.macro(d.macros[side] or "-"), style.dim(note)))
+            out.append("    group %d: %s" % (g + 1, style.macro(macro or "-")))
+            out.extend(_wrapped(note, "      ", "        ", style.dim))
     return "\n".join(out) + "\n"

@@ -39,6 +39,11 @@ class Divergence:
     macros: List[Optional[str]]    # the macro replaced at that step in each chain
     definitions: List[Optional[str]]   # definition keys at that step (into each run's definitions)
     texts: List[str] = field(default_factory=list)   # each chain's text after that step
+    # the expansion that decides it: the outermost pair (same macro, different definition)
+    # on the way from the root to the diverging step; often an enclosing macro whose
+    # other definition pre-expands its arguments in another order
+    cause_macros: List[Optional[str]] = field(default_factory=list)
+    cause_definitions: List[Optional[str]] = field(default_factory=list)
 
 
 @dataclass
@@ -84,6 +89,36 @@ def _first_difference(a, b):
     return None
 
 
+def _path(inv, step_index):
+    """Nodes from the root of ``inv``'s tree down to the node of step ``step_index``."""
+    if inv.tree is None or step_index >= len(inv.steps):
+        return []
+    target = inv.steps[step_index].node
+
+    def walk(node, trail):
+        trail = trail + [node]
+        if node.id == target:
+            return trail
+        for c in node.children:
+            found = walk(c, trail)
+            if found:
+                return found
+        return None
+    return walk(inv.tree, []) or []
+
+
+def _cause(ia, ib, k):
+    for na, nb in zip(_path(ia, k), _path(ib, k)):
+        if na.macro == nb.macro and na.definition != nb.definition:
+            return [na.macro, nb.macro], [na.definition, nb.definition]
+        if na.macro != nb.macro:
+            break
+    sa = ia.steps[k] if k < len(ia.steps) else None
+    sb = ib.steps[k] if k < len(ib.steps) else None
+    return ([sa.macro if sa else None, sb.macro if sb else None],
+            [sa.definition if sa else None, sb.definition if sb else None])
+
+
 def build_matrix(runs):
     """``runs``: list of (switches dict, Trace) in a fixed order."""
     run_objs = [Run(sw, switches_label(sw), tr) for sw, tr in runs]
@@ -108,11 +143,13 @@ def build_matrix(runs):
                     continue
                 sa = ia.steps[k] if k < len(ia.steps) else None
                 sb = ib.steps[k] if k < len(ib.steps) else None
+                cause_macros, cause_defs = _cause(ia, ib, k)
                 divergences.append(Divergence(
                     invocation=n, groups=[gi, gj], step=k,
                     macros=[sa.macro if sa else None, sb.macro if sb else None],
                     definitions=[sa.definition if sa else None, sb.definition if sb else None],
-                    texts=[sa.text if sa else "", sb.text if sb else ""]))
+                    texts=[sa.text if sa else "", sb.text if sb else ""],
+                    cause_macros=cause_macros, cause_definitions=cause_defs))
     first = run_objs[0].trace if run_objs else None
     return Matrix(macro=first.macro if first else "", file=first.file if first else "",
                   config={k: v for k, v in (first.config.items() if first else []) if k != "switches"},
