@@ -302,6 +302,8 @@ class Recorder:
 
     def _end(self, tr):
         self.traces = [t for t in self.traces if t is not tr]
+        if not self.traces:
+            self.exps.clear()     # nothing refers to finished expansions any more
         result = [t for t in tr.out]
         self.listener.trace_end(Event(trace_id=tr.id, result=result, extent=tr.external,
                                       abandoned=False))
