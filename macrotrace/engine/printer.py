@@ -100,10 +100,7 @@ class Printer:
 
 def render(tokens):
     """One-line text of a token sequence (PADDING tokens decide the spaces)."""
-    p = Printer()
-    for t in tokens:
-        p.token(t)
-    return "".join(p.parts).strip()
+    return render_offsets(tokens)[0]
 
 
 def render_offsets(tokens):
