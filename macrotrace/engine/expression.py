@@ -1,18 +1,31 @@
-"""Evaluating ``#if``/``#elif`` expressions with gcc's integer semantics.
+"""Evaluating ``#if``/``#elif`` controlling expressions with gcc's semantics.
 
 The engine has already macro-expanded the line and replaced ``defined``,
-``__has_include`` and ``__has_attribute``-style operators by numbers.  What is left is
-an integer constant expression evaluated in intmax_t/uintmax_t (64 bits here):
-unsigned-ness spreads through the usual arithmetic conversions, signed overflow
-wraps (gcc only pedwarns), a negative shift count shifts the other way, division by
-zero is an error only where the operand is evaluated, and any identifier left is 0.
+``__has_include`` and the ``__has_attribute``-style operators by numbers.  What is
+left is an integer expression evaluated in intmax_t/uintmax_t (64 bits on x86-64):
+
+- a value is a 64-bit pattern plus an "unsigned" flag; an operand that is unsigned
+  makes the result unsigned (the usual arithmetic conversions), signed overflow
+  wraps (gcc only pedwarns), comparisons and logical operators give signed 0/1;
+- a negative shift count shifts the other way, a count >= 64 gives 0 (or -1 for a
+  negative signed value shifted right);
+- division by zero is an error only where the operand is evaluated (gcc then
+  keeps the left operand, flag included, which can make a ``?:`` signed);
+- an identifier left over is 0, an assertion (``#cpu(x86_64)``) is not supported.
+
+The parser is an operator-precedence parser shaped like gcc's (libcpp/expr.cc), so
+that a malformed expression produces the same first error gcc reports: values
+are read as they come, an operator is reduced only when one of lower priority
+arrives, and ``?``, ``:`` and ``,`` share one priority with special cases.
 """
 
-from .tokens import CHAR, EOF, IDENT, NUMBER, PADDING, PUNCT
+from .tokens import CHAR, EOF, IDENT, NUMBER, PADDING, PUNCT, eof_token
 
 BITS = 64
 MASK = (1 << BITS) - 1
 SIGN = 1 << (BITS - 1)
+DIGITS = "0123456789"
+HEX = "0123456789abcdefABCDEF"
 
 
 class ExpressionError(Exception):
@@ -22,300 +35,392 @@ class ExpressionError(Exception):
         self.token = token
 
 
-class Value:
-    __slots__ = ("v", "unsigned")
-
-    def __init__(self, v, unsigned=False):
-        v &= MASK
-        if not unsigned and v & SIGN:
-            v -= 1 << BITS
-        self.v = v
-        self.unsigned = unsigned
-
-    def as_unsigned(self):
-        return self.v & MASK
+def _signed(bits):
+    return bits - (1 << BITS) if bits & SIGN else bits
 
 
-def _int(tok):
-    text = tok.text
-    low = text.lower()
-    if low.startswith("0x"):
-        base, body, allowed = 16, low[2:], "0123456789abcdef"
-        if "." in body or "p" in body:
-            raise ExpressionError("floating constant in preprocessor expression", tok)
-    elif low.startswith("0b"):
-        base, body, allowed = 2, low[2:], "01"
-    else:
-        base, body, allowed = 10, low, "0123456789"
-        if "." in body or "e" in body:
-            raise ExpressionError("floating constant in preprocessor expression", tok)
+# ----------------------------------------------------------------- integer constants
+def _fixed_point_suffix(s):
+    """TR 18037 fixed-point suffix ([u][h|l|ll] then k or r): gcc reads it as floating."""
+    if not s or s[-1] not in "kKrR":
+        return False
+    rest = s[1:-1] if s[0] in "uU" else s[:-1]
+    return rest in ("", "h", "H", "l", "L", "ll", "LL")
+
+
+def _float_suffix(s):
+    """'decimal', 'binary', or None when gcc 12 rejects ``s`` as a floating suffix."""
+    if len(s) == 2 and s[0] in "dD":
+        if s in ("df", "dd", "dl", "DF", "DD", "DL"):
+            return "decimal"
+        if s[1] in "fFdDlL":
+            return None
+    if s and s[-1] in "kKrR":
+        return "binary" if _fixed_point_suffix(s) else None
+    types = imaginary = 0
     i = 0
-    while i < len(body) and body[i] in allowed:
+    while i < len(s):
+        c = s[i].lower()
         i += 1
-    number = body[:i]
-    suffix = text[len(text) - (len(body) - i):] if len(body) > i else ""
-    if not number:
-        raise ExpressionError('invalid suffix "%s" on integer constant' % text[1:], tok)
-    if base == 10 and len(number) > 1 and number[0] == "0":
-        bad = [c for c in number if c in "89"]
-        if bad:
-            raise ExpressionError('invalid digit "%s" in octal constant' % bad[0], tok)
-        base = 8
-    s = suffix.lower()
-    if s not in ("", "u", "l", "ul", "lu", "ll", "ull", "llu") or "lL" in suffix or "Ll" in suffix:
-        raise ExpressionError('invalid suffix "%s" on integer constant' % suffix, tok)
-    value = int(number, base)
-    unsigned = "u" in s
+        if c == "f" and i < len(s) and s[i] in "123456789":
+            bits = 0
+            while i < len(s) and s[i] in DIGITS and bits < 240:
+                bits = bits * 10 + int(s[i])
+                i += 1
+            extended = i < len(s) and s[i] == "x"
+            i += extended
+            if bits > 240 or (extended and bits not in (32, 64, 128)) or \
+                    (not extended and (bits % 32 and bits != 16 or bits == 96)):
+                return None
+            types += 1
+        elif c in "fdlwq":
+            types += 1
+        elif c in "ij":
+            imaginary += 1
+        else:
+            return None
+    return "binary" if types <= 1 and imaginary <= 1 else None
+
+
+def _int_suffix(s):
+    """(unsigned, imaginary) for a valid integer suffix, else None."""
+    low = s.lower()
+    u, l, i = low.count("u"), low.count("l"), low.count("i") + low.count("j")
+    if u + l + i != len(s) or u > 1 or l > 2 or i > 1:
+        return None
+    if l == 2 and "ll" not in s and "LL" not in s:
+        return None
+    return u == 1, i == 1
+
+
+def _number(tok):
+    """The (bits, unsigned) value of a pp-number, or the error gcc gives for it."""
+    text = tok.text
+
+    def fail(message):
+        raise ExpressionError(message, tok)
+
+    radix, start = 10, 0
+    if text[0] == "0" and len(text) > 1:
+        radix, start = 8, 1
+        if text[1] in "xX" and text[2:3] and text[2] in HEX + ".":
+            radix, start = 16, 2
+        elif text[1] in "bB" and text[2:3] in ("0", "1"):
+            radix, start = 2, 2
+    i, max_digit, floating = start, 0, None
+    while i < len(text):
+        c = text[i]
+        if c in DIGITS or (radix == 16 and c in HEX):
+            max_digit = max(max_digit, int(c, 16))
+        elif c == ".":
+            if floating:
+                fail("too many decimal points in number")
+            floating = "point"
+        elif c in ("eE" if radix <= 10 else "pP" if radix == 16 else ""):
+            floating = "exponent"
+            i += 1
+            break
+        else:
+            break
+        i += 1
+    digits_end = i
+    if not floating and radix != 16 and _fixed_point_suffix(text[i:]):
+        fail("floating constant in preprocessor expression")
+    if floating and radix == 8:
+        radix = 10
+    if max_digit >= radix:
+        fail('invalid digit "%d" in %s constant'
+             % (max_digit, "binary" if radix == 2 else "octal"))
+    if floating:
+        if radix == 2:
+            fail('invalid prefix "0b" for floating constant')
+        if radix == 16 and not any(c in HEX for c in text[start:digits_end]):
+            fail("no digits in hexadecimal floating constant")
+        if floating == "exponent":
+            i += text[i:i + 1] in ("+", "-")
+            if text[i:i + 1] == "" or text[i] not in DIGITS:
+                fail("exponent has no digits")
+            while i < len(text) and text[i] in DIGITS:
+                i += 1
+        elif radix == 16:
+            fail("hexadecimal floating constants require an exponent")
+        kind = _float_suffix(text[i:])
+        if kind is None:
+            fail('invalid suffix "%s" on floating constant' % text[i:])
+        if kind == "decimal" and radix != 10:
+            fail('invalid suffix "%s" with hexadecimal floating constant' % text[i:])
+        fail("floating constant in preprocessor expression")
+    suffix = _int_suffix(text[i:])
+    if suffix is None:
+        fail('invalid suffix "%s" on integer constant' % text[i:])
+    unsigned, imaginary = suffix
+    if imaginary:
+        fail("imaginary number in preprocessor expression")
+    digits = text[start:digits_end]
+    value = int(digits, radix) if digits else 0
     if value > MASK:
-        value &= MASK          # gcc: "integer constant is too large for its type" (a pedwarn)
-        unsigned = True
-    elif value > MASK >> 1:
-        unsigned = True        # gcc: "integer constant is so large that it is unsigned"
-    return Value(value, unsigned)
+        value &= MASK          # "integer constant is too large for its type": keeps its sign
+    elif value & SIGN:
+        unsigned = True        # "integer constant is so large that it is unsigned"
+    return value, unsigned
 
 
-_ESCAPES = {"n": 10, "t": 9, "v": 11, "b": 8, "r": 13, "f": 12, "a": 7, "\\": 92, "'": 39,
-            '"': 34, "?": 63, "e": 27, "E": 27}
+# ----------------------------------------------------------------- character constants
+_ESCAPES = {"n": 10, "t": 9, "v": 11, "b": 8, "r": 13, "f": 12, "a": 7, "e": 27, "E": 27}
+
+
+def _utf8(code):
+    """gcc's UTF-8 encoder (it still writes the 5- and 6-byte forms up to 2**31)."""
+    if code < 0x80:
+        return [code]
+    n = 2
+    while code >= 1 << (5 * n + 1):
+        n += 1
+    tail = [0x80 | (code >> 6 * k) & 0x3F for k in range(n - 1)][::-1]
+    return [(0xFF00 >> n) & 0xFF | code >> 6 * (n - 1)] + tail
+
+
+def _units(code, width, tok):
+    """The code units of one character in the literal's encoding."""
+    if width == 8:
+        return _utf8(code)
+    if width == 16 and code > 0xFFFF:
+        if code > 0x10FFFF:
+            raise ExpressionError("converting UCN to execution character set", tok)
+        code -= 0x10000
+        return [0xD800 | code >> 10, 0xDC00 | code & 0x3FF]
+    return [code]
 
 
 def _char(tok):
+    """The (bits, unsigned) value of a character constant, x86-64 Linux ABI."""
     text = tok.text
     prefix = text[:text.index("'")]
     body = text[len(prefix) + 1:-1]
-    if prefix in ("", "u8"):
-        width, unsigned_type = 8, False
-    elif prefix == "L":
-        width, unsigned_type = 32, False
-    elif prefix == "u":
-        width, unsigned_type = 16, True
-    else:
-        width, unsigned_type = 32, True
-    chars = []
+    width = {"": 8, "u": 16}.get(prefix, 32)
+    mask = (1 << width) - 1
+    if not body:
+        raise ExpressionError("empty character constant", tok)
+    units = []
     i = 0
     while i < len(body):
         c = body[i]
-        if c != "\\":
-            code = ord(c)
-            if width == 8 and code > 127:
-                chars.extend(c.encode("utf-8"))
-            else:
-                chars.append(code)
-            i += 1
-            continue
         i += 1
-        e = body[i] if i < len(body) else ""
-        if e in _ESCAPES:
-            chars.append(_ESCAPES[e])
-            i += 1
-        elif e in "01234567":
+        if c != "\\":
+            units += _units(ord(c), width, tok)
+            continue
+        c = body[i]
+        i += 1
+        if c in "01234567":
+            j = i - 1
+            while i < len(body) and i - j < 3 and body[i] in "01234567":
+                i += 1
+            units.append(int(body[j:i], 8) & mask)      # out of range: a pedwarn
+        elif c == "x":
             j = i
-            while j < len(body) and j < i + 3 and body[j] in "01234567":
-                j += 1
-            chars.append(int(body[i:j], 8) & ((1 << width) - 1))
-            i = j
-        elif e == "x":
-            j = i + 1
-            while j < len(body) and body[j] in "0123456789abcdefABCDEF":
-                j += 1
-            if j == i + 1:
+            while i < len(body) and body[i] in HEX:
+                i += 1
+            if i == j:
                 raise ExpressionError("\\x used with no following hex digits", tok)
-            chars.append(int(body[i + 1:j], 16) & ((1 << width) - 1))
-            i = j
-        elif e in "uU":
-            n = 4 if e == "u" else 8
-            code = int(body[i + 1:i + 1 + n], 16)
-            if width == 8:
-                chars.extend(chr(code).encode("utf-8"))
-            else:
-                chars.append(code)
-            i += 1 + n
+            units.append(int(body[j:i], 16) & mask)     # out of range: a pedwarn
+        elif c in "uU":
+            j = i
+            while i < len(body) and i - j < (4 if c == "u" else 8) and body[i] in HEX:
+                i += 1
+            spelling = "\\" + c + body[j:i]
+            if i - j < (4 if c == "u" else 8):
+                raise ExpressionError("incomplete universal character name " + spelling, tok)
+            code = int(body[j:i], 16)
+            if code < 0xA0 and code not in (0x24, 0x40, 0x60) or 0xD800 <= code <= 0xDFFF \
+                    or code >= 0x80000000:
+                raise ExpressionError(spelling + " is not a valid universal character", tok)
+            units += _units(code, width, tok)
+        elif ord(c) < 0x80:
+            units.append(_ESCAPES.get(c, ord(c)))       # \\ \' \" \? and unknown ones
+        elif width == 8:
+            units += _utf8(ord(c))                      # gcc escapes the first byte only
         else:
-            chars.append(ord(e))
-            i += 1
-    if not chars:
-        raise ExpressionError("empty character constant", tok)
+            raise ExpressionError("converting escape sequence to execution character set",
+                                  tok)
     if width == 8:
-        if len(chars) == 1:
-            v = chars[0] & 0xFF
-            if v & 0x80:
-                v -= 0x100           # plain char is signed on x86-64
-            return Value(v)
         value = 0
-        for c in chars[-4:] if len(chars) > 4 else chars:
-            value = ((value << 8) | (c & 0xFF)) & 0xFFFFFFFF
-        if value & 0x80000000:
-            value -= 1 << 32         # a multi-character constant is an int
-        return Value(value)
-    value = chars[-1] & ((1 << width) - 1)
-    if not unsigned_type and value & (1 << (width - 1)):
-        value -= 1 << width
-    return Value(value, unsigned_type)
+        for unit in units:
+            value = (value << 8 | unit & 0xFF) & 0xFFFFFFFF
+        bits = 32 if len(units) > 1 else 8              # a multi-character constant is an int
+        unsigned = False
+    else:
+        value = units[-1] & mask                        # the last character counts
+        bits, unsigned = width, prefix != "L"           # wchar_t is int, char16/32_t unsigned
+    if not unsigned and value >> (bits - 1):
+        value -= 1 << bits
+    return value & MASK, unsigned
+
+
+# ----------------------------------------------------------------- operators
+PRIORITY = {"(": 1, "?": 4, ":": 4, ",": 4, "||": 5, "&&": 6, "|": 7, "^": 8, "&": 9,
+            "==": 11, "!=": 11, "<": 12, ">": 12, "<=": 12, ">=": 12, "<<": 13, ">>": 13,
+            "+": 14, "-": 14, "*": 15, "/": 15, "%": 15,
+            "!": 16, "~": 16, "u+": 16, "u-": 16, ")": 0, "eof": 0}
+PREFIX = ("(", "!", "~", "u+", "u-")                   # operators that take no left operand
+RIGHT_ASSOC = ("?", ")", "eof") + PREFIX
+
+
+def _shift(op, left, right):
+    (a, a_unsigned), (n, n_unsigned) = left, right
+    if not n_unsigned and n & SIGN:
+        op, n = ("<<" if op == ">>" else ">>"), -n & MASK
+    if op == "<<":
+        return (a << n & MASK if n < BITS else 0), a_unsigned
+    fill = MASK if not a_unsigned and a & SIGN else 0
+    if n >= BITS:
+        return fill, a_unsigned
+    return (a >> n | fill << (BITS - n)) & MASK, a_unsigned
+
+
+def _binary(op, left, right, tok, skip):
+    a, b = left[0], right[0]
+    unsigned = left[1] or right[1]
+    if op in ("<<", ">>"):
+        return _shift(op, left, right)
+    if op == ",":
+        return right
+    if op in ("==", "!="):
+        return int((a == b) == (op == "==")), False
+    if not unsigned:
+        a, b = _signed(a), _signed(b)
+    if op in ("<", ">", "<=", ">="):
+        return int({"<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[op]), False
+    if op in ("/", "%"):
+        if b == 0:
+            if skip:
+                return left
+            raise ExpressionError("division by zero in #if", tok)
+        q = abs(a) // abs(b)                            # truncate toward zero
+        r = abs(a) - q * abs(b)
+        value = (-q if (a < 0) != (b < 0) else q) if op == "/" else (-r if a < 0 else r)
+    else:
+        value = {"+": a + b, "-": a - b, "*": a * b, "&": a & b, "|": a | b, "^": a ^ b}[op]
+    return value & MASK, unsigned
+
+
+def _unary(op, operand):
+    bits, unsigned = operand
+    if op == "!":
+        return int(bits == 0), False
+    return {"u-": -bits & MASK, "~": ~bits & MASK, "u+": bits}[op], unsigned
+
+
+# ----------------------------------------------------------------- the parser
+class _Entry:
+    """An operator on the stack, and the value that follows it."""
+    __slots__ = ("op", "token", "value")
+
+    def __init__(self, op, token):
+        self.op, self.token, self.value = op, token, None
 
 
 class _Parser:
-    def __init__(self, tokens):
-        self.toks = [t for t in tokens if t.kind not in (PADDING, EOF)]
-        self.pos = 0
-        self.skip = 0            # >0 inside an operand that is not evaluated
+    def __init__(self):
+        self.stack = [_Entry("eof", None)]
+        self.skip = 0            # > 0 inside an operand that is not evaluated
 
-    def peek(self):
-        return self.toks[self.pos] if self.pos < len(self.toks) else None
-
-    def op(self):
-        t = self.peek()
-        return t.op if t is not None and t.kind == PUNCT else None
-
-    def parse(self):
-        if not self.toks:
-            raise ExpressionError("#if with no expression")
-        v = self.comma()
-        t = self.peek()
-        if t is not None:
-            if t.is_op(")"):
-                raise ExpressionError("missing '(' in expression", t)
-            if t.is_op(":"):
-                raise ExpressionError("':' without preceding '?'", t)
-            raise ExpressionError('missing binary operator before token "%s"' % t.text, t)
-        return v
-
-    def comma(self):
-        v = self.cond()
-        while self.op() == ",":
-            self.pos += 1
-            v = self.cond()
-        return v
-
-    def cond(self):
-        c = self.binary(0)
-        if self.op() != "?":
-            return c
-        q = self.peek()
-        self.pos += 1
-        take = c.v != 0
-        if not take:
-            self.skip += 1
-        a = self.comma()
-        if not take:
-            self.skip -= 1
-        if self.op() != ":":
-            raise ExpressionError("'?' without following ':'", q)
-        self.pos += 1
-        if take:
-            self.skip += 1
-        b = self.cond()
-        if take:
-            self.skip -= 1
-        unsigned = a.unsigned or b.unsigned
-        chosen = a if take else b
-        return Value(chosen.v, unsigned)
-
-    LEVELS = [("||",), ("&&",), ("|",), ("^",), ("&",), ("==", "!="), ("<", ">", "<=", ">="),
-              ("<<", ">>"), ("+", "-"), ("*", "/", "%")]
-
-    def binary(self, level):
-        if level == len(self.LEVELS):
-            return self.unary()
-        ops = self.LEVELS[level]
-        left = self.binary(level + 1)
-        while self.op() in ops:
-            tok = self.peek()
-            op = tok.op
-            self.pos += 1
-            if op in ("&&", "||"):
-                short = (left.v == 0) if op == "&&" else (left.v != 0)
-                if short:
-                    self.skip += 1
-                right = self.binary(level + 1)
-                if short:
-                    self.skip -= 1
-                result = (left.v != 0 and right.v != 0) if op == "&&" else (left.v != 0 or right.v != 0)
-                left = Value(int(result))
+    def parse(self, tokens):
+        want_value = True
+        stack = self.stack
+        for tok in tokens:
+            if tok.kind == PADDING:
                 continue
-            if self.peek() is None:
-                raise ExpressionError("operator '%s' has no right operand" % op, tok)
-            right = self.binary(level + 1)
-            left = self.apply(op, left, right, tok)
-        return left
+            value = tok.kind in (NUMBER, CHAR, IDENT) or tok.is_op("#")
+            if (value or tok.kind == PUNCT and tok.op in PREFIX) and not want_value:
+                raise ExpressionError('missing binary operator before token "%s"' % tok.text, tok)
+            if value:
+                want_value = False
+                stack[-1].value = self.operand(tok)
+                continue
+            op = "eof" if tok.kind == EOF else tok.op if tok.kind == PUNCT else None
+            if op in ("+", "-") and want_value:
+                op = "u" + op
+            if op not in PRIORITY:
+                raise ExpressionError('token "%s" is not valid in preprocessor expressions'
+                                      % tok.text, tok)
+            if want_value and op not in PREFIX:
+                self.missing_operand(op, tok)
+            self.reduce(op, tok)
+            if op == "eof":
+                break
+            if op == ")":
+                continue
+            top = stack[-1]
+            if op == ":":
+                if top.op != "?":
+                    raise ExpressionError("':' without preceding '?'", tok)
+                self.skip += 1 if stack[-2].value[0] else -1
+            elif (op == "||" and top.value[0]) or (op in ("&&", "?") and not top.value[0]):
+                self.skip += 1
+            want_value = True
+            stack.append(_Entry(op, tok))
+        bits, unsigned = stack[0].value
+        return bits if unsigned else _signed(bits)
 
-    def apply(self, op, a, b, tok):
-        if op in ("<<", ">>"):
-            n = b.v
-            if not b.unsigned and n < 0:
-                op = ">>" if op == "<<" else "<<"
-                n = -n
-            if op == "<<":
-                return Value(0 if n >= BITS else a.v << n, a.unsigned)
-            if n >= BITS:
-                return Value(-1 if (not a.unsigned and a.v < 0) else 0, a.unsigned)
-            x = a.as_unsigned() >> n if a.unsigned else a.v >> n
-            return Value(x, a.unsigned)
-        unsigned = a.unsigned or b.unsigned
-        x, y = (a.as_unsigned(), b.as_unsigned()) if unsigned else (a.v, b.v)
-        if op in ("==", "!=", "<", ">", "<=", ">="):
-            r = {"==": x == y, "!=": x != y, "<": x < y, ">": x > y, "<=": x <= y, ">=": x >= y}[op]
-            return Value(int(r))
-        if op in ("/", "%"):
-            if y == 0:
-                if self.skip:
-                    return Value(0, unsigned)
-                raise ExpressionError("division by zero in #if", tok)
-            q = abs(x) // abs(y)
-            if (x < 0) != (y < 0):
-                q = -q
-            return Value(q if op == "/" else x - q * y, unsigned)
-        r = {"+": x + y, "-": x - y, "*": x * y, "&": x & y, "|": x | y, "^": x ^ y}[op]
-        return Value(r, unsigned)
+    def operand(self, tok):
+        if tok.kind == NUMBER:
+            return _number(tok)
+        if tok.kind == CHAR:
+            return _char(tok)
+        if tok.kind == IDENT:
+            return 0, False
+        raise ExpressionError("assertions are not supported", tok)
 
-    def unary(self):
-        t = self.peek()
-        if t is None:
-            raise ExpressionError("#if with no expression" if self.pos == 0 else
-                                  "operator '%s' has no right operand" % self.toks[self.pos - 1].text,
-                                  self.toks[self.pos - 1] if self.pos else None)
-        if t.kind == PUNCT:
-            op = t.op
-            if op in ("+", "-", "~", "!"):
-                self.pos += 1
-                v = self.unary()
-                if op == "+":
-                    return v
-                if op == "-":
-                    return Value(-v.v, v.unsigned)
-                if op == "~":
-                    return Value(~v.v, v.unsigned)
-                return Value(int(v.v == 0))
-            if op == "(":
-                self.pos += 1
-                if self.op() == ")":
-                    raise ExpressionError("missing expression between '(' and ')'", t)
-                v = self.comma()
-                if self.op() != ")":
-                    nxt = self.peek()
-                    if nxt is None:
-                        raise ExpressionError("missing ')' in expression", t)
-                    raise ExpressionError('missing \')\' in expression', nxt)
-                self.pos += 1
-                return v
-            if op in (")", ":", "?", "*", "/", "%", "<<", ">>", "<", ">", "<=", ">=", "==", "!=",
-                      "&", "^", "|", "&&", "||", ","):
-                prev = self.toks[self.pos - 1] if self.pos else None
-                if prev is None or (prev.kind == PUNCT and prev.op == "("):
-                    if op == ")":
-                        raise ExpressionError("missing expression between '(' and ')'", t)
-                    raise ExpressionError("operator '%s' has no left operand" % t.text, t)
-                raise ExpressionError("operator '%s' has no right operand" % prev.text, prev)
-            raise ExpressionError('token "%s" is not valid in preprocessor expressions' % t.text, t)
-        self.pos += 1
-        if t.kind == NUMBER:
-            return _int(t)
-        if t.kind == CHAR:
-            return _char(t)
-        if t.kind == IDENT:
-            return Value(0)
-        raise ExpressionError('token "%s" is not valid in preprocessor expressions' % t.text, t)
+    def missing_operand(self, op, tok):
+        top = self.stack[-1]
+        if op == ")" and top.op == "(":
+            raise ExpressionError("missing expression between '(' and ')'", tok)
+        if op == "eof" and top.op == "eof":
+            raise ExpressionError("#if with no expression", None)
+        if top.op not in ("eof", "("):
+            raise ExpressionError("operator '%s' has no right operand" % top.token.text, top.token)
+        if op not in (")", "eof"):
+            raise ExpressionError("operator '%s' has no left operand" % tok.text, tok)
+
+    def reduce(self, op, tok):
+        """Apply the stacked operators that bind tighter than the incoming ``op``."""
+        if op == "(":
+            return
+        stack = self.stack
+        priority = PRIORITY[op] - (op not in RIGHT_ASSOC)
+        while priority < PRIORITY[stack[-1].op]:
+            top = stack[-1]
+            if top.op == "?":
+                if op in (",", ":"):            # they do not close a '?'
+                    return
+                raise ExpressionError("'?' without following ':'", top.token)
+            stack.pop()
+            below = stack[-1]
+            if top.op == "(":
+                if op != ")":
+                    raise ExpressionError("missing ')' in expression", top.token)
+                below.value = top.value
+                return
+            if top.op in PREFIX:
+                below.value = _unary(top.op, top.value)
+            elif top.op in ("&&", "||"):
+                left, right = bool(below.value[0]), bool(top.value[0])
+                if left == (top.op == "||"):
+                    self.skip -= 1
+                below.value = int(left or right if top.op == "||" else left and right), False
+            elif top.op == ":":
+                query = stack.pop()
+                cond = stack[-1]
+                if cond.value[0]:
+                    self.skip -= 1
+                chosen = query.value if cond.value[0] else top.value
+                cond.value = chosen[0], query.value[1] or top.value[1]
+            else:
+                below.value = _binary(top.op, below.value, top.value, top.token, self.skip)
+        if op == ")":
+            raise ExpressionError("missing '(' in expression", tok)
 
 
 def evaluate(tokens):
-    """The value of a controlling expression (a Python int in its C type's range)."""
-    v = _Parser(tokens).parse()
-    return v.as_unsigned() if v.unsigned else v.v
+    """The value of a controlling expression: a Python int in its C type's range."""
+    return _Parser().parse(list(tokens) + [eof_token()])
