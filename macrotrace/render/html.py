@@ -1,85 +1,307 @@
 """The HTML report: one self-contained file rendered with jinja2 from templates/.
 
-This module only prepares a view of the trace model (marked spans, syntax classes,
-definition anchors); the page itself is in templates/report.html.j2.
+This module only prepares a view of the trace model: code as syntax-coloured HTML with
+the replaced/inserted span marked, definition anchors, the expansion tree with labels.
+The page itself is templates/report.html.j2 (+ its partials, report.css, report.js).
+Every piece of source text is escaped, here (``_ESCAPE``, for the coloured code) or by jinja2's
+autoescape (in the templates); nothing from the source reaches a <script>.
 """
 
+import bisect
+import os
 import re
+import shlex
 
 import jinja2
+from markupsafe import Markup
 
 from ..resources import templates_dir
 
-_TOKEN = re.compile(r'''(?P<string>(?:u8|u|U|L)?"(?:[^"\\]|\\.)*")|(?P<char>(?:u|U|L)?'(?:[^'\\]|\\.)*')'''
-                    r'''|(?P<number>\.?\d(?:[eEpP][+-]|[\w.])*)|(?P<ident>[A-Za-z_$][\w$]*)|(?P<space>\s+)'''
-                    r'''|(?P<punct>.)''', re.S)
-KEYWORDS = set("""auto break case char const continue default do double else enum extern float for goto
-if inline int long register restrict return short signed sizeof static struct switch typedef union
-unsigned void volatile while _Bool _Static_assert asm __asm__ __attribute__ typeof __typeof__""".split())
+_TOKEN = re.compile(
+    r'(?P<c>/\*.*?\*/|//[^\n]*)'
+    r'|(?P<s>(?:u8|u|U|L)?"(?:[^"\\\n]|\\.)*"|(?:u|U|L)?\'(?:[^\'\\\n]|\\.)*\')'
+    r'|(?P<n>\.?\d(?:[eEpP][+-]|[\w.\'])*)'
+    r'|(?P<i>[A-Za-z_$][\w$]*)'
+    r'|(?P<w>\s+)'
+    r'|(?P<o>%:%:|##|%:|#)'
+    r'|(?P<p>.)', re.S)
+KEYWORDS = frozenset("""auto break case char const continue default do double else enum extern float
+for goto if inline int long register restrict return short signed sizeof static struct switch typedef
+union unsigned void volatile while _Alignas _Alignof _Atomic _Bool _Generic _Noreturn _Static_assert
+_Thread_local asm __asm__ __attribute__ typeof __typeof__ __inline__ __volatile__""".split())
 
 
-def _env():
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir()),
-                              autoescape=True, trim_blocks=True, lstrip_blocks=True)
+_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})
+LONG = 4000        # a step text longer than this is shown around its marked span only...
+CONTEXT = 1500     # ...this many characters each side
 
 
-def code_segments(text, span=None, mark="inserted", macros=()):
-    """``text`` as runs [(mark or None, [(css class, text), ...])]: the characters
-    ``span`` [start, end) covers form one marked run, cut at its exact borders."""
-    a, b = span if span else (None, None)
-    runs = []
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup
-        s, e = m.start(), m.end()
-        value = m.group()
-        cls = {"string": "s", "char": "s", "number": "n", "space": "", "punct": "p"}.get(kind, "")
-        if kind == "ident":
-            cls = "k" if value in KEYWORDS else ("m" if value in macros else "i")
-        cuts = sorted({s, e} | {x for x in (a, b) if x is not None and s < x < e})
-        for x, y in zip(cuts, cuts[1:]):
-            inside = mark if (a is not None and a != b and a <= x and y <= b) else None
-            if runs and runs[-1][0] == inside:
-                runs[-1][1].append((cls, text[x:y]))
-            else:
-                runs.append((inside, [(cls, text[x:y])]))
-    return runs
+class Tokens:
+    """The C tokens of one text: css classes c comment, s string/char, n number, k keyword,
+    m macro name, i other identifier, o # or ##, p punctuation, "" white space."""
+
+    def __init__(self, text, macros=frozenset()):
+        self.text = text
+        self.cls, self.starts, self.ends = [], [], []
+        for m in _TOKEN.finditer(text):
+            cls = m.lastgroup
+            if cls == "i":
+                word = m.group()
+                cls = "k" if word in KEYWORDS else ("m" if word in macros else "i")
+            elif cls == "w":
+                cls = ""
+            self.cls.append(cls)
+            self.starts.append(m.start())
+            self.ends.append(m.end())
+
+    def paint(self, lo, hi):
+        """The characters [lo, hi) as escaped, coloured HTML (tokens cut at the borders)."""
+        text, out = self.text, []
+        i = max(0, bisect.bisect_right(self.starts, lo) - 1)
+        n = len(self.starts)
+        while i < n and self.starts[i] < hi:
+            s, e, cls = self.starts[i], self.ends[i], self.cls[i]
+            if e > lo:
+                piece = text[max(s, lo):min(e, hi)].translate(_ESCAPE)
+                out.append('<span class="%s">%s</span>' % (cls, piece) if cls else piece)
+            i += 1
+        return "".join(out)
 
 
-def _view(trace, index_base=0):
-    macros = {d.name for d in trace.definitions.values()}
-    anchors = {k: "def-%d" % i for i, k in enumerate(sorted(trace.definitions))}
-    invocations = []
-    for n, inv in enumerate(trace.invocations):
-        steps = []
-        prev = inv.steps[0].text if inv.steps else ""
+def _elided(n, where):
+    return ('<span class="elided" data-chars="%d" title="%d characters %s the marked text are not shown">'
+            '\u2026 %s characters \u2026</span>' % (n, n, where, format(n, ",")))
+
+
+def code(text, span=None, mark=None, macros=frozenset(), toks=None):
+    """``text`` as coloured HTML; with ``span`` [start, end), those characters are wrapped in
+    <mark class="MARK" data-start data-end> (an empty span gives an empty mark: a caret).
+    A marked text longer than LONG is cut to CONTEXT characters around the mark."""
+    text = text or ""
+    toks = toks if toks is not None and toks.text == text else Tokens(text, macros)
+    if not span or mark is None or not 0 <= span[0] <= span[1] <= len(text):
+        return Markup(toks.paint(0, len(text)))
+    a, b = span
+    lo, hi = 0, len(text)
+    if len(text) > LONG:
+        lo, hi = max(0, a - CONTEXT), min(len(text), b + CONTEXT)
+        if lo:       # start and end at a space, not inside a word
+            sp = text.find(" ", lo, a)
+            lo = sp + 1 if sp >= 0 else lo
+        if hi < len(text):
+            sp = text.rfind(" ", b, hi)
+            hi = sp if sp >= 0 else hi
+    cls = mark if a < b else mark + " empty"
+    title = {"replaced": "replaced in this step", "inserted": "inserted by this step"}.get(mark, mark)
+    if a == b:
+        title += " (nothing: the macro expands to no tokens)"
+    return Markup('%s%s<mark class="%s" data-start="%d" data-end="%d" title="%s">%s</mark>%s%s' % (
+        _elided(lo, "before") if lo else "", toks.paint(lo, a), cls, a, b, title, toks.paint(a, b),
+        toks.paint(b, hi), _elided(len(text) - hi, "after") if hi < len(text) else ""))
+
+
+def _fits(text, span, piece):
+    return bool(span) and 0 <= span[0] <= span[1] <= len(text) and text[span[0]:span[1]] == piece
+
+
+def _marked(text, span, piece, mark, macros, toks=None):
+    """(text with ``span`` marked, None) when the model places ``piece`` there; else
+    (text unmarked, ``piece`` marked on its own): shown, not silently dropped."""
+    if span is None or _fits(text, span, piece):
+        return code(text, span, mark, macros, toks), None
+    return code(text, macros=macros, toks=toks), Markup(
+        '<mark class="%s detached" data-start="%d" data-end="%d">%s</mark>' % (
+            mark, span[0], span[1], code(piece, macros=macros)))
+
+
+def _anchor_id(prefix, name, taken):
+    base = "%sdef-%s" % (prefix, re.sub(r"[^\w-]", "_", name) or "_")
+    anchor, n = base, 1
+    while anchor in taken:
+        n += 1
+        anchor = "%s-%d" % (base, n)
+    taken.add(anchor)
+    return anchor
+
+
+def _definition_order(trace):
+    """Definition keys in the order the chains first use them, then the rest."""
+    seen = {}
+
+    def walk(node):
+        if node is None:
+            return
+        if node.definition:
+            seen.setdefault(node.definition, None)
+        for c in node.children:
+            walk(c)
+    for inv in trace.invocations:
         for s in inv.steps:
+            if s.definition:
+                seen.setdefault(s.definition, None)
+        walk(inv.tree)
+    return [k for k in seen if k in trace.definitions] + sorted(k for k in trace.definitions if k not in seen)
+
+
+def _where(d):
+    if d is None:
+        return ""
+    if d.builtin:
+        return "built-in"
+    if d.command_line:
+        return "command line"
+    return "%s:%d" % (d.file, d.line)
+
+
+def _conditions(d):
+    return [c for c in d.conditions if not c.include_guard] if d else []
+
+
+def _args(arguments, macros):
+    """Arguments with their pre-expansion described as the report shows it."""
+    rows = []
+    for a in arguments:
+        if a.expanded is not None:
+            note = None
+        elif a.uses and "expanded" not in a.uses:
+            note = "not pre-expanded: %s operand" % " and ".join(u for u in a.uses)
+        else:
+            note = "not pre-expanded: the body does not use it" if not a.uses else "not pre-expanded"
+        rows.append({"a": a, "written": code(a.written, macros=macros),
+                     "expanded": code(a.expanded, macros=macros) if a.expanded is not None else None,
+                     "changed": a.expanded is not None and a.expanded != a.written, "note": note,
+                     "stringified": code(a.stringified) if a.stringified is not None else None})
+    return rows
+
+
+def _view(trace, inv_base=0, prefix=""):
+    macros = frozenset(d.name for d in trace.definitions.values())
+    taken = set()
+    order = _definition_order(trace)
+    anchors = {k: _anchor_id(prefix, trace.definitions[k].name, taken) for k in order}
+    uses = {k: [] for k in order}          # definition key -> [(step id, label)]
+
+    memo = {}
+
+    def definition(key):
+        if key not in memo:
+            d = trace.definitions.get(key) if key else None
+            memo[key] = {"d": d, "anchor": anchors.get(key), "where": _where(d), "conditions": _conditions(d),
+                         "define": Markup('<span class="d">#define</span> ') + code(
+                             "%s %s" % (d.signature, d.body), macros=macros) if d is not None and not d.builtin else None}
+        return memo[key]
+
+    invocations = []
+    for n, inv in enumerate(trace.invocations, inv_base):
+        steps = []
+        prev = Tokens(inv.steps[0].text if inv.steps else "", macros)
+        for s in inv.steps:
+            sid = "inv%d-step%d" % (n, s.index)
+            toks = Tokens(s.text, macros) if s.index else prev     # each text is tokenised once
+            before, lost_before = _marked(prev.text, s.before_span, s.replaced, "replaced", macros, prev) \
+                if s.index else (None, None)
+            after, lost_after = _marked(s.text, s.after_span if s.index else None, s.inserted, "inserted", macros, toks)
             steps.append({
-                "step": s,
-                "before": code_segments(prev, s.before_span, "replaced", macros) if s.index else [],
-                "after": code_segments(s.text, s.after_span if s.index else None, "inserted", macros),
-                "anchor": anchors.get(s.definition),
+                "s": s, "id": sid, "def": definition(s.definition), "before": before, "after": after,
+                "lost_before": lost_before, "lost_after": lost_after,
+                "args": _args(s.arguments, macros),
+                "label": "%d: %s" % (s.index, s.macro if s.index else "as written"),
             })
-            prev = s.text
-        invocations.append({"inv": inv, "n": n + index_base, "steps": steps,
-                            "result": code_segments(inv.result, None, None, macros)[0][1]
-                            if inv.result else []})
-    definitions = [{"d": trace.definitions[k], "anchor": anchors[k]} for k in sorted(trace.definitions)]
+            if s.definition in uses:
+                uses[s.definition].append((sid, "#%d step %d" % (n - inv_base + 1, s.index)))
+            prev = toks
+        step_ids = {s.index for s in inv.steps}
+
+        def tree(node, parent=None):
+            role = node.role
+            if role.startswith("arg ") and parent is not None:
+                i = role[4:]
+                names = [a.parameter for a in parent.arguments if str(a.index) == i]
+                role = "pre-expanding argument %s of %s" % (names[0] if names else i, parent.macro)
+            d = trace.definitions.get(node.definition) if node.definition else None
+            return {"node": node, "role": role, "def": definition(node.definition),
+                    "builtin": bool(d and d.builtin) or (node.value is not None),
+                    "invocation": code(node.invocation, macros=macros), "args": _args(node.arguments, macros),
+                    "step_id": "inv%d-step%d" % (n, node.step) if node.step in step_ids else None,
+                    "children": [tree(c, node) for c in node.children]}
+        invocations.append({"inv": inv, "n": n, "num": n - inv_base + 1, "id": "inv%d" % n, "steps": steps,
+                            "source": code(inv.source, macros=macros),
+                            "result": code(inv.result, macros=macros),
+                            "tree": tree(inv.tree) if inv.tree else None, "verify": None})
+    definitions = [dict(definition(k), uses=uses[k]) for k in order]
     return {"trace": trace, "invocations": invocations, "definitions": definitions, "anchors": anchors}
 
 
-def render(trace):
-    return _env().get_template("report.html.j2").render(title="%s in %s" % (trace.macro, trace.file),
-                                                         views=[(None, _view(trace))], matrix=None)
+def _step_id(view, n, step):
+    for item in view["invocations"]:
+        if item["n"] == n:
+            return next((s["id"] for s in item["steps"] if s["s"].index == step), None)
+    return None
+
+
+_ENV = None
+
+
+def _env():
+    global _ENV
+    if _ENV is None:
+        _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir()), autoescape=True,
+                                  trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    return _ENV
+
+
+def _asset(name):
+    """report.css / report.js, inlined; they are ours, but keep them from closing their element."""
+    with open(os.path.join(templates_dir(), name), encoding="utf-8") as f:
+        text = f.read()
+    if re.search(r"</(style|script)", text, re.I):
+        raise ValueError("templates/%s must not contain a closing </style> or </script>" % name)
+    return Markup(text)
+
+
+def _page(title, macro, file, views, matrix, config, command):
+    return _env().get_template("report.html.j2").render(
+        title=title, macro=macro, file=file, views=views, matrix=matrix, config=config or {},
+        command=shlex.join(["macrotrace"] + list(command)) if command else "",
+        invocations=[item for _, v in views for item in v["invocations"]], css=_asset("report.css"), js=_asset("report.js"))
+
+
+def render(trace, verification=None):
+    """The report of one trace; ``verification`` is what verify.verify() returned
+    (rows per invocation, object info), shown under each invocation's declarations."""
+    view = _view(trace)
+    if verification is not None:
+        rows, obj = verification
+        sections = [x for x in obj.get("sections", []) if x.startswith(
+            (".init", ".exit", ".modinfo", ".discard", ".initcall"))]
+        for item, checks in zip(view["invocations"], rows):
+            item["verify"] = {"checks": checks, "sections": sections,
+                              "mismatches": sum(status == "mismatch" for _, status, _ in checks)}
+    return _page(title="%s in %s" % (trace.macro, trace.file), macro=trace.macro, file=trace.file,
+                 views=[(None, view)], matrix=None, config=trace.config, command=trace.command)
 
 
 def render_matrix(matrix):
-    views = []
+    views, bases = [], []
     base = 0
     for g_index, g in enumerate(matrix.groups):
         run = matrix.runs[g.runs[0]]
-        v = _view(run.trace, base)
+        v = _view(run.trace, base, prefix="g%d-" % (g_index + 1))
+        bases.append(base)
         base += len(run.trace.invocations)
-        views.append(("group %d: %s" % (g_index + 1, "; ".join(g.labels)), v))
-    return _env().get_template("report.html.j2").render(
-        title="%s in %s (%d configurations)" % (matrix.macro, matrix.file, len(matrix.runs)),
-        views=views, matrix=matrix)
+        views.append(("Group %d: %s" % (g_index + 1, "; ".join(g.labels)), v))
+    divergences = []
+    for d in matrix.divergences:
+        sides = []
+        for side, g in enumerate(d.groups):
+            view = views[g][1]
+            key = d.cause_definitions[side] if side < len(d.cause_definitions) else None
+            sides.append({"group": g + 1, "macro": d.macros[side], "cause": d.cause_macros[side]
+                          if side < len(d.cause_macros) else None,
+                          "cause_def": view["trace"].definitions.get(key) if key else None,
+                          "cause_anchor": view["anchors"].get(key),
+                          "step_id": _step_id(view, bases[g] + d.invocation, d.step)})
+        divergences.append({"d": d, "sides": sides})
+    return _page(title="%s in %s (%d configurations)" % (matrix.macro, matrix.file, len(matrix.runs)),
+                 macro=matrix.macro, file=matrix.file, views=views, matrix={"m": matrix, "divergences": divergences},
+                 config=matrix.config, command=matrix.command)
