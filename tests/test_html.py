@@ -246,9 +246,6 @@ def test_every_case_report_is_valid_and_marks_match_the_model(path):
         pytest.skip("no macro of %s is invoked" % os.path.basename(path))
 
 
-@pytest.mark.xfail(reason="trace/builder.py: while an argument is pre-expanded, Step.text drops the "
-                          "argument's tokens after the replaced macro, so the next step's before_span "
-                          "does not index the previous step's text", strict=False)
 def test_model_spans_line_up():
     """Not the report's job, but what it relies on: prev.text[before_span] == replaced and
     text[after_span] == inserted for every step."""

@@ -148,6 +148,33 @@ def render_offsets(tokens):
     return "".join(parts), starts, ends
 
 
+def ending(tokens):
+    """What ``space_after`` needs to know of a rendered token list: its last real token,
+    whether paddings follow it, and the source those paddings give for spacing."""
+    i = len(tokens)
+    while i and tokens[i - 1].kind == PADDING:
+        i -= 1
+    if i == 0:
+        return None
+    source = None
+    for t in tokens[i:]:
+        if source is None or (not source.flags & PREV_WHITE and t.source is None):
+            source = t.source
+    return tokens[i - 1], i < len(tokens), source
+
+
+def space_after(end, tok):
+    """Whether the renderer puts a space before ``tok`` printed after a text ``ending``
+    in ``end`` (a text with nothing printed gets no leading space)."""
+    if end is None:
+        return False
+    prev, padded, source = end
+    if not padded:
+        return bool(tok.flags & PREV_WHITE)
+    src = source or tok
+    return bool(src.flags & PREV_WHITE) or avoid_paste(prev, tok)
+
+
 def char_span(tokens, starts, ends, a, b):
     """Character range covering the real tokens among ``tokens[a:b]``."""
     real = [i for i in range(a, b) if tokens[i].kind != PADDING]

@@ -257,7 +257,10 @@ class Recorder:
 
     def _render_level(self, tr, level, out, span, mark_pending, mark_ctx):
         contexts = self.expander.contexts
-        lo = tr.floor if level == 0 else tr.frames[level - 1].ctx_index + 1
+        # level 0 reads the contexts above the trace's floor; an argument level reads its
+        # own context (the argument's tokens not read yet) and those pushed above it
+        arg_ctx = -1 if level == 0 else tr.frames[level - 1].ctx_index
+        lo = tr.floor if level == 0 else arg_ctx
         hi = tr.frames[level].ctx_index if level < len(tr.frames) else len(contexts)
         exp = tr.pending.get(level)
         if exp is not None:
@@ -279,7 +282,8 @@ class Recorder:
                     out.append(t)
             if mark_ctx == ci:
                 span[0], span[1] = start, len(out)
-            out.append(AVOID_PASTE)      # what popping this context will return
+            if ci != arg_ctx:
+                out.append(AVOID_PASTE)  # what popping this context will return
 
     def _render_invocation(self, tr, level, exp, out, span, mark_pending, mark_ctx):
         out.append(exp.name_tok)

@@ -1,7 +1,7 @@
 """The listener that turns engine events into the trace model."""
 
 from ..engine.events import Listener
-from ..engine.printer import char_span, render, render_offsets
+from ..engine.printer import char_span, render, render_offsets, ending, space_after
 from ..engine.tokens import MACRO_ARG, PADDING, PASTE_LEFT, STRINGIFY
 from .model import Argument, Condition, Definition, Invocation, Node, Paste, Step, Trace
 
@@ -118,7 +118,8 @@ class TraceBuilder(Listener):
         state["steps"].append((ev.id, b_text, a_text,
                                char_span(before, b_starts, b_ends, *ev.span_before),
                                char_span(after, a_starts, a_ends, *ev.span_after),
-                               w.invocation, render(ev.replacement), ev.consumed))
+                               w.invocation, render(ev.replacement), ev.consumed,
+                               ending(before), ending(after)))
 
     def trace_end(self, ev):
         state = self.open.pop(ev.trace_id)
@@ -169,21 +170,30 @@ class TraceBuilder(Listener):
         node_step = {}
         prev_text = source
         tails = {}
-        for exp_id, b_text, a_text, b_span, a_span, replaced, inserted, consumed in state["steps"]:
+        for exp_id, b_text, a_text, b_span, a_span, replaced, inserted, consumed, b_end, a_end \
+                in state["steps"]:
             # the source still to be read when the frame was taken ends every frame's text
             tail = tails.get(consumed)
             if tail is None:
                 tail = tails[consumed] = render(extent[consumed:])
             if tail:
-                b_text = b_text + " " + tail if b_text else tail
-                a_text = a_text + " " + tail if a_text else tail
+                first = extent[consumed]
+                b_text = _join(b_text, space_after(b_end, first), tail)
+                a_text = _join(a_text, space_after(a_end, first), tail)
             w = self.work[exp_id]
             kind = "builtin" if w.macro.builtin is not None else "macro"
             if w.macro.builtin == "_Pragma":
                 kind = "pragma"
             if b_text != prev_text:
-                # spacing can differ between two snapshots; keep the span meaningful
-                b_span = _relocate(prev_text, b_text, b_span)
+                # spacing can differ between two snapshots (paddings skipped while looking
+                # for a '(' are not part of the invocation): show the span and the replaced
+                # text as the previous frame printed them
+                moved = _relocate(prev_text, b_text, b_span)
+                if moved is not None:
+                    b_span = moved
+                    replaced = prev_text[b_span[0]:b_span[1]]
+            else:
+                replaced = b_text[b_span[0]:b_span[1]]
             step = Step(index=len(steps), kind=kind, text=a_text, macro=w.macro.name,
                         definition=definition_key(w.macro), replaced=replaced, inserted=inserted,
                         before_span=b_span, after_span=a_span, arguments=self._arguments(w),
@@ -250,6 +260,12 @@ def _offsets_for(tokens, real_starts, real_ends):
     return starts, ends
 
 
+def _join(text, space, tail):
+    if not text:
+        return tail
+    return text + " " + tail if space else text + tail
+
+
 def _text_of(tokens, span):
     a, b = span
     if a is None:
@@ -258,9 +274,9 @@ def _text_of(tokens, span):
 
 
 def _relocate(prev_text, text, span):
-    """Map a span of ``text`` onto ``prev_text`` when they differ only in spaces."""
+    """Map a span of ``text`` onto ``prev_text`` when they differ only in spaces (else None)."""
     if span is None:
-        return span
+        return None
 
     def squeeze_index(s, i):
         return len(s[:i].replace(" ", ""))
@@ -277,7 +293,7 @@ def _relocate(prev_text, text, span):
     a, b = span
     sa, sb = squeeze_index(text, a), squeeze_index(text, b)
     if prev_text.replace(" ", "") != text.replace(" ", ""):
-        return span
+        return None
     start = unsqueeze(prev_text, sa)
     end = unsqueeze(prev_text, sb) if sb > sa else start
     if sb > sa:
