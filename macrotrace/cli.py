@@ -238,32 +238,43 @@ def cmd_trace(argv, command=None):
     color = ns.color == "always" or (
         ns.color == "auto" and not ns.output and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     matrix = isinstance(obj, Matrix)
+    verification = _verify(ns, obj, command) if ns.verify else None
     if ns.format == "json":
         text = dumps(obj)
+        if verification is not None:
+            # stdout stays one JSON document; the check goes where messages go
+            sys.stderr.write(_verify_text(obj, *verification))
     elif ns.format == "html":
         from .render import html
-        text = html.render_matrix(obj) if matrix else html.render(obj)
+        text = html.render_matrix(obj) if matrix else html.render(obj, verification=verification)
     else:
         from .render import text as text_view
         text = text_view.render_matrix(obj, color=color) if matrix else text_view.render(obj, color=color)
-    if ns.verify:
-        text += _verify_text(ns, obj, command)
+        if verification is not None:
+            text += _verify_text(obj, *verification)
     _write(ns, text)
-    return 0
+    return 1 if getattr(ns, "verify_failed", False) else 0
 
 
-def _verify_text(ns, obj, command):
+def _verify(ns, obj, command):
+    """Compile the unit and check the traced declarations: (rows, object info), or None
+    when there is no compiler to do it (said on stderr)."""
     from .trace.matrix import Matrix
     from .verify import verify
-    from .render.text import declaration_line
     if isinstance(obj, Matrix):
         raise ConfigError("--verify works on one configuration; drop --matrix")
-    argv = _command_argv(ns.config, command)
     try:
-        rows, info = verify(ns.config, obj, argv)
+        rows, info = verify(ns.config, obj, _command_argv(ns.config, command))
     except ConfigError as e:
         print("macrotrace: %s" % e, file=sys.stderr)
-        return ""
+        return None
+    if any(status == "mismatch" for checks in rows for _, status, _ in checks):
+        ns.verify_failed = True
+    return rows, info
+
+
+def _verify_text(obj, rows, info):
+    from .render.text import declaration_line
     out = ["", "verified against the object file (sections: %s)" % " ".join(
         s for s in info["sections"] if s.startswith((".init", ".exit", ".modinfo", ".discard", ".initcall")))]
     bad = 0
@@ -274,8 +285,6 @@ def _verify_text(ns, obj, command):
             bad += status == "mismatch"
             out.append("    %s %s — %s" % (mark, declaration_line(d)[:70], detail))
     out.append("  %d mismatch%s" % (bad, "" if bad == 1 else "es"))
-    if bad:
-        ns.verify_failed = True
     return "\n".join(out) + "\n"
 
 

@@ -1,6 +1,7 @@
 """What the expansion becomes: the declarations table, checked against a real object file."""
 
 import itertools
+import json
 import os
 import shutil
 
@@ -67,6 +68,21 @@ def test_verify_option_reports_no_mismatch():
     assert status == 0, err
     assert "declares:" in out and "verified against the object file" in out
     assert out.rstrip().endswith("0 mismatches")
+
+
+def test_verify_keeps_json_and_html_whole(tmp_path):
+    """--verify with a machine format: stdout stays one JSON document (the check goes to
+    stderr); the HTML report shows the check inside the page."""
+    status, out, err = run_macrotrace(["module_init", HELLO, "--verify", "--format", "json"])
+    assert status == 0, err
+    assert json.loads(out)["invocations"][0]["result"]
+    assert "0 mismatches" in err
+    page = tmp_path / "r.html"
+    status, out, err = run_macrotrace(["module_init", HELLO, "--verify", "--format", "html", "-o", str(page)])
+    assert status == 0, err
+    html = page.read_text()
+    assert html.rstrip().endswith("</html>")
+    assert ".initcall6.init" in html
 
 
 def test_initcall_order_across_files(tmp_path):
