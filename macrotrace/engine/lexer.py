@@ -6,7 +6,8 @@ What gcc (``-std=gnu11``) does and this module matches:
 - no trigraphs (gnu modes ignore them);
 - comments become white space; a block comment spanning lines does not end the line;
 - pp-numbers (``1.5e+3``, ``0x1p-2``, ``12abc``), ``$`` in identifiers, prefixed string and
-  character literals (``u8"" u"" U"" L""``, ``u'' U'' L''``), raw strings ``R"x(...)x"``,
+  character literals (``u8"" u"" U"" L""``, ``u'' U'' L''``; ``u8''`` is C2x, so ``u8'c'`` is the
+  identifier ``u8`` then ``'c'``), raw strings ``R"x(...)x"``,
   digraphs, and a stray character as an OTHER token.
 An unterminated string or character literal becomes one OTHER token running to the end
 of its line, flagged UNTERMINATED; the caller decides whether it is an error (gcc does
@@ -36,7 +37,7 @@ _TOKEN_RE = re.compile(
    |(?P<raw>(?:u8|u|U|L)?R"(?P<delim>[^ ()\\\t\v\f\n"]{0,16})\(.*?\)(?P=delim)")
    |(?P<string>(?:u8|u|U|L)?"(?:[^"\\\n]|\\.)*")
    |(?P<char>(?:u|U|L)?'(?:[^'\\\n]|\\.)*')
-   |(?P<open_literal>(?:u8|u|U|L)?["'][^\n]*)
+   |(?P<open_literal>(?:(?:u8|u|U|L)?"|(?:u|U|L)?')[^\n]*)
    |(?P<ident>[%s][0-9%s]*)
    |(?P<punct>%s)
    |(?P<other>.)
