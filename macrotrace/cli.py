@@ -401,6 +401,21 @@ def cmd_initcalls(argv, command=None):
 COMMANDS = {"expand": cmd_expand, "diff": cmd_diff, "check": cmd_check, "initcalls": cmd_initcalls}
 
 
+def entry():
+    """The ``macrotrace`` command: ``main``, then exit without tearing the heap down.
+
+    A large trace leaves millions of objects; freeing them one by one at interpreter
+    exit took longer than writing the output (1.8 s of 11 for 2,000 invocations).
+    Everything written is flushed first; nothing else needs a clean shutdown."""
+    status = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        status = status or EXIT_ERROR
+    os._exit(status if isinstance(status, int) else EXIT_ERROR)
+
+
 def main(argv=None):
     # A trace allocates millions of small objects that live until the end; with the
     # default thresholds the cyclic GC rescans them all again and again (a third of
