@@ -673,7 +673,7 @@ class Expander:
         body = text[1:-1].replace('\\"', '"').replace("\\\\", "\\")
         result = Token(T.PRAGMA, body.strip(), 0, tok.line, tok.col, tok.file)
         if self.recorder is not None:
-            self.recorder.builtin(exp, result)
+            self.recorder.builtin(exp, result, operand=3)      # ( "..." ) go with it
         self.push_context([result], None, self.cur_line, None, exp)
         if self.recorder is not None:
             self.recorder.pushed(exp)

@@ -6,7 +6,7 @@ side by side would lex differently (``cpp_avoid_paste``).  The same rules render
 text of every trace step, so a step reads like compiler output.
 """
 
-from .tokens import CHAR, IDENT, NUMBER, OTHER, PADDING, PRAGMA, PREV_WHITE, PUNCT, STRING
+from .tokens import CHAR, EOF, IDENT, NUMBER, OTHER, PADDING, PRAGMA, PREV_WHITE, PUNCT, STRING
 
 # Operators that form a new operator when followed by '=' (gcc: type <= CPP_LAST_EQ).
 _EQ_FORMERS = {"=", "!", ">", "<", "+", "-", "*", "/", "%", "&", "|", "^", ">>", "<<"}
@@ -122,6 +122,10 @@ def render_offsets(tokens):
             pending = True
             if source is None or (not source.flags & PREV_WHITE and t.source is None):
                 source = t.source
+            starts.append(length)
+            ends.append(length)
+            continue
+        if kind == EOF:             # the end of an argument or line: prints nothing
             starts.append(length)
             ends.append(length)
             continue

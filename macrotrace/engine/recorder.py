@@ -1,11 +1,11 @@
 """Watching the expander while a traced invocation expands.
 
 The expander calls these hooks (only in tracing runs).  The recorder knows the shape
-of the context stack, so it can say, at every replacement, what the *whole* pending
-text of the invocation is: the tokens already produced, the invocation being
-replaced (with its arguments in whatever state of pre-expansion they are), and what
-is still waiting in the contexts.  Those snapshots are the frames of the film; they
-go to the listener as token lists, the listener turns them into text.
+of the context stack, so it can say, at every replacement, *where* in the whole
+pending text of the invocation the replaced invocation stands: after the tokens
+already produced and, for each argument being pre-expanded, what its invocation shows
+before it.  The text itself is a film (film.py) that each step changes by one splice;
+the listener gets the text before and after, with the replaced and inserted spans.
 
 A trace starts when a chosen invocation (``want(name_token, macro)``) begins, and ends
 when its driver loop reads past the last context it pushed.  Tokens the invocation
@@ -14,11 +14,14 @@ consumed from outside (its arguments, and anything its rescanning pulls in, as i
 """
 
 import itertools
+import os
 
-from .tokens import EOF, PADDING, padding
+from .film import Film
+from .tokens import EOF, PADDING
 
-AVOID_PASTE = padding(None)
-
+# MACROTRACE_CHECK_FILM=1 (the tests set it): at every step, collect the whole frame from
+# the context stack too and check the film holds the same tokens.
+CHECK = bool(os.environ.get("MACROTRACE_CHECK_FILM"))
 
 class Event:
     """A plain bag of attributes handed to listener hooks."""
@@ -27,8 +30,28 @@ class Event:
         self.__dict__.update(kw)
 
 
+def _is_real(t):
+    return t.kind != PADDING and t.kind != EOF
+
+
+class _Count:
+    """The number of real tokens in an append-only list, counted as it grows."""
+
+    __slots__ = ("seen", "n")
+
+    def __init__(self):
+        self.seen = self.n = 0
+
+    def of(self, tokens):
+        if self.seen < len(tokens):
+            self.n += sum(1 for t in tokens[self.seen:] if t.kind != PADDING and t.kind != EOF)
+            self.seen = len(tokens)
+        return self.n
+
+
 class _Exp:
-    __slots__ = ("id", "macro", "name_tok", "level", "traces", "raw", "spans", "args", "ctx")
+    __slots__ = ("id", "macro", "name_tok", "level", "traces", "raw", "spans", "args", "ctx",
+                 "cum", "arg_counts", "operand")
 
     def __init__(self, id_, macro, name_tok, level, traces):
         self.id = id_
@@ -40,13 +63,59 @@ class _Exp:
         self.spans = None
         self.args = None
         self.ctx = None
+        self.cum = None           # real tokens in raw[:i], for each i
+        self.arg_counts = {}      # argument index -> real tokens of its pre-expansion
+        self.operand = 0          # real tokens a builtin read after its name (_Pragma)
+
+    def _cum(self):
+        if self.cum is None:
+            cum = [0]
+            n = 0
+            for t in self.raw:
+                n += _is_real(t)
+                cum.append(n)
+            self.cum = cum
+        return self.cum
+
+    def _shown(self, k):
+        """Real tokens argument k shows: its pre-expansion once done, else as written."""
+        arg = self.args[k]
+        if arg.expanded is None:
+            a, b = self.spans[k]
+            return self.cum[b] - self.cum[a]
+        n = self.arg_counts.get(k)
+        if n is None:
+            n = self.arg_counts[k] = sum(1 for t in arg.expanded if _is_real(t))
+        return n
+
+    def shown_before(self, k):
+        """Real tokens shown from the name up to where argument k starts."""
+        if self.raw is None:
+            return 1
+        cum = self._cum()
+        n = 1 + cum[self.spans[k][0]]
+        for j in range(k):
+            a, b = self.spans[j]
+            n += self._shown(j) - (cum[b] - cum[a])
+        return n
+
+    def shown(self):
+        """Real tokens the whole invocation shows (name, parentheses, arguments)."""
+        if self.raw is None:
+            return 1 + self.operand
+        cum = self._cum()
+        n = 1 + cum[-1]
+        for j, (a, b) in enumerate(self.spans):
+            n += self._shown(j) - (cum[b] - cum[a])
+        return n
 
 
 class _Frame:
-    __slots__ = ("exp", "argno", "out", "ctx_index")
+    __slots__ = ("exp", "argno", "out", "ctx_index", "count")
 
     def __init__(self, exp, argno, out, ctx_index):
         self.exp, self.argno, self.out, self.ctx_index = exp, argno, out, ctx_index
+        self.count = _Count()
 
 
 class _Trace:
@@ -56,7 +125,10 @@ class _Trace:
         self.floor = floor
         self.driver_level = driver_level
         self.out = []
+        self.out_count = _Count()
         self.external = [name_tok]
+        self.film = None          # the text so far (film.Film), from the first step on
+        self.film_external = 0    # how many of ``external`` the film holds
         self.frames = []
         self.pending = {}
         self.started = False
@@ -218,16 +290,37 @@ class Recorder:
             return
         exp = self.exps[exp_id]
         exp.ctx = replacement
-        self._before = {tr.id: self._render(tr, mark_pending=len(tr.frames)) for tr in exp.traces}
+        before = {}
+        for tr in exp.traces:
+            film = tr.film
+            if film is None:
+                film = tr.film = Film(tr.external)
+            elif tr.film_external < len(tr.external):
+                film.extend(tr.external[tr.film_external:])
+            tr.film_external = len(tr.external)
+            i, m = self._position(tr), exp.shown()
+            before[tr.id] = (i, m, film.text, film.span(i, m), film.ending())
+        self._before = before
 
-    def builtin(self, exp_id, result):
+    def _position(self, tr):
+        """Real tokens before the invocation pending at the deepest level: those already
+        produced, then for each argument being pre-expanded, what its invocation shows
+        before it and what the argument has produced so far."""
+        i = tr.out_count.of(tr.out)
+        for fr in tr.frames:
+            i += fr.exp.shown_before(fr.argno) + fr.count.of(fr.out)
+        return i
+
+    def builtin(self, exp_id, result, operand=0):
+        """A builtin's value replaces its name and the ``operand`` real tokens it read."""
+        if exp_id is not None:
+            self.exps[exp_id].operand = operand
         self.substituted(exp_id, [result])
 
     def pushed(self, exp_id):
         if exp_id is None:
             return
         exp = self.exps[exp_id]
-        contexts = self.expander.contexts
         for tr in exp.traces:
             level = len(tr.frames)
             if tr.pending.get(level) is exp:
@@ -235,74 +328,59 @@ class Recorder:
             tr.started = True
             if self.max_steps is not None and tr.steps >= self.max_steps:
                 raise TraceCut(tr.name_tok, tr.steps)
-            before, span_before = self._before[tr.id]
-            after, span_after = self._render(tr, mark_ctx=len(contexts) - 1)
+            i, m, before, span_before, end_before = self._before[tr.id]
+            span_after = tr.film.replace(i, m, exp.ctx)
+            after, end_after = tr.film.text, tr.film.ending()
+            if CHECK:
+                self._check(tr, i, m, len(exp.ctx))
             tr.steps += 1
             self.listener.expansion_step(Event(
                 id=exp_id, trace_id=tr.id, macro=exp.macro, name_token=exp.name_tok,
-                replacement=exp.ctx, before=before, span_before=span_before,
-                after=after, span_after=span_after, consumed=len(tr.external)))
+                replacement=exp.ctx, before=before, span_before=span_before, end_before=end_before,
+                after=after, span_after=span_after, end_after=end_after,
+                consumed=len(tr.external)))
         self._before = None
 
     def context_popped(self, ctx):
         if ctx.exp in self.exps:
             self.listener.expansion_rescanned(Event(id=ctx.exp, abandoned=False))
 
-    # -- rendering ------------------------------------------------------------
-    def _render(self, tr, mark_pending=None, mark_ctx=None):
-        out = list(tr.out)
-        span = [None, None]
-        self._render_level(tr, 0, out, span, mark_pending, mark_ctx)
-        return out, tuple(span)
+    # -- checking the film ----------------------------------------------------
+    def _check(self, tr, i, m, inserted):
+        """The film against the frame rendered whole from the context stack."""
+        frame = [t for t in self._frame_tokens(tr, 0) if _is_real(t)]
+        film = tr.film
+        if [t.text for t in frame] != [t.text for t in film.toks]:
+            raise AssertionError("film of trace %d lost track: %r != %r" % (
+                tr.id, " ".join(t.text for t in film.toks), " ".join(t.text for t in frame)))
 
-    def _render_level(self, tr, level, out, span, mark_pending, mark_ctx):
+    def _frame_tokens(self, tr, level):
         contexts = self.expander.contexts
-        # level 0 reads the contexts above the trace's floor; an argument level reads its
-        # own context (the argument's tokens not read yet) and those pushed above it
         arg_ctx = -1 if level == 0 else tr.frames[level - 1].ctx_index
         lo = tr.floor if level == 0 else arg_ctx
         hi = tr.frames[level].ctx_index if level < len(tr.frames) else len(contexts)
+        out = list(tr.out) if level == 0 else []
         exp = tr.pending.get(level)
         if exp is not None:
-            start = len(out)
-            self._render_invocation(tr, level, exp, out, span, mark_pending, mark_ctx)
-            if mark_pending == level:
-                span[0], span[1] = start, len(out)
-        elif level < len(tr.frames):
-            # an argument of an invocation pending at this level is being expanded
-            pass
+            out.append(exp.name_tok)
+            if exp.raw is not None:
+                frame = tr.frames[level] if level < len(tr.frames) else None
+                pos = 0
+                for k, (a, b) in enumerate(exp.spans):
+                    out.extend(exp.raw[pos:a])
+                    if frame is not None and frame.exp is exp and frame.argno == k:
+                        out.extend(frame.out)
+                        out.extend(self._frame_tokens(tr, level + 1))
+                    elif exp.args[k].expanded is not None:
+                        out.extend(exp.args[k].expanded)
+                    else:
+                        out.extend(exp.raw[a:b])
+                    pos = b
+                out.extend(exp.raw[pos:])
         for ci in range(hi - 1, lo - 1, -1):
             ctx = contexts[ci]
-            if mark_ctx == ci and ctx.exp in self.exps:
-                # get_token is about to return this padding for the new expansion
-                out.append(padding(self.exps[ctx.exp].name_tok))
-            start = len(out)
-            for t in ctx.tokens[ctx.pos:]:
-                if t.kind != EOF:
-                    out.append(t)
-            if mark_ctx == ci:
-                span[0], span[1] = start, len(out)
-            if ci != arg_ctx:
-                out.append(AVOID_PASTE)  # what popping this context will return
-
-    def _render_invocation(self, tr, level, exp, out, span, mark_pending, mark_ctx):
-        out.append(exp.name_tok)
-        if exp.raw is None:
-            return
-        raw, spans, args = exp.raw, exp.spans, exp.args
-        frame = tr.frames[level] if level < len(tr.frames) else None
-        pos = 0
-        for k, (a, b) in enumerate(spans):
-            out.extend(raw[pos:a])
-            if frame is not None and frame.exp is exp and frame.argno == k:
-                out.extend(frame.out)
-                self._render_level(tr, level + 1, out, span, mark_pending, mark_ctx)
-            elif args[k].expanded is not None:
-                out.extend(args[k].expanded)
-            else:
-                out.extend(raw[a:b])
-            pos = b
-        out.extend(raw[pos:])
+            out.extend(ctx.tokens[ctx.pos:])
+        return out
 
     def _end(self, tr):
         self.traces = [t for t in self.traces if t is not tr]

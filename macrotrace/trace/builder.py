@@ -1,13 +1,17 @@
 """The listener that turns engine events into the trace model."""
 
 from ..engine.events import Listener
-from ..engine.printer import char_span, render, render_offsets, ending, space_after
-from ..engine.tokens import MACRO_ARG, PADDING, PASTE_LEFT, STRINGIFY
+from ..engine.printer import render, space_after
+from ..engine.tokens import MACRO_ARG, PASTE_LEFT, STRINGIFY
 from .model import Argument, Condition, Definition, Invocation, Node, Paste, Step, Trace
 
 
-def definition_key(macro):
+def definition_key(macro, display=None):
+    """How a trace names a definition: NAME@FILE:LINE, the file as the trace shows paths
+    (relative to the headers or the tree), so snapshots from two machines agree."""
     file, line = macro.site or ("<built-in>", 0)
+    if display is not None and macro.site:
+        file = display(file)
     return "%s@%s:%s" % (macro.name, file, line)
 
 
@@ -63,6 +67,7 @@ class TraceBuilder(Listener):
         self.config = config_description
         self.display = path_display or (lambda p: p)
         self.definitions = {}
+        self.keys = {}            # id(macro) -> (macro, definition key)
         self.work = {}
         self.open = {}            # trace id -> {"tok", "steps": [events], "root"}
         self.invocations = []
@@ -95,31 +100,16 @@ class TraceBuilder(Listener):
                                              ev.result.text if ev.result is not None else None))
 
     def expansion_step(self, ev):
-        """Render the frame now and keep only text: holding every frame's tokens until
-        the invocation ends made large traces take gigabytes."""
+        """Keep the frame's texts (the recorder joined them) and what the step replaced
+        and inserted, cut from those texts."""
         w = self.work[ev.id]
         if w.macro.builtin is not None:
             w.value = render(ev.replacement)
-        w.invocation = _text_of(ev.before, ev.span_before)
-        state = self.open[ev.trace_id]
-        before, after = ev.before, ev.after
-        real = [t for t in before if t.kind != PADDING]
-        prev = state.get("prev")
-        if prev is not None and real == prev[0]:
-            # the same tokens as the last frame: reuse its text and offsets
-            b_text = prev[1]
-            b_starts, b_ends = _offsets_for(before, prev[2], prev[3])
-        else:
-            b_text, b_starts, b_ends = render_offsets(before)
-        a_text, a_starts, a_ends = render_offsets(after)
-        keep = [i for i, t in enumerate(after) if t.kind != PADDING]
-        state["prev"] = ([after[i] for i in keep], a_text, [a_starts[i] for i in keep],
-                         [a_ends[i] for i in keep])
-        state["steps"].append((ev.id, b_text, a_text,
-                               char_span(before, b_starts, b_ends, *ev.span_before),
-                               char_span(after, a_starts, a_ends, *ev.span_after),
-                               w.invocation, render(ev.replacement), ev.consumed,
-                               ending(before), ending(after)))
+        b_span, a_span = list(ev.span_before), list(ev.span_after)
+        w.invocation = ev.before[b_span[0]:b_span[1]]
+        self.open[ev.trace_id]["steps"].append(
+            (ev.id, ev.before, ev.after, b_span, a_span, w.invocation,
+             ev.after[a_span[0]:a_span[1]], ev.consumed, ev.end_before, ev.end_after))
 
     def trace_end(self, ev):
         state = self.open.pop(ev.trace_id)
@@ -129,8 +119,14 @@ class TraceBuilder(Listener):
         self.invocations.append((ev.trace_id, self._invocation(state, ev)))
 
     # -- building -------------------------------------------------------------
+    def _key(self, macro):
+        key = self.keys.get(id(macro))
+        if key is None or key[0] is not macro:
+            key = self.keys[id(macro)] = (macro, definition_key(macro, self.display))
+        return key[1]
+
     def _define(self, macro):
-        key = definition_key(macro)
+        key = self._key(macro)
         if key in self.definitions:
             return key
         file, line = macro.site or ("<built-in>", 0)
@@ -195,7 +191,7 @@ class TraceBuilder(Listener):
             else:
                 replaced = b_text[b_span[0]:b_span[1]]
             step = Step(index=len(steps), kind=kind, text=a_text, macro=w.macro.name,
-                        definition=definition_key(w.macro), replaced=replaced, inserted=inserted,
+                        definition=self._key(w.macro), replaced=replaced, inserted=inserted,
                         before_span=b_span, after_span=a_span, arguments=self._arguments(w),
                         pastes=list(w.pastes), value=w.value, node=exp_id)
             node_step[exp_id] = step.index
@@ -217,7 +213,7 @@ class TraceBuilder(Listener):
         nodes = {}
         for nid in node_ids:
             w = self.work[nid]
-            nodes[nid] = Node(id=nid, macro=w.macro.name, definition=definition_key(w.macro),
+            nodes[nid] = Node(id=nid, macro=w.macro.name, definition=self._key(w.macro),
                               invocation=w.invocation, role=w.role, step=node_step.get(nid),
                               arguments=self._arguments(w), pastes=list(w.pastes), value=w.value)
         root = None
@@ -243,34 +239,10 @@ class TraceBuilder(Listener):
                      invocations=invs, definitions=defs)
 
 
-def _offsets_for(tokens, real_starts, real_ends):
-    """Offsets for ``tokens`` whose real (non-padding) tokens have the given offsets."""
-    starts, ends = [], []
-    k = 0
-    pos = 0
-    for t in tokens:
-        if t.kind == PADDING:
-            starts.append(pos)
-            ends.append(pos)
-            continue
-        starts.append(real_starts[k])
-        ends.append(real_ends[k])
-        pos = real_ends[k]
-        k += 1
-    return starts, ends
-
-
 def _join(text, space, tail):
     if not text:
         return tail
     return text + " " + tail if space else text + tail
-
-
-def _text_of(tokens, span):
-    a, b = span
-    if a is None:
-        return ""
-    return render(tokens[a:b])
 
 
 def _relocate(prev_text, text, span):

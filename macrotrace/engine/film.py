@@ -1,0 +1,136 @@
+"""The film of one traced invocation: its whole text, changed one replacement at a time.
+
+Each step of a trace replaces one macro invocation in the pending text by its
+expansion.  Re-rendering the whole pending text at every step cost O(text) Python
+work per step (most of a large trace's time).  A ``Film`` keeps the text and, for each
+real token in it, where it starts and ends; a step splices the expansion's text in
+and shifts the offsets after it.  The recorder says *which* tokens are replaced (by
+position: the number of real tokens before the invocation and in it), so the film
+never searches.
+
+Spacing follows the printer's rules (``printer.render_offsets``) inside an expansion;
+at the two seams a token keeps a space when it had one (white space before it, as
+gcc's padding logic carries the macro name's spacing to the first token of its
+expansion) and gets one where printing the two tokens side by side would paste them.
+The traced result itself is printed from the tokens gcc's way, so a difference in a
+seam's space can only show in an intermediate frame.
+"""
+
+from .printer import avoid_paste, render_offsets
+from .tokens import EOF, PADDING, PREV_WHITE
+
+
+def _rendered(tokens):
+    """(text, real tokens, their starts, ends, and whether each follows a space)."""
+    text, starts, ends = render_offsets(tokens)
+    real, s, e, white = [], [], [], []
+    prev_end = None
+    for k, t in enumerate(tokens):
+        if t.kind == PADDING or t.kind == EOF:
+            continue
+        real.append(t)
+        s.append(starts[k])
+        e.append(ends[k])
+        white.append(prev_end is not None and starts[k] > prev_end)
+        prev_end = ends[k]
+    return text, real, s, e, white
+
+
+class Film:
+    __slots__ = ("text", "toks", "starts", "ends", "white")
+
+    def __init__(self, tokens):
+        self.text, self.toks, self.starts, self.ends, self.white = _rendered(tokens)
+
+    def extend(self, tokens):
+        """Tokens read from outside the invocation join the end of the text."""
+        for t in tokens:
+            if t.kind == PADDING or t.kind == EOF:
+                continue
+            text = self.text
+            space = bool(self.toks) and _spaced(t, self.toks[-1])
+            if space:
+                text += " "
+            self.starts.append(len(text))
+            text += t.text
+            self.ends.append(len(text))
+            self.toks.append(t)
+            self.white.append(space)
+            self.text = text
+
+    def span(self, i, m):
+        """Character span of the m real tokens from the i-th (empty span where m is 0)."""
+        if m == 0:
+            pos = self.starts[i] if i < len(self.starts) else len(self.text)
+            return pos, pos
+        return self.starts[i], self.ends[i + m - 1]
+
+    def replace(self, i, m, tokens):
+        """Replace the m real tokens from the i-th by ``tokens``; the inserted span."""
+        ins, real, rs, re_, rw = _rendered(tokens)
+        toks, starts, ends, white, text = self.toks, self.starts, self.ends, self.white, self.text
+        n = len(toks)
+        j = i + m
+        prev = toks[i - 1] if i else None
+        left_white = white[i] if i < n else False
+        if i < n:
+            cut = starts[i]
+            if left_white:
+                cut -= 1                # the space before the name: decided again below
+        else:
+            cut = len(text)
+        head = text[:cut]
+        tail_from = ends[j - 1] if m else cut
+        nxt = toks[j] if j < n else None
+        if real:
+            first_space = bool(head) and (left_white or (prev is not None and avoid_paste(prev, real[0])))
+            lead = " " if first_space else ""
+            base = cut + len(lead)
+            last = real[-1]
+            if nxt is not None:
+                next_space = white[j] or avoid_paste(last, nxt)
+                rest = text[tail_from:].lstrip(" ")
+                mid = " " if next_space else ""
+            else:
+                next_space, rest, mid = False, "", ""
+            new_text = head + lead + ins + mid + rest
+            new_starts = [base + s for s in rs]
+            new_ends = [base + e for e in re_]
+            new_white = [first_space] + rw[1:]
+            after_from = base + len(ins) + len(mid)
+            span = (base, base + len(ins))
+        else:
+            # the invocation expands to nothing: its neighbours meet
+            if nxt is not None:
+                rest = text[tail_from:].lstrip(" ")
+                next_space = bool(head) and (left_white or white[j] or
+                                            (prev is not None and avoid_paste(prev, nxt)))
+                mid = " " if next_space else ""
+            else:
+                rest, mid, next_space = "", "", False
+            new_text = head + mid + rest
+            new_starts, new_ends, new_white = [], [], []
+            after_from = cut + len(mid)
+            span = (cut, cut)
+        if nxt is not None:
+            delta = after_from - starts[j]
+            self.starts = starts[:i] + new_starts + [s + delta for s in starts[j:]]
+            self.ends = ends[:i] + new_ends + [e + delta for e in ends[j:]]
+            self.white = white[:i] + new_white + [next_space] + white[j + 1:]
+        else:
+            self.starts = starts[:i] + new_starts
+            self.ends = ends[:i] + new_ends
+            self.white = white[:i] + new_white
+        self.toks = toks[:i] + real + toks[j:]
+        self.text = new_text
+        return span
+
+    def ending(self):
+        """The spacing state at the end of the text, in ``printer.ending``'s shape: what
+        follows is read after the expansion's contexts are popped (a padding)."""
+        return (self.toks[-1], True, None) if self.toks else None
+
+
+def _spaced(tok, prev):
+    """A token read after the expansion's contexts are popped: gcc's rule after padding."""
+    return bool(tok.flags & PREV_WHITE) or avoid_paste(prev, tok)
