@@ -13,7 +13,7 @@ import json
 import os
 
 from .trace.matrix import Matrix
-from .trace.model import Trace
+from .trace.model import Trace, record_of
 
 
 class SnapshotError(Exception):
@@ -22,10 +22,9 @@ class SnapshotError(Exception):
 
 def _record(o):
     """json's hook for the model's dataclasses: encode their fields (in order)."""
-    fields = getattr(o, "__dict__", None)
-    if fields is None:
+    if getattr(o, "__dict__", None) is None:
         raise TypeError("cannot write %r as JSON" % type(o).__name__)
-    return fields
+    return record_of(o)
 
 
 # Keys whose value is laid out over several lines; everything else (a step, a tree,
@@ -37,7 +36,7 @@ _SPREAD = {None, "invocations", "steps", "definitions", "runs", "trace", "groups
 
 def _layout(value, key, out, indent=""):
     if hasattr(value, "__dataclass_fields__"):
-        value = value.__dict__
+        value = record_of(value)
     spread = key in _SPREAD and isinstance(value, (dict, list)) and value
     if not spread:
         out.append(json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=_record))

@@ -28,7 +28,7 @@ def test_json_contract_on_nested_invocations(tmp_path):
     assert status == 0, err
     data = json.loads(out)
     assert data["macro"] == "TWICE"
-    assert data["tool"] == "macrotrace" and data["schema"] == 1
+    assert data["tool"] == "macrotrace" and data["schema"] == 2
     invs = data["invocations"]
     assert [(i["line"], i["column"]) for i in invs] == [(3, 1), (4, 4), (5, 1)]
     for inv in invs:
@@ -41,6 +41,13 @@ def test_json_contract_on_nested_invocations(tmp_path):
             a, b = step["before_span"]
             assert prev["text"][a:b].replace(" ", "") == step["replaced"].replace(" ", "")
         assert inv["tree"]["macro"] == "TWICE"
+        # a node that a step replaced points at it instead of repeating it
+        todo = [inv["tree"]]
+        while todo:
+            node = todo.pop()
+            todo.extend(node["children"])
+            assert steps[node["step"]]["macro"] == node["macro"]
+            assert "arguments" not in node
     assert invs[0]["source"] == "TWICE(1)"
     assert tokens(invs[0]["result"]) == ["1", "1"]
     assert tokens(invs[2]["source"]) == ["TWICE", "(", "3", ")"]

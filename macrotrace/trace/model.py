@@ -7,7 +7,7 @@ JSON layout (``Trace.to_dict``) is the documented contract; bump SCHEMA when it 
 from dataclasses import dataclass, field, fields
 from typing import List, Optional
 
-SCHEMA = 1
+SCHEMA = 2      # 2: a tree node that is a step refers to it instead of repeating it
 
 
 @dataclass
@@ -72,10 +72,10 @@ class Step:
 class Node:
     id: int
     macro: str
-    definition: Optional[str]
-    invocation: str           # as it stood when it was expanded
     role: str                 # top, rescan, "arg N" (expanded while pre-expanding argument N)
-    step: Optional[int]
+    step: Optional[int]       # the step that replaced it (None: expanded to itself, e.g. cut)
+    definition: Optional[str] = None
+    invocation: str = ""      # as it stood when it was expanded
     arguments: List[Argument] = field(default_factory=list)
     pastes: List[Paste] = field(default_factory=list)
     value: Optional[str] = None
@@ -134,6 +134,8 @@ class Trace:
             raise ValueError("trace schema %r, this macrotrace reads schema %d" % (d.get("schema"), SCHEMA))
         defs = {k: _build(Definition, v) for k, v in d.get("definitions", {}).items()}
         invs = [_build(Invocation, v) for v in d.get("invocations", [])]
+        for inv in invs:
+            _fill_tree(inv.tree, inv.steps)
         return cls(macro=d["macro"], file=d["file"], config=d.get("config", {}),
                    invocations=invs, definitions=defs, command=list(d.get("command", [])),
                    schema=d["schema"], tool=d["tool"])
@@ -151,7 +153,31 @@ def plain(obj):
         return [x if type(x) in _LEAVES else plain(x) for x in obj]
     if t is dict:
         return {k: v if type(v) in _LEAVES else plain(v) for k, v in obj.items()}
-    return {k: v if type(v) in _LEAVES else plain(v) for k, v in obj.__dict__.items()}
+    return {k: v if type(v) in _LEAVES else plain(v) for k, v in record_of(obj).items()}
+
+
+def record_of(obj):
+    """The fields of a record as written to JSON.  A tree node that some step replaced
+    names that step and leaves out what the step already says (definition, invocation,
+    arguments, pastes, value): repeating them made the tree most of a trace's size."""
+    if type(obj) is Node and obj.step is not None:
+        return {"id": obj.id, "macro": obj.macro, "role": obj.role, "step": obj.step,
+                "children": obj.children}
+    return obj.__dict__
+
+
+def _fill_tree(node, steps):
+    """Give the nodes read back from JSON what their steps say (see record_of)."""
+    if node is None:
+        return
+    if node.step is not None:
+        if not 0 <= node.step < len(steps):
+            raise ValueError("tree node %s refers to step %s of %d" % (node.id, node.step, len(steps)))
+        s = steps[node.step]
+        node.definition, node.invocation = s.definition, s.replaced
+        node.arguments, node.pastes, node.value = s.arguments, s.pastes, s.value
+    for child in node.children:
+        _fill_tree(child, steps)
 
 
 # Which fields hold nested records: {class: {field: (record class, is a list)}}.
