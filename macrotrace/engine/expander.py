@@ -153,16 +153,19 @@ class Expander:
             self.disabled.discard(m)
             if ctx.exp is not None and self.recorder is not None:
                 self.recorder.context_popped(ctx)
-        if self.recorder is not None:
-            self.recorder.after_pop(len(ctxs))
+        rec = self.recorder
+        if rec is not None and len(ctxs) < rec.floor_max:
+            rec.after_pop(len(ctxs))
 
     def backup(self):
-        if self.contexts:
+        depth = len(self.contexts)
+        if depth:
             self.contexts[-1].pos -= 1
         else:
             self.base.backup()
-        if self.recorder is not None:
-            self.recorder.backed_up()
+        rec = self.recorder
+        if rec is not None and depth <= rec.floor_max:
+            rec.backed_up(depth)
 
     # ------------------------------------------------------------------ reading
     def get_token(self):
@@ -174,6 +177,7 @@ class Expander:
             if not ctxs:
                 tok = self.base.next()
                 line = tok.line
+                ctx = None
                 if rec is not None:
                     rec.consumed_external(tok, 0)
             else:
@@ -183,7 +187,7 @@ class Expander:
                     tok = ctx.tokens[pos]
                     line = ctx.line if ctx.lines is None else ctx.lines[pos]
                     ctx.pos = pos + 1
-                    if rec is not None:
+                    if rec is not None and len(ctxs) <= rec.floor_max:
                         rec.consumed_from(ctx, len(ctxs), tok)
                 else:
                     self.pop_context()
@@ -206,7 +210,7 @@ class Expander:
                     self.expansions = 0
                 if self.prevent_expansion:
                     break
-                if self.enter_macro_context(m, tok, line):
+                if self.enter_macro_context(m, tok, line, ctx):
                     if self.in_directive:
                         continue
                     tok = padding(tok)
@@ -225,12 +229,13 @@ class Expander:
                 return tok
 
     # ------------------------------------------------------------------ macros
-    def enter_macro_context(self, m, tok, line):
+    def enter_macro_context(self, m, tok, line, ctx=None):
+        """Expand ``m`` named by ``tok`` (read from context ``ctx``; None: the file)."""
         self.about_to_expand = True
         rec = self.recorder
         exp = None
         if rec is not None:
-            exp = rec.begin(m, tok, len(self.contexts))
+            exp = rec.begin(m, tok, len(self.contexts), ctx)
         if m.builtin is not None:
             self.about_to_expand = False
             return self.builtin_macro(m, tok, line, exp)

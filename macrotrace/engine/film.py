@@ -20,27 +20,11 @@ from .printer import avoid_paste, render_offsets
 from .tokens import EOF, PADDING, PREV_WHITE
 
 
-def _rendered(tokens):
-    """(text, real tokens, their starts, ends, and whether each follows a space)."""
-    text, starts, ends = render_offsets(tokens)
-    real, s, e, white = [], [], [], []
-    prev_end = None
-    for k, t in enumerate(tokens):
-        if t.kind == PADDING or t.kind == EOF:
-            continue
-        real.append(t)
-        s.append(starts[k])
-        e.append(ends[k])
-        white.append(prev_end is not None and starts[k] > prev_end)
-        prev_end = ends[k]
-    return text, real, s, e, white
-
-
 class Film:
     __slots__ = ("text", "toks", "starts", "ends", "white")
 
     def __init__(self, tokens):
-        self.text, self.toks, self.starts, self.ends, self.white = _rendered(tokens)
+        self.text, self.toks, self.starts, self.ends, self.white = render_offsets(tokens)
 
     def extend(self, tokens):
         """Tokens read from outside the invocation join the end of the text."""
@@ -67,7 +51,7 @@ class Film:
 
     def replace(self, i, m, tokens):
         """Replace the m real tokens from the i-th by ``tokens``; the inserted span."""
-        ins, real, rs, re_, rw = _rendered(tokens)
+        ins, real, rs, re_, rw = render_offsets(tokens)
         toks, starts, ends, white, text = self.toks, self.starts, self.ends, self.white, self.text
         n = len(toks)
         j = i + m

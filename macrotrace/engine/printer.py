@@ -100,34 +100,34 @@ class Printer:
 
 def render(tokens):
     """One-line text of a token sequence (PADDING tokens decide the spaces)."""
-    return render_offsets(tokens)[0]
+    return _render(tokens, None)
 
 
 def render_offsets(tokens):
-    """Like ``render`` but also the [start, end) character offsets of each token.
+    """Like ``render``, and for the real (printed) tokens: the tokens, the [start, end)
+    character offsets of each, and whether a space was printed before each."""
+    offsets = ([], [], [], [])
+    text = _render(tokens, offsets)
+    return (text,) + offsets
 
-    PADDING tokens get an empty range where they stand.  One tight loop: a trace
-    renders every step's text, so this is on the hot path.
-    """
+
+def _render(tokens, offsets):
+    """The one rendering loop (on a trace's hot path: keep it tight)."""
     parts = []
-    starts = []
-    ends = []
     length = 0
     prev = None
     source = None
     pending = False
+    if offsets is not None:
+        real, starts, ends, white = offsets
     for t in tokens:
         kind = t.kind
         if kind == PADDING:
             pending = True
             if source is None or (not source.flags & PREV_WHITE and t.source is None):
                 source = t.source
-            starts.append(length)
-            ends.append(length)
             continue
         if kind == EOF:             # the end of an argument or line: prints nothing
-            starts.append(length)
-            ends.append(length)
             continue
         text = t.text
         if kind == PRAGMA:
@@ -142,34 +142,25 @@ def render_offsets(tokens):
         if space and length:
             parts.append(" ")
             length += 1
-        starts.append(length)
+        else:
+            space = False
         parts.append(text)
+        if offsets is not None:
+            real.append(t)
+            starts.append(length)
+            ends.append(length + len(text))
+            white.append(space)
         length += len(text)
-        ends.append(length)
         pending = False
         source = None
         prev = t
-    return "".join(parts), starts, ends
-
-
-def ending(tokens):
-    """What ``space_after`` needs to know of a rendered token list: its last real token,
-    whether paddings follow it, and the source those paddings give for spacing."""
-    i = len(tokens)
-    while i and tokens[i - 1].kind == PADDING:
-        i -= 1
-    if i == 0:
-        return None
-    source = None
-    for t in tokens[i:]:
-        if source is None or (not source.flags & PREV_WHITE and t.source is None):
-            source = t.source
-    return tokens[i - 1], i < len(tokens), source
+    return "".join(parts)
 
 
 def space_after(end, tok):
-    """Whether the renderer puts a space before ``tok`` printed after a text ``ending``
-    in ``end`` (a text with nothing printed gets no leading space)."""
+    """Whether the renderer puts a space before ``tok`` printed after a text whose end
+    is ``end``: (last real token, paddings follow it, their spacing source), or None
+    for a text with nothing printed (no leading space)."""
     if end is None:
         return False
     prev, padded, source = end
@@ -177,14 +168,3 @@ def space_after(end, tok):
         return bool(tok.flags & PREV_WHITE)
     src = source or tok
     return bool(src.flags & PREV_WHITE) or avoid_paste(prev, tok)
-
-
-def char_span(tokens, starts, ends, a, b):
-    """Character range covering the real tokens among ``tokens[a:b]``."""
-    real = [i for i in range(a, b) if tokens[i].kind != PADDING]
-    if real:
-        return [starts[real[0]], ends[real[-1]]]
-    if a < len(starts):
-        return [starts[a], starts[a]]
-    end = ends[-1] if ends else 0
-    return [end, end]

@@ -16,6 +16,7 @@ consumed from outside (its arguments, and anything its rescanning pulls in, as i
 import itertools
 import os
 
+from .events import Listener
 from .film import Film
 from .tokens import EOF, PADDING
 
@@ -154,37 +155,37 @@ class Recorder:
         self.ids = itertools.count(1)
         self.exps = {}
         self.driver_level = 0
-        self.last_ctx = None
-        self.last_external = False
+        # the deepest context level some trace reads as its own source (-1: no trace);
+        # the expander reports tokens read from contexts only at or below it
+        self.floor_max = -1
+        self.rescans = type(listener).expansion_rescanned is not Listener.expansion_rescanned
+
+    def _traces_changed(self):
+        self.floor_max = max((tr.floor for tr in self.traces), default=-1)
 
     # -- reading --------------------------------------------------------------
     def consumed_external(self, tok, depth):
-        self.last_ctx = None
-        self.last_external = bool(self.traces)
         for tr in self.traces:
             tr.external.append(tok)
 
     def consumed_from(self, ctx, depth, tok):
-        self.last_ctx = ctx
-        ext = False
+        """A token read from a context at ``depth`` <= floor_max."""
         for tr in self.traces:
             if depth <= tr.floor:
                 tr.external.append(tok)
-                ext = True
-        self.last_external = ext
 
-    def backed_up(self):
-        if self.last_external:
-            depth = len(self.expander.contexts)
-            for tr in self.traces:
-                if depth <= tr.floor and len(tr.external) > 1:
-                    tr.external.pop()
-            self.last_external = False
+    def backed_up(self, depth):
+        """The expander un-read the token it last read at ``depth`` (0: the file)."""
+        for tr in self.traces:
+            if depth <= tr.floor and len(tr.external) > 1:
+                tr.external.pop()
 
     def after_pop(self, depth):
+        """A context was popped, leaving ``depth`` (called when depth < floor_max)."""
         for tr in self.traces:
             if depth < tr.floor:
                 tr.floor = depth
+        self._traces_changed()
 
     def driver_tick(self, tok):
         if not self.traces:
@@ -200,15 +201,18 @@ class Recorder:
                 tr.out.append(tok)
 
     # -- expansions -----------------------------------------------------------
-    def begin(self, macro, tok, depth):
+    def begin(self, macro, tok, depth, ctx):
+        """An expansion of ``macro`` begins at ``tok``, read from context ``ctx`` (None:
+        from the file)."""
         traces = self.traces
         if self.want(tok, macro):
             tr = _Trace(next(self.ids), tok, depth, self.driver_level)
             self.traces = traces = traces + [tr]
+            self._traces_changed()
             self.listener.trace_begin(tr.id, tok)
         if not traces:
             return None
-        parent, role = self._parent()
+        parent, role = self._parent(ctx)
         exp = _Exp(next(self.ids), macro, tok, None, list(traces))
         self.exps[exp.id] = exp
         for tr in traces:
@@ -217,8 +221,7 @@ class Recorder:
                                             role=role, traces=[t.id for t in traces]))
         return exp.id
 
-    def _parent(self):
-        ctx = self.last_ctx
+    def _parent(self, ctx):
         if ctx is None:
             return None, "top"
         contexts = self.expander.contexts
@@ -240,9 +243,11 @@ class Recorder:
                 del tr.pending[level]
             if not tr.started and tr.name_tok is exp.name_tok:
                 self.traces = [t for t in self.traces if t is not tr]
+                self._traces_changed()
                 self.listener.trace_end(Event(trace_id=tr.id, result=None, extent=tr.external,
                                               abandoned=True))
-        self.listener.expansion_rescanned(Event(id=exp_id, abandoned=True))
+        if self.rescans:
+            self.listener.expansion_rescanned(Event(id=exp_id, abandoned=True))
 
     def args_collected(self, exp_id, raw, spans, args):
         if exp_id is None:
@@ -342,7 +347,7 @@ class Recorder:
         self._before = None
 
     def context_popped(self, ctx):
-        if ctx.exp in self.exps:
+        if self.rescans and ctx.exp in self.exps:
             self.listener.expansion_rescanned(Event(id=ctx.exp, abandoned=False))
 
     # -- checking the film ----------------------------------------------------
@@ -384,6 +389,7 @@ class Recorder:
 
     def _end(self, tr):
         self.traces = [t for t in self.traces if t is not tr]
+        self._traces_changed()
         if not self.traces:
             self.exps.clear()     # nothing refers to finished expansions any more
         result = [t for t in tr.out]
