@@ -34,12 +34,17 @@ _SPREAD = {None, "invocations", "steps", "definitions", "runs", "trace", "groups
            "config"}
 
 
+_LINE = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), default=_record,
+                         check_circular=False).encode
+_KEY = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _layout(value, key, out, indent=""):
     if hasattr(value, "__dataclass_fields__"):
         value = record_of(value)
     spread = key in _SPREAD and isinstance(value, (dict, list)) and value
     if not spread:
-        out.append(json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=_record))
+        out.append(_LINE(value))
         return
     inner = indent + "  "
     is_dict = isinstance(value, dict)
@@ -49,7 +54,7 @@ def _layout(value, key, out, indent=""):
     for k, (sub, item) in enumerate(items):
         out.append(inner)
         if is_dict:
-            out.append(json.dumps(sub, ensure_ascii=False) + ": ")
+            out.append(_KEY(sub) + ": ")
         elif key in ("invocations", "runs"):
             sub = None
         _layout(item, sub, out, inner)
