@@ -100,6 +100,10 @@ class Printer:
 
 def render(tokens):
     """One-line text of a token sequence (PADDING tokens decide the spaces)."""
+    if len(tokens) == 1:            # most macro arguments: no spacing to decide
+        t = tokens[0]
+        if t.kind != PADDING and t.kind != EOF:
+            return "#pragma " + t.text if t.kind == PRAGMA else t.text
     return _render(tokens, None)
 
 

@@ -28,7 +28,7 @@ class Event:
     """A plain bag of attributes handed to listener hooks."""
 
     def __init__(self, **kw):
-        self.__dict__.update(kw)
+        self.__dict__ = kw
 
 
 def _is_real(t):
@@ -45,14 +45,15 @@ class _Count:
 
     def of(self, tokens):
         if self.seen < len(tokens):
-            self.n += sum(1 for t in tokens[self.seen:] if t.kind != PADDING and t.kind != EOF)
+            kinds = [t.kind for t in tokens[self.seen:]]
+            self.n += len(kinds) - kinds.count(PADDING) - kinds.count(EOF)
             self.seen = len(tokens)
         return self.n
 
 
 class _Exp:
     __slots__ = ("id", "macro", "name_tok", "level", "traces", "raw", "spans", "args", "ctx",
-                 "cum", "arg_counts", "operand")
+                 "cum", "arg_counts", "operand", "before")
 
     def __init__(self, id_, macro, name_tok, level, traces):
         self.id = id_
@@ -67,16 +68,18 @@ class _Exp:
         self.cum = None           # real tokens in raw[:i], for each i
         self.arg_counts = {}      # argument index -> real tokens of its pre-expansion
         self.operand = 0          # real tokens a builtin read after its name (_Pragma)
+        self.before = {}          # argument index -> shown_before(index)
 
     def _cum(self):
-        if self.cum is None:
-            cum = [0]
+        cum = self.cum
+        if cum is None:
+            cum = self.cum = [0]
             n = 0
             for t in self.raw:
-                n += _is_real(t)
+                if t.kind != PADDING and t.kind != EOF:
+                    n += 1
                 cum.append(n)
-            self.cum = cum
-        return self.cum
+        return cum
 
     def _shown(self, k):
         """Real tokens argument k shows: its pre-expansion once done, else as written."""
@@ -90,7 +93,11 @@ class _Exp:
         return n
 
     def shown_before(self, k):
-        """Real tokens shown from the name up to where argument k starts."""
+        """Real tokens shown from the name up to where argument k starts (cached until an
+        argument's pre-expansion ends: see ``arg_end``)."""
+        n = self.before.get(k)
+        if n is not None:
+            return n
         if self.raw is None:
             return 1
         cum = self._cum()
@@ -98,6 +105,7 @@ class _Exp:
         for j in range(k):
             a, b = self.spans[j]
             n += self._shown(j) - (cum[b] - cum[a])
+        self.before[k] = n
         return n
 
     def shown(self):
@@ -158,10 +166,12 @@ class Recorder:
         # the deepest context level some trace reads as its own source (-1: no trace);
         # the expander reports tokens read from contexts only at or below it
         self.floor_max = -1
+        self.tick_levels = set()  # driver levels that drive some trace
         self.rescans = type(listener).expansion_rescanned is not Listener.expansion_rescanned
 
     def _traces_changed(self):
         self.floor_max = max((tr.floor for tr in self.traces), default=-1)
+        self.tick_levels = {tr.driver_level for tr in self.traces}
 
     # -- reading --------------------------------------------------------------
     def consumed_external(self, tok, depth):
@@ -188,7 +198,9 @@ class Recorder:
         self._traces_changed()
 
     def driver_tick(self, tok):
-        if not self.traces:
+        """A token the driver loop at the current level (the file, or an argument being
+        pre-expanded) produced: output of the traces driven from this level."""
+        if self.driver_level not in self.tick_levels:
             return
         depth = len(self.expander.contexts)
         for tr in list(self.traces):
@@ -279,6 +291,7 @@ class Recorder:
         for tr in self.traces:
             if tr.frames and tr.frames[-1].exp.args[tr.frames[-1].argno] is arg:
                 fr = tr.frames.pop()
+                fr.exp.before.clear()     # what the invocation shows has changed
                 self.listener.argument_expanded(Event(id=fr.exp.id, index=fr.argno,
                                                       tokens=arg.expanded or []))
 
