@@ -10,6 +10,7 @@ changed definition shows as one changed step.
 import difflib
 import hashlib
 import json
+import json.encoder
 import os
 
 from .trace.matrix import Matrix
@@ -34,8 +35,19 @@ _SPREAD = {None, "invocations", "steps", "definitions", "runs", "trace", "groups
            "config"}
 
 
-_LINE = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), default=_record,
-                         check_circular=False).encode
+def _line_encoder():
+    """A function writing one value as one line of JSON.  json's encode() builds a new
+    C encoder at every call, and a trace writes a line per step: build it once."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:            # no C accelerator: the plain route
+        return json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), default=_record,
+                                check_circular=False).encode
+    encode = make(None, _record, json.encoder.encode_basestring, None, ": ", ", ",
+                  False, False, True)
+    return lambda value: "".join(encode(value, 0))
+
+
+_LINE = _line_encoder()
 _KEY = json.JSONEncoder(ensure_ascii=False).encode
 
 

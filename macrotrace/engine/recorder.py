@@ -45,15 +45,14 @@ class _Count:
 
     def of(self, tokens):
         if self.seen < len(tokens):
-            kinds = [t.kind for t in tokens[self.seen:]]
-            self.n += len(kinds) - kinds.count(PADDING) - kinds.count(EOF)
+            self.n += _real_count(tokens[self.seen:])
             self.seen = len(tokens)
         return self.n
 
 
 class _Exp:
     __slots__ = ("id", "macro", "name_tok", "level", "traces", "raw", "spans", "args", "ctx",
-                 "cum", "arg_counts", "operand", "before")
+                 "counts", "operand", "before")
 
     def __init__(self, id_, macro, name_tok, level, traces):
         self.id = id_
@@ -65,58 +64,50 @@ class _Exp:
         self.spans = None
         self.args = None
         self.ctx = None
-        self.cum = None           # real tokens in raw[:i], for each i
-        self.arg_counts = {}      # argument index -> real tokens of its pre-expansion
+        self.counts = {}          # k: real tokens argument k expanded to; -1-k: as written
         self.operand = 0          # real tokens a builtin read after its name (_Pragma)
         self.before = {}          # argument index -> shown_before(index)
-
-    def _cum(self):
-        cum = self.cum
-        if cum is None:
-            cum = self.cum = [0]
-            n = 0
-            for t in self.raw:
-                if t.kind != PADDING and t.kind != EOF:
-                    n += 1
-                cum.append(n)
-        return cum
 
     def _shown(self, k):
         """Real tokens argument k shows: its pre-expansion once done, else as written."""
         arg = self.args[k]
         if arg.expanded is None:
-            a, b = self.spans[k]
-            return self.cum[b] - self.cum[a]
-        n = self.arg_counts.get(k)
+            key, tokens = -1 - k, arg.tokens
+        else:
+            key, tokens = k, arg.expanded
+        n = self.counts.get(key)
         if n is None:
-            n = self.arg_counts[k] = sum(1 for t in arg.expanded if _is_real(t))
+            n = self.counts[key] = _real_count(tokens)
         return n
 
+    # raw is '(' then the arguments, each after paddings, separated by ',' then ')':
+    # the real tokens shown are the name, the punctuation and what each argument shows.
     def shown_before(self, k):
         """Real tokens shown from the name up to where argument k starts (cached until an
         argument's pre-expansion ends: see ``arg_end``)."""
         n = self.before.get(k)
-        if n is not None:
-            return n
-        if self.raw is None:
-            return 1
-        cum = self._cum()
-        n = 1 + cum[self.spans[k][0]]
-        for j in range(k):
-            a, b = self.spans[j]
-            n += self._shown(j) - (cum[b] - cum[a])
-        self.before[k] = n
+        if n is None:
+            if self.raw is None:
+                return 1
+            n = 2 + k
+            for j in range(k):
+                n += self._shown(j)
+            self.before[k] = n
         return n
 
     def shown(self):
         """Real tokens the whole invocation shows (name, parentheses, arguments)."""
         if self.raw is None:
             return 1 + self.operand
-        cum = self._cum()
-        n = 1 + cum[-1]
-        for j, (a, b) in enumerate(self.spans):
-            n += self._shown(j) - (cum[b] - cum[a])
+        n = 2 + len(self.spans)
+        for j in range(len(self.spans)):
+            n += self._shown(j)
         return n
+
+
+def _real_count(tokens):
+    kinds = [t.kind for t in tokens]
+    return len(kinds) - kinds.count(PADDING) - kinds.count(EOF)
 
 
 class _Frame:

@@ -228,7 +228,8 @@ class TraceBuilder(Listener):
         return root
 
     def trace(self):
-        invs = [inv for _, inv in sorted(self.invocations, key=lambda p: self.order.index(p[0]))]
+        rank = {tid: k for k, tid in enumerate(self.order)}
+        invs = [inv for _, inv in sorted(self.invocations, key=lambda p: rank[p[0]])]
         used = set()
         for inv in invs:
             for s in inv.steps:
