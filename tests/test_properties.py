@@ -131,3 +131,39 @@ def test_random_macro_programs_match_gcc(src):
         diff = first_difference(ours, expected)
         assert diff is None, "%s\nprogram:\n%s" % (diff, src)
         COUNT["examples"] += 1
+
+
+TRACED = {"examples": 0, "steps": 0}
+
+
+@settings(max_examples=int(os.environ.get("MACROTRACE_HYPOTHESIS_EXAMPLES", "250")) // 2,
+          deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(program())
+def test_random_macro_programs_trace_consistently(src):
+    """Trace every macro of a random program gcc accepts.  At each step the recorder
+    checks the film's tokens against the context stack (MACROTRACE_CHECK_FILM, set in
+    conftest.py); here: each step replaces exactly what it says, in the text it says,
+    and the film starts at the source and ends at the result."""
+    from macrotrace.config import RunConfig
+    from macrotrace.tracing import run_trace
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "prog.c")
+        with open(path, "w") as fh:
+            fh.write(src)
+        rc, expected, err = gcc_expand(path)
+        assume(rc == 0 and "error" not in err)
+        names = sorted(set(line.split()[1].split("(")[0] for line in src.splitlines()
+                           if line.startswith("#define")))
+        trace, _ = run_trace(RunConfig(source=path, macro=",".join(names), bundled_headers=False,
+                                       cache=False))
+    for inv in trace.invocations:
+        steps = inv.steps
+        assert steps[0].text == inv.source
+        assert steps[-1].text == inv.result
+        for prev, s in zip(steps, steps[1:]):
+            a, b = s.before_span
+            assert prev.text[a:b] == s.replaced, (s.macro, prev.text, s.before_span, s.replaced, src)
+            a, b = s.after_span
+            assert s.text[a:b] == s.inserted, (s.macro, s.text, s.after_span, s.inserted, src)
+            TRACED["steps"] += 1
+    TRACED["examples"] += 1
