@@ -139,10 +139,32 @@ def _empty_bodies(tokens):
     return out
 
 
+_PARSER = None
+_TYPEDEFS = []      # names a parse needed as invented typedefs (most come back every time)
+
+
 def _parse(text):
-    """pycparser AST of ``text``, inventing typedefs for unknown type names."""
-    parser = c_parser.CParser()
-    typedefs = []
+    """pycparser AST of ``text``, inventing typedefs for unknown type names.
+
+    One parser serves every call (building one cost more than most parses), and the
+    names earlier texts needed as types are offered first when this text uses them,
+    which spares the failed attempt that would find them again."""
+    global _PARSER
+    if _PARSER is None:
+        _PARSER = c_parser.CParser()
+    parser = _PARSER
+    words = set(re.findall(r"[A-Za-z_]\w*", text))
+    known = [n for n in _TYPEDEFS if n in words]
+    try:
+        return _parse_with(parser, text, known)
+    except ParseError:
+        if not known:
+            raise
+    return _parse_with(parser, text, [])
+
+
+def _parse_with(parser, text, typedefs):
+    typedefs = list(typedefs)
     for _ in range(12):
         src = "".join("typedef int %s;\n" % n for n in typedefs) + text
         try:
@@ -163,6 +185,8 @@ def _parse(text):
             if not word_text or word_text in typedefs:
                 raise
             typedefs.append(word_text)
+            if word_text not in _TYPEDEFS and len(_TYPEDEFS) < 1000:
+                _TYPEDEFS.append(word_text)
     raise ParseError("could not parse")
 
 
