@@ -11,7 +11,8 @@
 4. peak memory (max RSS) of each;
 5. on the kernel module, the second run of a trace (state cache warm) against the first.
 Medians over several runs; ratios are computed within this run (machines are noisy,
-absolute times mean little).
+absolute times mean little), of wall time and of CPU time (user + system), which the
+noise of a shared machine moves less.
 """
 
 import argparse
@@ -40,10 +41,10 @@ def generate(path, count):
 
 
 def measure(argv, cwd=None, env=None):
-    """(seconds, max RSS in MB) of one run of argv."""
+    """(wall seconds, max RSS in MB, CPU seconds) of one run of argv."""
     out = tempfile.NamedTemporaryFile(delete=False)
     out.close()
-    cmd = [TIME, "-f", "%e %M", "-o", out.name] + argv
+    cmd = [TIME, "-f", "%U %S %e %M", "-o", out.name] + argv
     proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                           text=True)
     with open(out.name) as fh:
@@ -51,27 +52,35 @@ def measure(argv, cwd=None, env=None):
     os.unlink(out.name)
     if proc.returncode != 0:
         raise RuntimeError("%s failed: %s" % (" ".join(argv[:3]), proc.stderr.strip().splitlines()[-1:]))
-    return float(fields[-2]), int(fields[-1]) / 1024.0
+    return float(fields[-2]), int(fields[-1]) / 1024.0, float(fields[-4]) + float(fields[-3])
 
 
 def median_of(argv, runs, cwd=None, env=None, before=None):
-    times, rss = [], []
+    """(median wall time, max RSS, median CPU time) over ``runs`` runs."""
+    times, rss, cpu = [], [], []
     for _ in range(runs):
         if before:
             before()
-        t, m = measure(argv, cwd, env)
+        t, m, c = measure(argv, cwd, env)
         times.append(t)
         rss.append(m)
-    return statistics.median(times), max(rss)
+        cpu.append(c)
+    return statistics.median(times), max(rss), statistics.median(cpu)
 
 
 def macrotrace(*args):
     return [sys.executable, "-m", "macrotrace"] + list(args)
 
 
-def row(name, t, m, base=None):
-    ratio = "" if base is None else "%6.2f×" % (t / base)
-    print("  %-44s %8.2f s %8.0f MB  %s" % (name, t, m, ratio))
+def row(name, result, base=None):
+    """One line: wall time, peak RSS, CPU time, and both as ratios to ``base``."""
+    t, m, c = result
+    ratio = "" if base is None else "%6.2f× %6.2f×" % (t / base[0], c / base[2])
+    print("  %-44s %8.2f s %8.0f MB %8.2f s  %s" % (name, t, m, c, ratio))
+
+
+def header():
+    print("  %-44s %10s %11s %10s  %s" % ("", "wall", "peak RSS", "CPU", "ratio: wall, CPU"))
 
 
 def bench_generated(runs, counts, env):
@@ -91,11 +100,12 @@ def bench_generated(runs, counts, env):
         expand = median_of(macrotrace("expand", src, "--modname", "bench", "--no-cache", "-o", os.devnull),
                            runs, env=env)
         trace = median_of(macrotrace("module_init", src, "--modname", "bench", "--no-cache", "--format",
-                                     "json", "-o", os.devnull), max(1, runs // 2), env=env)
-        row("gcc -E -P", *gcc, base=pcpp[0])
-        row("pcpp", *pcpp, base=pcpp[0])
-        row("macrotrace expand", *expand, base=pcpp[0])
-        row("macrotrace module_init --format json (trace)", *trace, base=pcpp[0])
+                                     "json", "-o", os.devnull), runs, env=env)
+        header()
+        row("gcc -E -P", gcc, base=pcpp)
+        row("pcpp", pcpp, base=pcpp)
+        row("macrotrace expand", expand, base=pcpp)
+        row("macrotrace module_init --format json (trace)", trace, base=pcpp)
         results[count] = {"gcc": gcc, "pcpp": pcpp, "expand": expand, "trace": trace}
     shutil.rmtree(work, ignore_errors=True)
     return results
@@ -155,12 +165,13 @@ def bench_kernel(runs, env):
                       env=cenv, before=clear)
     second = median_of(macrotrace("module_init", src, "--format", "json", "-o", os.devnull), runs,
                        env=cenv)
-    row("gcc -E -P", *gcc, base=pcpp[0])
-    row("pcpp", *pcpp, base=pcpp[0])
-    row("macrotrace expand", *expand, base=pcpp[0])
-    row("macrotrace module_init (trace)", *trace, base=pcpp[0])
-    row("trace, first run (cache cold, saving)", *first, base=first[0])
-    row("trace, second run (cache warm)", *second, base=first[0])
+    header()
+    row("gcc -E -P", gcc, base=pcpp)
+    row("pcpp", pcpp, base=pcpp)
+    row("macrotrace expand", expand, base=pcpp)
+    row("macrotrace module_init (trace)", trace, base=pcpp)
+    row("trace, first run (cache cold, saving)", first, base=first)
+    row("trace, second run (cache warm)", second, base=first)
     shutil.rmtree(work, ignore_errors=True)
     shutil.rmtree(cache_dir, ignore_errors=True)
     return {"gcc": gcc, "pcpp": pcpp, "expand": expand, "trace": trace, "first": first, "second": second}
@@ -175,7 +186,8 @@ def main():
         sys.exit("benchmarks need /usr/bin/time, pcpp and gcc on PATH")
     runs = 1 if ns.quick else ns.runs
     env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    print("medians of %d run(s); ratios are against plain pcpp measured in this run" % runs)
+    print("medians of %d run(s); ratios (of wall and of CPU time) are against plain pcpp measured"
+          " in this run" % runs)
     gen = bench_generated(runs, (2000, 8000), env)
     print("\nscaling 2,000 -> 8,000 invocations (linear = 4.0):")
     for name in ("gcc", "pcpp", "expand", "trace"):

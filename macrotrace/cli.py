@@ -181,11 +181,15 @@ def _print_warning(w):
 
 
 def _write(ns, text):
+    """Write the output (a string, or a list of pieces written one by one)."""
+    pieces = [text] if isinstance(text, str) else text
     if ns.output:
         with open(ns.output, "w", encoding="utf-8") as fh:
-            fh.write(text)
+            for piece in pieces:
+                fh.write(piece)
     else:
-        sys.stdout.write(text)
+        for piece in pieces:
+            sys.stdout.write(piece)
 
 
 def cmd_expand(argv, command=None):
@@ -232,7 +236,7 @@ def produce(argv, command=None):
 
 
 def cmd_trace(argv, command=None):
-    from .snapshots import dumps
+    from .snapshots import pieces
     from .trace.matrix import Matrix
     obj, ns = produce(argv, command)
     color = ns.color == "always" or (
@@ -240,7 +244,7 @@ def cmd_trace(argv, command=None):
     matrix = isinstance(obj, Matrix)
     verification = _verify(ns, obj, command) if ns.verify else None
     if ns.format == "json":
-        text = dumps(obj)
+        text = pieces(obj)
         if verification is not None:
             # stdout stays one JSON document; the check goes where messages go
             sys.stderr.write(_verify_text(obj, *verification))

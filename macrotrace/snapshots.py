@@ -74,17 +74,34 @@ def _layout(value, key, out, indent=""):
     out.append(indent + ("}" if is_dict else "]"))
 
 
-def _text(data):
+def _parts(data):
     out = []
     _layout(data, None, out)
-    return "".join(out)
+    return out
+
+
+def _text(data):
+    return "".join(_parts(data))
+
+
+def pieces(obj):
+    """The snapshot text of a Trace or Matrix, in pieces: the layout, then the digest of
+    the whole layout in place of its closing brace.  Writing the pieces one by one
+    keeps a large trace from holding several whole copies of its text at once."""
+    parts = _parts(obj)
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode())
+    # the layout ends "\n" "}"; the digest goes before the brace
+    assert parts[-2:] == ["\n", "}"], parts[-2:]
+    del parts[-2:]
+    parts.append(',\n  "digest": "%s"\n}\n' % digest.hexdigest())
+    return parts
 
 
 def dumps(obj):
     """Snapshot text for a Trace or Matrix, ending with the digest of the text before it."""
-    text = _text(obj)
-    digest = hashlib.sha256(text.encode()).hexdigest()
-    return text[:-2] + ',\n  "digest": "%s"\n}\n' % digest
+    return "".join(pieces(obj))
 
 
 def loads(text, origin):
