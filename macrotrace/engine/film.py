@@ -17,14 +17,23 @@ seam's space can only show in an intermediate frame.
 """
 
 from .printer import avoid_paste, render_offsets
-from .tokens import EOF, PADDING, PREV_WHITE
+from .tokens import EOF, PADDING, PRAGMA, PREV_WHITE
 
 
 class Film:
-    __slots__ = ("text", "toks", "starts", "ends", "white")
+    __slots__ = ("text", "toks", "starts")
 
     def __init__(self, tokens):
-        self.text, self.toks, self.starts, self.ends, self.white = render_offsets(tokens)
+        self.text, self.toks, self.starts = render_offsets(tokens)
+
+    def _end(self, k):
+        t = self.toks[k]
+        return self.starts[k] + len(t.text) + (8 if t.kind == PRAGMA else 0)   # "#pragma "
+
+    def _white(self, k):
+        """Whether a space stands before the k-th token."""
+        start = self.starts[k]
+        return start > 0 and self.text[start - 1] == " "
 
     def extend(self, tokens):
         """Tokens read from outside the invocation join the end of the text."""
@@ -32,31 +41,27 @@ class Film:
             if t.kind == PADDING or t.kind == EOF:
                 continue
             text = self.text
-            space = bool(self.toks) and _spaced(t, self.toks[-1])
-            if space:
+            if self.toks and _spaced(t, self.toks[-1]):
                 text += " "
             self.starts.append(len(text))
-            text += t.text
-            self.ends.append(len(text))
             self.toks.append(t)
-            self.white.append(space)
-            self.text = text
+            self.text = text + t.text
 
     def span(self, i, m):
         """Character span of the m real tokens from the i-th (empty span where m is 0)."""
         if m == 0:
             pos = self.starts[i] if i < len(self.starts) else len(self.text)
             return pos, pos
-        return self.starts[i], self.ends[i + m - 1]
+        return self.starts[i], self._end(i + m - 1)
 
     def replace(self, i, m, tokens):
         """Replace the m real tokens from the i-th by ``tokens``; the inserted span."""
-        ins, real, rs, re_, rw = render_offsets(tokens)
-        toks, starts, ends, white, text = self.toks, self.starts, self.ends, self.white, self.text
+        ins, real, rs = render_offsets(tokens)
+        toks, starts, text = self.toks, self.starts, self.text
         n = len(toks)
         j = i + m
         prev = toks[i - 1] if i else None
-        left_white = white[i] if i < n else False
+        left_white = self._white(i) if i < n else False
         if i < n:
             cut = starts[i]
             if left_white:
@@ -64,54 +69,45 @@ class Film:
         else:
             cut = len(text)
         head = text[:cut]
-        tail_from = ends[j - 1] if m else cut
+        tail_from = self._end(j - 1) if m else cut
         nxt = toks[j] if j < n else None
         if real:
             first_space = bool(head) and (left_white or (prev is not None and avoid_paste(prev, real[0])))
             lead = " " if first_space else ""
             base = cut + len(lead)
-            last = real[-1]
             if nxt is not None:
-                next_space = white[j] or avoid_paste(last, nxt)
+                mid = " " if self._white(j) or avoid_paste(real[-1], nxt) else ""
                 rest = text[tail_from:].lstrip(" ")
-                mid = " " if next_space else ""
             else:
-                next_space, rest, mid = False, "", ""
+                rest = mid = ""
             new_text = head + lead + ins + mid + rest
             new_starts = [base + s for s in rs]
-            new_ends = [base + e for e in re_]
-            new_white = [first_space] + rw[1:]
             after_from = base + len(ins) + len(mid)
             span = (base, base + len(ins))
         else:
             # the invocation expands to nothing: its neighbours meet
             if nxt is not None:
                 rest = text[tail_from:].lstrip(" ")
-                next_space = bool(head) and (left_white or white[j] or
-                                            (prev is not None and avoid_paste(prev, nxt)))
-                mid = " " if next_space else ""
+                mid = " " if head and (left_white or self._white(j) or
+                                       (prev is not None and avoid_paste(prev, nxt))) else ""
             else:
-                rest, mid, next_space = "", "", False
+                rest = mid = ""
             new_text = head + mid + rest
-            new_starts, new_ends, new_white = [], [], []
+            new_starts = []
             after_from = cut + len(mid)
             span = (cut, cut)
         if nxt is not None:
             delta = after_from - starts[j]
             self.starts = starts[:i] + new_starts + [s + delta for s in starts[j:]]
-            self.ends = ends[:i] + new_ends + [e + delta for e in ends[j:]]
-            self.white = white[:i] + new_white + [next_space] + white[j + 1:]
         else:
             self.starts = starts[:i] + new_starts
-            self.ends = ends[:i] + new_ends
-            self.white = white[:i] + new_white
         self.toks = toks[:i] + real + toks[j:]
         self.text = new_text
         return span
 
     def ending(self):
-        """The spacing state at the end of the text, in ``printer.ending``'s shape: what
-        follows is read after the expansion's contexts are popped (a padding)."""
+        """The spacing state at the end of the text, as ``printer.space_after`` takes it:
+        what follows is read after the expansion's contexts are popped (a padding)."""
         return (self.toks[-1], True, None) if self.toks else None
 
 

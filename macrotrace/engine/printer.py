@@ -108,9 +108,8 @@ def render(tokens):
 
 
 def render_offsets(tokens):
-    """Like ``render``, and for the real (printed) tokens: the tokens, the [start, end)
-    character offsets of each, and whether a space was printed before each."""
-    offsets = ([], [], [], [])
+    """Like ``render``, and the real (printed) tokens with where each starts."""
+    offsets = ([], [])
     text = _render(tokens, offsets)
     return (text,) + offsets
 
@@ -123,7 +122,7 @@ def _render(tokens, offsets):
     source = None
     pending = False
     if offsets is not None:
-        real, starts, ends, white = offsets
+        real, starts = offsets
     for t in tokens:
         kind = t.kind
         if kind == PADDING:
@@ -146,14 +145,10 @@ def _render(tokens, offsets):
         if space and length:
             parts.append(" ")
             length += 1
-        else:
-            space = False
         parts.append(text)
         if offsets is not None:
             real.append(t)
             starts.append(length)
-            ends.append(length + len(text))
-            white.append(space)
         length += len(text)
         pending = False
         source = None
