@@ -67,29 +67,47 @@ class Listener:
         pass
 
     # -- expansion (only called while a traced invocation is being expanded) ----
+    # Arguments are passed as they are (no event objects): these run for every macro
+    # replacement of a trace, hundreds of thousands of times in a large one.
     def trace_begin(self, trace_id, name_token):
         pass
 
-    def expansion_begin(self, event):
+    def expansion_begin(self, exp_id, macro, name_token, parent, role, trace_ids):
+        """``parent``: the expansion id it is part of (None at the top); ``role``: "top",
+        "rescan" or "arg N" (found while pre-expanding argument N of the parent)."""
+
+    def arguments_collected(self, exp_id, args):
+        """``args``: one object per argument with ``tokens`` (as written) and ``omitted``."""
+
+    def argument_expanded(self, exp_id, index, tokens):
         pass
 
-    def arguments_collected(self, event):
+    def argument_stringified(self, exp_id, index, token):
         pass
 
-    def argument_expanded(self, event):
-        pass
+    def tokens_pasted(self, exp_id, lhs, rhs, result):
+        """``result`` is None when the paste gave no valid token."""
 
-    def argument_stringified(self, event):
-        pass
+    def expansion_step(self, step):
+        """A macro (or builtin) was replaced: the film's next frame (a StepEvent)."""
 
-    def tokens_pasted(self, event):
-        pass
-
-    def expansion_step(self, event):
-        """A macro (or builtin) was replaced: the film's next frame."""
-
-    def expansion_rescanned(self, event):
+    def expansion_rescanned(self, exp_id, abandoned):
         pass
 
     def trace_end(self, event):
         pass
+
+
+class StepEvent:
+    """One replacement in a trace: the text of the trace before and after it, the spans
+    replaced and inserted, and how the text ends (for joining the unread source)."""
+
+    __slots__ = ("id", "trace_id", "macro", "name_token", "replacement", "before", "span_before",
+                 "end_before", "after", "span_after", "end_after", "consumed")
+
+    def __init__(self, id_, trace_id, macro, name_token, replacement, before, span_before,
+                 end_before, after, span_after, end_after, consumed):
+        self.id, self.trace_id, self.macro, self.name_token = id_, trace_id, macro, name_token
+        self.replacement, self.before, self.span_before, self.end_before = \
+            replacement, before, span_before, end_before
+        self.after, self.span_after, self.end_after, self.consumed = after, span_after, end_after, consumed

@@ -16,7 +16,7 @@ consumed from outside (its arguments, and anything its rescanning pulls in, as i
 import itertools
 import os
 
-from .events import Listener
+from .events import Listener, StepEvent
 from .film import Film
 from .tokens import EOF, PADDING
 
@@ -220,8 +220,7 @@ class Recorder:
         self.exps[exp.id] = exp
         for tr in traces:
             tr.pending[len(tr.frames)] = exp
-        self.listener.expansion_begin(Event(id=exp.id, macro=macro, name_token=tok, parent=parent,
-                                            role=role, traces=[t.id for t in traces]))
+        self.listener.expansion_begin(exp.id, macro, tok, parent, role, [t.id for t in traces])
         return exp.id
 
     def _parent(self, ctx):
@@ -250,16 +249,14 @@ class Recorder:
                 self.listener.trace_end(Event(trace_id=tr.id, result=None, extent=tr.external,
                                               abandoned=True))
         if self.rescans:
-            self.listener.expansion_rescanned(Event(id=exp_id, abandoned=True))
+            self.listener.expansion_rescanned(exp_id, True)
 
     def args_collected(self, exp_id, raw, spans, args):
         if exp_id is None:
             return
         exp = self.exps[exp_id]
         exp.raw, exp.spans, exp.args = raw, spans, args
-        self.listener.arguments_collected(Event(
-            id=exp_id, args=[a.tokens for a in args],
-            omitted=[a.omitted for a in args]))
+        self.listener.arguments_collected(exp_id, args)
 
     def arg_begin(self, arg, expanded, depth):
         self.driver_level += 1
@@ -283,16 +280,15 @@ class Recorder:
             if tr.frames and tr.frames[-1].exp.args[tr.frames[-1].argno] is arg:
                 fr = tr.frames.pop()
                 fr.exp.before.clear()     # what the invocation shows has changed
-                self.listener.argument_expanded(Event(id=fr.exp.id, index=fr.argno,
-                                                      tokens=arg.expanded or []))
+                self.listener.argument_expanded(fr.exp.id, fr.argno, arg.expanded or [])
 
     def stringified(self, exp_id, argno, tok):
         if exp_id is not None:
-            self.listener.argument_stringified(Event(id=exp_id, index=argno, token=tok))
+            self.listener.argument_stringified(exp_id, argno, tok)
 
     def pasted(self, exp_id, lhs, rhs, result):
         if exp_id is not None:
-            self.listener.tokens_pasted(Event(id=exp_id, lhs=lhs, rhs=rhs, result=result))
+            self.listener.tokens_pasted(exp_id, lhs, rhs, result)
 
     def substituted(self, exp_id, replacement):
         if exp_id is None:
@@ -343,16 +339,14 @@ class Recorder:
             if CHECK:
                 self._check(tr, i, m, len(exp.ctx))
             tr.steps += 1
-            self.listener.expansion_step(Event(
-                id=exp_id, trace_id=tr.id, macro=exp.macro, name_token=exp.name_tok,
-                replacement=exp.ctx, before=before, span_before=span_before, end_before=end_before,
-                after=after, span_after=span_after, end_after=end_after,
-                consumed=len(tr.external)))
+            self.listener.expansion_step(StepEvent(
+                exp_id, tr.id, exp.macro, exp.name_tok, exp.ctx, before, span_before, end_before,
+                after, span_after, end_after, len(tr.external)))
         self._before = None
 
     def context_popped(self, ctx):
         if self.rescans and ctx.exp in self.exps:
-            self.listener.expansion_rescanned(Event(id=ctx.exp, abandoned=False))
+            self.listener.expansion_rescanned(ctx.exp, False)
 
     # -- checking the film ----------------------------------------------------
     def _check(self, tr, i, m, inserted):

@@ -43,18 +43,21 @@ def parameter_uses(macro):
 class _Work:
     """What is known about one expansion while its trace is running."""
 
-    def __init__(self, ev):
-        self.id = ev.id
-        self.macro = ev.macro
-        self.name_tok = ev.name_token
-        self.parent = ev.parent
-        self.role = ev.role
+    __slots__ = ("id", "macro", "name_tok", "parent", "role", "args", "expanded", "stringified",
+                 "pastes", "value", "invocation", "arguments")
+
+    def __init__(self, exp_id, macro, name_token, parent, role):
+        self.id = exp_id
+        self.macro = macro
+        self.name_tok = name_token
+        self.parent = parent
+        self.role = role
         self.args = None
         self.expanded = {}
         self.stringified = {}
         self.pastes = []
         self.value = None
-        self.invocation = ev.name_token.text
+        self.invocation = name_token.text
         self.arguments = None
 
 
@@ -78,26 +81,24 @@ class TraceBuilder(Listener):
         self.open[trace_id] = {"tok": name_token, "steps": [], "nodes": []}
         self.order.append(trace_id)
 
-    def expansion_begin(self, ev):
-        w = _Work(ev)
-        self.work[ev.id] = w
-        for tid in ev.traces:
-            self.open[tid]["nodes"].append(ev.id)
-        self._define(ev.macro)
+    def expansion_begin(self, exp_id, macro, name_token, parent, role, trace_ids):
+        self.work[exp_id] = _Work(exp_id, macro, name_token, parent, role)
+        for tid in trace_ids:
+            self.open[tid]["nodes"].append(exp_id)
+        self._define(macro)
 
-    def arguments_collected(self, ev):
-        w = self.work[ev.id]
-        w.args = ev.args
+    def arguments_collected(self, exp_id, args):
+        self.work[exp_id].args = args
 
-    def argument_expanded(self, ev):
-        self.work[ev.id].expanded[ev.index] = ev.tokens
+    def argument_expanded(self, exp_id, index, tokens):
+        self.work[exp_id].expanded[index] = tokens
 
-    def argument_stringified(self, ev):
-        self.work[ev.id].stringified[ev.index] = ev.token.text
+    def argument_stringified(self, exp_id, index, token):
+        self.work[exp_id].stringified[index] = token.text
 
-    def tokens_pasted(self, ev):
-        self.work[ev.id].pastes.append(Paste(ev.lhs.text, ev.rhs.text,
-                                             ev.result.text if ev.result is not None else None))
+    def tokens_pasted(self, exp_id, lhs, rhs, result):
+        self.work[exp_id].pastes.append(Paste(lhs.text, rhs.text,
+                                              result.text if result is not None else None))
 
     def expansion_step(self, ev):
         """Keep the frame's texts (the recorder joined them) and what the step replaced
@@ -149,7 +150,7 @@ class TraceBuilder(Listener):
         uses = parameter_uses(w.macro)
         out = []
         for k, param in enumerate(w.macro.params):
-            toks = w.args[k] if k < len(w.args) else []
+            toks = w.args[k].tokens if k < len(w.args) else []
             expanded = w.expanded.get(k)
             out.append(Argument(
                 index=k, parameter=param, written=render(toks),
