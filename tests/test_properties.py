@@ -116,16 +116,22 @@ def program(draw):
 COUNT = {"examples": 0}
 
 
+def accepted_by_gcc(directory, src):
+    """Write the program; (its path, gcc's output), or discard the example if gcc errs."""
+    path = os.path.join(directory, "prog.c")
+    with open(path, "w") as fh:
+        fh.write(src)
+    rc, expected, err = gcc_expand(path)
+    assume(rc == 0 and "error" not in err)
+    return path, expected
+
+
 @settings(max_examples=int(os.environ.get("MACROTRACE_HYPOTHESIS_EXAMPLES", "250")), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(program())
 def test_random_macro_programs_match_gcc(src):
     with tempfile.TemporaryDirectory() as d:
-        path = os.path.join(d, "prog.c")
-        with open(path, "w") as fh:
-            fh.write(src)
-        rc, expected, err = gcc_expand(path)
-        assume(rc == 0 and "error" not in err)
+        path, expected = accepted_by_gcc(d, src)
         status, ours, our_err = ours_expand(path)
         assert status == 0, "gcc accepted this program but macrotrace said: %s\n%s" % (our_err, src)
         diff = first_difference(ours, expected)
@@ -147,11 +153,7 @@ def test_random_macro_programs_trace_consistently(src):
     from macrotrace.config import RunConfig
     from macrotrace.tracing import run_trace
     with tempfile.TemporaryDirectory() as d:
-        path = os.path.join(d, "prog.c")
-        with open(path, "w") as fh:
-            fh.write(src)
-        rc, expected, err = gcc_expand(path)
-        assume(rc == 0 and "error" not in err)
+        path, _ = accepted_by_gcc(d, src)
         names = sorted(set(line.split()[1].split("(")[0] for line in src.splitlines()
                            if line.startswith("#define")))
         trace, _ = run_trace(RunConfig(source=path, macro=",".join(names), bundled_headers=False,

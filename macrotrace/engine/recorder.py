@@ -24,6 +24,7 @@ from .tokens import EOF, PADDING
 # the context stack too and check the film holds the same tokens.
 CHECK = bool(os.environ.get("MACROTRACE_CHECK_FILM"))
 
+
 class Event:
     """A plain bag of attributes handed to listener hooks."""
 
@@ -337,7 +338,7 @@ class Recorder:
             span_after = tr.film.replace(i, m, exp.ctx)
             after, end_after = tr.film.text, tr.film.ending()
             if CHECK:
-                self._check(tr, i, m, len(exp.ctx))
+                self._check(tr)
             tr.steps += 1
             self.listener.expansion_step(StepEvent(
                 exp_id, tr.id, exp.macro, exp.name_tok, exp.ctx, before, span_before, end_before,
@@ -349,7 +350,7 @@ class Recorder:
             self.listener.expansion_rescanned(ctx.exp, False)
 
     # -- checking the film ----------------------------------------------------
-    def _check(self, tr, i, m, inserted):
+    def _check(self, tr):
         """The film against the frame rendered whole from the context stack."""
         frame = [t for t in self._frame_tokens(tr, 0) if _is_real(t)]
         film = tr.film

@@ -144,13 +144,7 @@ def _definition_order(trace):
 
 
 def _where(d):
-    if d is None:
-        return ""
-    if d.builtin:
-        return "built-in"
-    if d.command_line:
-        return "command line"
-    return "%s:%d" % (d.file, d.line)
+    return "" if d is None else d.where()
 
 
 def _conditions(d):

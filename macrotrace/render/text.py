@@ -63,11 +63,9 @@ def _definition_note(trace, key):
     d = trace.definitions.get(key)
     if d is None:
         return ""
-    if d.builtin:
-        return "built-in"
-    if d.command_line:
-        return "command line"
-    note = "%s:%d" % (d.file, d.line)
+    note = d.where()
+    if d.builtin or d.command_line:
+        return note
     conds = [c for c in d.conditions if not c.include_guard]
     if conds:
         note += " · " + "; ".join(_condition_text(c) for c in conds[-2:])

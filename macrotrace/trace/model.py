@@ -33,6 +33,14 @@ class Definition:
     command_line: bool = False
     conditions: List[Condition] = field(default_factory=list)
 
+    def where(self):
+        """Where it is defined, as a reader says it: FILE:LINE, built-in, command line."""
+        if self.builtin:
+            return "built-in"
+        if self.command_line:
+            return "command line"
+        return "%s:%d" % (self.file, self.line)
+
 
 @dataclass
 class Argument:
