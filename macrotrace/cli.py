@@ -86,6 +86,9 @@ def build_trace_parser():
     p.add_argument("--matrix", action="store_true",
                    help="trace under all 8 combinations of --lto/--prel32/--module and compare")
     p.add_argument("--format", choices=("text", "json", "html"), default="text")
+    p.add_argument("--films", type=int, default=None, metavar="N",
+                   help="HTML: the whole film for the first N invocations only, the rest listed "
+                        "with their results (default 50; 0: all)")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     p.add_argument("--version", action="version", version="macrotrace " + __version__)
     return p
@@ -200,7 +203,7 @@ def cmd_expand(argv, command=None):
     return 0
 
 
-OUTPUT_OPTIONS = {"-o", "--format", "--color"}
+OUTPUT_OPTIONS = {"-o", "--format", "--color", "--films"}
 
 
 def recreate_args(argv):
@@ -250,7 +253,11 @@ def cmd_trace(argv, command=None):
             sys.stderr.write(_verify_text(obj, *verification))
     elif ns.format == "html":
         from .render import html
-        text = html.render_matrix(obj) if matrix else html.render(obj, verification=verification)
+        films = html.FILMS if ns.films is None else ns.films
+        if films < 0:
+            raise UsageError("--films takes a number of invocations, 0 for all")
+        text = html.render_matrix(obj, films=films) if matrix else \
+            html.render(obj, verification=verification, films=films)
     else:
         from .render import text as text_view
         text = text_view.render_matrix(obj, color=color) if matrix else text_view.render(obj, color=color)

@@ -449,3 +449,30 @@ def test_documented_example_report_command(tmp_path):
     page = open(out).read()
     check(page)
     assert "8 configurations" in page and "chains part" in page.lower()
+
+
+def test_films_limit_lists_the_rest_with_their_results(tmp_path):
+    """Past --films N invocations, the page lists where each is, as written and its
+    result, without the film; the table of contents still links every one."""
+    src = tmp_path / "many.c"
+    src.write_text("#define TWICE(x) x x\n" + "".join("TWICE(v%d);\n" % i for i in range(7)))
+    trace, _ = run_trace(RunConfig(source=str(src), macro="TWICE", bundled_headers=False, cache=False))
+    page_text = render(trace, films=3)
+    page = check(page_text)                       # valid, every link lands
+    sections = [a["id"] for t, a in page.tags if t == "section" and "invocation" in a.get("class", "").split()]
+    assert sections == ["inv0", "inv1", "inv2"]
+    rows = [a["id"] for t, a in page.tags if t == "tr" and a.get("id", "").startswith("inv")]
+    assert rows == ["inv%d" % n for n in range(3, 7)]
+    assert "4 more invocations" in page.text and "--line N" in page.text
+    for inv in trace.invocations[3:]:
+        assert inv.source in page.text and inv.result in page.text
+    assert not any(a.get("id", "").startswith("inv3-step") for _, a in page.tags)
+    # 0: every film
+    page = check(render(trace, films=0))
+    assert len([1 for t, a in page.tags if t == "section" and "invocation" in a.get("class", "").split()]) == 7
+
+
+def test_films_option_is_checked():
+    from difftest import run_macrotrace
+    status, out, err = run_macrotrace(["module_init", HELLO, "--format", "html", "--films", "-1"])
+    assert status == 2 and "--films" in err and "Traceback" not in err

@@ -168,7 +168,13 @@ def _args(arguments, macros):
     return rows
 
 
-def _view(trace, inv_base=0, prefix=""):
+FILMS = 50     # invocations shown with their whole film; the rest are listed with results
+
+
+def _view(trace, inv_base=0, prefix="", films=FILMS):
+    """What the templates show of one trace.  Past the first ``films`` invocations (0:
+    no limit) only the source and result are listed: a page of thousands of films
+    (325 MB for 2,000 module_init) is more than a browser or a reader can take."""
     macros = frozenset(d.name for d in trace.definitions.values())
     taken = set()
     order = _definition_order(trace)
@@ -185,8 +191,13 @@ def _view(trace, inv_base=0, prefix=""):
                              "%s %s" % (d.signature, d.body), macros=macros) if d is not None and not d.builtin else None}
         return memo[key]
 
-    invocations = []
+    invocations, briefs = [], []
     for n, inv in enumerate(trace.invocations, inv_base):
+        if films and n - inv_base >= films:
+            briefs.append({"inv": inv, "n": n, "num": n - inv_base + 1, "id": "inv%d" % n, "brief": True,
+                           "steps": inv.steps, "source": code(inv.source, macros=macros),
+                           "result": code(inv.result, macros=macros)})
+            continue
         steps = []
         prev = Tokens(inv.steps[0].text if inv.steps else "", macros)
         for s in inv.steps:
@@ -219,11 +230,13 @@ def _view(trace, inv_base=0, prefix=""):
                     "step_id": "inv%d-step%d" % (n, node.step) if node.step in step_ids else None,
                     "children": [tree(c, node) for c in node.children]}
         invocations.append({"inv": inv, "n": n, "num": n - inv_base + 1, "id": "inv%d" % n, "steps": steps,
+                            "brief": False,
                             "source": code(inv.source, macros=macros),
                             "result": code(inv.result, macros=macros),
                             "tree": tree(inv.tree) if inv.tree else None, "verify": None})
     definitions = [dict(definition(k), uses=uses[k]) for k in order]
-    return {"trace": trace, "invocations": invocations, "definitions": definitions, "anchors": anchors}
+    return {"trace": trace, "invocations": invocations, "briefs": briefs, "definitions": definitions,
+            "anchors": anchors, "films": films}
 
 
 def _step_id(view, n, step):
@@ -257,13 +270,15 @@ def _page(title, macro, file, views, matrix, config, command):
     return _env().get_template("report.html.j2").render(
         title=title, macro=macro, file=file, views=views, matrix=matrix, config=config or {},
         command=shlex.join(["macrotrace"] + list(command)) if command else "",
-        invocations=[item for _, v in views for item in v["invocations"]], css=_asset("report.css"), js=_asset("report.js"))
+        invocations=[item for _, v in views for item in v["invocations"] + v["briefs"]],
+        css=_asset("report.css"), js=_asset("report.js"))
 
 
-def render(trace, verification=None):
+def render(trace, verification=None, films=FILMS):
     """The report of one trace; ``verification`` is what verify.verify() returned
-    (rows per invocation, object info), shown under each invocation's declarations."""
-    view = _view(trace)
+    (rows per invocation, object info), shown under each invocation's declarations;
+    ``films``: how many invocations get their whole film (0: all)."""
+    view = _view(trace, films=films)
     if verification is not None:
         rows, obj = verification
         sections = [x for x in obj.get("sections", []) if x.startswith(
@@ -275,12 +290,12 @@ def render(trace, verification=None):
                  views=[(None, view)], matrix=None, config=trace.config, command=trace.command)
 
 
-def render_matrix(matrix):
+def render_matrix(matrix, films=FILMS):
     views, bases = [], []
     base = 0
     for g_index, g in enumerate(matrix.groups):
         run = matrix.runs[g.runs[0]]
-        v = _view(run.trace, base, prefix="g%d-" % (g_index + 1))
+        v = _view(run.trace, base, prefix="g%d-" % (g_index + 1), films=films)
         bases.append(base)
         base += len(run.trace.invocations)
         views.append(("Group %d: %s" % (g_index + 1, "; ".join(g.labels)), v))
