@@ -86,12 +86,67 @@ late_initcall(second_init);
 """
 
 
+# A unit that pulls in much of the kernel's headers (719,010 tokens after -E): list,
+# locking, net, PCI, USB, RCU, overflow helpers; and macros with statement expressions,
+# _Generic, typeof and nested __VA_ARGS__ forwarding to trace.
+THIRD = """#include <linux/module.h>
+#include <linux/init.h>
+#include <linux/fs.h>
+#include <linux/slab.h>
+#include <linux/netdevice.h>
+#include <linux/etherdevice.h>
+#include <linux/skbuff.h>
+#include <linux/sched.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/mutex.h>
+#include <linux/workqueue.h>
+#include <linux/interrupt.h>
+#include <linux/platform_device.h>
+#include <linux/of.h>
+#include <linux/uaccess.h>
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include <linux/miscdevice.h>
+#include <linux/cdev.h>
+#include <linux/device.h>
+#include <linux/pci.h>
+#include <linux/usb.h>
+#include <linux/kthread.h>
+#include <linux/delay.h>
+#include <linux/bitops.h>
+#include <linux/rcupdate.h>
+#include <linux/atomic.h>
+#include <linux/xarray.h>
+#include <linux/overflow.h>
+
+MODULE_LICENSE("GPL");
+static DEFINE_MUTEX(big_lock);
+static LIST_HEAD(big_list);
+struct item { struct list_head node; int v; };
+static int __init big_init(void)
+{
+\tstruct item *it, *tmp;
+\tsize_t n = struct_size((struct { int n; int a[]; } *)0, a, 4);
+\tmutex_lock(&big_lock);
+\tlist_for_each_entry_safe(it, tmp, &big_list, node)
+\t\tkfree(it);
+\tmutex_unlock(&big_lock);
+\tpr_info("big %zu %d\\n", n, READ_ONCE(jiffies) > 0);
+\tWARN_ON_ONCE(n == 0);
+\treturn 0;
+}
+module_init(big_init);
+"""
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     d = tmp_path_factory.mktemp("kmod")
     (d / "hello.c").write_text(HELLO)
     (d / "second.c").write_text(SECOND)
-    (d / "Makefile").write_text("obj-m := hello.o second.o\n")
+    (d / "third.c").write_text(THIRD)
+    (d / "Makefile").write_text("obj-m := hello.o second.o third.o\n")
     proc = subprocess.run(["make", "-C", TREE, "M=%s" % d, "modules"], capture_output=True, text=True,
                           timeout=600)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
@@ -115,7 +170,7 @@ def gcc_preprocess(argv, cwd):
     return proc.stdout
 
 
-@pytest.mark.parametrize("name", ["hello", "second"])
+@pytest.mark.parametrize("name", ["hello", "second", "third"])
 @pytest.mark.parametrize("module", [True, False], ids=["module", "builtin"])
 def test_translation_unit_matches_gcc(built, name, module):
     argv, cwd = kbuild_command(built, name, module)
@@ -146,6 +201,8 @@ TRACED = {
     "hello": ["module_init", "module_exit", "MODULE_LICENSE", "pr_info"],
     "second": ["late_initcall", "module_param", "EXPORT_SYMBOL_GPL", "MODULE_AUTHOR", "BUILD_BUG_ON",
                "min", "container_of", "pr_info"],
+    "third": ["list_for_each_entry_safe", "struct_size", "READ_ONCE", "WARN_ON_ONCE", "DEFINE_MUTEX",
+              "LIST_HEAD", "module_init", "pr_info"],
 }
 
 
@@ -159,7 +216,7 @@ def _contains(haystack, needle):
 
 
 @pytest.mark.parametrize("module", [True, False], ids=["module", "builtin"])
-@pytest.mark.parametrize("name", ["hello", "second"])
+@pytest.mark.parametrize("name", ["hello", "second", "third"])
 def test_traced_results_are_gccs_text(built, name, module):
     argv, cwd = kbuild_command(built, name, module)
     expected = tokens(gcc_preprocess(argv, cwd))
