@@ -330,7 +330,7 @@ def cmd_diff(argv, command=None):
 
 def cmd_check(argv, command=None):
     """macrotrace check DIR: re-trace every snapshot and compare."""
-    from .snapshots import SnapshotError, compare, dumps, junit_xml, load, snapshot_files
+    from .snapshots import OldSchemaError, SnapshotError, compare, dumps, junit_xml, load, snapshot_files
     p = _Parser(prog="macrotrace check", description="Re-run stored snapshots and compare.")
     p.add_argument("directory")
     p.add_argument("--update", action="store_true", help="rewrite the snapshots that changed")
@@ -341,14 +341,21 @@ def cmd_check(argv, command=None):
     status = 0
     for path in snapshot_files(ns.directory):
         try:
-            old = load(path)
+            try:
+                old = load(path)
+            except OldSchemaError as e:
+                if not (ns.update and e.command):
+                    raise
+                # an older layout cannot be compared, but its command makes it again
+                cmd, tail = _split_command(e.command)
+                with open(path, "w", encoding="utf-8") as fh:
+                    fh.write(dumps(produce(cmd, tail)[0]))
+                results.append((path, []))
+                print("updated %s (rewritten in the current JSON schema)" % path)
+                continue
             if not old.command:
                 raise SnapshotError("%s: records no command to re-run" % path)
-            cmd = list(old.command)
-            tail = None
-            if "--" in cmd:
-                k = cmd.index("--")
-                cmd, tail = cmd[:k], cmd[k + 1:]
+            cmd, tail = _split_command(old.command)
             new, _ = produce(cmd, tail)
         except (SnapshotError, ConfigError, PreprocessError) as e:
             results.append((path, str(e)))
@@ -381,6 +388,15 @@ def cmd_check(argv, command=None):
         with open(ns.junit, "w", encoding="utf-8") as fh:
             fh.write(junit_xml([(p_, r if not isinstance(r, list) or r else None) for p_, r in results]))
     return status
+
+
+def _split_command(command):
+    """A snapshot's command: (macrotrace arguments, compiler command after -- or None)."""
+    cmd = list(command)
+    if "--" in cmd:
+        k = cmd.index("--")
+        return cmd[:k], cmd[k + 1:]
+    return cmd, None
 
 
 def cmd_initcalls(argv, command=None):

@@ -14,11 +14,19 @@ import json.encoder
 import os
 
 from .trace.matrix import Matrix
-from .trace.model import Trace, record_of
+from .trace.model import SCHEMA, Trace, record_of
 
 
 class SnapshotError(Exception):
     pass
+
+
+class OldSchemaError(SnapshotError):
+    """A sound snapshot in an older layout; ``command`` re-runs it (check --update)."""
+
+    def __init__(self, message, command):
+        super().__init__(message)
+        self.command = command
 
 
 def _record(o):
@@ -115,6 +123,10 @@ def loads(text, origin):
     if digest is not None and digest != hashlib.sha256(_text(data).encode()).hexdigest():
         raise SnapshotError("%s: content does not match its digest: the snapshot was edited by hand "
                             "or damaged; regenerate it (macrotrace check --update)" % origin)
+    if isinstance(data.get("schema"), int) and data["schema"] != SCHEMA:
+        raise OldSchemaError("%s: written with JSON schema %d, this macrotrace reads schema %d; "
+                             "regenerate it (macrotrace check --update)" % (origin, data["schema"], SCHEMA),
+                             data.get("command") if isinstance(data.get("command"), list) else None)
     try:
         if data.get("kind") == "matrix":
             return Matrix.from_dict(data)

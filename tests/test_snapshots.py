@@ -137,3 +137,27 @@ def test_corrupt_and_hand_edited_snapshots_are_errors(tmp_path):
         json.dump({"tool": "something else"}, fh)
     status, _, err = run_macrotrace(["check", "expansions"], cwd=root)
     assert status == 2 and "not a macrotrace snapshot" in err
+
+
+def test_snapshot_of_an_older_schema_is_named_and_updated(tmp_path):
+    """A sound snapshot written by an older macrotrace (schema 1: full tree nodes) is not
+    compared with today's layout: check says so and --update rewrites it from its command."""
+    import hashlib
+    from macrotrace.snapshots import _text
+    root = project(str(tmp_path / "p"))
+    path = snapshot(root)
+    with open(path) as fh:
+        data = json.load(fh)
+    del data["digest"]
+    data["schema"] = 1
+    text = _text(data)
+    with open(path, "w") as fh:
+        fh.write(text[:-2] + ',\n  "digest": "%s"\n}\n' % hashlib.sha256(text.encode()).hexdigest())
+    status, out, err = run_macrotrace(["check", "expansions"], cwd=root)
+    assert status == 2 and "schema 1" in err and "--update" in err
+    status, out, err = run_macrotrace(["check", "expansions", "--update"], cwd=root)
+    assert status == 0 and "updated" in out, err
+    with open(path) as fh:
+        assert json.load(fh)["schema"] == 2
+    status, out, err = run_macrotrace(["check", "expansions"], cwd=root)
+    assert status == 0 and out.startswith("ok"), out + err
