@@ -227,12 +227,16 @@ def produce(argv, command=None):
     from .tracing import no_invocation_message, run_matrix, run_trace
     ns = build_trace_parser().parse_args(argv)
     config = config_from_args(ns, macro=ns.macro, command=command)
+    ns.cut = None
     if ns.matrix:
         obj = run_matrix(config, _print_warning)
     else:
         obj, pp = run_trace(config, _print_warning)
+        if pp.cut is not None and not obj.invocations:
+            raise pp.cut
         if not obj.invocations:
             raise ConfigError(no_invocation_message(config, pp))
+        ns.cut = pp.cut         # shown after the trace so far
     obj.command = recreate_args(argv) + (["--"] + list(command) if command else [])
     ns.config = config
     return obj, ns
@@ -264,6 +268,9 @@ def cmd_trace(argv, command=None):
         if verification is not None:
             text += _verify_text(obj, *verification)
     _write(ns, text)
+    if ns.cut is not None:
+        print(str(ns.cut), file=sys.stderr)
+        return EXIT_ERROR
     return 1 if getattr(ns, "verify_failed", False) else 0
 
 
@@ -349,14 +356,14 @@ def cmd_check(argv, command=None):
                 # an older layout cannot be compared, but its command makes it again
                 cmd, tail = _split_command(e.command)
                 with open(path, "w", encoding="utf-8") as fh:
-                    fh.write(dumps(produce(cmd, tail)[0]))
+                    fh.write(dumps(_produce_whole(cmd, tail)))
                 results.append((path, []))
                 print("updated %s (rewritten in the current JSON schema)" % path)
                 continue
             if not old.command:
                 raise SnapshotError("%s: records no command to re-run" % path)
             cmd, tail = _split_command(old.command)
-            new, _ = produce(cmd, tail)
+            new = _produce_whole(cmd, tail)
         except (SnapshotError, ConfigError, PreprocessError) as e:
             results.append((path, str(e)))
             print("%s: error: %s" % (path, e) if not str(e).startswith(path) else str(e), file=sys.stderr)
@@ -388,6 +395,14 @@ def cmd_check(argv, command=None):
         with open(ns.junit, "w", encoding="utf-8") as fh:
             fh.write(junit_xml([(p_, r if not isinstance(r, list) or r else None) for p_, r in results]))
     return status
+
+
+def _produce_whole(cmd, tail):
+    """produce() for check: a trace cut by --max-steps is an error, not a result."""
+    obj, ns = produce(cmd, tail)
+    if ns.cut is not None:
+        raise ns.cut
+    return obj
 
 
 def _split_command(command):

@@ -92,6 +92,8 @@ def run_matrix(config, on_warning=None):
     for lto, prel32, module in itertools.product((False, True), repeat=3):
         c = config.with_switches(lto, prel32, module)
         trace, pp = run_trace(c, on_warning)
+        if pp.cut is not None:
+            raise pp.cut            # a matrix of partial traces would compare nothing
         if not trace.invocations:
             raise_no_invocation(c, pp)
         runs.append((c.switches(), trace))

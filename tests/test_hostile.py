@@ -1,5 +1,6 @@
 """Hostile and broken input: a clear file:line message, exit 2, bounded time, no traceback."""
 
+import json
 import subprocess
 import sys
 import time
@@ -39,10 +40,22 @@ def test_macro_bomb_expand_is_cut(tmp_path):
 
 
 def test_macro_bomb_trace_is_cut(tmp_path):
+    """The trace so far is shown, says where it stopped, and the run exits 2."""
     (tmp_path / "bomb.c").write_text(bomb(20))
-    proc, elapsed = run(["A20", "bomb.c"], cwd=str(tmp_path))
+    proc, elapsed = run(["A20", "bomb.c", "--color", "never"], cwd=str(tmp_path))
     check_error(proc, "trace cut after 2000 steps", "bomb.c:22:")
     assert elapsed < 60
+    assert "\n2000  A" in proc.stdout and "\n2001  " not in proc.stdout
+    assert "cut: the trace stopped after 2000 steps (--max-steps); no result" in proc.stdout
+    proc, _ = run(["A20", "bomb.c", "--format", "json", "--max-steps", "50"], cwd=str(tmp_path))
+    check_error(proc, "trace cut after 50 steps", "bomb.c:22:")
+    inv = json.loads(proc.stdout)["invocations"][0]
+    assert inv["cut"] is True and len(inv["steps"]) == 51 and inv["result"] == ""
+    last = inv["steps"][-1]["text"].split()
+    assert last[0] == "x" and last[-1] == "A19"       # expanded so far, then what waits
+    proc, _ = run(["A20", "bomb.c", "--format", "html", "--max-steps", "50"], cwd=str(tmp_path))
+    check_error(proc, "trace cut after 50 steps", "bomb.c:22:")
+    assert "the trace stopped after 50 steps" in proc.stdout and proc.stdout.rstrip().endswith("</html>")
 
 
 def test_include_recursion(tmp_path):

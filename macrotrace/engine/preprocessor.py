@@ -818,8 +818,12 @@ class Preprocessor(pcpp.Preprocessor):
                     count += 1
                     if count > limit:
                         raise error_at(tok, "output cut after %d tokens (raise --max-output to go further)" % limit)
-        except (ExpansionError, TraceCut) as e:
+        except ExpansionError as e:
             raise error_at(e.token, str(e))
+        except TraceCut as e:
+            err = error_at(e.token, str(e))
+            err.trace_cut = True        # the traces so far are worth showing (session.trace)
+            raise err
         except RecursionError:
             raise error_at(self.last, "expansion too deep to follow")
         return printer

@@ -248,7 +248,7 @@ class Recorder:
                 self.traces = [t for t in self.traces if t is not tr]
                 self._traces_changed()
                 self.listener.trace_end(Event(trace_id=tr.id, result=None, extent=tr.external,
-                                              abandoned=True))
+                                              abandoned=True, cut=False))
         if self.rescans:
             self.listener.expansion_rescanned(exp_id, True)
 
@@ -333,6 +333,7 @@ class Recorder:
                 del tr.pending[level]
             tr.started = True
             if self.max_steps is not None and tr.steps >= self.max_steps:
+                self._cut_all()
                 raise TraceCut(tr.name_tok, tr.steps)
             i, m, before, span_before, end_before = self._before[tr.id]
             span_after = tr.film.replace(i, m, exp.ctx)
@@ -386,6 +387,14 @@ class Recorder:
             out.extend(ctx.tokens[ctx.pos:])
         return out
 
+    def _cut_all(self):
+        """The run stops here: every trace in progress ends with the steps it has."""
+        for tr in self.traces:
+            self.listener.trace_end(Event(trace_id=tr.id, result=None, extent=tr.external,
+                                          abandoned=not tr.started, cut=tr.started))
+        self.traces = []
+        self._traces_changed()
+
     def _end(self, tr):
         self.traces = [t for t in self.traces if t is not tr]
         self._traces_changed()
@@ -393,4 +402,4 @@ class Recorder:
             self.exps.clear()     # nothing refers to finished expansions any more
         result = [t for t in tr.out]
         self.listener.trace_end(Event(trace_id=tr.id, result=result, extent=tr.external,
-                                      abandoned=False))
+                                      abandoned=False, cut=False))

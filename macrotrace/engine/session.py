@@ -8,6 +8,7 @@ import contextlib
 import os
 
 from .compiler import Compiler
+from .diagnostics import PreprocessError
 from .includes import SearchPath
 from .preprocessor import Preprocessor
 from .printer import Printer
@@ -75,10 +76,20 @@ def expand(config, on_warning=None):
 
 
 def trace(config, listener, want, on_warning=None):
-    """Preprocess, reporting the expansion of every invocation ``want`` accepts."""
+    """Preprocess, reporting the expansion of every invocation ``want`` accepts.
+
+    When a trace needs more than ``config.max_steps`` steps the run stops there; the
+    listener has the traces so far (the last one marked cut) and ``pp.cut`` holds the
+    error to report after them."""
     recorder = Recorder(listener, want, config.max_steps)
     with in_build_dir(config):
         pp = make_preprocessor(config, listener, recorder)
         pp.warning_sink = on_warning
-        pp.run(config.source, config.forced_includes, None)
+        pp.cut = None
+        try:
+            pp.run(config.source, config.forced_includes, None)
+        except PreprocessError as e:
+            if not getattr(e, "trace_cut", False):
+                raise
+            pp.cut = e
     return pp

@@ -125,6 +125,10 @@ def render_invocation(trace, inv, style):
             out.extend(_wrapped(note, INDENT, INDENT + "  ", style.dim))
         out.extend(_argument_lines(step, style))
         out.append(_wrap_marked(step.text, step.after_span, style))
+    if inv.cut:
+        out.append(style.bold("  cut:") + " the trace stopped after %d steps (--max-steps); "
+                   "no result" % (len(inv.steps) - 1))
+        return "\n".join(out)
     out.append(style.bold("  result:"))
     out.append(style.result(_wrap_marked(inv.result, None, style)))
     if inv.declarations:

@@ -118,6 +118,8 @@ class TraceBuilder(Listener):
             self.order.remove(ev.trace_id)
             return
         self.invocations.append((ev.trace_id, self._invocation(state, ev)))
+        if ev.cut:
+            self.invocations[-1][1].cut = True
 
     # -- building -------------------------------------------------------------
     def _key(self, macro):
@@ -198,8 +200,8 @@ class TraceBuilder(Listener):
             node_step[exp_id] = step.index
             steps.append(step)
             prev_text = a_text
-        result = render(ev.result)
-        if len(steps) > 1:
+        result = render(ev.result) if ev.result is not None else ""
+        if len(steps) > 1 and ev.result is not None:
             # the last frame and the result are the same tokens; the result's spacing
             # is the one gcc prints (it comes from the paddings actually read)
             steps[-1].text = result

@@ -118,6 +118,7 @@ class Invocation:
     steps: List[Step] = field(default_factory=list)
     tree: Optional[Node] = None
     declarations: List[Declaration] = field(default_factory=list)
+    cut: bool = False         # --max-steps stopped it: steps so far, result unknown ("")
 
 
 @dataclass
