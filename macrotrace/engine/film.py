@@ -2,9 +2,9 @@
 
 Each step of a trace replaces one macro invocation in the pending text by its
 expansion.  Re-rendering the whole pending text at every step cost O(text) Python
-work per step (most of a large trace's time).  A ``Film`` keeps the text and, for each
-real token in it, where it starts and ends; a step splices the expansion's text in
-and shifts the offsets after it.  The recorder says *which* tokens are replaced (by
+work per step (most of a large trace's time).  A ``Film`` keeps the text, its real
+tokens and where each starts (it ends where its text does; a space before it is in the
+text); a step splices the expansion's text in and shifts the offsets after it.  The recorder says *which* tokens are replaced (by
 position: the number of real tokens before the invocation and in it), so the film
 never searches.
 
@@ -21,6 +21,8 @@ from .tokens import EOF, PADDING, PRAGMA, PREV_WHITE
 
 
 class Film:
+    """The text of a trace so far, from the tokens it was first read as."""
+
     __slots__ = ("text", "toks", "starts")
 
     def __init__(self, tokens):
