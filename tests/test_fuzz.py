@@ -12,7 +12,7 @@ from difftest import run_macrotrace
 EXAMPLES = int(os.environ.get("MACROTRACE_FUZZ_EXAMPLES", "300"))
 COUNT = {"bytes": 0, "soup": 0}
 
-PIECES = ["#", "##", "#define", "#undef", "#if", "#ifdef", "#ifndef", "#elif", "#else", "#endif",
+PIECES = ["#define M(x) x x", "#define N(a,...) a __VA_ARGS__ M", "#define F M(", "#", "##", "#define", "#undef", "#if", "#ifdef", "#ifndef", "#elif", "#else", "#endif",
           "#include", "#line", "#pragma", "#error", "#warning", "defined", "(", ")", ",", "...",
           "__VA_ARGS__", "__VA_OPT__", "__COUNTER__", "__LINE__", "__FILE__", "_Pragma",
           "__has_include", "__has_attribute", "<", ">", '"', "'", "\\", "/*", "*/", "//", "\n", " ",
@@ -25,7 +25,9 @@ def run_both(data, kind):
         path = os.path.join(d, "f.c")
         with open(path, "wb") as fh:
             fh.write(data)
-        for argv in (["expand", path], ["M", path, "--format", "json"]):
+        # the trace follows every macro name the pieces use (the film is checked at
+        # every step: MACROTRACE_CHECK_FILM in conftest.py)
+        for argv in (["expand", path], ["M,N,F", path, "--format", "json"]):
             status, out, err = run_macrotrace(argv + ["--no-bundled-headers", "--no-cache",
                                                       "--max-expansions", "20000", "--max-steps", "200"])
             assert status in (0, 2), "exit %d on %r: %s" % (status, data[:200], err)

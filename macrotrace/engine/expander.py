@@ -223,8 +223,11 @@ class Expander:
         return tok
 
     def get_token_no_padding(self):
+        rec = self.recorder
         while True:
             tok = self.get_token()
+            if rec is not None and rec.operand_stack:
+                rec.driver_tick(tok)        # a builtin's operand is read here
             if tok.kind != PADDING:
                 return tok
 
@@ -592,6 +595,19 @@ class Expander:
 
     # ------------------------------------------------------------------ builtins
     def builtin_macro(self, m, tok, line, exp):
+        rec = self.recorder
+        if rec is None:
+            return self._builtin_macro(m, tok, line, exp)
+        # a builtin reads its operand (_Pragma("..."), __has_attribute(x)) itself, with
+        # macro expansion: for the recorder that is a driver level of its own, and when
+        # the builtin is traced it counts what the builtin takes from the traced text
+        rec.operand_begin(exp is not None)
+        try:
+            return self._builtin_macro(m, tok, line, exp)
+        finally:
+            rec.operand_end()
+
+    def _builtin_macro(self, m, tok, line, exp):
         kind = m.builtin
         if kind == "_Pragma":
             if self.in_directive:
@@ -678,7 +694,7 @@ class Expander:
         body = text[1:-1].replace('\\"', '"').replace("\\\\", "\\")
         result = Token(T.PRAGMA, body.strip(), 0, tok.line, tok.col, tok.file)
         if self.recorder is not None:
-            self.recorder.builtin(exp, result, operand=3)      # ( "..." ) go with it
+            self.recorder.builtin(exp, result)
         self.push_context([result], None, self.cur_line, None, exp)
         if self.recorder is not None:
             self.recorder.pushed(exp)

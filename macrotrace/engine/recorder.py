@@ -158,26 +158,70 @@ class Recorder:
         # the deepest context level some trace reads as its own source (-1: no trace);
         # the expander reports tokens read from contexts only at or below it
         self.floor_max = -1
+        self.operand = None       # while a traced builtin reads its operand: tokens taken
+        self.operand_taken = 0
+        self.operand_stack = []   # builtins reading operands (True: the one counting)
         self.tick_levels = set()  # driver levels that drive some trace
         self.rescans = type(listener).expansion_rescanned is not Listener.expansion_rescanned
 
     def _traces_changed(self):
         self.floor_max = max((tr.floor for tr in self.traces), default=-1)
+        if self.operand is not None:
+            self.floor_max = 1 << 30          # every read counts while an operand is read
         self.tick_levels = {tr.driver_level for tr in self.traces}
+
+    # -- a builtin reading its operand ----------------------------------------------
+    def operand_begin(self, traced):
+        """A builtin starts reading its operand: a driver level of its own (an invocation
+        written inside it is traced to its end there).  When the builtin itself is traced,
+        expansions inside the operand are not steps (its one step replaces the operand
+        as the text shows it), and the real tokens it takes from the contexts that make
+        up the text are counted."""
+        self.driver_level += 1
+        starts = traced and self.operand is None
+        self.operand_stack.append(starts)
+        if starts:
+            self.operand = 0
+            self.operand_ctxs = {id(c) for c in self.expander.contexts}
+            self.operand_last = False
+            self._traces_changed()
+
+    def operand_end(self):
+        self.driver_level -= 1
+        if self.operand_stack.pop():
+            self._operand_done()
+
+    def _operand_done(self):
+        if self.operand is not None:
+            self.operand_taken = self.operand
+            self.operand = None
+            self._traces_changed()
+
+    def _operand_read(self, tok, ctx):
+        counted = tok.kind != PADDING and tok.kind != EOF and (ctx is None or id(ctx) in self.operand_ctxs)
+        self.operand += counted
+        self.operand_last = counted
 
     # -- reading --------------------------------------------------------------
     def consumed_external(self, tok, depth):
+        if self.operand is not None:
+            self._operand_read(tok, None)
         for tr in self.traces:
             tr.external.append(tok)
 
     def consumed_from(self, ctx, depth, tok):
         """A token read from a context at ``depth`` <= floor_max."""
+        if self.operand is not None:
+            self._operand_read(tok, ctx)
         for tr in self.traces:
             if depth <= tr.floor:
                 tr.external.append(tok)
 
     def backed_up(self, depth):
         """The expander un-read the token it last read at ``depth`` (0: the file)."""
+        if self.operand is not None and self.operand_last:
+            self.operand -= 1
+            self.operand_last = False
         for tr in self.traces:
             if depth <= tr.floor and len(tr.external) > 1:
                 tr.external.pop()
@@ -208,6 +252,8 @@ class Recorder:
     def begin(self, macro, tok, depth, ctx):
         """An expansion of ``macro`` begins at ``tok``, read from context ``ctx`` (None:
         from the file)."""
+        if self.operand is not None:
+            return None           # inside a builtin's operand: not a step of its own
         traces = self.traces
         if self.want(tok, macro):
             tr = _Trace(next(self.ids), tok, depth, self.driver_level)
@@ -317,10 +363,11 @@ class Recorder:
             i += fr.exp.shown_before(fr.argno) + fr.count.of(fr.out)
         return i
 
-    def builtin(self, exp_id, result, operand=0):
-        """A builtin's value replaces its name and the ``operand`` real tokens it read."""
+    def builtin(self, exp_id, result):
+        """A builtin's value replaces its name and the operand it read."""
         if exp_id is not None:
-            self.exps[exp_id].operand = operand
+            self._operand_done()
+            self.exps[exp_id].operand = self.operand_taken
         self.substituted(exp_id, [result])
 
     def pushed(self, exp_id):
@@ -352,7 +399,11 @@ class Recorder:
 
     # -- checking the film ----------------------------------------------------
     def _check(self, tr):
-        """The film against the frame rendered whole from the context stack."""
+        """The film against the frame rendered whole from the context stack (not once
+        the expander has found an error: the run ends with it, and a malformed operand
+        may have been read and dropped)."""
+        if any(kind == "error" for kind, _, _ in self.expander.diagnostics):
+            return
         frame = [t for t in self._frame_tokens(tr, 0) if _is_real(t)]
         film = tr.film
         if [t.text for t in frame] != [t.text for t in film.toks]:

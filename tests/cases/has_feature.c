@@ -16,3 +16,6 @@ has_attribute_is_defined
 #if __has_attribute(ATTR_NAME)
 through_macro
 #endif
+/* outside #if too, operand macro-expanded: a traced step replaces the whole operand */
+#define HAS(x) __has_attribute(x) + __has_builtin(x)
+int h1 = __has_attribute(ATTR_NAME), h2 = HAS(ATTR_NAME), h3 = HAS(__builtin_expect);

@@ -12,3 +12,6 @@ X
 #pragma pop_macro("X")
 X
 #pragma message("hello")
+#define PSTR "message(\"via a macro\")"
+#define PRAGMA_OF(s) _Pragma(s) after
+PRAGMA_OF(PSTR) _Pragma(PSTR)
