@@ -284,7 +284,9 @@ class Expander:
             tok = self.get_token()
             if tok.kind != PADDING:
                 break
-            if pad is None or tok.source is None:
+            # gcc's funlike_invocation_p: the padding re-inserted if no '(' follows
+            if pad is None or pad.source is None or \
+                    (not pad.source.flags & PREV_WHITE and tok.source is None):
                 pad = tok
         if tok.is_op("("):
             self.parsing_args = 2
