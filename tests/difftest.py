@@ -60,3 +60,21 @@ def first_difference(ours, theirs, context=6):
 def assert_same_tokens(ours, theirs, what=""):
     diff = first_difference(ours, theirs)
     assert diff is None, "%s\n%s" % (what, diff)
+
+
+def printed_lines(text):
+    """The lines of -E -P output as a reader sees them: trailing white space and blank
+    lines (which gcc prints around #pragma lines as it likes) left out; the spaces
+    between tokens, and a line's indentation, kept."""
+    return [line.rstrip() for line in text.splitlines() if line.strip()]
+
+
+def first_spacing_difference(ours, theirs):
+    """None, or the first line whose spacing differs from gcc's."""
+    a, b = printed_lines(ours), printed_lines(theirs)
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x != y:
+            return "line %d spaced differently:\n  macrotrace: %r\n  gcc:        %r" % (i + 1, x, y)
+    if len(a) != len(b):
+        return "%d printed lines, gcc %d" % (len(a), len(b))
+    return None

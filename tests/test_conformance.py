@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from difftest import GCC, assert_same_tokens, gcc_expand, ours_expand
+from difftest import GCC, assert_same_tokens, first_spacing_difference, gcc_expand, ours_expand
 
 CASES = os.path.join(os.path.dirname(__file__), "cases")
 FILES = sorted(os.path.basename(p) for p in glob.glob(os.path.join(CASES, "*.c")) if not p.endswith("cc_gcc.c"))
@@ -31,6 +31,9 @@ def test_case_matches_gcc(name):
     status, ours, our_err = ours_expand(name, flags, cwd=CASES)
     assert status == 0, our_err
     assert_same_tokens(ours, expected, name)
+    # and printed the way gcc prints them: the same spaces between tokens
+    diff = first_spacing_difference(ours, expected)
+    assert diff is None, "%s: %s" % (name, diff)
 
 
 def test_there_are_many_cases():

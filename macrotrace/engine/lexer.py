@@ -114,7 +114,9 @@ def lex(text, filename=None, first_line=1):
         start = m.start()
         while sp < n_splices and splices[sp] <= start:
             line += 1
-            line_start = splices[sp]
+            # a splice inside a token or comment can be passed only now, after a later
+            # newline: it still counts a line, but the line starts after that newline
+            line_start = max(line_start, splices[sp])
             sp += 1
         if group == "block" or group == "open_block" or group == "line_comment":
             if group == "open_block":
