@@ -66,7 +66,8 @@ def _common_flags(p):
     g.add_argument("--no-bundled-headers", action="store_true",
                    help="do not search macrotrace's model of the Linux headers")
     g.add_argument("--max-steps", type=int, default=2000, metavar="N",
-                   help="cut a trace after N steps (default 2000)")
+                   help="stop a trace after N steps (default 2000): the steps so far are shown, "
+                        "then the run exits 2")
     g.add_argument("--max-expansions", type=int, default=1_000_000, metavar="N",
                    help="stop one invocation after N macro replacements (default 1000000)")
     o = p.add_argument_group("output")
