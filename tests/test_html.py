@@ -226,12 +226,23 @@ def check_report(trace):
 
 
 def traces_of(path):
+    """A trace of every macro the case defines, with the case's own flags (its first
+    line ``// flags: ...``), run from its directory as the conformance test runs it."""
+    from macrotrace.cli import build_trace_parser, config_from_args
     src = open(path).read()
+    first = src.splitlines()[0]
+    flags = first.split(":", 1)[1].split() if first.startswith("// flags:") else []
     for name in sorted(set(re.findall(r"^\s*#\s*define\s+(\w+)", src, re.M))):
+        ns = build_trace_parser().parse_args([name, os.path.basename(path), "--no-bundled-headers",
+                                              "--no-cache"] + flags)
+        old = os.getcwd()
+        os.chdir(os.path.dirname(path))
         try:
-            trace, _ = run_trace(RunConfig(source=path, macro=name, bundled_headers=False, cache=False))
-        except Exception:        # a case that is about errors (missing includes...)
+            trace, _ = run_trace(config_from_args(ns, macro=name))
+        except Exception:        # a case that is about errors (#error, a bad paste...)
             continue
+        finally:
+            os.chdir(old)
         if trace.invocations:
             yield trace
 

@@ -135,6 +135,7 @@ class Expander:
         self.expansions = 0          # replacements in the current top-level invocation
         self.max_expansions = max_expansions
         self._paste_cache = {}
+        self.u8_char = False         # C2x: u8'c' is one token (set from -std)
 
     # ------------------------------------------------------------------ contexts
     def push_context(self, tokens, macro=None, line=0, lines=None, exp=None):
@@ -552,14 +553,13 @@ class Expander:
                 out.append(AVOID_PASTE)
         return out
 
-    @staticmethod
-    def paste_tokens(lhs, rhs):
+    def paste_tokens(self, lhs, rhs):
         if rhs.kind == PADDING:
             return lhs.copy(lhs.flags & ~PASTE_LEFT)
         spelling = lhs.text + rhs.text
         if lhs.text == "/" and rhs.text != "=":
             return None
-        tok = relex_single(spelling)
+        tok = relex_single(spelling, self.u8_char)
         if tok is None:
             return None
         tok.line, tok.col, tok.file = lhs.line, lhs.col, lhs.file

@@ -197,7 +197,7 @@ def _char(tok):
     text = tok.text
     prefix = text[:text.index("'")]
     body = text[len(prefix) + 1:-1]
-    width = {"": 8, "u": 16}.get(prefix, 32)
+    width = {"": 8, "u8": 8, "u": 16}.get(prefix, 32)
     mask = (1 << width) - 1
     if not body:
         raise ExpressionError("empty character constant", tok)
@@ -242,6 +242,10 @@ def _char(tok):
         else:
             raise ExpressionError("converting escape sequence to execution character set",
                                   tok)
+    if prefix == "u8":                                  # C2x: one unsigned char
+        if len(units) != 1:
+            raise ExpressionError("character constant too long for its type", tok)
+        return units[0] & 0xFF, False
     if width == 8:
         value = 0
         for unit in units:

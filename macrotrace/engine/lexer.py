@@ -6,8 +6,9 @@ What gcc (``-std=gnu11``) does and this module matches:
 - no trigraphs (gnu modes ignore them);
 - comments become white space; a block comment spanning lines does not end the line;
 - pp-numbers (``1.5e+3``, ``0x1p-2``, ``12abc``), ``$`` in identifiers, prefixed string and
-  character literals (``u8"" u"" U"" L""``, ``u'' U'' L''``; ``u8''`` is C2x, so ``u8'c'`` is the
-  identifier ``u8`` then ``'c'``), raw strings ``R"x(...)x"``,
+  character literals (``u8"" u"" U"" L""``, ``u'' U'' L''``; ``u8''`` only with
+  ``u8_char`` (-std=c2x/gnu2x): before C2x ``u8'c'`` is the identifier ``u8`` then
+  ``'c'``), raw strings ``R"x(...)x"``,
   digraphs, and a stray character as an OTHER token.
 An unterminated string or character literal becomes one OTHER token running to the end
 of its line, flagged UNTERMINATED; the caller decides whether it is an error (gcc does
@@ -26,8 +27,7 @@ _PUNCTUATORS = sorted(
     [ ] ( ) { } . & * + - ~ ! / % < > ^ | ? : ; = , #""".split(), key=len, reverse=True)
 
 _IDENT_START = r"A-Za-z_$\u0080-\U0010ffff"
-_TOKEN_RE = re.compile(
-    r"""
+_TOKEN_PATTERN = r"""
     (?P<ws>[ \t\f\v]+)
    |(?P<nl>\n)
    |(?P<block>/\*.*?\*/)
@@ -36,13 +36,20 @@ _TOKEN_RE = re.compile(
    |(?P<number>\.?[0-9](?:[eEpP][+-]|[0-9A-Za-z_$.])*)
    |(?P<raw>(?:u8|u|U|L)?R"(?P<delim>[^ ()\\\t\v\f\n"]{0,16})\(.*?\)(?P=delim)")
    |(?P<string>(?:u8|u|U|L)?"(?:[^"\\\n]|\\.)*")
-   |(?P<char>(?:u|U|L)?'(?:[^'\\\n]|\\.)*')
-   |(?P<open_literal>(?:(?:u8|u|U|L)?"|(?:u|U|L)?')[^\n]*)
+   |(?P<char>CHAR_PREFIX'(?:[^'\\\n]|\\.)*')
+   |(?P<open_literal>(?:(?:u8|u|U|L)?"|CHAR_PREFIX')[^\n]*)
    |(?P<ident>[%s][0-9%s]*)
    |(?P<punct>%s)
    |(?P<other>.)
-    """ % (_IDENT_START, _IDENT_START, "|".join(re.escape(p) for p in _PUNCTUATORS)),
-    re.VERBOSE | re.DOTALL)
+    """ % (_IDENT_START, _IDENT_START, "|".join(re.escape(p) for p in _PUNCTUATORS))
+
+
+def _compile(char_prefix):
+    return re.compile(_TOKEN_PATTERN.replace("CHAR_PREFIX", char_prefix), re.VERBOSE | re.DOTALL)
+
+
+_TOKEN_RE = _compile("(?:u|U|L)?")            # gnu11 and earlier
+_TOKEN_RE_U8 = _compile("(?:u8|u|U|L)?")      # C2x: u8'c' is a character constant
 
 _KIND = {"number": NUMBER, "raw": STRING, "string": STRING, "char": CHAR, "ident": IDENT,
          "punct": PUNCT, "other": OTHER}
@@ -84,7 +91,7 @@ def normalize(text):
     return "".join(parts), splices
 
 
-def lex(text, filename=None, first_line=1):
+def lex(text, filename=None, first_line=1, u8_char=False):
     """Lex a whole file.  Returns (tokens, diagnostics).
 
     White space and comments are not tokens; they set PREV_WHITE on the next token.
@@ -101,7 +108,7 @@ def lex(text, filename=None, first_line=1):
     sp = 0
     flags = BOL
     kinds = _KIND
-    for m in _TOKEN_RE.finditer(text):
+    for m in (_TOKEN_RE_U8 if u8_char else _TOKEN_RE).finditer(text):
         group = m.lastgroup
         if group == "ws":
             flags |= PREV_WHITE
@@ -153,12 +160,12 @@ def lex_fragment(text, filename="<fragment>"):
     return tokens
 
 
-def relex_single(spelling):
+def relex_single(spelling, u8_char=False):
     """Lex ``spelling`` and return its token if it is exactly one token, else None.
 
     This is how ``##`` decides whether a paste gives a valid preprocessing token.
     """
-    m = _TOKEN_RE.match(spelling)
+    m = (_TOKEN_RE_U8 if u8_char else _TOKEN_RE).match(spelling)
     if m is None or m.end() != len(spelling):
         return None
     group = m.lastgroup

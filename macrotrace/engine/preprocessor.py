@@ -138,7 +138,7 @@ class Preprocessor(pcpp.Preprocessor):
         if not self._ready:
             return None
         if isinstance(tokens, str):
-            tokens = lex(tokens, COMMAND_LINE)[0]
+            tokens = lex(tokens, COMMAND_LINE, u8_char=self.expander.u8_char)[0]
             site = site or (COMMAND_LINE, 0)
         try:
             macro = parse_define(tokens, site)
@@ -156,7 +156,7 @@ class Preprocessor(pcpp.Preprocessor):
 
     def undef(self, tokens, site=None):
         if isinstance(tokens, str):
-            tokens = lex(tokens, COMMAND_LINE)[0]
+            tokens = lex(tokens, COMMAND_LINE, u8_char=self.expander.u8_char)[0]
         if not tokens or tokens[0].kind != IDENT:
             raise error_at(tokens[0] if tokens else None, "macro names must be identifiers", *(site or (None, None)))
         name = tokens[0].text
@@ -218,7 +218,7 @@ class Preprocessor(pcpp.Preprocessor):
             line = data[:e.start].count(b"\n") + 1
             raise PreprocessError("invalid UTF-8 byte 0x%02x; macrotrace reads UTF-8 source" % data[e.start],
                                   path, line)
-        tokens, diags = lex(text, path)
+        tokens, diags = lex(text, path, u8_char=self.expander.u8_char)
         for d in diags:
             raise PreprocessError(d.message, path, d.line, d.col)
         directives = []
