@@ -26,7 +26,7 @@ def make_preprocessor(config, listener=None, recorder=None, mode="trace"):
     search = SearchPath(**dirs)
     pp = Preprocessor(search, compiler, listener, recorder, config.max_expansions,
                       config.max_output_tokens)
-    pp.expander.u8_char = _std_of(config) in ("c2x", "gnu2x")      # u8'c' constants
+    pp.expander.u8_char = config.std in ("c2x", "gnu2x")      # u8'c' constants
     if config.compiler:
         predefined = compiler.predefined_macros()
     else:
@@ -42,15 +42,6 @@ def make_preprocessor(config, listener=None, recorder=None, mode="trace"):
         else:
             pp.undef(value)
     return pp
-
-
-def _std_of(config):
-    """The -std in effect: --std, or the last -std= of the compiler flags (--cc / Kbuild)."""
-    std = config.std
-    for flag in config.compiler_flags or ():
-        if flag.startswith("-std="):
-            std = flag[5:]
-    return std
 
 
 def _cache_key(config, compiler, search, mode):
