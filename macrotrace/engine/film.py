@@ -16,8 +16,8 @@ The traced result itself is printed from the tokens gcc's way, so a difference i
 seam's space can only show in an intermediate frame.
 """
 
-from .printer import avoid_paste, render_offsets
-from .tokens import EOF, PADDING, PRAGMA, PREV_WHITE
+from .printer import avoid_paste, printed, render_offsets, space_after
+from .tokens import EOF, PADDING
 
 
 class Film:
@@ -29,8 +29,7 @@ class Film:
         self.text, self.toks, self.starts = render_offsets(tokens)
 
     def _end(self, k):
-        t = self.toks[k]
-        return self.starts[k] + len(t.text) + (8 if t.kind == PRAGMA else 0)   # "#pragma "
+        return self.starts[k] + len(printed(self.toks[k]))
 
     def _white(self, k):
         """Whether a space stands before the k-th token."""
@@ -43,11 +42,11 @@ class Film:
             if t.kind == PADDING or t.kind == EOF:
                 continue
             text = self.text
-            if self.toks and _spaced(t, self.toks[-1]):
+            if space_after(self.ending(), t):
                 text += " "
             self.starts.append(len(text))
             self.toks.append(t)
-            self.text = text + t.text
+            self.text = text + printed(t)
 
     def span(self, i, m):
         """Character span of the m real tokens from the i-th (empty span where m is 0)."""
@@ -111,8 +110,3 @@ class Film:
         """The spacing state at the end of the text, as ``printer.space_after`` takes it:
         what follows is read after the expansion's contexts are popped (a padding)."""
         return (self.toks[-1], True, None) if self.toks else None
-
-
-def _spaced(tok, prev):
-    """A token read after the expansion's contexts are popped: gcc's rule after padding."""
-    return bool(tok.flags & PREV_WHITE) or avoid_paste(prev, tok)

@@ -98,12 +98,17 @@ class Printer:
         return "".join(self.parts)
 
 
+def printed(tok):
+    """How one real token prints (a _Pragma's result is a whole #pragma line)."""
+    return "#pragma " + tok.text if tok.kind == PRAGMA else tok.text
+
+
 def render(tokens):
     """One-line text of a token sequence (PADDING tokens decide the spaces)."""
     if len(tokens) == 1:            # most macro arguments: no spacing to decide
         t = tokens[0]
         if t.kind != PADDING and t.kind != EOF:
-            return "#pragma " + t.text if t.kind == PRAGMA else t.text
+            return printed(t)
     return _render(tokens, None)
 
 
@@ -134,7 +139,7 @@ def _render(tokens, offsets):
             continue
         text = t.text
         if kind == PRAGMA:
-            text = "#pragma " + text
+            text = printed(t)
             space = prev is not None
         elif pending:
             src = source or t

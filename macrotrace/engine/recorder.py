@@ -198,7 +198,7 @@ class Recorder:
             self._traces_changed()
 
     def _operand_read(self, tok, ctx):
-        counted = tok.kind != PADDING and tok.kind != EOF and (ctx is None or id(ctx) in self.operand_ctxs)
+        counted = _is_real(tok) and (ctx is None or id(ctx) in self.operand_ctxs)
         self.operand += counted
         self.operand_last = counted
 
