@@ -200,7 +200,7 @@ def cmd_expand(argv, command=None):
     from .engine.session import expand
     ns = build_expand_parser().parse_args(argv)
     config = config_from_args(ns, command=command)
-    _write(ns, expand(config, _print_warning))
+    _write(ns, expand(config, _print_warning).text)
     return 0
 
 
@@ -232,12 +232,12 @@ def produce(argv, command=None):
     if ns.matrix:
         obj = run_matrix(config, _print_warning)
     else:
-        obj, pp = run_trace(config, _print_warning)
-        if pp.cut is not None and not obj.invocations:
-            raise pp.cut
+        obj, result = run_trace(config, _print_warning)
+        if result.cut is not None and not obj.invocations:
+            raise result.cut
         if not obj.invocations:
-            raise ConfigError(no_invocation_message(config, pp))
-        ns.cut = pp.cut         # shown after the trace so far
+            raise ConfigError(no_invocation_message(config, result))
+        ns.cut = result.cut         # shown after the trace so far
     obj.command = recreate_args(argv) + (["--"] + list(command) if command else [])
     ns.config = config
     return obj, ns

@@ -5,7 +5,6 @@ import os
 
 from .engine import session
 from .engine.preprocessor import DIRECTIVE
-from .engine.tokens import IDENT
 from .trace.builder import TraceBuilder
 
 
@@ -52,33 +51,32 @@ def wanted(config):
 
 
 def run_trace(config, on_warning=None):
+    """(the Trace, the engine's RunResult)."""
     builder = TraceBuilder(config.macro, config.source, config.describe(), path_display(config))
-    pp = session.trace(config, builder, wanted(config), on_warning)
+    result = session.trace(config, builder, wanted(config), on_warning)
     trace = builder.trace()
     attach_declarations(trace)
     # what was really in effect (a Kbuild command or autoconf.h decides, not our flags)
-    trace.config["switches"] = {name: name in pp.macros for name in config.switches()}
-    modname = pp.macros.get("KBUILD_MODNAME")
+    trace.config["switches"] = {name: name in result.macros for name in config.switches()}
+    modname = result.macros.get("KBUILD_MODNAME")
     if modname is not None and modname.spelling.startswith('"'):
         trace.config["modname"] = modname.spelling.strip('"')
-    return trace, pp
+    return trace, result
 
 
-def no_invocation_message(config, pp):
+def no_invocation_message(config, result):
     """Why nothing was traced, with close names when the macro name looks mistyped."""
     name, source = config.macro, config.source
-    tokens, _ = pp.file_cache.get(source, (None, None))
-    idents = [t for t in tokens or () if t.kind == IDENT]
-    used = [t for t in idents if t.text == name and not t.flags & DIRECTIVE]
+    used = result.source_identifiers.get(name, [])
     where = path_display(config)(source)
     if config.line is not None and used:
-        lines = sorted({t.line for t in used})
+        lines = sorted(set(used))
         return "%s: no invocation of %s on line %d (it is used on line%s %s)" % (
             where, name, config.line, "s" if len(lines) > 1 else "", ", ".join(map(str, lines)))
     if used:
         return ("%s:%d: %s is used here but never expanded (not a macro at that point, "
-                "inside #if 0, or a function-like macro without arguments)" % (where, used[0].line, name))
-    candidates = {name for name in pp.macros if not name.startswith("__has_")}
+                "inside #if 0, or a function-like macro without arguments)" % (where, used[0], name))
+    candidates = {name for name in result.macros if not name.startswith("__has_")}
     close = difflib.get_close_matches(name, sorted(candidates), n=3, cutoff=0.6)
     hint = " (did you mean %s?)" % ", ".join(close) if close else ""
     return "%s: %s is never invoked in this file%s" % (where, name, hint)
@@ -91,18 +89,18 @@ def run_matrix(config, on_warning=None):
     runs = []
     for lto, prel32, module in itertools.product((False, True), repeat=3):
         c = config.with_switches(lto, prel32, module)
-        trace, pp = run_trace(c, on_warning)
-        if pp.cut is not None:
-            raise pp.cut            # a matrix of partial traces would compare nothing
+        trace, result = run_trace(c, on_warning)
+        if result.cut is not None:
+            raise result.cut            # a matrix of partial traces would compare nothing
         if not trace.invocations:
-            raise_no_invocation(c, pp)
+            raise_no_invocation(c, result)
         runs.append((c.switches(), trace))
     return build_matrix(runs)
 
 
-def raise_no_invocation(config, pp):
+def raise_no_invocation(config, result):
     from .config import ConfigError
-    raise ConfigError(no_invocation_message(config, pp))
+    raise ConfigError(no_invocation_message(config, result))
 
 
 def attach_declarations(trace):

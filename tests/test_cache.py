@@ -28,8 +28,8 @@ def project(tmp_path):
 
 def trace(src, inc, macro="REG"):
     config = RunConfig(source=str(src), macro=macro, include_dirs=(str(inc),), bundled_headers=False)
-    t, pp = run_trace(config)
-    return [i.result for i in t.invocations], pp.cache_hit
+    t, result = run_trace(config)
+    return [i.result for i in t.invocations], result.cache_hit
 
 
 def test_second_run_uses_the_cache_with_the_same_result(tmp_path):
@@ -69,10 +69,10 @@ def test_shadowing_in_a_searched_directory_invalidates(tmp_path):
     front.mkdir()
     config = RunConfig(source=str(src), macro="REG", include_dirs=(str(front), str(inc)),
                        bundled_headers=False)
-    t1, pp1 = run_trace(config)
+    t1, r1 = run_trace(config)
     (front / "defs.h").write_text("#define REG(x) shadowed_##x\n")
-    t2, pp2 = run_trace(config)
-    assert not pp2.cache_hit
+    t2, r2 = run_trace(config)
+    assert not r2.cache_hit
     assert [i.result for i in t2.invocations] == ["shadowed_a", "shadowed_b"]
 
 
@@ -90,15 +90,15 @@ def test_flags_are_part_of_the_key(tmp_path):
     trace(src, inc)
     config = RunConfig(source=str(src), macro="REG", include_dirs=(str(inc),), bundled_headers=False,
                        macro_options=(("D", "LEVEL_EXTRA=1"),))
-    t, pp = run_trace(config)
-    assert not pp.cache_hit
+    t, result = run_trace(config)
+    assert not result.cache_hit
 
 
 def test_expand_uses_its_own_cache_entry(tmp_path):
     src, inc = project(tmp_path)
     config = RunConfig(source=str(src), include_dirs=(str(inc),), bundled_headers=False)
-    first = session.expand(config)
+    first = session.expand(config).text
     trace(src, inc)
-    second = session.expand(config)
+    second = session.expand(config).text
     assert first == second
     assert "int u = 0;" in second

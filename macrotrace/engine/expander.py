@@ -106,19 +106,79 @@ class VaOpt:
         return self.INCLUDE
 
 
+class ListSource:
+    """A directive's tokens as the expander's base source (ends with EOF forever)."""
+
+    __slots__ = ("tokens", "pos", "eof")
+
+    def __init__(self, tokens):
+        self.tokens = tokens
+        self.pos = 0
+        last = tokens[-1] if tokens else None
+        self.eof = T.eof_token(last.line if last else 0, last.file if last else None)
+
+    def next(self, parsing_args=0):
+        if self.pos < len(self.tokens):
+            tok = self.tokens[self.pos]
+            self.pos += 1
+            return tok
+        self.pos = len(self.tokens) + 1
+        return self.eof
+
+    def backup(self):
+        self.pos -= 1
+
+
+class _Reading:
+    """``with expander.reading(tokens):`` -- expand a directive's tokens (gcc's
+    ``pfile->state.in_directive``) and come back to the file exactly as it was."""
+
+    __slots__ = ("exp", "tokens", "saved")
+
+    def __init__(self, exp, tokens):
+        self.exp = exp
+        self.tokens = tokens
+
+    def __enter__(self):
+        exp = self.exp
+        self.saved = (exp.base, exp.in_directive, exp.parsing_args, exp.prevent_expansion,
+                      exp.about_to_expand, exp.recorder, len(exp.contexts))
+        exp.base = ListSource(self.tokens)
+        exp.in_directive = True
+        exp.parsing_args = 0
+        exp.prevent_expansion = 0
+        exp.about_to_expand = False
+        exp.recorder = None           # what a directive expands is not part of a trace
+        return exp
+
+    def __exit__(self, *exc):
+        exp = self.exp
+        saved = self.saved
+        while len(exp.contexts) > saved[6]:
+            exp.pop_context()
+        (exp.base, exp.in_directive, exp.parsing_args, exp.prevent_expansion,
+         exp.about_to_expand, exp.recorder, _) = saved
+        return False
+
+
 class Expander:
     """Expands macros from a base token source, gcc style.
 
-    The base source (``self.base``) must provide ``next()`` (returning an EOF token
-    when exhausted) and ``backup()`` (un-read the last token).  ``macros`` maps names
-    to MacroDef.  ``hooks`` supplies what the expander cannot know: the current file
-    for __FILE__, include depth, has_attribute/has_builtin answers.
+    The expander owns the macro table (``macros``: name -> MacroDef, read it freely,
+    change it only through ``define``/``undefine``/``restore``), ``__COUNTER__`` and its
+    context stack; nothing outside reads or writes its other attributes.  The base
+    source must provide ``next(parsing_args)`` (an EOF token when exhausted;
+    ``parsing_args`` is gcc's: 1 while looking for the ``(`` of a function-like macro,
+    2 while collecting its arguments) and ``backup()`` (un-read the last token).
+    ``hooks`` supplies what the expander cannot know: the current file for __FILE__,
+    include depth, __has_attribute/__has_include answers.  ``u8_char``: C2x's
+    ``u8'c'`` is one token (pasting relexes with it).
     """
 
-    def __init__(self, macros, hooks, recorder=None, max_expansions=1_000_000):
-        self.macros = macros
+    def __init__(self, hooks, base=None, recorder=None, max_expansions=1_000_000, u8_char=False):
+        self.macros = {}
         self.hooks = hooks
-        self.base = None
+        self.base = base
         self.contexts = []
         self.disabled = set()
         self.prevent_expansion = 0
@@ -130,12 +190,55 @@ class Expander:
         self.top_most_fun_like = False
         self.cur_line = 0
         self.counter = 0
-        self.recorder = recorder      # film.Recorder, set while tracing is wanted
+        self.recorder = recorder      # recorder.Recorder, while tracing is wanted
+        if recorder is not None:
+            recorder.attach(self)
         self.diagnostics = []
         self.expansions = 0          # replacements in the current top-level invocation
         self.max_expansions = max_expansions
         self._paste_cache = {}
-        self.u8_char = False         # C2x: u8'c' is one token (set from -std)
+        self.u8_char = u8_char
+
+    # ------------------------------------------------------------------ the macro table
+    def define(self, macro):
+        """Install ``macro`` (replacing any definition of its name); the old one or None."""
+        old = self.macros.get(macro.name)
+        self.macros[macro.name] = macro
+        self._paste_cache.clear()
+        return old
+
+    def undefine(self, name):
+        """Remove ``name``'s definition; the old one or None."""
+        self._paste_cache.clear()
+        return self.macros.pop(name, None)
+
+    def state(self):
+        """(macro table, __COUNTER__): what a later run can start from."""
+        return self.macros, self.counter
+
+    def restore(self, macros, counter):
+        """Start from a saved state (``macros`` may be a lazily decoded table)."""
+        self.macros = macros
+        self.counter = counter
+        self._paste_cache.clear()
+
+    def reading(self, tokens):
+        """A context manager: while it is open, ``get_token`` expands ``tokens`` (a
+        directive's) instead of the file."""
+        return _Reading(self, tokens)
+
+    def idle(self):
+        """Nothing half-expanded: no context pending, no arguments being read."""
+        return not self.contexts and not self.parsing_args
+
+    def take_diagnostic(self):
+        """The first error met since the last call, as (severity, message, token), or None."""
+        diags = self.diagnostics
+        if not diags:
+            return None
+        first = diags[0]
+        del diags[:]
+        return first
 
     # ------------------------------------------------------------------ contexts
     def push_context(self, tokens, macro=None, line=0, lines=None, exp=None):
@@ -176,7 +279,7 @@ class Expander:
         rec = self.recorder
         while True:
             if not ctxs:
-                tok = self.base.next()
+                tok = self.base.next(self.parsing_args)
                 line = tok.line
                 ctx = None
                 if rec is not None:
@@ -222,6 +325,14 @@ class Expander:
         self.cur_line = line
         self.about_to_expand = saved_about
         return tok
+
+    def get_token_unexpanded(self):
+        """The next token with macro expansion prevented (the operand of ``defined``)."""
+        self.prevent_expansion += 1
+        try:
+            return self.get_token()
+        finally:
+            self.prevent_expansion -= 1
 
     def get_token_no_padding(self):
         rec = self.recorder
@@ -706,9 +817,6 @@ class Expander:
     def error(self, message, token):
         self.diagnostics.append(("error", message, token))
 
-    def reset_directive_contexts(self, depth):
-        while len(self.contexts) > depth:
-            self.pop_context()
 
 
 def date_time_strings(epoch=None):

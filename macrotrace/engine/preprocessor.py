@@ -20,12 +20,13 @@ import time
 
 import pcpp
 
+from . import expression
 from .diagnostics import PreprocessError, Warning_, error_at
 from .events import Condition, Listener
 from .expander import Expander, ExpansionError, date_time_strings
 from .lexer import lex
 from .macros import DefinitionError, MacroDef, parse_define, spell_body
-from .recorder import TraceCut
+from . import state
 from .tokens import BOL, EOF, IDENT, NUMBER, PREV_WHITE, PUNCT, STRING, UNTERMINATED, Token
 
 DIRECTIVE = 256          # token flag: this token is part of a directive line
@@ -68,26 +69,6 @@ class IfEntry:
         self.conditions = [condition]
 
 
-class ListSource:
-    """A directive's tokens as the expander's base source (ends with EOF forever)."""
-
-    def __init__(self, tokens, eof):
-        self.tokens = tokens
-        self.pos = 0
-        self.eof = eof
-
-    def next(self):
-        if self.pos < len(self.tokens):
-            tok = self.tokens[self.pos]
-            self.pos += 1
-            return tok
-        self.pos = len(self.tokens) + 1
-        return self.eof
-
-    def backup(self):
-        self.pos -= 1
-
-
 class Preprocessor(pcpp.Preprocessor):
     """gcc-faithful preprocessing of one translation unit.
 
@@ -98,17 +79,15 @@ class Preprocessor(pcpp.Preprocessor):
     _ready = False      # pcpp's __init__ defines __DATE__, __TIME__, __PCPP__: not gcc's
 
     def __init__(self, search, compiler, listener=None, recorder=None, max_expansions=1_000_000,
-                 max_output_tokens=None):
+                 max_output_tokens=None, u8_char=False, prefix_maps=(), state_cache=None,
+                 warning_sink=None):
         super().__init__()
-        self.macros = {}
         self.search = search
         self.compiler = compiler
         self.listener = listener or Listener()
-        self.expander = Expander(self.macros, self, recorder, max_expansions)
-        if recorder is not None:
-            recorder.expander = self.expander
+        self.u8_char = u8_char       # -std=c2x/gnu2x: u8'c' is one character constant
+        self.expander = Expander(self, self, recorder, max_expansions, u8_char)
         self.recorder = recorder
-        self.expander.base = self
         self.files = []
         self.main_path = None
         self.pushback = None
@@ -117,9 +96,9 @@ class Preprocessor(pcpp.Preprocessor):
         self.guards = {}
         self.once = set()
         self.warnings = []
-        self.warning_sink = None     # callable(Warning_) printing warnings as they happen
-        self.prefix_maps = []        # -fmacro-prefix-map pairs, applied to __FILE__
-        self.state_cache = None      # statecache.StateCache, when caching is on
+        self.warning_sink = warning_sink   # callable(Warning_) printing warnings as they happen
+        self.prefix_maps = list(prefix_maps)   # -fmacro-prefix-map pairs, applied to __FILE__
+        self.state_cache = state_cache     # statecache.StateCache, when caching is on
         self._preamble_pending = False
         self.cache_hit = False
         self.eof = Token(EOF, "", 0, 0, 0, None)
@@ -128,9 +107,20 @@ class Preprocessor(pcpp.Preprocessor):
         self.file_cache = {}
         self.files_read = []
         for name in BUILTINS:
-            self.macros[name] = MacroDef(name, None if name not in ("_Pragma",) else ["x"],
-                                         builtin=name, site=("<built-in>", 0))
+            self.expander.define(MacroDef(name, None if name not in ("_Pragma",) else ["x"],
+                                          builtin=name, site=("<built-in>", 0)))
         self._ready = True
+
+    @property
+    def macros(self):
+        """The macro table (name -> MacroDef), the expander's: read it, change it only
+        through ``define``/``undef``."""
+        return self.expander.macros
+
+    @macros.setter
+    def macros(self, value):
+        if self._ready:          # pcpp's __init__ sets it to {}: ours is the expander's
+            raise AttributeError("the macro table changes through define() and undef()")
 
     # ---------------------------------------------------------------- set-up API
     def define(self, tokens, site=None):
@@ -138,7 +128,7 @@ class Preprocessor(pcpp.Preprocessor):
         if not self._ready:
             return None
         if isinstance(tokens, str):
-            tokens = lex(tokens, COMMAND_LINE, u8_char=self.expander.u8_char)[0]
+            tokens = lex(tokens, COMMAND_LINE, u8_char=self.u8_char)[0]
             site = site or (COMMAND_LINE, 0)
         try:
             macro = parse_define(tokens, site)
@@ -156,16 +146,15 @@ class Preprocessor(pcpp.Preprocessor):
 
     def undef(self, tokens, site=None):
         if isinstance(tokens, str):
-            tokens = lex(tokens, COMMAND_LINE, u8_char=self.expander.u8_char)[0]
+            tokens = lex(tokens, COMMAND_LINE, u8_char=self.u8_char)[0]
         if not tokens or tokens[0].kind != IDENT:
             raise error_at(tokens[0] if tokens else None, "macro names must be identifiers", *(site or (None, None)))
         name = tokens[0].text
         if name == "defined":
             raise error_at(tokens[0], '"defined" cannot be used as a macro name')
-        old = self.macros.pop(name, None)
+        old = self.expander.undefine(name)
         if old is not None and old.builtin is not None:
             self.warn('undefining "%s"' % name, tokens[0])
-        self.expander._paste_cache.clear()
         self.listener.macro_undefined(name, tokens[0].file, tokens[0].line)
 
     def _install(self, macro, name_tok):
@@ -176,8 +165,7 @@ class Preprocessor(pcpp.Preprocessor):
             elif not old.same_as(macro):
                 self.warn('"%s" redefined' % macro.name, name_tok)
         macro.conditions = tuple(self.condition_chain())
-        self.macros[macro.name] = macro
-        self.expander._paste_cache.clear()
+        self.expander.define(macro)
         self.listener.macro_defined(macro)
 
     def warn(self, message, token=None):
@@ -218,7 +206,7 @@ class Preprocessor(pcpp.Preprocessor):
             line = data[:e.start].count(b"\n") + 1
             raise PreprocessError("invalid UTF-8 byte 0x%02x; macrotrace reads UTF-8 source" % data[e.start],
                                   path, line)
-        tokens, diags = lex(text, path, u8_char=self.expander.u8_char)
+        tokens, diags = lex(text, path, u8_char=self.u8_char)
         for d in diags:
             raise PreprocessError(d.message, path, d.line, d.col)
         directives = []
@@ -257,9 +245,10 @@ class Preprocessor(pcpp.Preprocessor):
             self.guards[f.path] = f.guard
 
     # ---------------------------------------------------------------- base source
-    def next(self):
-        """The expander's base: next token of the current file, directives done."""
-        exp = self.expander
+    def next(self, parsing_args=0):
+        """The expander's base: next token of the current file, directives done.
+        ``parsing_args`` is the expander's (gcc's ``pfile->state.parsing_args``): a
+        directive ends the search for a ``(`` and is processed inside arguments."""
         while True:
             tok = self.pushback
             if tok is not None:
@@ -284,13 +273,13 @@ class Preprocessor(pcpp.Preprocessor):
             if self._preamble_pending and not flags & DIRECTIVE and len(self.files) == 1:
                 self._end_of_preamble(tok)
             if flags & BOL:
-                if flags & DIRECTIVE and exp.parsing_args != 1:
+                if flags & DIRECTIVE and parsing_args != 1:
                     self.handle_directive(self.files[-1], tok)
                     continue
-                if exp.parsing_args == 0:
+                if parsing_args == 0:
                     if self.printer is not None:
                         self.printer.line_change(tok)
-                elif exp.parsing_args == 2 and not flags & PREV_WHITE:
+                elif parsing_args == 2 and not flags & PREV_WHITE:
                     tok = tok.copy(flags | PREV_WHITE)
             if flags & UNTERMINATED:
                 quote = tok.text.lstrip("uUL8")[0]
@@ -310,13 +299,10 @@ class Preprocessor(pcpp.Preprocessor):
         """The first token of code in the main file: save the state reached."""
         self._preamble_pending = False
         f = self.files[-1]
-        exp = self.expander
-        if (len(self.files) != 1 or f.ifstack or exp.contexts or exp.parsing_args
-                or f.tokens[f.pos - 1] is not tok or f.line_delta):
+        if (len(self.files) != 1 or f.ifstack or not self.expander.idle()
+                or f.tokens[f.pos - 1] is not tok or f.line_delta or self.pushed_macros):
             return
-        output = "".join(self.printer.parts) if self.printer is not None else ""
-        printed = self.printer.printed if self.printer is not None else False
-        self.state_cache.save(self, f.tokens, f.pos - 1, (output, printed))
+        self.state_cache.save(self.snapshot(f.pos - 1))
 
     # ---------------------------------------------------------------- directives
     def directive_line(self, f, hash_tok):
@@ -576,10 +562,9 @@ class Preprocessor(pcpp.Preprocessor):
             elif stack:
                 old = stack.pop()
                 if old is None:
-                    self.macros.pop(name, None)
+                    self.expander.undefine(name)
                 else:
-                    self.macros[name] = old
-                self.expander._paste_cache.clear()
+                    self.expander.define(old)
             return
         if words[:2] == ["GCC", "system_header"]:
             return
@@ -618,46 +603,24 @@ class Preprocessor(pcpp.Preprocessor):
             f.presumed = toks[1].text[1:-1]
 
     # ---------------------------------------------------------------- expansion in directives
-    def directive_mode(self, args):
-        exp = self.expander
-        saved = (exp.base, exp.in_directive, exp.parsing_args, exp.prevent_expansion,
-                 exp.about_to_expand, exp.recorder, len(exp.contexts))
-        exp.base = ListSource(args, Token(EOF, "", 0, args[-1].line if args else 0, 0,
-                                          args[-1].file if args else None))
-        exp.in_directive = True
-        exp.parsing_args = 0
-        exp.prevent_expansion = 0
-        exp.about_to_expand = False
-        exp.recorder = None
-        return saved
-
-    def end_directive_mode(self, saved):
-        exp = self.expander
-        exp.reset_directive_contexts(saved[6])
-        (exp.base, exp.in_directive, exp.parsing_args, exp.prevent_expansion,
-         exp.about_to_expand, exp.recorder, _) = saved
-
     def expand_directive(self, args):
-        saved = self.directive_mode(args)
-        try:
-            out = []
+        exp = self.expander
+        out = []
+        with exp.reading(args):
             while True:
-                t = self.expander.get_token()
+                t = exp.get_token()
                 if t.kind == EOF:
                     break
                 out.append(t)
             self._check_expander_errors()
-            return out
-        finally:
-            self.end_directive_mode(saved)
+        return out
 
     def evaluate(self, name_tok, args):
         if not args:
             raise error_at(name_tok, "#%s with no expression" % name_tok.text)
-        saved = self.directive_mode(args)
         exp = self.expander
-        try:
-            out = []
+        out = []
+        with exp.reading(args):
             while True:
                 t = exp.get_token()
                 if t.kind == EOF:
@@ -667,9 +630,6 @@ class Preprocessor(pcpp.Preprocessor):
                     continue
                 out.append(t)
             self._check_expander_errors()
-        finally:
-            self.end_directive_mode(saved)
-        from . import expression
         try:
             return expression.evaluate(out)
         except expression.ExpressionError as e:
@@ -677,25 +637,20 @@ class Preprocessor(pcpp.Preprocessor):
 
     def _defined_operator(self, tok):
         exp = self.expander
-        exp.prevent_expansion += 1
-        try:
-            t = exp.get_token()
-            paren = t.is_op("(")
-            if paren:
-                t = exp.get_token()
-            if t.kind != IDENT:
-                raise error_at(tok, 'operator "defined" requires an identifier')
-            if paren and not exp.get_token().is_op(")"):
-                raise error_at(tok, 'missing \')\' after "defined"')
-        finally:
-            exp.prevent_expansion -= 1
+        t = exp.get_token_unexpanded()
+        paren = t.is_op("(")
+        if paren:
+            t = exp.get_token_unexpanded()
+        if t.kind != IDENT:
+            raise error_at(tok, 'operator "defined" requires an identifier')
+        if paren and not exp.get_token_unexpanded().is_op(")"):
+            raise error_at(tok, 'missing \')\' after "defined"')
         return Token(NUMBER, "1" if t.text in self.macros else "0", 0, tok.line, tok.col, tok.file)
 
     def _check_expander_errors(self):
-        diags = self.expander.diagnostics
-        if diags:
-            severity, message, token = diags[0]
-            del diags[:]
+        diag = self.expander.take_diagnostic()
+        if diag is not None:
+            severity, message, token = diag
             f = self.files[-1] if self.files else None
             raise error_at(token, message, f.path if f else None, self.last.line if self.last else None)
 
@@ -769,27 +724,56 @@ class Preprocessor(pcpp.Preprocessor):
         path, _ = self.search.find(name, angled, f.dir, start)
         return 1 if path else 0
 
+    # ---------------------------------------------------------------- state
+    def snapshot(self, pos):
+        """The state reached at token ``pos`` of the main file, as a plain value (lists,
+        tuples, strings, bytes: ``marshal`` stores it): the macro table, ``__COUNTER__``,
+        include guards, ``#pragma once`` files, the output so far, the warnings, and what
+        decides whether it still holds (the files read, the directories searched)."""
+        macros, counter = self.expander.state()
+        encoded, conditions = state.encode_macros(macros)
+        main = self.files[0]
+        return {
+            "pos": pos, "preamble": state.preamble_signature(main.tokens, pos),
+            "macros": encoded, "conditions": conditions, "counter": counter,
+            "guards": sorted(self.guards.items()), "once": sorted(self.once),
+            "output": self.printer.state() if self.printer is not None else ("", False),
+            "warnings": [(w.message, w.file, w.line) for w in self.warnings],
+            # the main file is covered by the signature of its leading directives
+            "files": [(p, state.digest(d)) for p, d in self.files_read if p != self.main_path],
+            "dirs": state.directory_stamps(self.search.probed),
+        }
+
+    def restore(self, saved):
+        """Continue from ``snapshot``'s value: the main file must be open; returns the
+        position in it to continue from."""
+        builtins = {name: m for name, m in self.macros.items() if m.builtin is not None}
+        self.expander.restore(state.decode_macros(saved["macros"], saved["conditions"], builtins),
+                              saved["counter"])
+        self.guards = dict(saved["guards"])
+        self.once = set(saved["once"])
+        if self.printer is not None:
+            self.printer.resume(saved["output"])
+        for message, file, line in saved["warnings"]:
+            w = Warning_(message, file, line)
+            self.warnings.append(w)
+            if self.warning_sink is not None:
+                self.warning_sink(w)
+        return saved["pos"]
+
     # ---------------------------------------------------------------- running
     def run(self, main_path, forced_includes=(), printer=None):
-        """Preprocess ``main_path``; returns the Printer (or None)."""
+        """Preprocess ``main_path``; returns the Printer (or None).  A trace cut by
+        ``--max-steps`` raises ``recorder.TraceCut``."""
         self.main_path = main_path
         self.printer = printer
         main = self.push_file(main_path, None)
         if self.state_cache is not None:
-            state = self.state_cache.load(main.tokens)
-            if state is not None:
-                main.pos = self.state_cache.restore(self, state)
+            saved = self.state_cache.load(main.tokens)
+            if saved is not None:
+                main.pos = self.restore(saved)
                 self.cache_hit = True
                 forced_includes = ()
-                if printer is not None:
-                    text, printed = state["output"]
-                    printer.parts = [text]
-                    printer.printed = printed
-                for message, file, line in state["warnings"]:
-                    w = Warning_(message, file, line)
-                    self.warnings.append(w)
-                    if self.warning_sink is not None:
-                        self.warning_sink(w)
             else:
                 self._preamble_pending = True
         for inc in reversed(list(forced_includes)):
@@ -806,7 +790,7 @@ class Preprocessor(pcpp.Preprocessor):
         try:
             while True:
                 tok = get()
-                if exp.diagnostics:
+                if exp.diagnostics:       # (a list: cheap to test at every token)
                     self._check_expander_errors()
                 if rec is not None:
                     rec.driver_tick(tok)
@@ -817,13 +801,10 @@ class Preprocessor(pcpp.Preprocessor):
                 if limit is not None:
                     count += 1
                     if count > limit:
-                        raise error_at(tok, "output cut after %d tokens (raise --max-output to go further)" % limit)
+                        raise error_at(tok, "output cut after %d tokens (a bigger output is "
+                                       "refused)" % limit)
         except ExpansionError as e:
             raise error_at(e.token, str(e))
-        except TraceCut as e:
-            err = error_at(e.token, str(e))
-            err.trace_cut = True        # the traces so far are worth showing (session.trace)
-            raise err
         except RecursionError:
             raise error_at(self.last, "expansion too deep to follow")
         return printer

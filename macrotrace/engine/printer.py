@@ -91,6 +91,15 @@ class Printer:
         parts.append(tok.text)
         self.printed = True
 
+    def state(self):
+        """(the text so far, whether a line is open): a plain value to resume from."""
+        return "".join(self.parts), self.printed
+
+    def resume(self, saved):
+        text, printed = saved
+        self.parts = [text]
+        self.printed = printed
+
     def text(self):
         if self.printed:
             self.parts.append("\n")

@@ -164,6 +164,10 @@ class Recorder:
         self.tick_levels = set()  # driver levels that drive some trace
         self.rescans = type(listener).expansion_rescanned is not Listener.expansion_rescanned
 
+    def attach(self, expander):
+        """The expander this recorder watches (its context stack is read, never changed)."""
+        self.expander = expander
+
     def _traces_changed(self):
         self.floor_max = max((tr.floor for tr in self.traces), default=-1)
         if self.operand is not None:

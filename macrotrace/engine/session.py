@@ -2,40 +2,41 @@
 
 This is the engine's front door: ``expand`` for ``macrotrace expand``, ``trace`` for
 tracing (events go to a listener; ``want(name_token, macro)`` picks the invocations).
+Both return a ``result.RunResult``; no engine object leaves this module.
 """
 
 import contextlib
 import os
 
+from ..config import standard_predefines
 from .compiler import Compiler
-from .diagnostics import PreprocessError
+from .diagnostics import error_at
 from .includes import SearchPath
-from .preprocessor import Preprocessor
+from .preprocessor import DIRECTIVE, Preprocessor
 from .printer import Printer
-from .recorder import Recorder
+from .recorder import Recorder, TraceCut
+from .result import MacroInfos, RunResult
 from .statecache import StateCache
+from .tokens import IDENT
 
 
-def make_preprocessor(config, listener=None, recorder=None, mode="trace"):
-    from ..config import standard_predefines
-
+def make_preprocessor(config, listener=None, recorder=None, mode="trace", on_warning=None):
     dirs = config.search_dirs()
     compiler = Compiler(config.compiler or ("gcc",), config.compiler_flags)
     if config.compiler and getattr(config, "use_system_dirs", False):
         dirs["system"] = dirs["system"] + list(compiler.system_include_dirs())
     search = SearchPath(**dirs)
+    cache = StateCache(_cache_key(config, compiler, search, mode)) if config.cache else None
     pp = Preprocessor(search, compiler, listener, recorder, config.max_expansions,
-                      config.max_output_tokens)
-    pp.expander.u8_char = config.std in ("c2x", "gnu2x")      # u8'c' constants
+                      config.max_output_tokens, u8_char=config.std in ("c2x", "gnu2x"),
+                      prefix_maps=config.macro_prefix_maps, state_cache=cache,
+                      warning_sink=on_warning)
     if config.compiler:
         predefined = compiler.predefined_macros()
     else:
         predefined = standard_predefines(config.std)
     for text in predefined:
         pp.define(text, site=("<built-in>", 0))
-    pp.prefix_maps = list(config.macro_prefix_maps)
-    if config.cache:
-        pp.state_cache = StateCache(_cache_key(config, compiler, search, mode))
     for kind, value in config.all_macro_options():
         if kind == "D":
             pp.define_option(value)
@@ -67,30 +68,43 @@ def in_build_dir(config):
 
 
 def expand(config, on_warning=None):
-    """The whole translation unit preprocessed, as ``gcc -E -P`` prints it."""
+    """The whole translation unit preprocessed, as ``gcc -E -P`` prints it (``text``)."""
     with in_build_dir(config):
-        pp = make_preprocessor(config, mode="expand")
-        pp.warning_sink = on_warning
+        pp = make_preprocessor(config, mode="expand", on_warning=on_warning)
         printer = Printer()
         pp.run(config.source, config.forced_includes, printer)
-        return printer.text()
+        return _result(pp, config, text=printer.text())
 
 
 def trace(config, listener, want, on_warning=None):
     """Preprocess, reporting the expansion of every invocation ``want`` accepts.
 
     When a trace needs more than ``config.max_steps`` steps the run stops there; the
-    listener has the traces so far (the last one marked cut) and ``pp.cut`` holds the
-    error to report after them."""
+    listener has the traces so far (the last one marked cut) and the result's ``cut``
+    holds the error to report after them."""
     recorder = Recorder(listener, want, config.max_steps)
     with in_build_dir(config):
-        pp = make_preprocessor(config, listener, recorder)
-        pp.warning_sink = on_warning
-        pp.cut = None
+        pp = make_preprocessor(config, listener, recorder, on_warning=on_warning)
+        cut = None
         try:
             pp.run(config.source, config.forced_includes, None)
-        except PreprocessError as e:
-            if not getattr(e, "trace_cut", False):
-                raise
-            pp.cut = e
-    return pp
+        except TraceCut as e:
+            cut = error_at(e.token, str(e))
+        return _result(pp, config, cut=cut)
+
+
+def _result(pp, config, cut=None, text=None):
+    return RunResult(cut=cut, macros=MacroInfos(pp.macros), warnings=[str(w) for w in pp.warnings],
+                     files=[path for path, _ in pp.files_read],
+                     source_identifiers=_source_identifiers(pp, config.source), text=text,
+                     cache_hit=pp.cache_hit)
+
+
+def _source_identifiers(pp, source):
+    """Identifier -> lines where the main file writes it outside directives."""
+    tokens, _ = pp.file_cache.get(source, (None, None))
+    out = {}
+    for t in tokens or ():
+        if t.kind == IDENT and not t.flags & DIRECTIVE:
+            out.setdefault(t.text, []).append(t.line)
+    return out

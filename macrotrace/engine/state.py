@@ -1,0 +1,135 @@
+"""The preprocessor's state as a plain value (``Preprocessor.snapshot``/``restore``).
+
+As Boost.Wave's context saves its state, the preprocessor turns what it has reached
+into lists, tuples, strings and bytes that ``marshal`` stores; ``statecache`` only
+stores and validates that value.  Each macro is its own ``marshal`` blob, decoded only
+when the expander asks for it: a kernel unit defines ~16,000 macros and uses a few
+hundred after its headers, and decoding them all would cost more than the cache saves.
+"""
+
+import hashlib
+import marshal
+import os
+
+from .events import Condition
+from .macros import MacroDef
+from .tokens import Token
+
+
+class LazyMacros(dict):
+    """The macro table, with definitions materialised on first lookup."""
+
+    def __init__(self, data, convert):
+        super().__init__(data)
+        self._convert = convert
+
+    def get(self, name, default=None):
+        v = dict.get(self, name, default)
+        if type(v) is bytes:
+            v = self._convert(v)
+            dict.__setitem__(self, name, v)
+        return v
+
+    def __getitem__(self, name):
+        v = dict.__getitem__(self, name)
+        if type(v) is bytes:
+            v = self._convert(v)
+            dict.__setitem__(self, name, v)
+        return v
+
+    def pop(self, name, *default):
+        v = dict.pop(self, name, *default)
+        return self._convert(v) if type(v) is bytes else v
+
+    def values(self):
+        return [self[k] for k in self]
+
+    def items(self):
+        return [(k, self[k]) for k in self]
+
+    def raw(self, name):
+        """The entry as stored: a MacroDef, or the blob not decoded yet."""
+        return dict.get(self, name)
+
+
+def encode_macros(macros):
+    """(one (name, blob) per user macro, the #if conditions they refer to)."""
+    cond_index = {}
+    conds = []
+
+    def index(c):
+        i = cond_index.get(id(c))
+        if i is None:
+            earlier = tuple(index(e) for e in c.earlier)
+            i = len(conds)
+            cond_index[id(c)] = i
+            conds.append((c.directive, c.expression, c.file, c.line, c.taken, c.value, c.guard, earlier))
+        return i
+
+    out = []
+    for name in macros:
+        m = macros.get(name)
+        if m.builtin is not None:
+            continue
+        body = tuple((t.kind, t.text, t.flags, t.line, t.col, t.file, t.argno) for t in m.body)
+        row = (name, tuple(m.params) if m.fun_like else None, m.variadic, tuple(m.site or ()),
+               m.spelling, m.from_command_line, tuple(index(c) for c in m.conditions), body)
+        out.append((name, marshal.dumps(row)))
+    return out, conds
+
+
+def _load_conditions(rows):
+    conds = []
+    for directive, expression, file, line, taken, value, guard, earlier in rows:
+        c = Condition(directive, expression, file, line, taken, value, guard)
+        c.earlier = tuple(conds[i] for i in earlier)
+        conds.append(c)
+    return conds
+
+
+def _converter(conds):
+    def convert(blob):
+        name, params, variadic, site, spelling, cmdline, cond_ids, body = marshal.loads(blob)
+        toks = []
+        for kind, text, flags, line, col, file, argno in body:
+            t = Token(kind, text, flags, line, col, file)
+            t.argno = argno
+            toks.append(t)
+        m = MacroDef(name, list(params) if params is not None else None, variadic, (),
+                     tuple(site) if site else None, spelling=spelling)
+        m.body = toks
+        m.from_command_line = cmdline
+        m.conditions = tuple(conds[i] for i in cond_ids)
+        return m
+    return convert
+
+
+def decode_macros(encoded, conditions, builtins):
+    """The macro table from ``encode_macros``' value, the builtins first (lazily decoded)."""
+    lazy = LazyMacros(builtins, _converter(_load_conditions(conditions)))
+    for name, blob in encoded:
+        dict.__setitem__(lazy, name, blob)
+    return lazy
+
+
+def preamble_signature(tokens, pos):
+    """The main file's tokens before ``pos`` (its leading directives), hashed."""
+    h = hashlib.sha1()
+    for t in tokens[:pos]:
+        h.update(("%s\x00%d\x00%d\x01" % (t.text, t.flags & 0xFF, t.line)).encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+def digest(data):
+    return hashlib.sha1(data).hexdigest()
+
+
+def directory_stamps(directories):
+    """(directory, mtime in ns or -1) for each: a new file in one changes its stamp."""
+    out = []
+    for d in sorted(directories):
+        try:
+            out.append((d, os.stat(d).st_mtime_ns))
+        except OSError:
+            out.append((d, -1))
+    return out
