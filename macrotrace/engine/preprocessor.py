@@ -1,8 +1,9 @@
 """The preprocessor: files, directives and conditionals around the expander.
 
-``Preprocessor`` subclasses pcpp's, keeping its public surface (``macros``, ``path``
-and ``add_path``, ``include_once``, the ``on_*`` hooks, ``define``/``undef``/``parse``/
-``write``) and replacing what pcpp 1.30 does differently from gcc:
+``Preprocessor`` subclasses pcpp's and keeps its public interface working
+(``define``/``undef``/``add_path``/``parse``/``token``/``write``, ``return_code``,
+``macros``, the ``on_*`` hooks: pcpp_api.py says which behaviours are deliberately
+gcc's), replacing what pcpp 1.30 does differently from gcc:
 - its lexer (no pp-numbers, no prefixed or raw strings, trigraphs always on) is
   replaced by ``lexer.lex``;
 - its line-chunked ``parsegen`` cannot read a macro's arguments across a directive
@@ -21,6 +22,8 @@ import time
 import pcpp
 
 from . import expression
+from .compiler import Compiler
+from .pcpp_api import PcppDefaults, PcppInterface, lextoken_of, path_of_hook_file
 from .diagnostics import PreprocessError, Warning_, error_at
 from .events import Condition, Listener
 from .expander import Expander, ExpansionError, date_time_strings
@@ -69,21 +72,27 @@ class IfEntry:
         self.conditions = [condition]
 
 
-class Preprocessor(pcpp.Preprocessor):
+class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
     """gcc-faithful preprocessing of one translation unit.
 
-    ``search`` is an ``includes.SearchPath``; ``compiler`` answers __has_attribute and
-    friends; ``listener`` gets the events; ``recorder`` (optional) watches expansions.
+    ``Preprocessor()`` alone is pcpp's object (pcpp_api.py): the macros of
+    ``gcc -undef -std=gnu11``, ``add_path`` for -I, ``parse``/``write``.  The engine's
+    session passes the rest: ``search`` is an ``includes.SearchPath``; ``compiler``
+    answers __has_attribute and friends (None: gcc 12's table); ``listener`` gets the
+    events; ``recorder`` (optional) watches expansions; the configuration
+    (``u8_char``, ``prefix_maps``, ``state_cache``, ``warning_sink``) comes in here,
+    never set afterwards.
     """
 
-    _ready = False      # pcpp's __init__ defines __DATE__, __TIME__, __PCPP__: not gcc's
+    _ready = False
 
-    def __init__(self, search, compiler, listener=None, recorder=None, max_expansions=1_000_000,
-                 max_output_tokens=None, u8_char=False, prefix_maps=(), state_cache=None,
-                 warning_sink=None):
-        super().__init__()
+    def __init__(self, search=None, compiler=None, listener=None, recorder=None,
+                 max_expansions=1_000_000, max_output_tokens=None, u8_char=False, prefix_maps=(),
+                 state_cache=None, warning_sink=None):
+        self._pcpp_setup()
+        standalone = search is None
         self.search = search
-        self.compiler = compiler
+        self.compiler = compiler if compiler is not None else Compiler(None)
         self.listener = listener or Listener()
         self.u8_char = u8_char       # -std=c2x/gnu2x: u8'c' is one character constant
         self.expander = Expander(self, self, recorder, max_expansions, u8_char)
@@ -110,6 +119,10 @@ class Preprocessor(pcpp.Preprocessor):
             self.expander.define(MacroDef(name, None if name not in ("_Pragma",) else ["x"],
                                           builtin=name, site=("<built-in>", 0)))
         self._ready = True
+        if standalone:
+            from ..config import standard_predefines
+            for text in standard_predefines("gnu11"):
+                self.define(text, site=("<built-in>", 0))
 
     @property
     def macros(self):
@@ -117,16 +130,11 @@ class Preprocessor(pcpp.Preprocessor):
         through ``define``/``undef``."""
         return self.expander.macros
 
-    @macros.setter
-    def macros(self, value):
-        if self._ready:          # pcpp's __init__ sets it to {}: ours is the expander's
-            raise AttributeError("the macro table changes through define() and undef()")
-
     # ---------------------------------------------------------------- set-up API
     def define(self, tokens, site=None):
-        """``define("NAME VALUE")`` (pcpp's form) or a token list after ``#define``."""
-        if not self._ready:
-            return None
+        """``define("NAME VALUE")`` (pcpp's form) or a token list after ``#define`` (ours,
+        or pcpp's LexTokens)."""
+        tokens = _own_tokens(tokens)
         if isinstance(tokens, str):
             tokens = lex(tokens, COMMAND_LINE, u8_char=self.u8_char)[0]
             site = site or (COMMAND_LINE, 0)
@@ -145,6 +153,7 @@ class Preprocessor(pcpp.Preprocessor):
         return macro
 
     def undef(self, tokens, site=None):
+        tokens = _own_tokens(tokens)
         if isinstance(tokens, str):
             tokens = lex(tokens, COMMAND_LINE, u8_char=self.u8_char)[0]
         if not tokens or tokens[0].kind != IDENT:
@@ -176,12 +185,6 @@ class Preprocessor(pcpp.Preprocessor):
         if self.warning_sink is not None:
             self.warning_sink(w)
 
-    def on_error(self, file, line, msg):     # pcpp hook: our errors are fatal
-        raise PreprocessError(msg, file, line)
-
-    def on_include_not_found(self, is_malformed, is_system_include, curdir, includepath):
-        raise PreprocessError("%s: No such file or directory" % includepath)
-
     # ---------------------------------------------------------------- files
     def read_file(self, path, from_tok=None):
         cached = self.file_cache.get(path)
@@ -192,6 +195,9 @@ class Preprocessor(pcpp.Preprocessor):
             if size > MAX_FILE_BYTES and not os.path.isdir(path):
                 raise error_at(from_tok, "%s: %.1f MB is larger than the %d MB macrotrace reads "
                                "from one file" % (path, size / 1e6, MAX_FILE_BYTES // (1024 * 1024)), path)
+            if "on_file_open" in self.overridden:
+                text = path_of_hook_file(self.on_file_open(len(self.files) > 0, path))
+                return self.add_file(path, text)
             with open(path, "rb") as fh:
                 data = fh.read()
         except IsADirectoryError:
@@ -206,6 +212,10 @@ class Preprocessor(pcpp.Preprocessor):
             line = data[:e.start].count(b"\n") + 1
             raise PreprocessError("invalid UTF-8 byte 0x%02x; macrotrace reads UTF-8 source" % data[e.start],
                                   path, line)
+        return self.add_file(path, text, data)
+
+    def add_file(self, path, text, data=None):
+        """Lex ``text`` as the contents of ``path`` (read from disk, or given to ``parse``)."""
         tokens, diags = lex(text, path, u8_char=self.u8_char)
         for d in diags:
             raise PreprocessError(d.message, path, d.line, d.col)
@@ -218,7 +228,7 @@ class Preprocessor(pcpp.Preprocessor):
                     directives.append(i)
             if in_dir:
                 t.flags |= DIRECTIVE
-        self.files_read.append((path, data))
+        self.files_read.append((path, data if data is not None else text.encode("utf-8", "surrogatepass")))
         self.file_cache[path] = (tokens, directives)
         return tokens, directives
 
@@ -339,9 +349,44 @@ class Preprocessor(pcpp.Preprocessor):
         elif f.guard_state == 2:
             f.guard_state = -1
         handler = getattr(self, "do_" + name, None)
-        if handler is None or name in ("line_change",):
+        if handler is None:
+            if "on_directive_unknown" in self.overridden:
+                return self._unknown_directive(name_tok, args, hash_tok)
             raise error_at(name_tok, "invalid preprocessing directive #%s" % name)
+        if name in _HANDLED and "on_directive_handle" in self.overridden \
+                and not self._directive_wanted(name_tok, args, hash_tok):
+            return
         handler(f, name_tok, args)
+
+    # -- pcpp's directive hooks (consulted only when a subclass overrides them)
+    def _directive_wanted(self, name_tok, args, hash_tok):
+        """Ask ``on_directive_handle``: execute (True), execute and print (None), or not
+        (it raises pcpp's OutputDirective: pass the line through, or drop it)."""
+        try:
+            answer = self.on_directive_handle(lextoken_of(name_tok), [lextoken_of(t) for t in args],
+                                              False, [lextoken_of(hash_tok)])
+        except pcpp.OutputDirective as e:
+            if e.action == pcpp.Action.IgnoreAndPassThrough:
+                self._print_directive(name_tok, args)
+            return False
+        if answer is None and name_tok.text in ("define", "undef"):
+            self._print_directive(name_tok, args)
+        return True
+
+    def _unknown_directive(self, name_tok, args, hash_tok):
+        try:
+            answer = self.on_directive_unknown(lextoken_of(name_tok), [lextoken_of(t) for t in args],
+                                               False, [lextoken_of(hash_tok)])
+        except pcpp.OutputDirective as e:
+            answer = None if e.action == pcpp.Action.IgnoreAndPassThrough else True
+        if answer is None:
+            self._print_directive(name_tok, args)
+        elif answer is False:
+            raise error_at(name_tok, "invalid preprocessing directive #%s" % name_tok.text)
+
+    def _print_directive(self, name_tok, args):
+        if self.printer is not None:
+            self.printer.directive_line(("#%s %s" % (name_tok.text, _spell(args))).rstrip())
 
     def do_define(self, f, name_tok, args):
         if not args:
@@ -368,6 +413,9 @@ class Preprocessor(pcpp.Preprocessor):
             else:
                 start = f.chain_index + 1
         path, index = self.search.find(name, angled, f.dir, start)
+        if path is None and "on_include_not_found" in self.overridden:
+            path = self.on_include_not_found(False, angled, f.dir, name)
+            path = path if isinstance(path, str) and os.path.isfile(path) else None
         if path is None:
             raise error_at(name_tok, "%s: No such file or directory" % name)
         if path in self.once or (path in self.guards and self.guards[path] in self.macros):
@@ -455,6 +503,8 @@ class Preprocessor(pcpp.Preprocessor):
         f.ifstack.append(entry)
         if guard:
             f.guard = guard
+            if "on_potential_include_guard" in self.overridden:
+                self.on_potential_include_guard(guard)
         self.listener.conditional(cond, self.condition_chain())
         if not taken:
             self.skip_group(f)
@@ -630,6 +680,8 @@ class Preprocessor(pcpp.Preprocessor):
                     continue
                 out.append(t)
             self._check_expander_errors()
+        if "on_unknown_macro_in_expr" in self.overridden:
+            out = [self._unknown_in_expr(t) if t.kind == IDENT else t for t in out]
         try:
             return expression.evaluate(out)
         except expression.ExpressionError as e:
@@ -645,7 +697,17 @@ class Preprocessor(pcpp.Preprocessor):
             raise error_at(tok, 'operator "defined" requires an identifier')
         if paren and not exp.get_token_unexpanded().is_op(")"):
             raise error_at(tok, 'missing \')\' after "defined"')
+        if t.text not in self.macros and "on_unknown_macro_in_defined_expr" in self.overridden:
+            return Token(NUMBER, "1" if self.on_unknown_macro_in_defined_expr(lextoken_of(t)) is True
+                         else "0", 0, tok.line, tok.col, tok.file)
         return Token(NUMBER, "1" if t.text in self.macros else "0", 0, tok.line, tok.col, tok.file)
+
+    def _unknown_in_expr(self, tok):
+        """pcpp's hook: the value of an identifier left in an #if (gcc: 0)."""
+        value = self.on_unknown_macro_in_expr(tok.text)
+        if not isinstance(value, int):
+            value = 0           # None (pcpp: pass the #if through) is gcc's 0
+        return Token(NUMBER, str(int(value)), 0, tok.line, tok.col, tok.file)
 
     def _check_expander_errors(self):
         diag = self.expander.take_diagnostic()
@@ -765,8 +827,19 @@ class Preprocessor(pcpp.Preprocessor):
     def run(self, main_path, forced_includes=(), printer=None):
         """Preprocess ``main_path``; returns the Printer (or None).  A trace cut by
         ``--max-steps`` raises ``recorder.TraceCut``."""
+        emit = printer.token if printer is not None else None
+        for tok in self.output(main_path, forced_includes, printer):
+            if emit is not None:
+                emit(tok)
+        return printer
+
+    def output(self, main_path, forced_includes=(), printer=None):
+        """The tokens of the preprocessed translation unit, one at a time (a generator:
+        ``printer``, when given, is told about new lines as the files are read)."""
         self.main_path = main_path
         self.printer = printer
+        self.eof = Token(EOF, "", 0, 0, 0, None)
+        self.pushback = None
         main = self.push_file(main_path, None)
         if self.state_cache is not None:
             saved = self.state_cache.load(main.tokens)
@@ -784,7 +857,6 @@ class Preprocessor(pcpp.Preprocessor):
         exp = self.expander
         get = exp.get_token
         rec = self.recorder
-        emit = printer.token if printer is not None else None
         limit = self.max_output_tokens
         count = 0
         try:
@@ -796,8 +868,7 @@ class Preprocessor(pcpp.Preprocessor):
                     rec.driver_tick(tok)
                 if tok.kind == EOF:
                     break
-                if emit is not None:
-                    emit(tok)
+                yield tok
                 if limit is not None:
                     count += 1
                     if count > limit:
@@ -807,7 +878,16 @@ class Preprocessor(pcpp.Preprocessor):
             raise error_at(e.token, str(e))
         except RecursionError:
             raise error_at(self.last, "expansion too deep to follow")
-        return printer
+
+
+_HANDLED = frozenset(("define", "undef", "include", "include_next", "import"))
+
+
+def _own_tokens(tokens):
+    """pcpp's LexTokens given to define/undef become text to lex again."""
+    if isinstance(tokens, (list, tuple)) and tokens and not isinstance(tokens[0], Token):
+        return "".join(t.value for t in tokens)
+    return tokens
 
 
 _spell = spell_body      # a directive's tokens as written (white space normalised)

@@ -91,6 +91,13 @@ class Printer:
         parts.append(tok.text)
         self.printed = True
 
+    def drain(self):
+        """The text pieces printed since the last call (a token, its white space, a new
+        line, a directive line), in order."""
+        parts = self.parts
+        self.parts = []
+        return parts
+
     def state(self):
         """(the text so far, whether a line is open): a plain value to resume from."""
         return "".join(self.parts), self.printed
