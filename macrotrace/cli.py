@@ -225,7 +225,7 @@ def recreate_args(argv):
 
 def produce(argv, command=None):
     """Run the trace the arguments ask for: (Trace or Matrix, namespace)."""
-    from .tracing import no_invocation_message, run_matrix, run_trace
+    from .tracing import raise_no_invocation, run_matrix, run_trace
     ns = build_trace_parser().parse_args(argv)
     config = config_from_args(ns, macro=ns.macro, command=command)
     ns.cut = None
@@ -236,7 +236,7 @@ def produce(argv, command=None):
         if result.cut is not None and not obj.invocations:
             raise result.cut
         if not obj.invocations:
-            raise ConfigError(no_invocation_message(config, result))
+            raise_no_invocation(config, result)
         ns.cut = result.cut         # shown after the trace so far
     obj.command = recreate_args(argv) + (["--"] + list(command) if command else [])
     ns.config = config

@@ -7,8 +7,9 @@ All token arguments are lists of ``tokens.Token``; PADDING tokens may be present
 """
 
 
-class Condition:
-    """One ``#if``-family decision: which branch was taken and why."""
+class Branch:
+    """One ``#if``-family decision: which branch was taken and why (the trace model's
+    ``model.Condition`` is what a trace shows of it)."""
 
     __slots__ = ("directive", "expression", "file", "line", "taken", "value", "guard", "earlier")
 
@@ -44,7 +45,7 @@ class Condition:
         return "%s is %s" % (e, "true" if self.value else "false")
 
     def __repr__(self):
-        return "Condition(#%s %s -> %s)" % (self.directive, self.expression, self.taken)
+        return "Branch(#%s %s -> %s)" % (self.directive, self.expression, self.taken)
 
 
 class Listener:

@@ -12,6 +12,11 @@ read lazily; a context is popped only when a read finds it empty, which is when 
 macro becomes expandable again.  PADDING tokens carry spacing exactly as gcc's
 CPP_PADDING do, so stringification and printed spacing match.
 
+The names (get_token = cpp_get_token_1, enter_macro_context, funlike_invocation,
+collect_args, expand_arg, replace_args, paste_all, stringify_arg, builtin_macro...) and
+the order of the steps inside them are gcc's on purpose: a difference from gcc is
+found by reading the two side by side.  Keep them.
+
 Differences from gcc's code that do not change results: ``##`` is applied when the
 replacement list is built instead of when its left operand is read (pasting is pure,
 and the padding/avoid-paste tokens gcc's lazy paste produces are emitted the same way).

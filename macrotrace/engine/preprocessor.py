@@ -25,7 +25,7 @@ from . import expression
 from .compiler import Compiler
 from .pcpp_api import PcppDefaults, PcppInterface, lextoken_of, path_of_hook_file
 from .diagnostics import PreprocessError, Warning_, error_at
-from .events import Condition, Listener
+from .events import Branch, Listener
 from .expander import Expander, ExpansionError, date_time_strings
 from .lexer import lex
 from .macros import DefinitionError, MacroDef, parse_define, spell_body
@@ -58,9 +58,16 @@ class FileState:
         self.ifstack = []
         self.directives = []
         self.guard = None
-        self.guard_state = 0    # 0 start, 1 inside #ifndef X, 2 after its #endif, -1 not guarded
+        self.guard_state = GUARD_START
         self.line_delta = 0
         self.presumed = path
+
+
+# Detecting an include guard (gcc's multiple-include optimisation), per file:
+GUARD_START = 0       # nothing but white space and comments read yet
+GUARD_OPEN = 1        # inside the #ifndef X / #if !defined X that opened the file
+GUARD_CLOSED = 2      # after its #endif, nothing read since
+NOT_GUARDED = -1      # something else: the file is not guarded
 
 
 class IfEntry:
@@ -251,7 +258,7 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         if f.ifstack:
             c = f.ifstack[-1].conditions[0]
             raise PreprocessError("unterminated #%s" % c.directive, c.file, c.line)
-        if f.guard_state == 2 and f.guard:
+        if f.guard_state == GUARD_CLOSED and f.guard:
             self.guards[f.path] = f.guard
 
     # ---------------------------------------------------------------- base source
@@ -296,10 +303,8 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
                 raise error_at(tok, "missing terminating %s character" % quote)
             self.last = tok
             f = self.files[-1] if self.files else None
-            if f is not None and f.guard_state == 2:
-                f.guard_state = -1
-            elif f is not None and f.guard_state == 0:
-                f.guard_state = -1
+            if f is not None and f.guard_state in (GUARD_START, GUARD_CLOSED):
+                f.guard_state = NOT_GUARDED       # code outside the guard's #ifndef
             return tok
 
     def backup(self):
@@ -344,10 +349,10 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         if name_tok.kind != IDENT:
             raise error_at(name_tok, "invalid preprocessing directive")
         name = name_tok.text
-        if f.guard_state == 0:
-            f.guard_state = 1 if name in ("ifndef", "if") else -1
-        elif f.guard_state == 2:
-            f.guard_state = -1
+        if f.guard_state == GUARD_START:
+            f.guard_state = GUARD_OPEN if name in ("ifndef", "if") else NOT_GUARDED
+        elif f.guard_state == GUARD_CLOSED:
+            f.guard_state = NOT_GUARDED
         handler = getattr(self, "do_" + name, None)
         if handler is None:
             if "on_directive_unknown" in self.overridden:
@@ -478,10 +483,10 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         if len(args) > 1:
             self.warn("extra tokens at end of #%s directive" % name_tok.text, args[1])
         taken = (name in self.macros) != negate
-        guard = name if negate and f.guard_state == 1 and not f.ifstack else None
-        cond = Condition(name_tok.text, name, name_tok.file, name_tok.line, taken, guard=bool(guard))
-        if f.guard_state == 1 and not guard:
-            f.guard_state = -1
+        guard = name if negate and f.guard_state == GUARD_OPEN and not f.ifstack else None
+        cond = Branch(name_tok.text, name, name_tok.file, name_tok.line, taken, guard=bool(guard))
+        if f.guard_state == GUARD_OPEN and not guard:
+            f.guard_state = NOT_GUARDED
         self._push_if(f, cond, taken, guard)
 
     def do_ifndef(self, f, name_tok, args):
@@ -489,12 +494,12 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
 
     def do_if(self, f, name_tok, args):
         value = self.evaluate(name_tok, args)
-        cond = Condition("if", _spell(args), name_tok.file, name_tok.line, bool(value), value)
+        cond = Branch("if", _spell(args), name_tok.file, name_tok.line, bool(value), value)
         guard = None
-        if f.guard_state == 1 and not f.ifstack:
+        if f.guard_state == GUARD_OPEN and not f.ifstack:
             guard = _if_not_defined(args)
             if guard is None:
-                f.guard_state = -1
+                f.guard_state = NOT_GUARDED
         cond.guard = bool(guard)
         self._push_if(f, cond, bool(value), guard)
 
@@ -518,20 +523,20 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         entry = self._entry(f, name_tok)
         if entry.seen_else:
             raise error_at(name_tok, "#%s after #else" % name_tok.text)
-        if f.guard_state == 1 and len(f.ifstack) == 1:
-            f.guard_state = -1
+        if f.guard_state == GUARD_OPEN and len(f.ifstack) == 1:
+            f.guard_state = NOT_GUARDED
         if entry.taken_any:
             self.skip_group(f)
             return
         if name_tok.text == "elif":
             value = self.evaluate(name_tok, args)
-            cond = Condition("elif", _spell(args), name_tok.file, name_tok.line, bool(value), value)
+            cond = Branch("elif", _spell(args), name_tok.file, name_tok.line, bool(value), value)
         else:
             if not args or args[0].kind != IDENT:
                 raise error_at(name_tok, "no macro name given in #%s directive" % name_tok.text)
             defined = args[0].text in self.macros
             value = defined if name_tok.text == "elifdef" else not defined
-            cond = Condition(name_tok.text, args[0].text, name_tok.file, name_tok.line, bool(value))
+            cond = Branch(name_tok.text, args[0].text, name_tok.file, name_tok.line, bool(value))
         entry.conditions[-1].taken = False
         cond.earlier = tuple(entry.conditions)
         entry.conditions.append(cond)
@@ -549,12 +554,12 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         if entry.seen_else:
             raise error_at(name_tok, "#else after #else")
         entry.seen_else = True
-        if f.guard_state == 1 and len(f.ifstack) == 1:
-            f.guard_state = -1
+        if f.guard_state == GUARD_OPEN and len(f.ifstack) == 1:
+            f.guard_state = NOT_GUARDED
         if entry.taken_any:
             self.skip_group(f)
             return
-        cond = Condition("else", "", name_tok.file, name_tok.line, True)
+        cond = Branch("else", "", name_tok.file, name_tok.line, True)
         entry.conditions[-1].taken = False
         cond.earlier = tuple(entry.conditions)
         entry.conditions.append(cond)
@@ -564,8 +569,8 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
     def do_endif(self, f, name_tok, args):
         self._entry(f, name_tok)
         f.ifstack.pop()
-        if f.guard_state == 1 and not f.ifstack:
-            f.guard_state = 2
+        if f.guard_state == GUARD_OPEN and not f.ifstack:
+            f.guard_state = GUARD_CLOSED
 
     def skip_group(self, f):
         """Skip to the #elif/#else/#endif that ends the current group (gcc's skipping)."""

@@ -21,7 +21,8 @@ from .film import Film
 from .tokens import EOF, PADDING
 
 # MACROTRACE_CHECK_FILM=1 (the tests set it): at every step, collect the whole frame from
-# the context stack too and check the film holds the same tokens.
+# the context stack too and check the film holds the same tokens.  This invariant checker
+# is what lets the film splice instead of re-rendering: keep it whatever else changes.
 CHECK = bool(os.environ.get("MACROTRACE_CHECK_FILM"))
 
 

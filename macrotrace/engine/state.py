@@ -11,7 +11,7 @@ import hashlib
 import marshal
 import os
 
-from .events import Condition
+from .events import Branch
 from .macros import MacroDef
 from .tokens import Token
 
@@ -81,7 +81,7 @@ def encode_macros(macros):
 def _load_conditions(rows):
     conds = []
     for directive, expression, file, line, taken, value, guard, earlier in rows:
-        c = Condition(directive, expression, file, line, taken, value, guard)
+        c = Branch(directive, expression, file, line, taken, value, guard)
         c.earlier = tuple(conds[i] for i in earlier)
         conds.append(c)
     return conds

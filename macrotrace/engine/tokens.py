@@ -90,7 +90,3 @@ def padding(source):
 def eof_token(line=0, file=None):
     return Token(EOF, "", 0, line, 0, file)
 
-
-def spell(tokens):
-    """Plain spelling of real tokens separated by single spaces (for messages)."""
-    return " ".join(t.text for t in tokens if t.kind not in (PADDING, EOF))

@@ -2,7 +2,6 @@
 
 from ..engine.events import Listener
 from ..engine.printer import render, space_after
-from ..engine.tokens import MACRO_ARG, PASTE_LEFT, STRINGIFY
 from .model import Argument, Condition, Definition, Invocation, Node, Paste, Step, Trace
 
 
@@ -13,31 +12,6 @@ def definition_key(macro, display=None):
     if display is not None and macro.site:
         file = display(file)
     return "%s@%s:%s" % (macro.name, file, line)
-
-
-_USES = {}
-
-
-def parameter_uses(macro):
-    """For each parameter: how the replacement list uses it ("expanded", "#", "##")."""
-    cached = _USES.get(id(macro))
-    if cached is not None and cached[0] is macro:
-        return cached[1]
-    uses = [[] for _ in macro.params]
-    body = macro.body
-    for k, t in enumerate(body):
-        if t.kind != MACRO_ARG:
-            continue
-        if t.flags & STRINGIFY:
-            use = "#"
-        elif t.flags & PASTE_LEFT or (k and body[k - 1].flags & PASTE_LEFT):
-            use = "##"
-        else:
-            use = "expanded"
-        if use not in uses[t.argno]:
-            uses[t.argno].append(use)
-    _USES[id(macro)] = (macro, uses)
-    return uses
 
 
 class _Work:
@@ -106,11 +80,8 @@ class TraceBuilder(Listener):
         w = self.work[ev.id]
         if w.macro.builtin is not None:
             w.value = render(ev.replacement)
-        b_span, a_span = list(ev.span_before), list(ev.span_after)
-        w.invocation = ev.before[b_span[0]:b_span[1]]
-        self.open[ev.trace_id]["steps"].append(
-            (ev.id, ev.before, ev.after, b_span, a_span, w.invocation,
-             ev.after[a_span[0]:a_span[1]], ev.consumed, ev.end_before, ev.end_after))
+        w.invocation = ev.before[ev.span_before[0]:ev.span_before[1]]
+        self.open[ev.trace_id]["steps"].append(ev)
 
     def trace_end(self, ev):
         state = self.open.pop(ev.trace_id)
@@ -149,7 +120,7 @@ class TraceBuilder(Listener):
     def _make_arguments(self, w):
         if w.args is None or not w.macro.fun_like:
             return []
-        uses = parameter_uses(w.macro)
+        uses = w.macro.parameter_uses()
         out = []
         for k, param in enumerate(w.macro.params):
             toks = w.args[k].tokens if k < len(w.args) else []
@@ -169,16 +140,18 @@ class TraceBuilder(Listener):
         node_step = {}
         prev_text = source
         tails = {}
-        for exp_id, b_text, a_text, b_span, a_span, replaced, inserted, consumed, b_end, a_end \
-                in state["steps"]:
+        for se in state["steps"]:          # the recorder's StepEvents, in order
+            exp_id, b_text, a_text, consumed = se.id, se.before, se.after, se.consumed
+            b_span, a_span = list(se.span_before), list(se.span_after)
+            replaced, inserted = b_text[b_span[0]:b_span[1]], a_text[a_span[0]:a_span[1]]
             # the source still to be read when the frame was taken ends every frame's text
             tail = tails.get(consumed)
             if tail is None:
                 tail = tails[consumed] = render(extent[consumed:])
             if tail:
                 first = extent[consumed]
-                b_text = _join(b_text, space_after(b_end, first), tail)
-                a_text = _join(a_text, space_after(a_end, first), tail)
+                b_text = _join(b_text, space_after(se.end_before, first), tail)
+                a_text = _join(a_text, space_after(se.end_after, first), tail)
             w = self.work[exp_id]
             kind = "builtin" if w.macro.builtin is not None else "macro"
             if w.macro.builtin == "_Pragma":
@@ -191,8 +164,6 @@ class TraceBuilder(Listener):
                 if moved is not None:
                     b_span = moved
                     replaced = prev_text[b_span[0]:b_span[1]]
-            else:
-                replaced = b_text[b_span[0]:b_span[1]]
             step = Step(index=len(steps), kind=kind, text=a_text, macro=w.macro.name,
                         definition=self._key(w.macro), replaced=replaced, inserted=inserted,
                         before_span=b_span, after_span=a_span, arguments=self._arguments(w),
