@@ -1,6 +1,7 @@
 """The state cache (after the headers) speeds up a second run and never changes a result."""
 
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -94,11 +95,19 @@ def test_flags_are_part_of_the_key(tmp_path):
     assert not result.cache_hit
 
 
-def test_expand_uses_its_own_cache_entry(tmp_path):
+def test_trace_and_expand_share_the_cache(tmp_path):
+    """The first trace after a warm expand is warm, and the other way round; the results
+    are those of a run without the cache."""
     src, inc = project(tmp_path)
     config = RunConfig(source=str(src), include_dirs=(str(inc),), bundled_headers=False)
-    first = session.expand(config).text
-    trace(src, inc)
-    second = session.expand(config).text
-    assert first == second
-    assert "int u = 0;" in second
+    uncached = session.expand(replace(config, cache=False)).text
+    first = session.expand(config)
+    results, hit = trace(src, inc)
+    assert (first.cache_hit, hit) == (False, True)
+    assert results == ["int reg_a = 6 + 1;", "int reg_b = 6 + 2;"]
+    (tmp_path / "cache").rename(tmp_path / "old-cache")
+    trace(src, inc)                         # cold trace: saves the state
+    second = session.expand(config)
+    assert second.cache_hit
+    assert first.text == second.text == uncached
+    assert "int u = 0;" in second.text

@@ -29,6 +29,7 @@ from .events import Branch, Listener
 from .expander import Expander, ExpansionError, date_time_strings
 from .lexer import lex
 from .macros import DefinitionError, MacroDef, parse_define, spell_body
+from .printer import Printer
 from . import state
 from .tokens import BOL, EOF, IDENT, NUMBER, PREV_WHITE, PUNCT, STRING, UNTERMINATED, Token
 
@@ -116,6 +117,7 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         self.prefix_maps = list(prefix_maps)   # -fmacro-prefix-map pairs, applied to __FILE__
         self.state_cache = state_cache     # statecache.StateCache, when caching is on
         self._preamble_pending = False
+        self._output_wanted = True
         self.cache_hit = False
         self.eof = Token(EOF, "", 0, 0, 0, None)
         self.max_output_tokens = max_output_tokens
@@ -314,10 +316,11 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         """The first token of code in the main file: save the state reached."""
         self._preamble_pending = False
         f = self.files[-1]
-        if (len(self.files) != 1 or f.ifstack or not self.expander.idle()
+        if not (len(self.files) != 1 or f.ifstack or not self.expander.idle()
                 or f.tokens[f.pos - 1] is not tok or f.line_delta or self.pushed_macros):
-            return
-        self.state_cache.save(self.snapshot(f.pos - 1))
+            self.state_cache.save(self.snapshot(f.pos - 1))
+        if not self._output_wanted:
+            self.printer = None         # (printed only for the state's sake)
 
     # ---------------------------------------------------------------- directives
     def directive_line(self, f, hash_tok):
@@ -832,11 +835,16 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
     def run(self, main_path, forced_includes=(), printer=None):
         """Preprocess ``main_path``; returns the Printer (or None).  A trace cut by
         ``--max-steps`` raises ``recorder.TraceCut``."""
-        emit = printer.token if printer is not None else None
+        self._output_wanted = printer is not None
+        if printer is None and self.state_cache is not None:
+            # a trace prints the output of the headers too: the state it saves then is the
+            # one ``expand`` needs, and the other way round (one cache entry for both)
+            printer = Printer()
         for tok in self.output(main_path, forced_includes, printer):
-            if emit is not None:
-                emit(tok)
-        return printer
+            p = self.printer
+            if p is not None:
+                p.token(tok)
+        return printer if self._output_wanted else None
 
     def output(self, main_path, forced_includes=(), printer=None):
         """The tokens of the preprocessed translation unit, one at a time (a generator:
@@ -852,6 +860,8 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
                 main.pos = self.restore(saved)
                 self.cache_hit = True
                 forced_includes = ()
+                if not self._output_wanted:
+                    self.printer = None
             else:
                 self._preamble_pending = True
         for inc in reversed(list(forced_includes)):

@@ -20,13 +20,13 @@ from .statecache import StateCache
 from .tokens import IDENT
 
 
-def make_preprocessor(config, listener=None, recorder=None, mode="trace", on_warning=None):
+def make_preprocessor(config, listener=None, recorder=None, on_warning=None):
     dirs = config.search_dirs()
     compiler = Compiler(config.compiler or ("gcc",), config.compiler_flags)
     if config.compiler and getattr(config, "use_system_dirs", False):
         dirs["system"] = dirs["system"] + list(compiler.system_include_dirs())
     search = SearchPath(**dirs)
-    cache = StateCache(_cache_key(config, compiler, search, mode)) if config.cache else None
+    cache = StateCache(_cache_key(config, compiler, search)) if config.cache else None
     pp = Preprocessor(search, compiler, listener, recorder, config.max_expansions,
                       config.max_output_tokens, u8_char=config.std in ("c2x", "gnu2x"),
                       prefix_maps=config.macro_prefix_maps, state_cache=cache,
@@ -45,9 +45,10 @@ def make_preprocessor(config, listener=None, recorder=None, mode="trace", on_war
     return pp
 
 
-def _cache_key(config, compiler, search, mode):
-    """Everything besides file contents that decides the state after the headers."""
-    return (mode, config.describe(), os.path.abspath(config.source), os.getcwd(),
+def _cache_key(config, compiler, search):
+    """Everything besides file contents that decides the state after the headers (the
+    same for a trace and an expand: each reuses what the other saved)."""
+    return (config.describe(), os.path.abspath(config.source), os.getcwd(),
             compiler._cache_key(), config.compiler_flags, config.std, config.use_system_dirs,
             config.macro_prefix_maps, search.quote, search.chain,
             [os.path.abspath(p) for p in config.forced_includes])
@@ -70,7 +71,7 @@ def in_build_dir(config):
 def expand(config, on_warning=None):
     """The whole translation unit preprocessed, as ``gcc -E -P`` prints it (``text``)."""
     with in_build_dir(config):
-        pp = make_preprocessor(config, mode="expand", on_warning=on_warning)
+        pp = make_preprocessor(config, on_warning=on_warning)
         printer = Printer()
         pp.run(config.source, config.forced_includes, printer)
         return _result(pp, config, text=printer.text())
