@@ -5,9 +5,18 @@ make, that the film it keeps by splicing holds the same tokens as the frame rend
 whole from the context stack (engine/recorder.py); a position slip fails the test.
 """
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("MACROTRACE_CHECK_FILM", "1")
+
+# The suite caches (states after the headers, compiler and Kbuild answers) in a
+# directory of its own, removed at the end: nothing is left in the user's ~/.cache.
+_CACHE_HOME = tempfile.mkdtemp(prefix="macrotrace-tests-")
+os.environ["XDG_CACHE_HOME"] = _CACHE_HOME
+atexit.register(shutil.rmtree, _CACHE_HOME, True)
 
 
 def pytest_terminal_summary(terminalreporter):

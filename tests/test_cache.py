@@ -1,5 +1,8 @@
 """The state cache (after the headers) speeds up a second run and never changes a result."""
 
+import os
+import subprocess
+import sys
 import time
 from dataclasses import replace
 
@@ -111,3 +114,58 @@ def test_trace_and_expand_share_the_cache(tmp_path):
     assert second.cache_hit
     assert first.text == second.text == uncached
     assert "int u = 0;" in second.text
+
+
+def test_the_cache_keeps_under_its_cap_evicting_the_least_recently_used(tmp_path, monkeypatch):
+    from macrotrace.engine import diskcache
+    src, inc = project(tmp_path)
+    others = []
+    for k in range(3):
+        other = tmp_path / ("other%d.c" % k)
+        other.write_text(src.read_text() + "int k%d;\n" % k)
+        others.append(other)
+    # every unit saves its own state; the cap leaves room for about two of them
+    trace(src, inc)
+    size = diskcache.info()[2]
+    monkeypatch.setenv("MACROTRACE_CACHE_MAX", str(int(size * 2.5)))
+    for other in others:
+        time.sleep(0.02)
+        trace(other, inc)
+    _, count, used, cap = diskcache.info()
+    assert used <= cap
+    # the first unit's state, least recently used, is gone: a cold run again
+    assert trace(src, inc)[1] is False
+    # the last one is still there
+    assert trace(others[-1], inc)[1] is True
+
+
+def test_a_cache_hit_counts_as_a_use(tmp_path, monkeypatch):
+    from macrotrace.engine import diskcache
+    src, inc = project(tmp_path)
+    trace(src, inc)
+    old = max(os.path.getmtime(os.path.join(d, f)) for d, _, fs in os.walk(diskcache.cache_dir())
+              for f in fs if f.startswith("state-"))
+    time.sleep(0.05)
+    assert trace(src, inc)[1]
+    new = max(os.path.getmtime(os.path.join(d, f)) for d, _, fs in os.walk(diskcache.cache_dir())
+              for f in fs if f.startswith("state-"))
+    assert new > old
+
+
+@pytest.mark.parametrize("value, expected", [("", 300 * 1024 ** 2), ("1000", 1000), ("2K", 2048),
+                                             ("1.5M", int(1.5 * 1024 ** 2)), ("1g", 1024 ** 3),
+                                             ("300MB", 300 * 1024 ** 2)])
+def test_cache_max_sizes(monkeypatch, value, expected):
+    from macrotrace.engine import diskcache
+    monkeypatch.setenv("MACROTRACE_CACHE_MAX", value)
+    assert diskcache.max_bytes() == expected
+
+
+def test_a_bad_cache_max_is_a_one_line_error(tmp_path, monkeypatch):
+    src, inc = project(tmp_path)
+    monkeypatch.setenv("MACROTRACE_CACHE_MAX", "lots")
+    proc = subprocess.run([sys.executable, "-m", "macrotrace", "REG", str(src), "-I", str(inc),
+                           "--no-bundled-headers"], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "macrotrace: error: MACROTRACE_CACHE_MAX=lots: expected a size such as 300M or 1G"]

@@ -14,6 +14,8 @@ import re
 import shutil
 import subprocess
 
+from .diskcache import cache_dir, touch
+
 # Probed together in one compiler run, so most later questions are already answered.
 COMMON_ATTRIBUTES = """
 access alias aligned alloc_align alloc_size always_inline artificial assume_aligned
@@ -49,11 +51,6 @@ _FALLBACK_UNSUPPORTED = {"counted_by", "__counted_by__", "__overloadable__", "__
                          "__builtin_is_constant_evaluated"}
 
 
-def cache_dir():
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "macrotrace")
-
-
 class Compiler:
     """A compiler command (``("gcc",)``, ``("gcc-12", "-m64")``...) or None (no compiler)."""
 
@@ -85,6 +82,7 @@ class Compiler:
         try:
             with open(path) as fh:
                 self._answers = json.load(fh)
+            touch(path)
         except (OSError, ValueError):
             pass
         return self._answers

@@ -20,7 +20,8 @@ import hashlib
 import marshal
 import os
 
-from .compiler import cache_dir
+from . import diskcache
+from .diskcache import cache_dir
 from .state import digest, preamble_signature
 
 FORMAT = 2
@@ -51,7 +52,8 @@ class StateCache:
                 marshal.dump(saved, fh)
             os.replace(tmp, self.path)
         except (OSError, ValueError):
-            pass
+            return
+        diskcache.evict(keep=self.path)
 
     # -- loading --------------------------------------------------------------
     def load(self, main_tokens):
@@ -87,4 +89,5 @@ class StateCache:
                         return None
             except OSError:
                 return None
+        diskcache.touch(self.path)
         return saved
