@@ -202,6 +202,7 @@ class Expander:
         self.expansions = 0          # replacements in the current top-level invocation
         self.max_expansions = max_expansions
         self._paste_cache = {}
+        self.expanded_options = set()   # -D macros expanded so far (shared preambles)
         self.u8_char = u8_char
 
     # ------------------------------------------------------------------ the macro table
@@ -218,13 +219,15 @@ class Expander:
         return self.macros.pop(name, None)
 
     def state(self):
-        """(macro table, __COUNTER__): what a later run can start from."""
-        return self.macros, self.counter
+        """(macro table, __COUNTER__, the command-line macros expanded so far): what a
+        later run can start from."""
+        return self.macros, self.counter, self.expanded_options
 
-    def restore(self, macros, counter):
+    def restore(self, macros, counter, expanded_options):
         """Start from a saved state (``macros`` may be a lazily decoded table)."""
         self.macros = macros
         self.counter = counter
+        self.expanded_options = expanded_options
         self._paste_cache.clear()
 
     def reading(self, tokens):
@@ -359,6 +362,8 @@ class Expander:
         if m.builtin is not None:
             self.about_to_expand = False
             return self.builtin_macro(m, tok, line, exp)
+        if m.from_command_line:
+            self.expanded_options.add(m.name)
         if self.expansions >= self.max_expansions:
             self._count_step(tok)
         if m.fun_like:

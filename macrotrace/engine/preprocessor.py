@@ -29,6 +29,7 @@ from .events import Branch, Listener
 from .expander import Expander, ExpansionError, date_time_strings
 from .lexer import lex
 from .macros import DefinitionError, MacroDef, parse_define, spell_body
+from .preamble import Preamble
 from .printer import Printer
 from . import state
 from .tokens import BOL, EOF, IDENT, NUMBER, PREV_WHITE, PUNCT, STRING, UNTERMINATED, Token
@@ -96,7 +97,7 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
 
     def __init__(self, search=None, compiler=None, listener=None, recorder=None,
                  max_expansions=1_000_000, max_output_tokens=None, u8_char=False, prefix_maps=(),
-                 state_cache=None, warning_sink=None):
+                 state_cache=None, warning_sink=None, preamble_key=None):
         self._pcpp_setup()
         standalone = search is None
         self.search = search
@@ -122,6 +123,12 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         self.eof = Token(EOF, "", 0, 0, 0, None)
         self.max_output_tokens = max_output_tokens
         self.pushed_macros = {}
+        self.preamble_key = preamble_key   # shared preambles (preamble.py), or None
+        self.preamble = None
+        self.preamble_hit = None     # the prefix length a shared state was found for
+        self.options = []            # the command line's -D/-U: (kind, name, value)
+        self.base_file_used = False  # __BASE_FILE__ expanded: the state names the unit
+        self._warnings_before = 0    # warnings of the command line (not part of a state)
         self.file_cache = {}
         self.files_read = []
         for name in BUILTINS:
@@ -159,7 +166,13 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         name, eq, value = option.partition("=")
         macro = self.define(name + " " + (value if eq else "1"))
         macro.from_command_line = True
+        self.options.append(("D", name.strip(), option))
         return macro
+
+    def undef_option(self, name):
+        """gcc's ``-U NAME``."""
+        self.undef(name)
+        self.options.append(("U", name.strip(), None))
 
     def undef(self, tokens, site=None):
         tokens = _own_tokens(tokens)
@@ -237,7 +250,9 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
                     directives.append(i)
             if in_dir:
                 t.flags |= DIRECTIVE
-        self.files_read.append((path, data if data is not None else text.encode("utf-8", "surrogatepass")))
+        self.files_read.append((path, state.digest(data if data is not None
+                                                   else text.encode("utf-8", "surrogatepass"))))
+
         self.file_cache[path] = (tokens, directives)
         return tokens, directives
 
@@ -316,6 +331,8 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         """The first token of code in the main file: save the state reached."""
         self._preamble_pending = False
         f = self.files[-1]
+        if self.preamble is not None and self.preamble.saves and len(self.files) == 1:
+            self._save_preamble(f.pos - 1)
         if not (len(self.files) != 1 or f.ifstack or not self.expander.idle()
                 or f.tokens[f.pos - 1] is not tok or f.line_delta or self.pushed_macros):
             self.state_cache.save(self.snapshot(f.pos - 1))
@@ -339,6 +356,8 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         return line
 
     def handle_directive(self, f, hash_tok):
+        if self.preamble is not None and self.preamble.saves and len(self.files) == 1:
+            self._save_preamble(f.pos - 1)
         line = self.directive_line(f, hash_tok)
         if f.line_delta:
             hash_tok = hash_tok.copy()
@@ -727,6 +746,8 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
     # ---------------------------------------------------------------- expander hooks
     def current_file_name(self, kind):
         f = self.files[-1] if self.files else None
+        if kind == "__BASE_FILE__" or len(self.files) == 1:
+            self.base_file_used = True
         if kind == "__BASE_FILE__":
             name = self.main_path or ""
         else:
@@ -795,33 +816,51 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         return 1 if path else 0
 
     # ---------------------------------------------------------------- state
-    def snapshot(self, pos):
+    def snapshot(self, pos, shared=False):
         """The state reached at token ``pos`` of the main file, as a plain value (lists,
         tuples, strings, bytes: ``marshal`` stores it): the macro table, ``__COUNTER__``,
         include guards, ``#pragma once`` files, the output so far, the warnings, and what
-        decides whether it still holds (the files read, the directories searched)."""
-        macros, counter = self.expander.state()
+        decides whether it still holds (the files read, the directories searched).
+        ``shared``: for other units too (preamble.py), so the main file's tokens are not
+        part of it, and the -D/-U options with what the prefix may have looked at are."""
+        macros, counter, expanded_options = self.expander.state()
         encoded, conditions = state.encode_macros(macros)
         main = self.files[0]
-        return {
-            "pos": pos, "preamble": state.preamble_signature(main.tokens, pos),
+        saved = {
+            "pos": pos, "preamble": "" if shared else state.preamble_signature(main.tokens, pos),
             "macros": encoded, "conditions": conditions, "counter": counter,
-            "guards": sorted(self.guards.items()), "once": sorted(self.once),
+            "expanded_options": sorted(expanded_options), "guards": sorted(self.guards.items()), "once": sorted(self.once),
             "output": self.printer.state() if self.printer is not None else ("", False),
-            "warnings": [(w.message, w.file, w.line) for w in self.warnings],
+            "warnings": [(w.message, w.file, w.line) for w in self.warnings[self._warnings_before:]],
             # the main file is covered by the signature of its leading directives
-            "files": [(p, state.digest(d)) for p, d in self.files_read if p != self.main_path],
+            "files": [(p, d) for p, d in self.files_read if p != self.main_path],
             "dirs": state.directory_stamps(self.search.probed),
         }
+        if shared:
+            saved["options"] = self.options
+            saved["looked_at"] = sorted(expanded_options | self._replaced_options())
+        return saved
+
+    def _replaced_options(self):
+        """-D macros a directive redefined or undefined (their values mattered)."""
+        out = set()
+        for kind, name, option in self.options:
+            m = self.macros.get(name)
+            if kind == "D" and (m is None or not m.from_command_line or
+                                m.spelling != _option_body(option)):
+                out.add(name)
+        return out
 
     def restore(self, saved):
         """Continue from ``snapshot``'s value: the main file must be open; returns the
         position in it to continue from."""
         builtins = {name: m for name, m in self.macros.items() if m.builtin is not None}
         self.expander.restore(state.decode_macros(saved["macros"], saved["conditions"], builtins),
-                              saved["counter"])
+                              saved["counter"], set(saved["expanded_options"]))
         self.guards = dict(saved["guards"])
         self.once = set(saved["once"])
+        self.files_read = [entry for entry in self.files_read if entry[0] == self.main_path] + \
+            [tuple(entry) for entry in saved["files"]]
         if self.printer is not None:
             self.printer.resume(saved["output"])
         for message, file, line in saved["warnings"]:
@@ -830,6 +869,45 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
             if self.warning_sink is not None:
                 self.warning_sink(w)
         return saved["pos"]
+
+    def _start_from_saved_state(self, main):
+        """Continue from this unit's own state, else from the longest shared prefix
+        another unit stored; True when the -include files are already read."""
+        saved = self.state_cache.load(lambda pos: state.preamble_signature(main.tokens, pos)
+                                      if pos <= len(main.tokens) else None)
+        if saved is not None:
+            main.pos = self.restore(saved)
+            self.cache_hit = True
+            return True
+        self._preamble_pending = True
+        if self.preamble_key is None:
+            return False
+        self.preamble = plan = Preamble(self.preamble_key, main.tokens)
+        found = plan.find(self.options)
+        if found is None:
+            return False
+        k, saved, again = found
+        self.restore(saved)
+        main.pos = plan.position(k)
+        if k:
+            main.guard_state = NOT_GUARDED
+        for kind, name, value in again:       # this unit's own -D values
+            self.expander.undefine(name)
+            if kind == "D":
+                self.define_option(value)
+                self.options.pop()
+        self.preamble_hit = k
+        return True
+
+    def _save_preamble(self, pos):
+        """The main file is about to read token ``pos``: store the shared state there."""
+        k = self.preamble.saves.pop(pos, None)
+        if (k is None or self.preamble_hit is not None and k <= self.preamble_hit
+                or len(self.files) != 1 or self.files[0].ifstack or not self.expander.idle()
+                or self.pushed_macros or self.base_file_used or self.files[0].line_delta
+                or any(w.file == self.main_path for w in self.warnings)):
+            return
+        self.preamble.cache(k).save(self.snapshot(pos, shared=True))
 
     # ---------------------------------------------------------------- running
     def run(self, main_path, forced_includes=(), printer=None):
@@ -853,17 +931,12 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         self.printer = printer
         self.eof = Token(EOF, "", 0, 0, 0, None)
         self.pushback = None
+        self._warnings_before = len(self.warnings)
         main = self.push_file(main_path, None)
-        if self.state_cache is not None:
-            saved = self.state_cache.load(main.tokens)
-            if saved is not None:
-                main.pos = self.restore(saved)
-                self.cache_hit = True
-                forced_includes = ()
-                if not self._output_wanted:
-                    self.printer = None
-            else:
-                self._preamble_pending = True
+        if self.state_cache is not None and self._start_from_saved_state(main):
+            forced_includes = ()
+            if self.cache_hit and not self._output_wanted:
+                self.printer = None
         for inc in reversed(list(forced_includes)):
             path, index = (inc, None) if os.path.isfile(inc) else self.search.find(inc, False, "")
             if path is None:
@@ -896,6 +969,12 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
 
 
 _HANDLED = frozenset(("define", "undef", "include", "include_next", "import"))
+
+
+def _option_body(option):
+    """The replacement list ``-D option`` gives, as a MacroDef spells it."""
+    name, eq, value = option.partition("=")
+    return spell_body(lex(value if eq else "1", COMMAND_LINE)[0])
 
 
 def _own_tokens(tokens):

@@ -30,7 +30,8 @@ def make_preprocessor(config, listener=None, recorder=None, on_warning=None):
     pp = Preprocessor(search, compiler, listener, recorder, config.max_expansions,
                       config.max_output_tokens, u8_char=config.std in ("c2x", "gnu2x"),
                       prefix_maps=config.macro_prefix_maps, state_cache=cache,
-                      warning_sink=on_warning)
+                      warning_sink=on_warning,
+                      preamble_key=_preamble_key(config, compiler, search) if config.cache else None)
     if config.compiler:
         predefined = compiler.predefined_macros()
     else:
@@ -41,7 +42,7 @@ def make_preprocessor(config, listener=None, recorder=None, on_warning=None):
         if kind == "D":
             pp.define_option(value)
         else:
-            pp.undef(value)
+            pp.undef_option(value)
     return pp
 
 
@@ -52,6 +53,15 @@ def _cache_key(config, compiler, search):
             compiler._cache_key(), config.compiler_flags, config.std, config.use_system_dirs,
             config.macro_prefix_maps, search.quote, search.chain,
             [os.path.abspath(p) for p in config.forced_includes])
+
+
+def _preamble_key(config, compiler, search):
+    """What decides the state after -include files and #include <...> lines, for any
+    unit: not the unit's name, nor the values of -D options (preamble.py checks those)."""
+    return (os.getcwd(), compiler._cache_key(), config.compiler_flags, config.std,
+            config.use_system_dirs, config.macro_prefix_maps, search.quote, search.chain,
+            [os.path.abspath(p) for p in config.forced_includes],
+            [(kind, value.partition("=")[0].strip()) for kind, value in config.all_macro_options()])
 
 
 @contextlib.contextmanager
@@ -98,7 +108,7 @@ def _result(pp, config, cut=None, text=None):
     return RunResult(cut=cut, macros=MacroInfos(pp.macros), warnings=[str(w) for w in pp.warnings],
                      files=[path for path, _ in pp.files_read],
                      source_identifiers=_source_identifiers(pp, config.source), text=text,
-                     cache_hit=pp.cache_hit)
+                     cache_hit=pp.cache_hit, shared_prefix=pp.preamble_hit)
 
 
 def _source_identifiers(pp, source):

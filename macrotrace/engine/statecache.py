@@ -22,7 +22,7 @@ import os
 
 from . import diskcache
 from .diskcache import cache_dir
-from .state import digest, preamble_signature
+from .state import digest
 
 FORMAT = 2
 
@@ -56,8 +56,9 @@ class StateCache:
         diskcache.evict(keep=self.path)
 
     # -- loading --------------------------------------------------------------
-    def load(self, main_tokens):
-        """The stored snapshot if it is still valid for these main-file tokens, else None."""
+    def load(self, signature):
+        """The stored snapshot if it is still valid, else None.  ``signature(pos)`` is
+        what the main file's tokens before ``pos`` must hash to."""
         # hundreds of thousands of small tuples: the cyclic GC would run many times
         # during the load and find nothing to collect
         enabled = gc.isenabled()
@@ -72,8 +73,7 @@ class StateCache:
                 gc.enable()
         if not isinstance(saved, dict) or saved.get("format") != FORMAT:
             return None
-        pos = saved["pos"]
-        if pos > len(main_tokens) or preamble_signature(main_tokens, pos) != saved["preamble"]:
+        if signature(saved["pos"]) != saved["preamble"]:
             return None
         for d, mtime in saved["dirs"]:
             try:

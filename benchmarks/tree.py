@@ -1,0 +1,107 @@
+"""Speed on a whole tree: real Kbuild units of one kernel, one after another.
+
+Needs Debian's ``linux-headers-amd64`` (the tree, with Kbuild) and ``linux-source-6.1``
+(the real source files: ``/usr/src/linux-source-6.1.tar.xz``).  Files of ``lib/`` that
+include only ``<...>`` headers are copied into an out-of-tree module directory and built
+by Kbuild (``make M=...``), which writes each unit's real compiler command
+(``.NAME.o.cmd``); a unit that does not build out of tree is left out.  Then, for each
+unit: ``gcc -E`` with its command, a cold ``macrotrace expand`` (no cache), and the same
+units processed one after another starting from an empty cache (what shared preambles
+and the state cache give), all as ratios to ``gcc -E`` of the same unit in this run.
+"""
+
+import glob
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+
+SOURCE_TARBALL = "/usr/src/linux-source-6.1.tar.xz"
+WANTED = 24
+
+
+def headers_tree():
+    for d in sorted(glob.glob("/usr/src/linux-headers-*-amd64")):
+        if os.path.exists(os.path.join(d, "Makefile")):
+            return d
+    return None
+
+
+def build_units(work, count=WANTED):
+    """Build up to ``count`` lib/ files with Kbuild: [(source path, .o.cmd path)]."""
+    tree = headers_tree()
+    if tree is None or not os.path.exists(SOURCE_TARBALL) or shutil.which("make") is None:
+        return None, "needs linux-headers-amd64, linux-source-6.1 and make"
+    src_dir = os.path.join(work, "units")
+    os.makedirs(src_dir)
+    with tarfile.open(SOURCE_TARBALL) as tar:
+        members = [m for m in tar.getmembers()
+                   if re.match(r"linux-source-6\.1/lib/[a-z0-9_-]+\.c$", m.name)]
+        for m in members:
+            data = tar.extractfile(m).read()
+            if b'#include "' in data or b"module_init" in data or b"EXPORT_SYMBOL" not in data:
+                continue
+            name = os.path.basename(m.name).replace("-", "_")
+            with open(os.path.join(src_dir, name), "wb") as fh:
+                fh.write(data)
+    candidates = sorted(os.listdir(src_dir))
+    with open(os.path.join(src_dir, "Makefile"), "w") as fh:
+        fh.write("obj-m := %s\n" % " ".join(c[:-2] + ".o" for c in candidates))
+    # -k: keep going past the units that need what an out-of-tree build lacks
+    subprocess.run(["make", "-k", "-j2", "-C", tree, "M=" + src_dir, "modules"],
+                   capture_output=True)
+    units = []
+    for c in candidates:
+        cmd = os.path.join(src_dir, ".%s.o.cmd" % c[:-2])
+        if os.path.exists(cmd) and os.path.exists(os.path.join(src_dir, c[:-2] + ".o")):
+            units.append((os.path.join(src_dir, c), cmd))
+    return units[:count], None
+
+
+def main():
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from run import macrotrace, measure
+    from macrotrace.compile_command import find_build_dir, parse_command, read_cmd_file, without_output
+    work = tempfile.mkdtemp(prefix="macrotrace-tree-")
+    units, why = build_units(work)
+    if units is None:
+        print("\nreal Kbuild units: skipped (%s)" % why)
+        return None
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    cache = os.path.join(work, "cache")
+    rows = []
+    for src, cmd in units:
+        argv, deps = read_cmd_file(cmd)
+        build = find_build_dir(deps, parse_command(argv), [headers_tree()])
+        gcc = measure(without_output(argv) + ["-E", "-P", "-o", os.devnull], cwd=build)
+        cold = measure(macrotrace("expand", src, "--cmd-file", cmd, "--no-cache", "-o", os.devnull),
+                       env=env)
+        rows.append([os.path.basename(src), gcc, cold])
+    # the same units one after another, from an empty cache: the first is cold, the
+    # others can start from a state another unit saved
+    shutil.rmtree(cache, ignore_errors=True)
+    cenv = dict(env, XDG_CACHE_HOME=cache)
+    for row in rows:
+        src, cmd = [(s, c) for s, c in units if os.path.basename(s) == row[0]][0]
+        row.append(measure(macrotrace("expand", src, "--cmd-file", cmd, "-o", os.devnull), env=cenv))
+    print("\n%d real Kbuild units of Linux 6.1 lib/ (%s), CPU time as a ratio to gcc -E of the "
+          "same unit" % (len(rows), os.path.basename(headers_tree())))
+    print("  %-24s %8s %8s %8s %10s" % ("unit", "gcc -E", "cold", "in turn", "peak RSS"))
+    for name, gcc, cold, seq in rows:
+        print("  %-24s %7.2fs %7.1f× %7.1f× %7.0f MB" % (name, gcc[2], cold[2] / gcc[2], seq[2] / gcc[2],
+                                                       max(cold[1], seq[1])))
+    cold_r = [cold[2] / gcc[2] for _, gcc, cold, _ in rows]
+    seq_r = [seq[2] / gcc[2] for _, gcc, _, seq in rows[1:]]
+    print("  median: cold %.1f×, in turn after the first %.1f×; peak RSS max %.0f MB"
+          % (statistics.median(cold_r), statistics.median(seq_r) if seq_r else 0,
+             max(max(c[1], s[1]) for _, _, c, s in rows)))
+    shutil.rmtree(work, ignore_errors=True)
+    return rows
+
+
+if __name__ == "__main__":
+    main()

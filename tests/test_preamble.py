@@ -1,0 +1,141 @@
+"""Shared preambles (engine/preamble.py): a unit starts from the state another unit
+reached after the same -include files and leading #include <...> lines, and only then.
+
+Each test makes a first unit save its states, then runs a second unit and checks how
+long a shared prefix it started from (``RunResult.shared_prefix``) -- the longest one
+still valid, so a change makes a fresh state from exactly the right point -- and that
+its output is the output without any cache.
+"""
+
+import itertools
+import os
+from dataclasses import replace
+
+import pytest
+
+from macrotrace.config import RunConfig
+from macrotrace.engine import session
+
+HELLO = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples", "hello.c")
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+def tree(tmp_path):
+    inc = tmp_path / "inc"
+    inc.mkdir()
+    (tmp_path / "cfg.h").write_text("#define CFG 1\n")
+    (inc / "a.h").write_text("#ifndef A_H\n#define A_H\n#define PASTE(a, b) a ## b\nint a_decl;\n#endif\n")
+    (inc / "b.h").write_text("#if LEVEL > 1\n#define B_VALUE 20\n#else\n#define B_VALUE 10\n#endif\n"
+                             "int b_decl = B_VALUE + __COUNTER__;\n")
+    (inc / "c.h").write_text("#define NAME_OF_UNIT KBUILD_MODNAME\n#define C_VALUE (B_VALUE + CFG)\n")
+    return inc
+
+
+def unit(tmp_path, name, prefix, code="int x = C_VALUE + __COUNTER__; const char *n = NAME_OF_UNIT;\n"):
+    path = tmp_path / name
+    path.write_text("/* %s */\n" % name + "".join("#include <%s>\n" % h for h in prefix) + code)
+    return path
+
+
+def config(tmp_path, src, inc, **kw):
+    kw.setdefault("macro_options", (("D", "LEVEL=1"),))
+    return RunConfig(source=str(src), include_dirs=(str(inc),), bundled_headers=False,
+                     forced_includes=(str(tmp_path / "cfg.h"),), modname=src.stem, **kw)
+
+
+def expand(cfg):
+    result = session.expand(cfg)
+    assert result.text == session.expand(replace(cfg, cache=False)).text
+    return result
+
+
+def test_a_second_unit_starts_after_the_shared_headers(tmp_path):
+    inc = tree(tmp_path)
+    first = expand(config(tmp_path, unit(tmp_path, "one.c", ["a.h", "b.h", "c.h"]), inc))
+    assert (first.cache_hit, first.shared_prefix) == (False, None)
+    second = expand(config(tmp_path, unit(tmp_path, "two.c", ["a.h", "b.h", "c.h"], "int other;\n"), inc))
+    assert (second.cache_hit, second.shared_prefix) == (False, 3)
+    # its own KBUILD_MODNAME, although the state came from a unit with another
+    third = expand(config(tmp_path, unit(tmp_path, "three.c", ["a.h", "b.h", "c.h"]), inc))
+    assert third.shared_prefix == 3 and 'n = "three";' in third.text
+
+
+def test_a_changed_header_makes_a_fresh_state_from_there(tmp_path):
+    inc = tree(tmp_path)
+    expand(config(tmp_path, unit(tmp_path, "one.c", ["a.h", "b.h", "c.h"]), inc))
+    (inc / "b.h").write_text((inc / "b.h").read_text().replace("10", "11"))
+    second = expand(config(tmp_path, unit(tmp_path, "two.c", ["a.h", "b.h", "c.h"]), inc))
+    assert second.shared_prefix == 1 and "int b_decl = 11 + 0;" in second.text
+
+
+def test_a_changed_flag_that_a_header_reads_makes_a_fresh_state_from_there(tmp_path):
+    inc = tree(tmp_path)
+    expand(config(tmp_path, unit(tmp_path, "one.c", ["a.h", "b.h", "c.h"]), inc))
+    second = expand(config(tmp_path, unit(tmp_path, "two.c", ["a.h", "b.h", "c.h"]), inc,
+                           macro_options=(("D", "LEVEL=2"),)))
+    assert second.shared_prefix == 1 and "int b_decl = 20 + 0;" in second.text
+
+
+def test_a_define_before_an_include_ends_the_shared_prefix(tmp_path):
+    inc = tree(tmp_path)
+    expand(config(tmp_path, unit(tmp_path, "one.c", ["a.h", "b.h", "c.h"]), inc))
+    src = tmp_path / "two.c"
+    src.write_text("#include <a.h>\n#define LEVEL 5\n#include <b.h>\n#include <c.h>\nint y = C_VALUE;\n")
+    second = expand(config(tmp_path, src, inc))
+    assert second.shared_prefix == 1 and "int y = (20 + 1);" in second.text
+
+
+def test_a_different_include_order_makes_a_fresh_state(tmp_path):
+    inc = tree(tmp_path)
+    expand(config(tmp_path, unit(tmp_path, "one.c", ["a.h", "b.h", "c.h"]), inc))
+    second = expand(config(tmp_path, unit(tmp_path, "two.c", ["b.h", "a.h", "c.h"]), inc))
+    assert second.shared_prefix == 0       # the -include file alone is still shared
+    assert "int b_decl = 10 + 0;" in second.text
+
+
+def test_a_different_include_file_makes_a_fresh_state(tmp_path):
+    inc = tree(tmp_path)
+    expand(config(tmp_path, unit(tmp_path, "one.c", ["a.h", "b.h"]), inc))
+    (tmp_path / "cfg2.h").write_text("#define CFG 2\n")
+    src = unit(tmp_path, "two.c", ["a.h", "b.h", "c.h"])
+    second = expand(replace(config(tmp_path, src, inc), forced_includes=(str(tmp_path / "cfg2.h"),)))
+    assert second.shared_prefix is None and "(10 + 2)" in second.text
+
+
+def test_a_header_naming_the_main_file_is_not_shared(tmp_path):
+    inc = tree(tmp_path)
+    (inc / "base.h").write_text('const char *base = __BASE_FILE__;\n')
+    expand(config(tmp_path, unit(tmp_path, "one.c", ["a.h", "base.h", "c.h"]), inc))
+    second = expand(config(tmp_path, unit(tmp_path, "two.c", ["a.h", "base.h", "c.h"]), inc))
+    assert second.shared_prefix == 1 and "two.c" in second.text
+
+
+def test_a_command_line_macro_expanded_in_the_prefix_counts_as_looked_at(tmp_path):
+    inc = tree(tmp_path)
+    (inc / "p.h").write_text("#include <a.h>\nconst char *p = PASTE(KBUILD_, MODNAME);\n")
+    expand(config(tmp_path, unit(tmp_path, "one.c", ["p.h", "c.h"]), inc))
+    second = expand(config(tmp_path, unit(tmp_path, "two.c", ["p.h", "c.h"]), inc))
+    assert second.shared_prefix == 0 and 'p = "two";' in second.text
+
+
+def test_a_command_line_macro_redefined_in_the_prefix_counts_as_looked_at(tmp_path):
+    inc = tree(tmp_path)
+    (inc / "r.h").write_text("#undef KBUILD_MODNAME\n#define KBUILD_MODNAME \"fixed\"\n")
+    expand(config(tmp_path, unit(tmp_path, "one.c", ["a.h", "r.h", "c.h"]), inc))
+    second = expand(config(tmp_path, unit(tmp_path, "two.c", ["a.h", "r.h", "c.h"]), inc))
+    assert second.shared_prefix == 1 and 'n = "fixed";' in second.text
+
+
+def test_bundled_headers_in_every_configuration_give_the_uncached_result(tmp_path):
+    other = tmp_path / "other.c"
+    with open(HELLO) as fh:
+        other.write_text(fh.read().replace("hello", "other"))
+    for lto, prel32, module in itertools.product((False, True), repeat=3):
+        for src in (HELLO, str(other)):       # the second unit shares the first's prefix
+            cfg = RunConfig(source=src, lto=lto, prel32=prel32, module=module)
+            expand(cfg)
+            expand(cfg)                        # and its own state, warm
