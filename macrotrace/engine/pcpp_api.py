@@ -74,6 +74,7 @@ class PcppInterface:
         self.assume_encoding = None
         self.ignore = {}
         self._stream = None
+        self._pending = None         # the source parse() was given, until token() runs it
         self._pcpp_types = {}
         base = pcpp.Preprocessor
         # a hook is consulted only when a subclass overrides it (the defaults are gcc's)
@@ -100,26 +101,27 @@ class PcppInterface:
         if self.search is None:
             self.search = SearchPath(bracket=list(self.path))
         self.file_cache.pop(name, None)
+        self._pending = None
         try:
             self.add_file(name, input)
         except PreprocessError as e:
             self._report(e)
             self._stream = iter(())
             return
-        self._stream = self._lextokens(name)
+        self._stream = None
+        self._pending = name
 
     def _lextokens(self, name):
-        printer = Printer()
+        """The output as pcpp's tokens (made when the first one is asked for)."""
+        printer = _LexPrinter(self._lextoken)
         try:
-            for tok in self.output(name, (), printer):
-                printer.token(tok)
-                for text in printer.drain():
-                    yield self._lextoken(text, tok)
-            printer.text()
-            for text in printer.drain():
-                yield self._lextoken(text, None)
+            self.run(name, (), printer)
         except PreprocessError as e:
             self._report(e)
+        else:
+            printer.text()
+            printer.collect(None)
+        return iter(printer.lextokens)
 
     def _report(self, e):
         self.on_error(e.file, e.line or 0, e.message)
@@ -163,6 +165,8 @@ class PcppInterface:
     # -- output -----------------------------------------------------------------
     def token(self):
         """The next output token (a pcpp ``LexToken``), or None at the end."""
+        if self._pending is not None:
+            self._stream, self._pending = self._lextokens(self._pending), None
         stream = self._stream
         if stream is None:
             return None
@@ -179,6 +183,23 @@ class PcppInterface:
             if tok is None:
                 return
             oh.write(tok.value)
+
+
+class _LexPrinter(Printer):
+    """gcc -E's text as pcpp LexTokens: each printed piece becomes one."""
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+        self.lextokens = []
+
+    def token(self, tok):
+        Printer.token(self, tok)
+        self.collect(tok)
+
+    def collect(self, tok):
+        for text in self.drain():
+            self.lextokens.append(self.make(text, tok))
 
 
 class PcppDefaults:

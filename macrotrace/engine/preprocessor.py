@@ -911,22 +911,14 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
 
     # ---------------------------------------------------------------- running
     def run(self, main_path, forced_includes=(), printer=None):
-        """Preprocess ``main_path``; returns the Printer (or None).  A trace cut by
-        ``--max-steps`` raises ``recorder.TraceCut``."""
+        """Preprocess ``main_path``, giving every output token to ``printer`` (gcc -E's
+        text; None: no output); returns it.  A trace cut by ``--max-steps`` raises
+        ``recorder.TraceCut``."""
         self._output_wanted = printer is not None
         if printer is None and self.state_cache is not None:
             # a trace prints the output of the headers too: the state it saves then is the
             # one ``expand`` needs, and the other way round (one cache entry for both)
             printer = Printer()
-        for tok in self.output(main_path, forced_includes, printer):
-            p = self.printer
-            if p is not None:
-                p.token(tok)
-        return printer if self._output_wanted else None
-
-    def output(self, main_path, forced_includes=(), printer=None):
-        """The tokens of the preprocessed translation unit, one at a time (a generator:
-        ``printer``, when given, is told about new lines as the files are read)."""
         self.main_path = main_path
         self.printer = printer
         self.eof = Token(EOF, "", 0, 0, 0, None)
@@ -956,7 +948,9 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
                     rec.driver_tick(tok)
                 if tok.kind == EOF:
                     break
-                yield tok
+                p = self.printer          # (dropped after the headers when only a trace
+                if p is not None:         # wants them: see _end_of_preamble)
+                    p.token(tok)
                 if limit is not None:
                     count += 1
                     if count > limit:
@@ -966,6 +960,7 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
             raise error_at(e.token, str(e))
         except RecursionError:
             raise error_at(self.last, "expansion too deep to follow")
+        return printer if self._output_wanted else None
 
 
 _HANDLED = frozenset(("define", "undef", "include", "include_next", "import"))
