@@ -9,10 +9,15 @@ its output is the output without any cache.
 
 import itertools
 import os
+import shutil
 from dataclasses import replace
 
 import pytest
 
+import test_kernel
+from test_kernel import built  # noqa: F401  (the fixture: Kbuild builds the test modules)
+
+from macrotrace.compile_command import parse_command
 from macrotrace.config import RunConfig
 from macrotrace.engine import session
 
@@ -139,3 +144,34 @@ def test_bundled_headers_in_every_configuration_give_the_uncached_result(tmp_pat
             cfg = RunConfig(source=src, lto=lto, prel32=prel32, module=module)
             expand(cfg)
             expand(cfg)                        # and its own state, warm
+
+
+# -- on real Kbuild units (Debian's linux-headers-amd64; skipped without it) -------------
+
+def kbuild_config(built, name):
+    argv, cwd = test_kernel.kbuild_command(built, name)
+    p = parse_command(argv)
+    return RunConfig(source=p["source"], cwd=cwd, origin="cmd-file", compiler=p["compiler"],
+                     compiler_flags=tuple(p["compiler_flags"]), macro_options=tuple(p["macro_options"]),
+                     include_dirs=tuple(p["include_dirs"]), quote_dirs=tuple(p["quote_dirs"]),
+                     system_dirs=tuple(p["system_dirs"]), after_dirs=tuple(p["after_dirs"]),
+                     forced_includes=tuple(p["forced_includes"]), std=p["std"],
+                     use_system_dirs=not p["nostdinc"], bundled_headers=False,
+                     macro_prefix_maps=tuple(p["macro_prefix_maps"]), compile_argv=tuple(argv))
+
+
+@pytest.mark.kernel
+@pytest.mark.skipif(test_kernel.TREE is None or shutil.which("make") is None,
+                    reason="no kernel headers (apt-get install linux-headers-amd64) or no make")
+def test_real_units_share_their_prefix_and_give_gccs_result(built):
+    hello, second = kbuild_config(built, "hello"), kbuild_config(built, "second")
+    first = session.expand(hello)
+    assert first.shared_prefix is None
+    shared = session.expand(second)
+    # second.c begins with hello.c's two lines (<linux/init.h>, <linux/module.h>), and
+    # its own KBUILD_MODNAME and KBUILD_BASENAME were never expanded by those headers
+    assert (shared.cache_hit, shared.shared_prefix) == (False, 2)
+    argv, cwd = test_kernel.kbuild_command(built, "second")
+    expected = test_kernel.gcc_preprocess(argv, cwd)
+    assert test_kernel.first_difference(shared.text, expected) is None
+    assert shared.text == session.expand(replace(second, cache=False)).text
