@@ -2,6 +2,13 @@
 
 __version__ = "0.1.0"
 
-from .engine.preprocessor import Preprocessor  # noqa: E402  (pcpp's interface, gcc's results)
-
 __all__ = ["Preprocessor"]
+
+
+def __getattr__(name):
+    """``macrotrace.Preprocessor``: pcpp's interface, gcc's results (engine/pcpp_api.py).
+    Imported on first use, so commands that need no engine start faster."""
+    if name == "Preprocessor":
+        from .engine.preprocessor import Preprocessor
+        return Preprocessor
+    raise AttributeError("module 'macrotrace' has no attribute %r" % name)
