@@ -12,6 +12,10 @@ import subprocess
 import tempfile
 
 from .config import ConfigError
+from .trace.model import Check
+
+# the sections a report names: where initcalls, exit calls and .modinfo strings go
+SECTIONS = (".init", ".exit", ".modinfo", ".discard", ".initcall")
 
 
 def compile_command(config, output):
@@ -152,3 +156,13 @@ def verify(config, trace, command_argv=None):
     for inv in trace.invocations:
         rows.append([(d, *check_declaration(d, obj)) for d in inv.declarations])
     return rows, obj
+
+
+def verify_trace(config, trace, command_argv=None):
+    """verify(), with the result put in the model: each invocation's ``checks`` and the
+    trace's ``verified_sections`` (renderers show them; JSON carries them)."""
+    rows, obj = verify(config, trace, command_argv)
+    for inv, checks in zip(trace.invocations, rows):
+        inv.checks = [Check(k, status, detail) for k, (_, status, detail) in enumerate(checks)]
+    trace.verified_sections = [s for s in obj.get("sections", []) if s.startswith(SECTIONS)]
+    return trace

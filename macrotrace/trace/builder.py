@@ -3,6 +3,7 @@
 from ..engine.events import Listener
 from ..engine.printer import render, space_after
 from ..engine.tokens import MACRO_ARG, PASTE_LEFT, STRINGIFY
+from .depends import attach_depends_on, condition_symbols
 from .model import Argument, Condition, Definition, Invocation, Node, Paste, Step, Trace
 
 
@@ -134,7 +135,9 @@ class TraceBuilder(Listener):
             return key
         file, line = macro.site or ("<built-in>", 0)
         conds = [Condition(c.directive, c.expression, self.display(c.file), c.line, c.taken,
-                           c.describe(), c.guard) for c in macro.conditions]
+                           c.describe(), c.guard,
+                           condition_symbols([e.expression for e in c.earlier] + [c.expression]))
+                 for c in macro.conditions]
         self.definitions[key] = Definition(
             key=key, name=macro.name, signature=macro.signature, body=macro.spelling,
             file=self.display(file), line=line, builtin=macro.builtin is not None,
@@ -239,8 +242,8 @@ class TraceBuilder(Listener):
                 if s.definition:
                     used.add(s.definition)
         defs = {k: v for k, v in self.definitions.items() if k in used}
-        return Trace(macro=self.macro_name, file=self.display(self.file), config=self.config,
-                     invocations=invs, definitions=defs)
+        return attach_depends_on(Trace(macro=self.macro_name, file=self.display(self.file),
+                                       config=self.config, invocations=invs, definitions=defs))
 
 
 def _join(text, space, tail):
