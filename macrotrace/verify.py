@@ -7,10 +7,12 @@ not hidden; when there is no compiler the check says so and is skipped.
 """
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
 
+from .compile_command import without_output
 from .config import ConfigError
 from .trace.model import Check
 
@@ -40,7 +42,6 @@ def compile_command(config, output):
 
 
 def kbuild_compile(argv, output):
-    from .compile_command import without_output
     return without_output(argv) + ["-c", "-o", output]
 
 
@@ -128,7 +129,6 @@ def check_declaration(d, obj):
 
 def _c_string(init):
     """The value of a C string initializer made of adjacent literals."""
-    import re
     parts = re.findall(r'"((?:[^"\\]|\\.)*)"', init)
     if not parts:
         return None
