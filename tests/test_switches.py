@@ -18,7 +18,7 @@ SRC = """\
 #else
 #define step(x) slow_##x
 #endif
-#if IS_ON(CONFIG_TRACE) || CONFIG_LEVEL > 0x1F
+#if IS_ON(CONFIG_TRACE) || CONFIG_LEVEL > 0x1F || __GNUC__ > 99
 #define wrap(x) [step(x)]
 #else
 #define wrap(x) step(x)
@@ -40,7 +40,7 @@ def write(tmp_path, text=SRC, name="t.c"):
 def test_a_trace_reports_what_it_depends_on(tmp_path):
     """The symbols of the #if/#elif/#else conditions around the definitions used, the
     earlier branches' included; not the include guard, not a helper called like a
-    function, not what __has_attribute asks."""
+    function, not what __has_attribute asks, not a name reserved to the implementation."""
     path = write(tmp_path)
     status, out, err = run_macrotrace(["wrap", path, "--no-bundled-headers", "--format", "json"])
     assert status == 0, err
@@ -48,6 +48,8 @@ def test_a_trace_reports_what_it_depends_on(tmp_path):
     expected = ["CONFIG_TRACE", "CONFIG_LEVEL", "CONFIG_FAST", "CONFIG_SMALL"]
     assert data["depends_on"] == expected
     assert data["invocations"][0]["depends_on"] == expected
+    wrap = [d for d in data["definitions"].values() if d["name"] == "wrap"][0]
+    assert wrap["conditions"][-1]["symbols"] == ["CONFIG_TRACE", "CONFIG_LEVEL", "__GNUC__"]
     status, out, err = run_macrotrace(["wrap", path, "--no-bundled-headers", "--color", "never"])
     assert "depends on: " + ", ".join(expected) in out
     page = tmp_path / "r.html"

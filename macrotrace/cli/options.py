@@ -14,6 +14,9 @@ from ..config import SWITCHES, ConfigError, RunConfig
 from ..kernel_tree import command_for
 from ..render import registry as formats
 
+EXIT_ERROR = 2          # bad input, said in one line
+EXIT_INTERNAL = 3       # a bug in macrotrace
+
 
 class UsageError(Exception):
     """A command line argparse refuses (said in one line, exit status 2)."""

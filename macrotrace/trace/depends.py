@@ -4,7 +4,10 @@ around the definitions its chains used.
 A definition written inside ``#ifdef CONFIG_LTO_CLANG`` (or in the ``#else`` of it) is
 there because of CONFIG_LTO_CLANG; the union over an invocation's steps is what its
 expansion could change with.  It is what ``--matrix`` varies by default.  Include
-guards are not configuration and are left out.
+guards are not configuration and are left out, and so are the names C reserves for the
+implementation (``__GNUC__``, ``__clang__``, ``__KERNEL__``, ``__ASSEMBLY__``: the
+compiler's and the build's, not a configuration's); a condition's ``symbols`` keep
+them.
 """
 
 import re
@@ -30,14 +33,20 @@ def condition_symbols(expressions):
     return out
 
 
+def is_reserved(name):
+    """C's names for the implementation: __x and _X."""
+    return name.startswith("__") or (name[:1] == "_" and name[1:2].isupper())
+
+
 def invocation_depends_on(trace, inv):
-    """The symbols the conditions around the definitions ``inv``'s steps used test."""
+    """The configuration symbols the conditions around the definitions ``inv``'s steps
+    used test."""
     out = []
     for step in inv.steps:
         d = trace.definitions.get(step.definition) if step.definition else None
         for c in d.conditions if d is not None else ():
             if not c.include_guard:
-                out.extend(s for s in c.symbols if s not in out)
+                out.extend(s for s in c.symbols if s not in out and not is_reserved(s))
     return out
 
 

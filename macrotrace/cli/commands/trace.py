@@ -10,10 +10,8 @@ from ...render.text import verification_text
 from ...trace.matrix import Matrix
 from ...tracing import matrix_axes, no_invocation_message, run_matrix, run_trace
 from ...verify import verify_trace
-from ..options import Parser, UsageError, config_from_args, format_flag, print_warning, write_output
+from ..options import EXIT_ERROR, Parser, UsageError, config_from_args, format_flag, print_warning, write_output
 from ..registry import COMMANDS, command
-
-EXIT_ERROR = 2
 
 
 def _arguments(p):
@@ -25,7 +23,7 @@ def _arguments(p):
                    help="compile the file and check the declarations against the object file")
     g.add_argument("--matrix", nargs="?", const="", default=None, metavar="A,B",
                    help="trace under every combination of the macros A, B... defined or not (by "
-                        "default: the symbols the trace depends on) and compare")
+                        "default: the switches and the symbols the trace depends on) and compare")
     format_flag(g, "trace")
     g.add_argument("--films", type=int, default=None, metavar="N",
                    help="HTML: the whole film for the first N invocations only, the rest listed "
@@ -37,9 +35,10 @@ def _arguments(p):
          arguments=_arguments, flags=("config", "output"), rank=0,
          description="Show, step by step, how the C preprocessor expands MACRO at each "
                      "place FILE invokes it (gcc -E is the oracle).",
-         epilog="--matrix varies, by default, the symbols the traces depend on (the #if "
-                "conditions around the definitions they used); --matrix=A,B varies A and B. "
-                "Give --matrix after FILE, or as --matrix=A,B.")
+         epilog="--matrix varies, by default, the switches (--lto, --prel32, --module...) and "
+                "the other symbols the trace depends on (the #if conditions around the "
+                "definitions it used); --matrix=A,B varies A and B.  Give --matrix after FILE, "
+                "or as --matrix=A,B.")
 def run(ns, compiler_command):
     if ns.films is not None and ns.films < 0:
         raise UsageError("--films takes a number of invocations, 0 for all")
