@@ -1,18 +1,31 @@
-"""Running a trace: configuration in, trace model out (no rendering here)."""
+"""Running a trace: configuration in, trace model out (no rendering here).
+
+Nothing here touches a preprocessor object: the engine's session returns a plain
+result value (cut or not, the macros defined at the end, the identifiers written in
+the main file), and the trace model is built from the events it reported.
+"""
 
 import difflib
+import itertools
 import os
+import re
 
+from .config import SWITCHES, ConfigError, switch_order
 from .engine import session
 from .engine.preprocessor import DIRECTIVE
+from .resources import headers_dir
 from .trace.builder import TraceBuilder
+from .trace.matrix import build_matrix
+from .trace.model import Declaration
+
+MAX_AXES = 6            # --matrix by default: at most 2**6 runs
+_NAME = re.compile(r"[A-Za-z_]\w*\Z")
 
 
 def path_display(config):
     """How paths appear in traces: the bundled headers as ``headers/...``, files in a
     kernel tree relative to that tree (as Kbuild's -fmacro-prefix-map shows them),
     others relative to the working directory when inside it."""
-    from .resources import headers_dir
     roots = [(headers_dir() + os.sep, "headers/")]
     base = config.cwd or os.getcwd()
     for d in config.include_dirs + config.system_dirs + config.forced_includes:
@@ -51,7 +64,9 @@ def wanted(config):
 
 
 def run_trace(config, on_warning=None):
-    """(the Trace, the engine's RunResult)."""
+    """Trace ``config.macro`` in ``config.source``: (Trace, RunResult).  A run cut by
+    --max-steps keeps the invocations so far (the last one marked cut) and
+    ``result.cut`` says why."""
     builder = TraceBuilder(config.macro, config.source, config.describe(), path_display(config))
     result = session.trace(config, builder, wanted(config), on_warning)
     trace = builder.trace()
@@ -64,50 +79,79 @@ def run_trace(config, on_warning=None):
     return trace, result
 
 
+def whole_trace(config, on_warning=None):
+    """run_trace() for callers that need every invocation: a cut run, or one that
+    traced nothing, is an error (ConfigError or the cut's PreprocessError)."""
+    trace, result = run_trace(config, on_warning)
+    if result.cut is not None:
+        raise result.cut
+    if not trace.invocations:
+        raise ConfigError(no_invocation_message(config, result))
+    return trace
+
+
 def no_invocation_message(config, result):
     """Why nothing was traced, with close names when the macro name looks mistyped."""
     name, source = config.macro, config.source
-    used = result.source_identifiers.get(name, [])
+    lines = sorted(set(result.source_identifiers.get(name, ())))
     where = path_display(config)(source)
-    if config.line is not None and used:
-        lines = sorted(set(used))
+    if config.line is not None and lines:
         return "%s: no invocation of %s on line %d (it is used on line%s %s)" % (
             where, name, config.line, "s" if len(lines) > 1 else "", ", ".join(map(str, lines)))
-    if used:
+    if lines:
         return ("%s:%d: %s is used here but never expanded (not a macro at that point, "
-                "inside #if 0, or a function-like macro without arguments)" % (where, used[0], name))
+                "inside #if 0, or a function-like macro without arguments)" % (where, lines[0], name))
     candidates = {name for name in result.macros if not name.startswith("__has_")}
     close = difflib.get_close_matches(name, sorted(candidates), n=3, cutoff=0.6)
     hint = " (did you mean %s?)" % ", ".join(close) if close else ""
     return "%s: %s is never invoked in this file%s" % (where, name, hint)
 
 
-def run_matrix(config, on_warning=None):
-    """Trace under every combination of --lto, --prel32, --module."""
-    import itertools
-    from .trace.matrix import build_matrix
+def matrix_axes(text):
+    """--matrix's optional value: comma-separated macro names (None: the default)."""
+    if text is None or text == "":
+        return None
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    bad = [n for n in names if not _NAME.match(n)]
+    if bad or not names:
+        raise ConfigError("--matrix takes macro names separated by commas, not %r" % (bad or [text])[0])
+    return list(dict.fromkeys(names))
+
+
+def run_matrix(config, on_warning=None, axes=None):
+    """Trace under every combination of the switch macros ``axes`` (each defined or
+    not).  By default: the switches of the table (config.SWITCHES), then whatever else
+    the trace of ``config`` depends on (trace/depends.py).  What the other
+    combinations' traces depend on besides the axes is reported, not varied
+    (Matrix.also_depends_on)."""
+    done = {}                       # switches_on -> Trace
+
+    def trace_of(values):
+        c = config.with_switches(values)
+        if c.switches_on not in done:
+            done[c.switches_on] = whole_trace(c, on_warning)   # partial traces compare nothing
+        return done[c.switches_on]
+
+    if axes is None:
+        axes = switch_order([s.macro for s in SWITCHES] + trace_of({}).depends_on)
+    if len(axes) > MAX_AXES:
+        raise ConfigError("--matrix would vary %d symbols (%s): %d runs, more than %d; name at most "
+                          "%d to vary, e.g. --matrix=%s" % (len(axes), ", ".join(axes), 2 ** len(axes),
+                                                           2 ** MAX_AXES, MAX_AXES, ",".join(axes[:3])))
     runs = []
-    for lto, prel32, module in itertools.product((False, True), repeat=3):
-        c = config.with_switches(lto, prel32, module)
-        trace, result = run_trace(c, on_warning)
-        if result.cut is not None:
-            raise result.cut            # a matrix of partial traces would compare nothing
-        if not trace.invocations:
-            raise_no_invocation(c, result)
-        runs.append((c.switches(), trace))
-    return build_matrix(runs)
-
-
-def raise_no_invocation(config, result):
-    from .config import ConfigError
-    raise ConfigError(no_invocation_message(config, result))
+    for values in itertools.product((False, True), repeat=len(axes)):
+        switches = dict(zip(axes, values))
+        runs.append((switches, trace_of(switches)))
+    matrix = build_matrix(runs)
+    matrix.also_depends_on = list(dict.fromkeys(s for _, t in runs for s in t.depends_on if s not in axes))
+    return matrix
 
 
 def attach_declarations(trace):
     """Each invocation's declarations table (never fails: a text pycparser cannot
     read gets one "unparsed" row saying why)."""
+    # imported here, not at the top: pycparser is a third of a start-up that does not trace
     from .declarations import declarations
-    from .trace.model import Declaration
     for inv in trace.invocations:
         try:
             inv.declarations = declarations(inv.result)

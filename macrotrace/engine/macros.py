@@ -28,7 +28,7 @@ class MacroDef:
     """
 
     __slots__ = ("name", "params", "variadic", "fun_like", "body", "site", "conditions",
-                 "builtin", "spelling", "from_command_line", "_uses")
+                 "builtin", "spelling", "from_command_line")
 
     def __init__(self, name, params=None, variadic=False, body=(), site=None, builtin=None,
                  spelling=""):
@@ -42,26 +42,6 @@ class MacroDef:
         self.builtin = builtin
         self.spelling = spelling
         self.from_command_line = False
-        self._uses = None
-
-    def parameter_uses(self):
-        """For each parameter: how the replacement list uses it ("expanded", "#", "##")."""
-        if self._uses is None:
-            uses = [[] for _ in self.params]
-            body = self.body
-            for k, t in enumerate(body):
-                if t.kind != MACRO_ARG:
-                    continue
-                if t.flags & STRINGIFY:
-                    use = "#"
-                elif t.flags & PASTE_LEFT or (k and body[k - 1].flags & PASTE_LEFT):
-                    use = "##"
-                else:
-                    use = "expanded"
-                if use not in uses[t.argno]:
-                    uses[t.argno].append(use)
-            self._uses = uses
-        return self._uses
 
     @property
     def signature(self):
