@@ -170,3 +170,21 @@ def test_a_bad_cache_max_is_a_one_line_error(tmp_path, monkeypatch):
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [
         "macrotrace: error: MACROTRACE_CACHE_MAX=lots: expected a size such as 300M or 1G"]
+
+
+def test_cache_command_info_and_clear(tmp_path):
+    src, inc = project(tmp_path)
+    trace(src, inc)
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"), MACROTRACE_CACHE_MAX="2M")
+    run = [sys.executable, "-m", "macrotrace", "cache"]
+    info = subprocess.run(run + ["--info"], capture_output=True, text=True, env=env)
+    directory = str(tmp_path / "cache" / "macrotrace")
+    assert info.returncode == 0
+    count = len(os.listdir(directory))
+    assert count > 0 and info.stdout.startswith("%s: %d files, " % (directory, count))
+    assert info.stdout.rstrip().endswith("of 2.1 MB")
+    cleared = subprocess.run(run + ["--clear"], capture_output=True, text=True, env=env)
+    assert cleared.stdout.strip() == "removed %d files from %s" % (count, directory)
+    assert os.listdir(directory) == []
+    assert subprocess.run(run, capture_output=True, text=True, env=env).stdout.startswith(
+        "%s: 0 files, 0.0 MB" % directory)
