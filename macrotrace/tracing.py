@@ -11,6 +11,7 @@ import os
 import re
 
 from .config import SWITCHES, ConfigError, switch_order
+from . import progress
 from .engine import session
 from .engine.preprocessor import DIRECTIVE
 from .resources import headers_dir
@@ -68,7 +69,12 @@ def run_trace(config, on_warning=None):
     --max-steps keeps the invocations so far (the last one marked cut) and
     ``result.cut`` says why."""
     builder = TraceBuilder(config.macro, config.source, config.describe(), path_display(config))
-    result = session.trace(config, builder, wanted(config), on_warning)
+    progress.watch("invocations traced", lambda: len(builder.invocations))
+    try:
+        result = session.trace(config, builder, wanted(config), on_warning)
+    finally:
+        progress.unwatch("invocations traced")
+    progress.add("units")
     trace = builder.trace()
     attach_declarations(trace)
     # what was really in effect (a Kbuild command or autoconf.h decides, not our flags)

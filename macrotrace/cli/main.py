@@ -21,7 +21,7 @@ import gc
 import os
 import sys
 
-from .. import __version__
+from .. import __version__, progress
 from ..config import ConfigError
 from ..engine.diagnostics import PreprocessError
 from .commands import exists, load, load_all
@@ -97,7 +97,8 @@ def run(argv):
         raise UsageError("%s (see %s)" % (e, hint))
     ns.extra = extra
     ns.argv = args
-    return ns.subcommand.run(ns, compiler)
+    with progress.running(quiet=getattr(ns, "quiet", False)):
+        return ns.subcommand.run(ns, compiler)
 
 
 def entry():

@@ -12,6 +12,7 @@ import sys
 from ..compile_command import find_build_dir, parse_command, read_cmd_file
 from ..config import SWITCHES, ConfigError, RunConfig
 from ..kernel_tree import command_for
+from .. import progress
 from ..render import registry as formats
 
 EXIT_ERROR = 2          # bad input, said in one line
@@ -75,6 +76,8 @@ def configuration_flags(p):
 def output_flags(p):
     o = p.add_argument_group("output")
     o.add_argument("-o", dest="output", metavar="FILE", help="write to FILE instead of stdout")
+    o.add_argument("-q", "--quiet", action="store_true",
+                   help="no progress line on stderr (shown on a terminal for runs over 2 s)")
 
 
 # name -> function adding the group's flags to a parser
@@ -165,6 +168,7 @@ def _beside_cmd_file(source):
 
 
 def print_warning(w):
+    progress.erase()
     print(str(w), file=sys.stderr)
 
 

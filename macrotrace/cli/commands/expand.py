@@ -1,5 +1,6 @@
 """macrotrace expand FILE: the whole file preprocessed, like cpp -P."""
 
+from ... import progress
 from ...engine.session import expand
 from ..options import config_from_args, print_warning, write_output
 from ..registry import command
@@ -13,5 +14,7 @@ def _arguments(p):
          flags=("config", "output"), rank=10, description="Preprocess FILE like cpp -P.")
 def run(ns, compiler_command):
     config = config_from_args(ns, command=compiler_command)
-    write_output(ns, expand(config, print_warning).text)
+    result = expand(config, print_warning)
+    progress.add("units")
+    write_output(ns, result.text)
     return 0
