@@ -69,6 +69,7 @@ def run_trace(config, on_warning=None):
     --max-steps keeps the invocations so far (the last one marked cut) and
     ``result.cut`` says why."""
     builder = TraceBuilder(config.macro, config.source, config.describe(), path_display(config))
+    progress.add("units", 0)
     progress.watch("invocations traced", lambda: len(builder.invocations))
     try:
         result = session.trace(config, builder, wanted(config), on_warning)
