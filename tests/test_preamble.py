@@ -119,20 +119,18 @@ def test_a_header_naming_the_main_file_is_not_shared(tmp_path):
     assert second.shared_prefix == 1 and "two.c" in second.text
 
 
-def test_a_command_line_macro_expanded_in_the_prefix_counts_as_looked_at(tmp_path):
+@pytest.mark.parametrize("header, expected", [
+    # a pasted name, expanded: its value was looked at
+    ("#include <a.h>\nconst char *p = PASTE(KBUILD_, MODNAME);\n", 'p = "two";'),
+    # redefined by a directive: the redefinition's warning depends on the old value
+    ('#undef KBUILD_MODNAME\n#define KBUILD_MODNAME "fixed"\n', 'n = "fixed";'),
+], ids=["expanded", "redefined"])
+def test_a_command_line_macro_the_prefix_looked_at_is_not_shared(tmp_path, header, expected):
     inc = tree(tmp_path)
-    (inc / "p.h").write_text("#include <a.h>\nconst char *p = PASTE(KBUILD_, MODNAME);\n")
-    expand(config(tmp_path, unit(tmp_path, "one.c", ["p.h", "c.h"]), inc))
-    second = expand(config(tmp_path, unit(tmp_path, "two.c", ["p.h", "c.h"]), inc))
-    assert second.shared_prefix == 0 and 'p = "two";' in second.text
-
-
-def test_a_command_line_macro_redefined_in_the_prefix_counts_as_looked_at(tmp_path):
-    inc = tree(tmp_path)
-    (inc / "r.h").write_text("#undef KBUILD_MODNAME\n#define KBUILD_MODNAME \"fixed\"\n")
-    expand(config(tmp_path, unit(tmp_path, "one.c", ["a.h", "r.h", "c.h"]), inc))
-    second = expand(config(tmp_path, unit(tmp_path, "two.c", ["a.h", "r.h", "c.h"]), inc))
-    assert second.shared_prefix == 1 and 'n = "fixed";' in second.text
+    (inc / "p.h").write_text(header)
+    expand(config(tmp_path, unit(tmp_path, "one.c", ["a.h", "p.h", "c.h"]), inc))
+    second = expand(config(tmp_path, unit(tmp_path, "two.c", ["a.h", "p.h", "c.h"]), inc))
+    assert second.shared_prefix == 1 and expected in second.text
 
 
 def test_bundled_headers_in_every_configuration_give_the_uncached_result(tmp_path):

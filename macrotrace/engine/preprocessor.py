@@ -101,7 +101,8 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         self._pcpp_setup()
         standalone = search is None
         self.search = search
-        self.compiler = compiler if compiler is not None else Compiler(None)
+        # alone: gcc answers __has_attribute & co. (gcc 12's table when it cannot run)
+        self.compiler = compiler if compiler is not None else Compiler(("gcc",))
         self.listener = listener or Listener()
         self.u8_char = u8_char       # -std=c2x/gnu2x: u8'c' is one character constant
         self.expander = Expander(self, self, recorder, max_expansions, u8_char)
