@@ -278,6 +278,9 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
             raise PreprocessError("unterminated #%s" % c.directive, c.file, c.line)
         if f.guard_state == GUARD_CLOSED and f.guard:
             self.guards[f.path] = f.guard
+        if (f.path in self.guards or f.path in self.once) and f.path != self.main_path:
+            # read again only if its guard is undefined: its tokens need not stay in memory
+            self.file_cache.pop(f.path, None)
 
     # ---------------------------------------------------------------- base source
     def next(self, parsing_args=0):
