@@ -178,6 +178,11 @@ class Expander:
     ``hooks`` supplies what the expander cannot know: the current file for __FILE__,
     include depth, __has_attribute/__has_include answers.  ``u8_char``: C2x's
     ``u8'c'`` is one token (pasting relexes with it).
+
+    Its public face: ``get_token`` and friends, ``reading``, ``define``/``undefine``/
+    ``state``/``restore``, ``idle``, ``error``/``take_diagnostic``, and two attributes to
+    read, never to set: ``macros`` and ``diagnostics`` (the errors not taken yet: the
+    driver tests it at every token, so it is a list, not a call).
     """
 
     def __init__(self, hooks, base=None, recorder=None, max_expansions=1_000_000, u8_char=False):
