@@ -9,7 +9,9 @@
 2. a full trace of all 2,000 invocations (``--format json``) against the same baselines;
 3. the scaling from 2,000 to 8,000 invocations (time ratio; linear is ~4);
 4. peak memory (max RSS) of each;
-5. on the kernel module, the second run of a trace (state cache warm) against the first.
+5. on the kernel module, the second run of a trace (state cache warm) against the first;
+6. real Kbuild units of one tree (benchmarks/tree.py): cold, and one after another from
+   an empty cache (shared preambles), as ratios to gcc -E of each unit.
 Medians over several runs; ratios are computed within this run (machines are noisy,
 absolute times mean little), of wall time and of CPU time (user + system), which the
 noise of a shared machine moves less.
@@ -193,6 +195,8 @@ def main():
     for name in ("gcc", "pcpp", "expand", "trace"):
         print("  %-10s %5.2f" % (name, gen[8000][name][0] / gen[2000][name][0]))
     bench_kernel(runs, env)
+    import tree             # real Kbuild units of one tree, cold and in turn (issue 18)
+    tree.main()
 
 
 if __name__ == "__main__":
