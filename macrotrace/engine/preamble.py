@@ -51,13 +51,10 @@ def include_prefix(tokens):
 
 
 def save_points(n):
-    """After how many of the ``n`` lines a state is saved: 0, powers of two, n."""
-    points = {0, n}
-    k = 1
-    while k < n:
-        points.add(k)
-        k *= 2
-    return points
+    """After how many of the ``n`` lines a state is saved: none (the -include files),
+    the first (units of a tree often begin alike), all.  Each costs a snapshot (only
+    the definitions new since the last are encoded), and units part early."""
+    return {0, min(1, n), n}
 
 
 class Preamble:
@@ -79,7 +76,7 @@ class Preamble:
     def find(self, options):
         """(k, saved state, options to apply again) for the longest stored prefix whose
         state holds for this unit, or None."""
-        for k in sorted(save_points(len(self.names)), reverse=True):
+        for k in range(len(self.names), -1, -1):      # another unit's n may be any k
             saved = self.cache(k).load(lambda pos: "")
             if saved is None:
                 continue

@@ -130,6 +130,7 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         self.options = []            # the command line's -D/-U: (kind, name, value)
         self.base_file_used = False  # __BASE_FILE__ expanded: the state names the unit
         self._warnings_before = 0    # warnings of the command line (not part of a state)
+        self._encoder = state.Encoder()
         self.file_cache = {}
         self.files_read = []
         for name in BUILTINS:
@@ -335,11 +336,16 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         """The first token of code in the main file: save the state reached."""
         self._preamble_pending = False
         f = self.files[-1]
+        shared = None
         if self.preamble is not None and self.preamble.saves and len(self.files) == 1:
-            self._save_preamble(f.pos - 1)
+            shared = self._save_preamble(f.pos - 1)
         if not (len(self.files) != 1 or f.ifstack or not self.expander.idle()
                 or f.tokens[f.pos - 1] is not tok or f.line_delta or self.pushed_macros):
-            self.state_cache.save(self.snapshot(f.pos - 1))
+            if shared is not None:      # the same state: only the main file's part differs
+                saved = dict(shared, preamble=state.preamble_signature(f.tokens, f.pos - 1))
+            else:
+                saved = self.snapshot(f.pos - 1)
+            self.state_cache.save(saved)
         if not self._output_wanted:
             self.printer = None         # (printed only for the state's sake)
 
@@ -828,7 +834,7 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         ``shared``: for other units too (preamble.py), so the main file's tokens are not
         part of it, and the -D/-U options with what the prefix may have looked at are."""
         macros, counter, expanded_options = self.expander.state()
-        encoded, conditions = state.encode_macros(macros)
+        encoded, conditions = self._encoder.encode(macros)
         main = self.files[0]
         saved = {
             "pos": pos, "preamble": "" if shared else state.preamble_signature(main.tokens, pos),
@@ -859,8 +865,8 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         """Continue from ``snapshot``'s value: the main file must be open; returns the
         position in it to continue from."""
         builtins = {name: m for name, m in self.macros.items() if m.builtin is not None}
-        self.expander.restore(state.decode_macros(saved["macros"], saved["conditions"], builtins),
-                              saved["counter"], set(saved["expanded_options"]))
+        macros, self._encoder = state.decode_macros(saved["macros"], saved["conditions"], builtins)
+        self.expander.restore(macros, saved["counter"], set(saved["expanded_options"]))
         self.guards = dict(saved["guards"])
         self.once = set(saved["once"])
         self.files_read = [entry for entry in self.files_read if entry[0] == self.main_path] + \
@@ -904,14 +910,17 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         return True
 
     def _save_preamble(self, pos):
-        """The main file is about to read token ``pos``: store the shared state there."""
+        """The main file is about to read token ``pos``: store the shared state there
+        (and return it)."""
         k = self.preamble.saves.pop(pos, None)
         if (k is None or self.preamble_hit is not None and k <= self.preamble_hit
                 or len(self.files) != 1 or self.files[0].ifstack or not self.expander.idle()
                 or self.pushed_macros or self.base_file_used or self.files[0].line_delta
                 or any(w.file == self.main_path for w in self.warnings)):
             return
-        self.preamble.cache(k).save(self.snapshot(pos, shared=True))
+        saved = self.snapshot(pos, shared=True)
+        self.preamble.cache(k).save(saved)
+        return saved
 
     # ---------------------------------------------------------------- running
     def run(self, main_path, forced_includes=(), printer=None):

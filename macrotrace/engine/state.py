@@ -52,30 +52,52 @@ class LazyMacros(dict):
         return dict.get(self, name)
 
 
-def encode_macros(macros):
-    """(one (name, blob) per user macro, the #if conditions they refer to)."""
-    cond_index = {}
-    conds = []
+class Encoder:
+    """Encodes macro tables for one run: a definition is encoded once however many
+    snapshots hold it (a run saves a few: shared prefixes, then its own state), and the
+    #if conditions are numbered once, in one table that only grows."""
 
-    def index(c):
-        i = cond_index.get(id(c))
-        if i is None:
-            earlier = tuple(index(e) for e in c.earlier)
-            i = len(conds)
-            cond_index[id(c)] = i
+    def __init__(self, rows=(), branches=()):
+        # a restored table's blobs number conditions as its snapshot did: start from there
+        self.cond_index = {id(c): (c, i) for i, c in enumerate(branches)}
+        self.conds = list(rows)
+        self.blobs = {}           # id(MacroDef) -> (MacroDef, blob)
+
+    def encode(self, macros):
+        """(one (name, blob) per user macro, the #if conditions they refer to)."""
+        blobs = self.blobs
+        raw = macros.raw if isinstance(macros, LazyMacros) else None
+        out = []
+        for name in macros:
+            if raw is not None:
+                m = raw(name)
+                if type(m) is bytes:          # restored and never looked at: as it was
+                    out.append((name, m))
+                    continue
+            else:
+                m = macros[name]
+            if m.builtin is not None:
+                continue
+            cached = blobs.get(id(m))
+            if cached is None or cached[0] is not m:
+                cached = blobs[id(m)] = (m, self._blob(name, m))
+            out.append((name, cached[1]))
+        return out, list(self.conds)
+
+    def _index(self, c):
+        cond_index, conds = self.cond_index, self.conds
+        entry = cond_index.get(id(c))
+        if entry is None or entry[0] is not c:
+            earlier = tuple(self._index(e) for e in c.earlier)
+            entry = cond_index[id(c)] = (c, len(conds))
             conds.append((c.directive, c.expression, c.file, c.line, c.taken, c.value, c.guard, earlier))
-        return i
+        return entry[1]
 
-    out = []
-    for name in macros:
-        m = macros.get(name)
-        if m.builtin is not None:
-            continue
+    def _blob(self, name, m):
         body = tuple((t.kind, t.text, t.flags, t.line, t.col, t.file, t.argno) for t in m.body)
         row = (name, tuple(m.params) if m.fun_like else None, m.variadic, tuple(m.site or ()),
-               m.spelling, m.from_command_line, tuple(index(c) for c in m.conditions), body)
-        out.append((name, marshal.dumps(row)))
-    return out, conds
+               m.spelling, m.from_command_line, tuple(self._index(c) for c in m.conditions), body)
+        return marshal.dumps(row)
 
 
 def _load_conditions(rows):
@@ -105,11 +127,13 @@ def _converter(conds):
 
 
 def decode_macros(encoded, conditions, builtins):
-    """The macro table from ``encode_macros``' value, the builtins first (lazily decoded)."""
-    lazy = LazyMacros(builtins, _converter(_load_conditions(conditions)))
+    """(the macro table from ``Encoder.encode``'s value, the builtins first, lazily
+    decoded; an Encoder that goes on numbering its conditions as they were)."""
+    branches = _load_conditions(conditions)
+    lazy = LazyMacros(builtins, _converter(branches))
     for name, blob in encoded:
         dict.__setitem__(lazy, name, blob)
-    return lazy
+    return lazy, Encoder(conditions, branches)
 
 
 def preamble_signature(tokens, pos):
