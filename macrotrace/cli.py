@@ -476,7 +476,18 @@ def cmd_initcalls(argv, command=None):
     return 0
 
 
-COMMANDS = {"expand": cmd_expand, "diff": cmd_diff, "check": cmd_check, "initcalls": cmd_initcalls}
+def cmd_lsp(argv, command=None):
+    """macrotrace lsp: the language server (macrotrace/lsp/)."""
+    try:
+        from .lsp.server import main as serve
+    except ImportError as e:
+        raise ConfigError("macrotrace lsp needs pygls: pip install 'macrotrace[lsp]' (%s)" % e)
+    gc.enable()         # a long-running server makes cyclic garbage over time
+    return serve(argv)
+
+
+COMMANDS = {"expand": cmd_expand, "diff": cmd_diff, "check": cmd_check, "initcalls": cmd_initcalls,
+            "lsp": cmd_lsp}
 
 
 def entry():

@@ -57,6 +57,7 @@ class RunConfig:
     macro_prefix_maps: tuple = ()     # -fmacro-prefix-map=OLD=NEW pairs (for __FILE__)
     cache: bool = True                # reuse the state reached after the headers
     compile_argv: tuple = ()          # the real compiler command, for --verify
+    unsaved: tuple = field(default=(), compare=False)   # (real path, text): editor buffers
     notes: tuple = field(default=(), compare=False)
 
     @property

@@ -51,9 +51,18 @@ def wanted(config):
     return want
 
 
-def run_trace(config, on_warning=None):
+def run_trace(config, on_warning=None, interrupt=None):
+    """``interrupt`` (optional) is called at every macro expansion and may raise to stop
+    the run (the language server stops work for a document that changed)."""
     builder = TraceBuilder(config.macro, config.source, config.describe(), path_display(config))
-    pp = session.trace(config, builder, wanted(config), on_warning)
+    want = wanted(config)
+    if interrupt is not None:
+        chosen = want
+
+        def want(tok, macro):
+            interrupt()
+            return chosen(tok, macro)
+    pp = session.trace(config, builder, want, on_warning)
     trace = builder.trace()
     attach_declarations(trace)
     # what was really in effect (a Kbuild command or autoconf.h decides, not our flags)

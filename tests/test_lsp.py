@@ -1,0 +1,230 @@
+"""The language server, driven over stdio by a real LSP client (pytest-lsp, on
+pygls's client) as an editor drives it: initialize, didOpen, hover, codeAction,
+executeCommand, didChange, shutdown.  What it shows is checked against gcc -E."""
+
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+from difftest import gcc_expand, tokens
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HELLO = os.path.join(ROOT, "examples", "hello.c")
+ENV = dict(os.environ, PYTHONPATH=ROOT, MACROTRACE_CACHE_DIR=os.environ.get("MACROTRACE_CACHE_DIR", ""))
+if not ENV["MACROTRACE_CACHE_DIR"]:
+    del ENV["MACROTRACE_CACHE_DIR"]
+SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "macrotrace", "lsp"], server_env=ENV)
+
+pytestmark = pytest.mark.asyncio
+
+
+def uri_of(path):
+    return "file://" + os.path.abspath(path)
+
+
+async def start(client, root, options=None):
+    await client.initialize_session(types.InitializeParams(
+        capabilities=types.ClientCapabilities(window=types.WindowClientCapabilities(
+            show_document=types.ShowDocumentClientCapabilities(support=True))),
+        root_uri=uri_of(root), initialization_options=options))
+
+
+async def open_doc(client, path, text=None, version=1):
+    text = open(path).read() if text is None else text
+    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(
+        uri=uri_of(path), language_id="c", version=version, text=text)))
+    return text
+
+
+async def hover(client, path, line, character):
+    return await client.text_document_hover_async(types.HoverParams(
+        types.TextDocumentIdentifier(uri_of(path)), types.Position(line, character)))
+
+
+def code_block(hover_result):
+    """The C code block of a hover: the final text."""
+    value = hover_result.contents.value
+    start = value.index("```c\n") + 5
+    return value[start:value.index("\n```", start)]
+
+
+def gcc_result_tokens(path, flags, line):
+    """gcc's tokens for one line of output around the invocation's expansion."""
+    status, out, err = gcc_expand(path, flags)
+    assert status == 0, err
+    return tokens(out)
+
+
+def contains(hay, needle):
+    n = len(needle)
+    return any(hay[i:i + n] == needle for i in range(len(hay) - n + 1))
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def client(lsp_client: LanguageClient):
+    yield
+    await lsp_client.shutdown_session()
+
+
+def headers_flags(*extra):
+    return ["-I", os.path.join(ROOT, "headers"), '-DKBUILD_MODNAME="hello"', "-D__KBUILD_MODNAME=kmod_hello",
+            '-DKBUILD_MODFILE="hello"'] + list(extra)
+
+
+async def test_hover_on_module_init_is_gccs_text(client):
+    await start(client, os.path.dirname(HELLO))
+    text = await open_doc(client, HELLO)
+    line = text.splitlines().index("module_init(hello_init);")
+    h = await hover(client, HELLO, line, 3)
+    result = code_block(h)
+    assert contains(gcc_result_tokens(HELLO, headers_flags(), line), tokens(result))
+    value = h.contents.value
+    assert "module_init → __initcall → device_initcall → __define_initcall" in value
+    assert "→ ____define_initcall" in value
+    assert "defined at headers/linux/module.h:" in value and "#ifndef MODULE: MODULE is not defined" in value
+    assert "steps" in value
+    assert h.range.start == types.Position(line, 0) and h.range.end == types.Position(line, len("module_init"))
+    # not an invocation: no hover
+    assert await hover(client, HELLO, line, 14) is None
+
+
+async def test_toggles_persist_and_change_the_hover(client):
+    await start(client, os.path.dirname(HELLO), {"lto": True})
+    text = await open_doc(client, HELLO)
+    line = text.splitlines().index("module_init(hello_init);")
+    lto = code_block(await hover(client, HELLO, line, 0))
+    flags = headers_flags("-DCONFIG_LTO_CLANG")
+    assert contains(gcc_result_tokens(HELLO, flags, line), tokens(lto))
+    settings = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        "macrotrace.toggle", ["module"]))
+    assert settings["module"] is True and settings["lto"] is True
+    module = await hover(client, HELLO, line, 0)
+    assert "init_module" in code_block(module)
+    assert contains(gcc_result_tokens(HELLO, flags + ["-DMODULE"], line), tokens(code_block(module)))
+    assert "CONFIG_LTO_CLANG=y" in module.contents.value and "MODULE=y" in module.contents.value
+    await client.workspace_execute_command_async(types.ExecuteCommandParams("macrotrace.toggle", ["module"]))
+    assert code_block(await hover(client, HELLO, line, 0)) == lto
+
+
+async def test_hover_on_a_define_gives_the_condition(client, tmp_path):
+    src = tmp_path / "d.c"
+    src.write_text("#ifdef CONFIG_FAST\n#define GO(x) fast(x)\n#else\n#define GO(x) slow(x)\n#endif\n"
+                   "int a = GO(1);\n")
+    await start(client, str(tmp_path), {"flags": ["-DCONFIG_FAST", "--no-bundled-headers"]})
+    await open_doc(client, str(src))
+    h = await hover(client, str(src), 1, 9)
+    assert "`#define GO(x) fast(x)`" in h.contents.value
+    assert "#ifdef CONFIG_FAST: CONFIG_FAST is defined" in h.contents.value
+    skipped = await hover(client, str(src), 3, 9)
+    assert "skipped" in skipped.contents.value
+    assert "an earlier branch was taken, line 1: `#ifdef CONFIG_FAST" in skipped.contents.value
+    assert code_block(await hover(client, str(src), 5, 9)) == "fast(1)"
+
+
+async def test_code_actions_expand_one_level_and_fully(client, tmp_path):
+    src = tmp_path / "e.c"
+    src.write_text("#define ID(x) x\n#define TWICE(x) ID(x) + ID(x)\nint a = TWICE(  2 /* two */ );\n")
+    await start(client, str(tmp_path), {"flags": ["--no-bundled-headers"]})
+    await open_doc(client, str(src))
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        types.TextDocumentIdentifier(uri_of(src)), types.Range(types.Position(2, 9), types.Position(2, 9)),
+        types.CodeActionContext(diagnostics=[])))
+    by_title = {a.title.split(":")[0]: a for a in actions}
+    assert set(by_title) == {"Expand one level", "Expand fully", "Show the expansion film",
+                             "Trace under configuration…"}
+    for title, expected in (("Expand one level", "ID(2) + ID(2)"), ("Expand fully", "2 + 2")):
+        edit, = by_title[title].edit.changes[uri_of(src)]
+        assert edit.range == types.Range(types.Position(2, 8), types.Position(2, 29))
+        assert edit.new_text == expected
+    status, out, _ = gcc_expand(str(src))
+    assert tokens(out) == tokens("int a = 2 + 2;")
+
+
+async def test_film_written_and_shown(client, tmp_path):
+    await start(client, os.path.dirname(HELLO), {"reportDir": str(tmp_path)})
+    text = await open_doc(client, HELLO)
+    line = text.splitlines().index("module_init(hello_init);")
+    out = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        "macrotrace.showFilm", [uri_of(HELLO), line, 0]))
+    assert out["shown"] is True and os.path.dirname(out["path"]) == str(tmp_path)
+    assert client.shown_documents[-1].uri == out["uri"] and client.shown_documents[-1].external
+    html = open(out["path"]).read()
+    assert "<html" in html and "__initcall__kmod_hello" in html
+
+
+async def test_trace_under_a_picked_configuration(client):
+    await start(client, os.path.dirname(HELLO))
+    asked = []
+
+    @client.feature(types.WINDOW_SHOW_MESSAGE_REQUEST)
+    def pick(params):
+        asked.append([a.title for a in params.actions])
+        return next(a for a in params.actions if a.title == "PREL32+MODULE")
+
+    text = await open_doc(client, HELLO)
+    line = text.splitlines().index("module_init(hello_init);")
+    out = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        "macrotrace.traceUnder", [uri_of(HELLO), line, 0]))
+    assert len(asked[0]) == 8
+    assert out["configuration"]["MODULE"] and out["configuration"]["CONFIG_HAVE_ARCH_PREL32_RELOCATIONS"]
+    assert not out["configuration"]["CONFIG_LTO_CLANG"]
+    assert contains(gcc_result_tokens(HELLO, headers_flags("-DCONFIG_HAVE_ARCH_PREL32_RELOCATIONS", "-DMODULE"),
+                                      line), tokens(out["result"]))
+    assert out["result"] in client.messages[-1].message
+    # the session's own configuration is unchanged
+    assert "MODULE=n" in (await hover(client, HELLO, line, 0)).contents.value
+
+
+async def test_unsaved_buffer_and_didchange(client, tmp_path):
+    src = tmp_path / "u.c"
+    src.write_text("#define V 1\nint a = V;\n")
+    await start(client, str(tmp_path), {"flags": ["--no-bundled-headers"]})
+    await open_doc(client, str(src), "#define V 2\nint a = V;\n")
+    assert code_block(await hover(client, str(src), 1, 8)) == "2"     # the editor's text, not the disk
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        types.VersionedTextDocumentIdentifier(version=2, uri=uri_of(src)),
+        [types.TextDocumentContentChangePartial(range=types.Range(types.Position(0, 10), types.Position(0, 11)),
+                                                text="3 + 4")]))
+    assert code_block(await hover(client, str(src), 1, 8)) == "3 + 4"
+
+
+async def test_errors_become_diagnostics_and_hover_messages(client, tmp_path):
+    src = tmp_path / "bad.c"
+    src.write_text("#define V 1\nint a = V;\n#include \"missing.h\"\n")
+    await start(client, str(tmp_path), {"flags": ["--no-bundled-headers"]})
+    await open_doc(client, str(src))
+    for _ in range(100):
+        if client.diagnostics.get(uri_of(src)):
+            break
+        await asyncio.sleep(0.05)
+    diag, = client.diagnostics[uri_of(src)]
+    assert diag.range.start.line == 2 and "missing.h: No such file or directory" in diag.message
+    assert diag.severity == types.DiagnosticSeverity.Error
+    h = await hover(client, str(src), 1, 8)
+    assert "**macrotrace:**" in h.contents.value and "missing.h" in h.contents.value
+    # #error, fixed by an edit: the diagnostics follow the text
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        types.VersionedTextDocumentIdentifier(version=2, uri=uri_of(src)),
+        [types.TextDocumentContentChangeWholeDocument(text="#warning careful\n#error stop here\nint a;\n")]))
+    for _ in range(100):
+        got = client.diagnostics.get(uri_of(src))
+        if got and "stop here" in got[-1].message:
+            break
+        await asyncio.sleep(0.05)
+    warn, err = client.diagnostics[uri_of(src)]
+    assert (warn.range.start.line, warn.severity) == (0, types.DiagnosticSeverity.Warning)
+    assert (err.range.start.line, err.severity) == (1, types.DiagnosticSeverity.Error)
+    # a bad command argument is a message, and the server goes on
+    out = await client.workspace_execute_command_async(types.ExecuteCommandParams("macrotrace.toggle", ["nope"]))
+    assert "unknown switch" in out["error"]
+    good = tmp_path / "good.c"
+    good.write_text("#define W 5\nint b = W;\n")
+    await open_doc(client, str(good))
+    assert code_block(await hover(client, str(good), 1, 8)) == "5"
