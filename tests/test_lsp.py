@@ -14,6 +14,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from difftest import gcc_expand, tokens
+from test_compile_commands import gcc_E, kbuild_module  # noqa: F401  (a fixture: Kbuild-built hello.c)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HELLO = os.path.join(ROOT, "examples", "hello.c")
@@ -228,3 +229,53 @@ async def test_errors_become_diagnostics_and_hover_messages(client, tmp_path):
     good.write_text("#define W 5\nint b = W;\n")
     await open_doc(client, str(good))
     assert code_block(await hover(client, str(good), 1, 8)) == "5"
+
+
+async def test_stale_work_is_cancelled_on_didchange(client, tmp_path):
+    """A hover whose trace is still running when the document changes answers
+    ContentModified (the trace stopped), and the next hover sees the new text."""
+    src = tmp_path / "slow.c"
+    body = "#define A(x) x x\n#define B(x) A(A(A(A(x))))\n#define C(x) B(B(x))\nint v = C(1);\n"
+    body += "C(2)\n" * 3000
+    src.write_text(body)
+    await start(client, str(tmp_path), {"flags": ["--no-bundled-headers"], "cache": False})
+    await open_doc(client, str(src))
+    pending = asyncio.ensure_future(hover(client, str(src), 3, 8))
+    await asyncio.sleep(0.5)
+    assert not pending.done(), "the trace finished before the edit; make the file slower"
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        types.VersionedTextDocumentIdentifier(version=2, uri=uri_of(src)),
+        [types.TextDocumentContentChangeWholeDocument(text="#define C(x) x + x\nint v = C(1);\n")]))
+    with pytest.raises(Exception) as caught:
+        await pending
+    assert "ContentModified" in type(caught.value).__name__ or "changed while" in str(caught.value)
+    assert code_block(await hover(client, str(src), 1, 8)) == "1 + 1"
+
+
+@pytest.mark.kernel
+async def test_kbuild_unit_with_compile_commands(client, kbuild_module):
+    """A module Kbuild built, its flags from a real compile_commands.json beside it:
+    the hover is gcc's text for that command; a kernel tree set by command replaces it."""
+    import json
+    import shlex
+    d, db, tree = kbuild_module
+    src = os.path.join(d, "hello.c")
+    await start(client, d)
+    text = await open_doc(client, src)
+    line = text.splitlines().index("module_init(hello_init);")
+    with open(db) as fh:
+        entry, = [e for e in json.load(fh) if e["file"] == src]
+    expected = tokens(gcc_E(shlex.split(entry["command"]), entry["directory"]))
+    for _ in range(2):                      # cold, then warm (the state cache)
+        h = await hover(client, src, line, 0)
+        assert contains(expected, tokens(code_block(h))), h.contents.value
+        assert "init_module" in code_block(h)
+        assert "flags from compile_commands.json" in h.contents.value and "MODULE=y" in h.contents.value
+    await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        "macrotrace.configure", [{"noCompileCommands": True}]))
+    out = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        "macrotrace.setKernelTree", [tree]))
+    assert out["kernelTree"] == tree
+    h = await hover(client, src, line, 0)
+    assert "flags from Kbuild (kernel tree)" in h.contents.value and "MODULE=n" in h.contents.value
+    assert "__initcall__kmod_hello" in code_block(h) and ".long" in code_block(h)     # PREL32, built in
