@@ -23,7 +23,6 @@ if not ENV["MACROTRACE_CACHE_DIR"]:
     del ENV["MACROTRACE_CACHE_DIR"]
 SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "macrotrace", "lsp"], server_env=ENV)
 
-pytestmark = pytest.mark.asyncio
 
 
 def uri_of(path):
@@ -79,6 +78,7 @@ def headers_flags(*extra):
             '-DKBUILD_MODFILE="hello"'] + list(extra)
 
 
+@pytest.mark.asyncio
 async def test_hover_on_module_init_is_gccs_text(client):
     await start(client, os.path.dirname(HELLO))
     text = await open_doc(client, HELLO)
@@ -96,6 +96,7 @@ async def test_hover_on_module_init_is_gccs_text(client):
     assert await hover(client, HELLO, line, 14) is None
 
 
+@pytest.mark.asyncio
 async def test_toggles_persist_and_change_the_hover(client):
     await start(client, os.path.dirname(HELLO), {"lto": True})
     text = await open_doc(client, HELLO)
@@ -114,6 +115,7 @@ async def test_toggles_persist_and_change_the_hover(client):
     assert code_block(await hover(client, HELLO, line, 0)) == lto
 
 
+@pytest.mark.asyncio
 async def test_hover_on_a_define_gives_the_condition(client, tmp_path):
     src = tmp_path / "d.c"
     src.write_text("#ifdef CONFIG_FAST\n#define GO(x) fast(x)\n#else\n#define GO(x) slow(x)\n#endif\n"
@@ -129,6 +131,7 @@ async def test_hover_on_a_define_gives_the_condition(client, tmp_path):
     assert code_block(await hover(client, str(src), 5, 9)) == "fast(1)"
 
 
+@pytest.mark.asyncio
 async def test_code_actions_expand_one_level_and_fully(client, tmp_path):
     src = tmp_path / "e.c"
     src.write_text("#define ID(x) x\n#define TWICE(x) ID(x) + ID(x)\nint a = TWICE(  2 /* two */ );\n")
@@ -148,6 +151,7 @@ async def test_code_actions_expand_one_level_and_fully(client, tmp_path):
     assert tokens(out) == tokens("int a = 2 + 2;")
 
 
+@pytest.mark.asyncio
 async def test_film_written_and_shown(client, tmp_path):
     await start(client, os.path.dirname(HELLO), {"reportDir": str(tmp_path)})
     text = await open_doc(client, HELLO)
@@ -160,6 +164,7 @@ async def test_film_written_and_shown(client, tmp_path):
     assert "<html" in html and "__initcall__kmod_hello" in html
 
 
+@pytest.mark.asyncio
 async def test_trace_under_a_picked_configuration(client):
     await start(client, os.path.dirname(HELLO))
     asked = []
@@ -183,6 +188,7 @@ async def test_trace_under_a_picked_configuration(client):
     assert "MODULE=n" in (await hover(client, HELLO, line, 0)).contents.value
 
 
+@pytest.mark.asyncio
 async def test_unsaved_buffer_and_didchange(client, tmp_path):
     src = tmp_path / "u.c"
     src.write_text("#define V 1\nint a = V;\n")
@@ -196,6 +202,7 @@ async def test_unsaved_buffer_and_didchange(client, tmp_path):
     assert code_block(await hover(client, str(src), 1, 8)) == "3 + 4"
 
 
+@pytest.mark.asyncio
 async def test_errors_become_diagnostics_and_hover_messages(client, tmp_path):
     src = tmp_path / "bad.c"
     src.write_text("#define V 1\nint a = V;\n#include \"missing.h\"\n")
@@ -231,6 +238,7 @@ async def test_errors_become_diagnostics_and_hover_messages(client, tmp_path):
     assert code_block(await hover(client, str(good), 1, 8)) == "5"
 
 
+@pytest.mark.asyncio
 async def test_stale_work_is_cancelled_on_didchange(client, tmp_path):
     """A hover whose trace is still running when the document changes answers
     ContentModified (the trace stopped), and the next hover sees the new text."""
@@ -253,6 +261,7 @@ async def test_stale_work_is_cancelled_on_didchange(client, tmp_path):
 
 
 @pytest.mark.kernel
+@pytest.mark.asyncio
 async def test_kbuild_unit_with_compile_commands(client, kbuild_module):
     """A module Kbuild built, its flags from a real compile_commands.json beside it:
     the hover is gcc's text for that command; a kernel tree set by command replaces it."""
@@ -279,3 +288,23 @@ async def test_kbuild_unit_with_compile_commands(client, kbuild_module):
     h = await hover(client, src, line, 0)
     assert "flags from Kbuild (kernel tree)" in h.contents.value and "MODULE=n" in h.contents.value
     assert "__initcall__kmod_hello" in code_block(h) and ".long" in code_block(h)     # PREL32, built in
+
+
+@pytest.mark.skipif(shutil.which("nvim") is None, reason="Neovim is not installed (apt-get install neovim)")
+def test_real_neovim_hover_on_module_init(tmp_path):
+    """Neovim's built-in LSP client, headless, on examples/hello.c: the hover on
+    module_init holds gcc's final text."""
+    text = open(HELLO).read()
+    line = text.splitlines().index("module_init(hello_init);") + 1
+    out = tmp_path / "hover.md"
+    env = dict(ENV, MT_FILE=HELLO, MT_LINE=str(line), MT_COL="3", MT_OUT=str(out), MT_PYTHON=sys.executable,
+               XDG_CONFIG_HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path), XDG_STATE_HOME=str(tmp_path))
+    proc = subprocess.run(["nvim", "--headless", "--clean", "-c", "luafile " + os.path.join(ROOT, "tests", "nvim_hover.lua")],
+                          env=env, capture_output=True, text=True, timeout=300, cwd=str(tmp_path))
+    assert out.exists(), proc.stderr[-2000:]
+    value = out.read_text()
+    assert not value.startswith("ERROR"), value
+    start = value.index("```c\n") + 5
+    result = value[start:value.index("\n```", start)]
+    assert contains(gcc_result_tokens(HELLO, headers_flags(), line), tokens(result)), value
+    assert "module_init → __initcall" in value
