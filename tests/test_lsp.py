@@ -49,6 +49,15 @@ async def hover(client, path, line, character):
         types.TextDocumentIdentifier(uri_of(path)), types.Position(line, character)))
 
 
+async def on_file(client, tmp_path, name, text, options=None):
+    """A session in tmp_path (no bundled headers) with tmp_path/name, holding text, open."""
+    src = tmp_path / name
+    src.write_text(text)
+    await start(client, str(tmp_path), dict({"flags": ["--no-bundled-headers"]}, **(options or {})))
+    await open_doc(client, str(src))
+    return src
+
+
 def code_block(hover_result):
     """The C code block of a hover: the final text."""
     value = hover_result.contents.value
@@ -118,11 +127,9 @@ async def test_toggles_persist_and_change_the_hover(client):
 
 @pytest.mark.asyncio
 async def test_hover_on_a_define_gives_the_condition(client, tmp_path):
-    src = tmp_path / "d.c"
-    src.write_text("#ifdef CONFIG_FAST\n#define GO(x) fast(x)\n#else\n#define GO(x) slow(x)\n#endif\n"
-                   "int a = GO(1);\n")
-    await start(client, str(tmp_path), {"flags": ["-DCONFIG_FAST", "--no-bundled-headers"]})
-    await open_doc(client, str(src))
+    src = await on_file(client, tmp_path, "d.c", "#ifdef CONFIG_FAST\n#define GO(x) fast(x)\n#else\n"
+                        "#define GO(x) slow(x)\n#endif\nint a = GO(1);\n",
+                        {"flags": ["-DCONFIG_FAST", "--no-bundled-headers"]})
     h = await hover(client, str(src), 1, 9)
     assert "`#define GO(x) fast(x)`" in h.contents.value
     assert "#ifdef CONFIG_FAST: CONFIG_FAST is defined" in h.contents.value
@@ -134,10 +141,8 @@ async def test_hover_on_a_define_gives_the_condition(client, tmp_path):
 
 @pytest.mark.asyncio
 async def test_code_actions_expand_one_level_and_fully(client, tmp_path):
-    src = tmp_path / "e.c"
-    src.write_text("#define ID(x) x\n#define TWICE(x) ID(x) + ID(x)\nint a = TWICE(  2 /* two */ );\n")
-    await start(client, str(tmp_path), {"flags": ["--no-bundled-headers"]})
-    await open_doc(client, str(src))
+    src = await on_file(client, tmp_path, "e.c",
+                        "#define ID(x) x\n#define TWICE(x) ID(x) + ID(x)\nint a = TWICE(  2 /* two */ );\n")
     actions = await client.text_document_code_action_async(types.CodeActionParams(
         types.TextDocumentIdentifier(uri_of(src)), types.Range(types.Position(2, 9), types.Position(2, 9)),
         types.CodeActionContext(diagnostics=[])))
@@ -205,10 +210,7 @@ async def test_unsaved_buffer_and_didchange(client, tmp_path):
 
 @pytest.mark.asyncio
 async def test_errors_become_diagnostics_and_hover_messages(client, tmp_path):
-    src = tmp_path / "bad.c"
-    src.write_text("#define V 1\nint a = V;\n#include \"missing.h\"\n")
-    await start(client, str(tmp_path), {"flags": ["--no-bundled-headers"]})
-    await open_doc(client, str(src))
+    src = await on_file(client, tmp_path, "bad.c", "#define V 1\nint a = V;\n#include \"missing.h\"\n")
     for _ in range(100):
         if client.diagnostics.get(uri_of(src)):
             break

@@ -191,10 +191,13 @@ def initialize(ls, params):
         ls.window_show_message(types.ShowMessageParams(types.MessageType.Error, "macrotrace: %s" % e))
 
 
-@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-async def did_open(ls, params):
+async def did_open_or_save(ls, params):
     ls.generation += 1
     ls.schedule_diagnostics(params.text_document.uri, 0)
+
+
+server.feature(types.TEXT_DOCUMENT_DID_OPEN)(did_open_or_save)
+server.feature(types.TEXT_DOCUMENT_DID_SAVE)(did_open_or_save)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -202,12 +205,6 @@ async def did_change(ls, params):
     ls.generation += 1
     ls.worker.document_changed(params.text_document.uri, params.text_document.version)
     ls.schedule_diagnostics(params.text_document.uri)
-
-
-@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
-async def did_save(ls, params):
-    ls.generation += 1
-    ls.schedule_diagnostics(params.text_document.uri, 0)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
