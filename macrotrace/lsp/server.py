@@ -427,18 +427,11 @@ async def trace_under(ls, *args):
             "steps": len(inv.steps) - 1}
 
 
-def main(argv=None):
-    """``macrotrace lsp``: serve on stdin/stdout until the client says exit."""
-    import argparse
-    p = argparse.ArgumentParser(prog="macrotrace lsp",
-                                description="A language server over stdio (hover, code actions, "
-                                            "commands) for C files.")
-    p.add_argument("--log", metavar="FILE", help="write the server's log here (default: stderr)")
-    p.add_argument("--verbose", action="store_true", help="log every message")
-    ns = p.parse_args(argv)
-    level = logging.DEBUG if ns.verbose else logging.WARNING
-    if ns.log:
-        logging.basicConfig(filename=ns.log, level=level)
+def serve(log_file=None, verbose=False):
+    """Serve on stdin/stdout until the client says exit (``macrotrace lsp``)."""
+    level = logging.DEBUG if verbose else logging.WARNING
+    if log_file:
+        logging.basicConfig(filename=log_file, level=level)
     else:
         logging.basicConfig(stream=sys.stderr, level=level)
     protocol_out = sys.stdout.buffer

@@ -91,13 +91,16 @@ class Settings:
 
     def run_config(self, path, macro=None, line=None, unsaved=()):
         """The RunConfig of a trace of ``macro`` (on ``line``) in the file at ``path``."""
-        from .. import cli
+        from ..cli.options import Parser, UsageError, config_from_args, configuration_flags
+        parser = Parser(prog="macrotrace lsp")
+        parser.add_argument("file")
+        configuration_flags(parser)
         try:
-            ns = cli.build_expand_parser().parse_args(self.argv(path))
-        except cli.UsageError as e:
+            ns = parser.parse_args(self.argv(path))
+        except UsageError as e:
             raise ConfigError("flags: %s" % e)
         # (a database or .o.cmd found beside the file is said on stderr: the server's log)
-        config = cli.config_from_args(ns, macro=macro)
+        config = config_from_args(ns, macro=macro)
         return replace(config, line=line, unsaved=tuple(unsaved))
 
     def with_switches(self, lto, prel32, module):
