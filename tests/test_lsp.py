@@ -209,6 +209,24 @@ async def test_unsaved_buffer_and_didchange(client, tmp_path):
 
 
 @pytest.mark.asyncio
+async def test_unsaved_header_and_an_invocation_over_two_lines(client, tmp_path):
+    """An open header's buffer is what the file including it sees; an invocation that
+    takes its arguments from the next line is replaced whole."""
+    (tmp_path / "h.h").write_text("#define F(x) x+1\n")
+    src = await on_file(client, tmp_path, "m.c", '#include "h.h"\n#define G F\nint a = G\n  (4);\n')
+    await open_doc(client, str(tmp_path / "h.h"), "#define F(x) x*2\n")
+    assert code_block(await hover(client, str(src), 2, 8)) == "4*2"
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        types.TextDocumentIdentifier(uri_of(src)), types.Range(types.Position(2, 8), types.Position(2, 8)),
+        types.CodeActionContext(diagnostics=[])))
+    full, = [a for a in actions if a.title.startswith("Expand fully")]
+    edit, = full.edit.changes[uri_of(src)]
+    assert edit.range == types.Range(types.Position(2, 8), types.Position(3, 5)) and edit.new_text == "4*2"
+    one, = [a for a in actions if a.title.startswith("Expand one level")]
+    assert one.edit.changes[uri_of(src)][0].new_text == "F (4)"     # the film, spaced as gcc spaces it
+
+
+@pytest.mark.asyncio
 async def test_errors_become_diagnostics_and_hover_messages(client, tmp_path):
     src = await on_file(client, tmp_path, "bad.c", "#define V 1\nint a = V;\n#include \"missing.h\"\n")
     for _ in range(100):

@@ -68,11 +68,14 @@ class MacrotraceServer(LanguageServer):
                 out.append((os.path.realpath(path), doc.source))
         return tuple(out)
 
-    def config(self, uri, macro=None, line=None, settings=None):
+    def deferred_config(self, uri, macro=None, line=None, settings=None):
+        """A function making the RunConfig (on the worker) from the settings and the
+        open documents as they are now."""
         path = to_fs_path(uri)
-        if not path:
+        if not path or not uri.startswith("file:"):
             raise Problem("macrotrace traces files on disk; %s is not one" % uri)
-        return (settings or self.settings).run_config(path, macro, line, self.unsaved())
+        settings, unsaved = settings or self.settings, self.unsaved()
+        return lambda: settings.run_config(path, macro, line, unsaved)
 
     # -- traces ---------------------------------------------------------------
     def trace_sync(self, config, interrupt):
@@ -97,8 +100,10 @@ class MacrotraceServer(LanguageServer):
         key = (uri, self.generation, settings, name, line)
         trace = self.traces.get(key)
         if trace is None:
-            config = self.config(uri, name, line + 1, settings)
-            trace = await self.worker.run(uri, doc.version, lambda stop: self.trace_sync(config, stop))
+            # the configuration is made on the worker too: a run changes the working
+            # directory, and relative flags must not be read while it is elsewhere
+            config = self.deferred_config(uri, name, line + 1, settings)
+            trace = await self.worker.run(uri, doc.version, lambda stop: self.trace_sync(config(), stop))
             self.traces[key] = trace
             while len(self.traces) > KEPT_TRACES:
                 self.traces.popitem(last=False)
@@ -128,8 +133,8 @@ class MacrotraceServer(LanguageServer):
             await asyncio.sleep(delay)
             doc = self.doc(uri)
             version = doc.version
-            config = self.config(uri)
-            diagnostics = await self.worker.run(uri, version, lambda stop: self._diagnose_sync(config, stop))
+            config = self.deferred_config(uri)
+            diagnostics = await self.worker.run(uri, version, lambda stop: self._diagnose_sync(config(), stop))
         except (asyncio.CancelledError, Stale):
             return
         except (Problem, ConfigError) as e:
@@ -244,9 +249,9 @@ async def _hover(ls, params):
     text = ls.doc(uri).source
     name = document.defined_name(text, pos.line, pos.character)
     if name is not None:
-        config = ls.config(uri)
+        config = ls.deferred_config(uri)
         found = await ls.worker.run(uri, ls.doc(uri).version,
-                                    lambda stop: _defined_sync(config, pos.line + 1, stop))
+                                    lambda stop: _defined_sync(config(), pos.line + 1, stop))
         return _markdown(views.define_hover(name, found, ls.settings_line()))
     hit = await ls.invocation(uri, pos.line, pos.character)
     if hit is None:
@@ -379,6 +384,11 @@ async def show_film(ls, *args):
     except (Problem, ConfigError, OSError) as e:
         return _command_error(ls, str(e))
     target = from_fs_path(path)
+    window = ls.client_capabilities.window
+    if not (window and window.show_document and window.show_document.support):
+        ls.window_show_message(types.ShowMessageParams(types.MessageType.Info,
+                                                       "macrotrace: the expansion film is in %s" % path))
+        return {"path": path, "uri": target, "shown": False}
     shown = await ls.window_show_document_async(types.ShowDocumentParams(uri=target, external=True))
     return {"path": path, "uri": target, "shown": bool(shown and shown.success)}
 
