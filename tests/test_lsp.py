@@ -329,3 +329,12 @@ def test_real_neovim_hover_on_module_init(tmp_path):
     result = value[start:value.index("\n```", start)]
     assert contains(gcc_result_tokens(HELLO, headers_flags(), line), tokens(result)), value
     assert "module_init → __initcall" in value
+
+
+@pytest.mark.asyncio
+async def test_bad_initialization_options_are_said_and_defaults_kept(client):
+    await start(client, os.path.dirname(HELLO), {"lto": "yes", "colour": True})
+    assert "unknown initialization option(s): colour" in client.messages[-1].message
+    text = await open_doc(client, HELLO)
+    line = text.splitlines().index("module_init(hello_init);")
+    assert "CONFIG_LTO_CLANG=n" in (await hover(client, HELLO, line, 0)).contents.value
