@@ -31,11 +31,11 @@ from .settings import Settings
 log = logging.getLogger("macrotrace.lsp")
 
 COMMANDS = {
-    "toggle": "macrotrace.toggle",                    # ["lto" | "prel32" | "module"]
+    "toggle": "macrotrace.toggle",                    # [a switch: "lto" | "prel32" | "module"...]
     "kernel_tree": "macrotrace.setKernelTree",        # [DIR or null]
     "configure": "macrotrace.configure",              # [{initialization options}]
     "film": "macrotrace.showFilm",                    # [uri, line, character]
-    "under": "macrotrace.traceUnder",                 # [uri, line, character, {lto, prel32, module}?]
+    "under": "macrotrace.traceUnder",                 # [uri, line, character, {switch: bool}?]
 }
 DEBOUNCE = 0.3          # seconds of quiet after an edit before the file is preprocessed again
 KEPT_TRACES = 64
@@ -318,20 +318,18 @@ def _settings_changed(ls, what):
 
 
 def _settings_dict(settings):
-    return {"lto": settings.lto, "prel32": settings.prel32, "module": settings.module,
-            "kernelTree": settings.kernel_tree, "compileCommands": settings.compile_commands,
-            "flags": list(settings.flags)}
+    return settings.as_dict()
 
 
 @server.command(COMMANDS["toggle"])
 def toggle(ls, *args):
     if len(args) != 1 or not isinstance(args[0], str):
-        return _command_error(ls, "macrotrace.toggle takes one of: %s" % ", ".join(a for a, _ in SWITCHES))
+        return _command_error(ls, "macrotrace.toggle takes one of: %s" % ", ".join(s.field for s in SWITCHES))
     try:
         ls.settings = ls.settings.toggled(args[0])
     except ConfigError as e:
         return _command_error(ls, str(e))
-    return _settings_changed(ls, "%s %s" % (args[0], "on" if getattr(ls.settings, args[0]) else "off"))
+    return _settings_changed(ls, "%s %s" % (args[0], "on" if args[0] in ls.settings.switches else "off"))
 
 
 @server.command(COMMANDS["kernel_tree"])
@@ -393,12 +391,9 @@ async def show_film(ls, *args):
     return {"path": path, "uri": target, "shown": bool(shown and shown.success)}
 
 
-LABELS = {"lto": "LTO", "prel32": "PREL32", "module": "MODULE"}
-
-
 def _combination_title(combo):
-    on = [LABELS[attr] for attr, _ in SWITCHES if combo[attr]]
-    return "+".join(on) if on else "none (built-in, no LTO, no PREL32)"
+    on = [s.label for s in SWITCHES if combo[s.field]]
+    return "+".join(on) if on else "none of %s" % ", ".join(s.label for s in SWITCHES)
 
 
 @server.command(COMMANDS["under"])
@@ -409,9 +404,9 @@ async def trace_under(ls, *args):
     try:
         uri, line, character = _position_args(args)
         if len(args) > 3 and isinstance(args[3], dict):
-            combo = {attr: bool(args[3].get(attr, False)) for attr, _ in SWITCHES}
+            combo = {s.field: bool(args[3].get(s.field, False)) for s in SWITCHES}
         else:
-            combos = [dict(zip([a for a, _ in SWITCHES], values))
+            combos = [dict(zip([s.field for s in SWITCHES], values))
                       for values in itertools.product((False, True), repeat=len(SWITCHES))]
             titles = [_combination_title(c) for c in combos]
             picked = await ls.window_show_message_request_async(types.ShowMessageRequestParams(
@@ -420,7 +415,7 @@ async def trace_under(ls, *args):
             if picked is None:
                 return None
             combo = combos[titles.index(picked.title)]
-        settings = ls.settings.with_switches(combo["lto"], combo["prel32"], combo["module"])
+        settings = ls.settings.with_switches(combo)
         hit = await ls.invocation(uri, line, character, settings)
         if hit is None:
             raise Problem("no invocation at %d:%d under %s" % (line + 1, character + 1, settings.describe()))

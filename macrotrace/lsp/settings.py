@@ -3,23 +3,30 @@ tree, a compilation database, extra flags.  Set from the client's initialization
 options, changed by the server's commands, and turned into a ``RunConfig`` by the
 command line's own parser, so flags are found exactly as ``macrotrace MACRO FILE``
 finds them (``compile_commands.json``, a ``.NAME.o.cmd`` beside the file, a kernel tree).
+
+The switches are the rows of ``config.SWITCHES``, by field name (``lto``, ``prel32``,
+``module``): each is an initialization option, an argument of ``macrotrace.toggle``,
+and a key of ``macrotrace.traceUnder``'s configuration.
 """
 
 from dataclasses import dataclass, replace
 
 from ..config import SWITCHES, ConfigError
 
-# initialization option -> field
-OPTIONS = {"lto": "lto", "prel32": "prel32", "module": "module", "kernelTree": "kernel_tree",
-           "compileCommands": "compile_commands", "noCompileCommands": "no_compile_commands",
-           "noCmdFile": "no_cmd_file", "flags": "flags", "cache": "cache", "reportDir": "report_dir"}
+# initialization option -> Settings field (besides the switches)
+OPTIONS = {"kernelTree": "kernel_tree", "compileCommands": "compile_commands",
+           "noCompileCommands": "no_compile_commands", "noCmdFile": "no_cmd_file", "flags": "flags",
+           "cache": "cache", "reportDir": "report_dir"}
+_PATHS = ("kernel_tree", "compile_commands", "report_dir")
+
+
+def switch_fields():
+    return [s.field for s in SWITCHES]
 
 
 @dataclass(frozen=True)
 class Settings:
-    lto: bool = False
-    prel32: bool = False
-    module: bool = False
+    switches: frozenset = frozenset()     # fields of the switches turned on: {"lto", "module"}
     kernel_tree: str = None
     compile_commands: str = None      # a compile_commands.json, or the directory holding it
     no_compile_commands: bool = False
@@ -36,34 +43,49 @@ class Settings:
             return base
         if not isinstance(options, dict):
             raise ConfigError("initializationOptions must be an object")
-        unknown = sorted(set(options) - set(OPTIONS))
+        known = set(OPTIONS) | set(switch_fields())
+        unknown = sorted(set(options) - known)
         if unknown:
             raise ConfigError("unknown initialization option(s): %s (known: %s)"
-                              % (", ".join(unknown), ", ".join(sorted(OPTIONS))))
-        values = {}
+                              % (", ".join(unknown), ", ".join(sorted(known))))
+        values, on = {}, set(base.switches)
         for key, value in options.items():
-            name = OPTIONS[key]
+            name = OPTIONS.get(key, key)
             if name == "flags":
                 if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                     raise ConfigError("flags must be a list of strings")
-                value = tuple(value)
-            elif name in ("kernel_tree", "compile_commands", "report_dir"):
+                values[name] = tuple(value)
+            elif name in _PATHS:
                 if value is not None and not isinstance(value, str):
                     raise ConfigError("%s must be a path" % key)
-                value = value or None
+                values[name] = value or None
             elif not isinstance(value, bool):
                 raise ConfigError("%s must be true or false" % key)
-            values[name] = value
-        return replace(base, **values)
+            elif key in OPTIONS:
+                values[name] = value
+            else:
+                (on.add if value else on.discard)(key)
+        return replace(base, switches=frozenset(on), **values)
 
     def toggled(self, switch):
-        if switch not in dict(SWITCHES):
-            raise ConfigError("unknown switch %r (known: %s)" % (switch, ", ".join(dict(SWITCHES))))
-        return replace(self, **{switch: not getattr(self, switch)})
+        if switch not in switch_fields():
+            raise ConfigError("unknown switch %r (known: %s)" % (switch, ", ".join(switch_fields())))
+        return replace(self, switches=self.switches ^ {switch})
+
+    def with_switches(self, values):
+        """These settings with the switches ``values`` ({field: on}) and no others on."""
+        return replace(self, switches=frozenset(f for f, on in values.items() if on))
+
+    def as_dict(self):
+        """The settings as initialization options say them."""
+        out = {f: f in self.switches for f in switch_fields()}
+        out.update({key: getattr(self, name) for key, name in OPTIONS.items()})
+        out["flags"] = list(self.flags)
+        return out
 
     def describe(self):
         """One line for messages: 'CONFIG_LTO_CLANG=y ... · kernel tree DIR'."""
-        parts = ["%s=%s" % (macro, "y" if getattr(self, attr) else "n") for attr, macro in SWITCHES]
+        parts = ["%s=%s" % (s.macro, "y" if s.field in self.switches else "n") for s in SWITCHES]
         if self.kernel_tree:
             parts.append("kernel tree %s" % self.kernel_tree)
         if self.compile_commands:
@@ -72,10 +94,7 @@ class Settings:
 
     def argv(self, path):
         """The command-line arguments that say the same."""
-        args = [path]
-        for attr, _ in SWITCHES:
-            if getattr(self, attr):
-                args.append("--" + attr)
+        args = [path] + [s.flag for s in SWITCHES if s.field in self.switches]
         if self.kernel_tree:
             args += ["--kernel-tree", self.kernel_tree]
         if self.compile_commands:
@@ -102,6 +121,3 @@ class Settings:
         # (a database or .o.cmd found beside the file is said on stderr: the server's log)
         config = config_from_args(ns, macro=macro)
         return replace(config, line=line, unsaved=tuple(unsaved))
-
-    def with_switches(self, lto, prel32, module):
-        return replace(self, lto=bool(lto), prel32=bool(prel32), module=bool(module))
