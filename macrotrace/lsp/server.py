@@ -51,7 +51,7 @@ class MacrotraceServer(LanguageServer):
                          text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.settings = Settings()
         self.worker = Worker()
-        self.traces = collections.OrderedDict()    # key -> Trace, least recently used first
+        self.traces = collections.OrderedDict()    # key -> Trace (or DefinedAt), least recently used first
         self.generation = 0                        # bumped by every edit of any document
         self.pending = {}                          # uri -> the debounced diagnostics task
 
@@ -97,22 +97,28 @@ class MacrotraceServer(LanguageServer):
             return None
         name, start, end = hit
         settings = settings or self.settings
-        key = (uri, self.generation, settings, name, line)
-        trace = self.traces.get(key)
-        if trace is None:
-            # the configuration is made on the worker too: a run changes the working
-            # directory, and relative flags must not be read while it is elsewhere
-            config = self.deferred_config(uri, name, line + 1, settings)
-            trace = await self.worker.run(uri, doc.version, lambda stop: self.trace_sync(config(), stop))
-            self.traces[key] = trace
-            while len(self.traces) > KEPT_TRACES:
-                self.traces.popitem(last=False)
-        else:
-            self.traces.move_to_end(key)
+        # the configuration is made on the worker too: a run changes the working
+        # directory, and relative flags must not be read while it is elsewhere
+        config = self.deferred_config(uri, name, line + 1, settings)
+        trace = await self.remembered(("trace", uri, self.generation, settings, name, line), uri,
+                                      lambda stop: self.trace_sync(config(), stop))
         for inv in trace.invocations:
             if inv.line == line + 1 and inv.column == start + 1:
                 return trace, inv, start, end
         return None
+
+    async def remembered(self, key, uri, work):
+        """``work(interrupt)`` on the worker, its result kept for ``key`` (which holds
+        the edit generation: any edit makes new keys)."""
+        value = self.traces.get(key)
+        if value is not None:
+            self.traces.move_to_end(key)
+            return value
+        value = await self.worker.run(uri, self.doc(uri).version, work)
+        self.traces[key] = value
+        while len(self.traces) > KEPT_TRACES:
+            self.traces.popitem(last=False)
+        return value
 
     def settings_line(self, trace=None):
         origin = trace.config.get("origin") if trace is not None else None
@@ -250,7 +256,7 @@ async def _hover(ls, params):
     name = document.defined_name(text, pos.line, pos.character)
     if name is not None:
         config = ls.deferred_config(uri)
-        found = await ls.worker.run(uri, ls.doc(uri).version,
+        found = await ls.remembered(("define", uri, ls.generation, ls.settings, pos.line), uri,
                                     lambda stop: _defined_sync(config(), pos.line + 1, stop))
         return _markdown(views.define_hover(name, found, ls.settings_line()))
     hit = await ls.invocation(uri, pos.line, pos.character)
