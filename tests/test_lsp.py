@@ -155,6 +155,11 @@ async def test_code_actions_expand_one_level_and_fully(client, tmp_path):
         assert edit.new_text == expected
     status, out, _ = gcc_expand(str(src))
     assert tokens(out) == tokens("int a = 2 + 2;")
+    # the cursor inside the arguments: the actions of the invocation they belong to
+    inside = await client.text_document_code_action_async(types.CodeActionParams(
+        types.TextDocumentIdentifier(uri_of(src)), types.Range(types.Position(2, 17), types.Position(2, 17)),
+        types.CodeActionContext(diagnostics=[])))
+    assert [a.title for a in inside] == [a.title for a in actions]
 
 
 @pytest.mark.asyncio

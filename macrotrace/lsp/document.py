@@ -98,3 +98,33 @@ def extent(text, line, character, written):
             return None
         i += 1
     return i
+
+
+def enclosing_call(text, line, character, limit=4000):
+    """(line, character) of the name before the innermost ``(`` that encloses the
+    position (the invocation a cursor inside its arguments belongs to), or None.
+    Looks back at most ``limit`` characters; strings and comments are not parsed."""
+    i = offset_of(text, line, character)
+    depth = 0
+    stop = max(0, i - limit)
+    k = i - 1
+    while k >= stop:
+        ch = text[k]
+        if ch == ")":
+            depth += 1
+        elif ch == "(":
+            if depth == 0:
+                j = k
+                while j > 0 and text[j - 1] in " \t\n\\":
+                    j -= 1
+                end = j
+                while j > 0 and (text[j - 1].isalnum() or text[j - 1] == "_"):
+                    j -= 1
+                if j < end and _IDENT.fullmatch(text[j:end]):
+                    return position_of(text, j)
+                return None
+            depth -= 1
+        elif ch == ";" or ch == "{" or ch == "}":
+            return None
+        k -= 1
+    return None

@@ -288,6 +288,12 @@ async def _code_action(ls, params):
     pos = params.range.start
     hit = await ls.invocation(uri, pos.line, pos.character)
     if hit is None:
+        # inside an invocation's arguments: the invocation they belong to
+        outer = document.enclosing_call(ls.doc(uri).source, pos.line, pos.character)
+        if outer is not None:
+            pos = types.Position(*outer)
+            hit = await ls.invocation(uri, pos.line, pos.character)
+    if hit is None:
         return None
     trace, inv, start, _ = hit
     text = ls.doc(uri).source
