@@ -65,8 +65,8 @@ def code_block(hover_result):
     return value[start:value.index("\n```", start)]
 
 
-def gcc_result_tokens(path, flags, line):
-    """gcc's tokens for one line of output around the invocation's expansion."""
+def gcc_result_tokens(path, flags):
+    """gcc's tokens for the whole file (``-E -P``), to find the hover's text in."""
     status, out, err = gcc_expand(path, flags)
     assert status == 0, err
     return tokens(out)
@@ -95,7 +95,7 @@ async def test_hover_on_module_init_is_gccs_text(client):
     line = text.splitlines().index("module_init(hello_init);")
     h = await hover(client, HELLO, line, 3)
     result = code_block(h)
-    assert contains(gcc_result_tokens(HELLO, headers_flags(), line), tokens(result))
+    assert contains(gcc_result_tokens(HELLO, headers_flags()), tokens(result))
     value = h.contents.value
     assert "module_init → __initcall → device_initcall → __define_initcall" in value
     assert "→ ____define_initcall" in value
@@ -113,13 +113,13 @@ async def test_toggles_persist_and_change_the_hover(client):
     line = text.splitlines().index("module_init(hello_init);")
     lto = code_block(await hover(client, HELLO, line, 0))
     flags = headers_flags("-DCONFIG_LTO_CLANG")
-    assert contains(gcc_result_tokens(HELLO, flags, line), tokens(lto))
+    assert contains(gcc_result_tokens(HELLO, flags), tokens(lto))
     settings = await client.workspace_execute_command_async(types.ExecuteCommandParams(
         "macrotrace.toggle", ["module"]))
     assert settings["module"] is True and settings["lto"] is True
     module = await hover(client, HELLO, line, 0)
     assert "init_module" in code_block(module)
-    assert contains(gcc_result_tokens(HELLO, flags + ["-DMODULE"], line), tokens(code_block(module)))
+    assert contains(gcc_result_tokens(HELLO, flags + ["-DMODULE"]), tokens(code_block(module)))
     assert "CONFIG_LTO_CLANG=y" in module.contents.value and "MODULE=y" in module.contents.value
     await client.workspace_execute_command_async(types.ExecuteCommandParams("macrotrace.toggle", ["module"]))
     assert code_block(await hover(client, HELLO, line, 0)) == lto
@@ -192,8 +192,8 @@ async def test_trace_under_a_picked_configuration(client):
     assert len(asked[0]) == 8
     assert out["configuration"]["MODULE"] and out["configuration"]["CONFIG_HAVE_ARCH_PREL32_RELOCATIONS"]
     assert not out["configuration"]["CONFIG_LTO_CLANG"]
-    assert contains(gcc_result_tokens(HELLO, headers_flags("-DCONFIG_HAVE_ARCH_PREL32_RELOCATIONS", "-DMODULE"),
-                                      line), tokens(out["result"]))
+    expected = gcc_result_tokens(HELLO, headers_flags("-DCONFIG_HAVE_ARCH_PREL32_RELOCATIONS", "-DMODULE"))
+    assert contains(expected, tokens(out["result"]))
     assert out["result"] in client.messages[-1].message
     # the session's own configuration is unchanged
     assert "MODULE=n" in (await hover(client, HELLO, line, 0)).contents.value
@@ -332,7 +332,7 @@ def test_real_neovim_hover_on_module_init(tmp_path):
     assert not value.startswith("ERROR"), value
     start = value.index("```c\n") + 5
     result = value[start:value.index("\n```", start)]
-    assert contains(gcc_result_tokens(HELLO, headers_flags(), line), tokens(result)), value
+    assert contains(gcc_result_tokens(HELLO, headers_flags()), tokens(result)), value
     assert "module_init → __initcall" in value
 
 
