@@ -26,6 +26,12 @@ SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "macrotrace", 
 
 
 
+# a file whose preprocessing takes seconds (3,000 invocations of 32 expansions each):
+# a request on it is still running when the test edits the file or cancels the request
+SLOW_C = ("#define A(x) x x\n#define B(x) A(A(A(A(x))))\n#define C(x) B(B(x))\nint v = C(1);\n"
+          + "C(2)\n" * 3000)
+
+
 def uri_of(path):
     return "file://" + os.path.abspath(path)
 
@@ -269,9 +275,7 @@ async def test_stale_work_is_cancelled_on_didchange(client, tmp_path):
     """A hover whose trace is still running when the document changes answers
     ContentModified (the trace stopped), and the next hover sees the new text."""
     src = tmp_path / "slow.c"
-    body = "#define A(x) x x\n#define B(x) A(A(A(A(x))))\n#define C(x) B(B(x))\nint v = C(1);\n"
-    body += "C(2)\n" * 3000
-    src.write_text(body)
+    src.write_text(SLOW_C)
     await start(client, str(tmp_path), {"flags": ["--no-bundled-headers"], "cache": False})
     await open_doc(client, str(src))
     pending = asyncio.ensure_future(hover(client, str(src), 3, 8))
@@ -343,3 +347,55 @@ async def test_bad_initialization_options_are_said_and_defaults_kept(client):
     text = await open_doc(client, HELLO)
     line = text.splitlines().index("module_init(hello_init);")
     assert "CONFIG_LTO_CLANG=n" in (await hover(client, HELLO, line, 0)).contents.value
+
+
+@pytest.mark.asyncio
+async def test_worker_stops_a_cancelled_job_at_its_next_check():
+    """The client's $/cancelRequest cancels the request's task; the job on the worker
+    thread then stops at its next interrupt check, and the next job runs."""
+    import threading
+    from macrotrace.lsp.jobs import Worker
+    worker = Worker()
+    started = threading.Event()
+    checks = []
+
+    def long_job(interrupt):
+        started.set()
+        for _ in range(100000):
+            interrupt()
+            checks.append(1)
+            threading.Event().wait(0.001)
+        return "finished"
+
+    task = asyncio.ensure_future(worker.run("file:///a.c", 1, long_job))
+    while not started.is_set():
+        await asyncio.sleep(0.01)
+    task.cancel()
+    assert await worker.run("file:///b.c", 1, lambda interrupt: "next") == "next"
+    assert worker.stopped == 1 and len(checks) < 100000
+    # and a job of an older version than an edit stops the same way
+    started.clear()
+    stale = asyncio.ensure_future(worker.run("file:///a.c", 2, long_job))
+    while not started.is_set():
+        await asyncio.sleep(0.01)
+    worker.document_changed("file:///a.c", 3)
+    from macrotrace.lsp.jobs import Stale
+    with pytest.raises(Stale):
+        await stale
+    worker.shutdown()
+
+
+@pytest.mark.asyncio
+async def test_cancel_request_answers_request_cancelled(client, tmp_path):
+    src = tmp_path / "slow.c"
+    src.write_text(SLOW_C)
+    await start(client, str(tmp_path), {"flags": ["--no-bundled-headers"], "cache": False})
+    await open_doc(client, str(src))
+    params = types.HoverParams(types.TextDocumentIdentifier(uri_of(src)), types.Position(3, 8))
+    pending = asyncio.ensure_future(client.protocol.send_request_async("textDocument/hover", params,
+                                                                       msg_id="slow-hover"))
+    await asyncio.sleep(0.3)
+    client.protocol.notify("$/cancelRequest", types.CancelParams(id="slow-hover"))
+    with pytest.raises(JsonRpcException) as caught:
+        await pending
+    assert caught.value.code == -32800          # RequestCancelled
