@@ -107,6 +107,7 @@ async def test_hover_on_module_init_is_gccs_text(client):
     assert "→ ____define_initcall" in value
     assert "defined at headers/linux/module.h:" in value and "#ifndef MODULE: MODULE is not defined" in value
     assert "steps" in value
+    assert "declares:" in value and "section .initcall6.init" in value
     assert h.range.start == types.Position(line, 0) and h.range.end == types.Position(line, len("module_init"))
     # not an invocation: no hover
     assert await hover(client, HELLO, line, 14) is None

@@ -1,7 +1,7 @@
 """From the trace model to what an editor shows: hovers (Markdown), the spine of an
 expansion, the text of one level, and the configuration line.  Reads only the model."""
 
-from ..render.text import _condition_text
+from ..render.text import _condition_text, declaration_line
 
 ARROW = " → "
 
@@ -69,6 +69,9 @@ def invocation_hover(trace, inv, settings_line):
     chain = spine(inv, trace)
     if len(chain) > 1:
         out += ["", ARROW.join(chain)]
+    declared = [d for d in inv.declarations if d.kind != "unparsed"]
+    if declared:
+        out += ["", "declares:"] + ["- `%s`" % declaration_line(d) for d in declared]
     first = inv.steps[inv.tree.step] if inv.tree is not None and inv.tree.step is not None else None
     d = trace.definitions.get(first.definition) if first is not None else None
     if d is not None:
