@@ -168,6 +168,9 @@ def test_help_lists_every_command():
     assert set(COMMANDS) <= set(listed), listed
     assert {"trace", "expand", "diff", "check", "initcalls"} <= set(listed)
     assert "macrotrace trace check" in proc.stdout      # how to trace a macro named like a command
+    for name in listed:
+        status, out, err = run_macrotrace([name, "--help"])
+        assert status == 0 and out.startswith("usage: macrotrace " + name), (name, err)
 
 
 def test_macro_named_like_a_command(tmp_path):
