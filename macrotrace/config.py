@@ -57,6 +57,10 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class RunConfig:
+    """One preprocessing run, whole: frozen on purpose.  The command line builds it once
+    (cli/options.py); the engine, the trace and the renderers only read it; a variant is
+    a new value (``with_switches``, as --matrix makes one per combination), so a cache
+    key or a matrix run can never see a configuration change under it."""
     source: str
     macro: str = None
     line: int = None
