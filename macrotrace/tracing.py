@@ -64,15 +64,24 @@ def wanted(config):
     return want
 
 
-def run_trace(config, on_warning=None):
+def run_trace(config, on_warning=None, interrupt=None):
     """Trace ``config.macro`` in ``config.source``: (Trace, RunResult).  A run cut by
     --max-steps keeps the invocations so far (the last one marked cut) and
-    ``result.cut`` says why."""
+    ``result.cut`` says why.  ``interrupt`` (optional) is called at every macro
+    expansion and may raise to stop the run (the language server stops work for a
+    document that changed)."""
     builder = TraceBuilder(config.macro, config.source, config.describe(), path_display(config))
+    want = wanted(config)
+    if interrupt is not None:
+        chosen = want
+
+        def want(tok, macro):
+            interrupt()
+            return chosen(tok, macro)
     progress.add("units", 0)
     progress.watch("invocations traced", lambda: len(builder.invocations))
     try:
-        result = session.trace(config, builder, wanted(config), on_warning)
+        result = session.trace(config, builder, want, on_warning)
     finally:
         progress.unwatch("invocations traced")
     progress.add("units")

@@ -60,15 +60,16 @@ def save_points(n):
 class Preamble:
     """The shared-prefix plan of one unit."""
 
-    def __init__(self, key_material, main_tokens):
+    def __init__(self, key_material, main_tokens, unsaved=None):
         self.key_material = key_material
+        self.unsaved = unsaved
         self.names, self.starts, self.end = include_prefix(main_tokens)
         n = len(self.names)
         # token index in the main file -> the prefix length whose state is taken there
         self.saves = {(self.starts[k] if k < n else self.end): k for k in save_points(n)}
 
     def cache(self, k):
-        return StateCache(("preamble", self.key_material, tuple(self.names[:k])))
+        return StateCache(("preamble", self.key_material, tuple(self.names[:k])), self.unsaved)
 
     def position(self, k):
         return self.starts[k] if k < len(self.names) else self.end

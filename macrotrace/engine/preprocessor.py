@@ -97,7 +97,7 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
 
     def __init__(self, search=None, compiler=None, listener=None, recorder=None,
                  max_expansions=1_000_000, max_output_tokens=None, u8_char=False, prefix_maps=(),
-                 state_cache=None, warning_sink=None, preamble_key=None):
+                 state_cache=None, warning_sink=None, preamble_key=None, unsaved=None):
         self._pcpp_setup()
         standalone = search is None
         self.search = search
@@ -133,6 +133,7 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         self._encoder = state.Encoder()
         self.file_cache = {}
         self.files_read = []
+        self.unsaved = dict(unsaved or {})   # real path -> text: an editor's unsaved buffers
         for name in BUILTINS:
             self.expander.define(MacroDef(name, None if name not in ("_Pragma",) else ["x"],
                                           builtin=name, site=("<built-in>", 0)))
@@ -214,6 +215,9 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         cached = self.file_cache.get(path)
         if cached is not None:
             return cached
+        if self.unsaved and os.path.realpath(path) in self.unsaved:
+            # an editor's buffer: its text, not the file on disk
+            return self._tokenize(path, self.unsaved[os.path.realpath(path)].encode("utf-8"))
         try:
             size = os.path.getsize(path)
             if size > MAX_FILE_BYTES and not os.path.isdir(path):
@@ -228,6 +232,9 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
             raise error_at(from_tok, "%s: is a directory" % path, path)
         except OSError as e:
             raise error_at(from_tok, "%s: %s" % (path, e.strerror or e), path)
+        return self._tokenize(path, data, from_tok)
+
+    def _tokenize(self, path, data, from_tok=None):
         if b"\0" in data[:8192]:
             raise error_at(from_tok, "%s: binary file (contains NUL bytes), not C source" % path, path)
         try:
@@ -254,7 +261,6 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
                 t.flags |= DIRECTIVE
         self.files_read.append((path, state.digest(data if data is not None
                                                    else text.encode("utf-8", "surrogatepass"))))
-
         self.file_cache[path] = (tokens, directives)
         return tokens, directives
 
@@ -892,7 +898,7 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         self._preamble_pending = True
         if self.preamble_key is None:
             return False
-        self.preamble = plan = Preamble(self.preamble_key, main.tokens)
+        self.preamble = plan = Preamble(self.preamble_key, main.tokens, self.unsaved)
         found = plan.find(self.options)
         if found is None:
             return False

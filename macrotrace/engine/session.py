@@ -26,12 +26,14 @@ def make_preprocessor(config, listener=None, recorder=None, on_warning=None):
     if config.compiler and getattr(config, "use_system_dirs", False):
         dirs["system"] = dirs["system"] + list(compiler.system_include_dirs())
     search = SearchPath(**dirs)
-    cache = StateCache(_cache_key(config, compiler, search)) if config.cache else None
+    unsaved = dict(config.unsaved)       # an editor's buffers stand for their files
+    cache = StateCache(_cache_key(config, compiler, search), unsaved) if config.cache else None
     pp = Preprocessor(search, compiler, listener, recorder, config.max_expansions,
                       config.max_output_tokens, u8_char=config.std in ("c2x", "gnu2x"),
                       prefix_maps=config.macro_prefix_maps, state_cache=cache,
                       warning_sink=on_warning,
-                      preamble_key=_preamble_key(config, compiler, search) if config.cache else None)
+                      preamble_key=_preamble_key(config, compiler, search) if config.cache else None,
+                      unsaved=unsaved)
     if config.compiler:
         predefined = compiler.predefined_macros()
     else:

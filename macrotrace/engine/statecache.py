@@ -36,7 +36,8 @@ def _engine_fingerprint():
 
 
 class StateCache:
-    def __init__(self, key_material):
+    def __init__(self, key_material, unsaved=None):
+        self.unsaved = unsaved or {}    # real path -> text: an editor's buffers stand for files
         raw = repr((FORMAT, _engine_fingerprint(), key_material))
         self.key = hashlib.sha256(raw.encode()).hexdigest()[:24]
         self.path = os.path.join(cache_dir(), "state-%s.bin" % self.key)
@@ -83,11 +84,16 @@ class StateCache:
                 if mtime != -1:
                     return None
         for path, sha in saved["files"]:
+            text = self.unsaved.get(os.path.realpath(path)) if self.unsaved else None
             try:
-                with open(path, "rb") as fh:
-                    if digest(fh.read()) != sha:
-                        return None
+                if text is not None:
+                    data = text.encode("utf-8")
+                else:
+                    with open(path, "rb") as fh:
+                        data = fh.read()
             except OSError:
+                return None
+            if digest(data) != sha:
                 return None
         diskcache.touch(self.path)
         return saved
