@@ -200,3 +200,70 @@ def test_linker_script_traced(tmp_path):
     assert [inv["result"] for inv in doc["invocations"]][:1] == [
         "__initcall0_start = .; KEEP(*(.initcall0.init)) KEEP(*(.initcall0s.init))"]
     assert doc["invocations"][0]["declarations"] == []
+
+
+# -- -std names and modes -------------------------------------------------------
+
+STD_SOURCE = r"""#define S(x) #x
+#define XS(x) S(x)
+#define f(...) x , ## __VA_ARGS__
+#define g(a, ...) a , ## __VA_ARGS__
+#define h(a...) y , ## a
+f() f(1) g(1) g(1,) g(1,2) h() h(2)
+??=define TRI 1
+TRI ??( ??) ??< ??> ??! ??- ??' XS(??=)
+"??/"" line ??/
+splice
+#define e2 XX
+#define u U_
+#define U V_
+#define L W_
+#define R T_
+#define u8 U8_
+0x1p-e2 0x1P+e2 1e-e2 u"s" U"s" u8"s" L"s" R"x(a)x" uR"x(b)x" u'c' U'c' L'c' u8'c'
+%:define DIG 1
+DIG <: :> <% %> XS(<:) XS(%:%:)
+#define a$b dollar
+a$b
+#ifdef UNDEFINED_NAME
+#elifdef __STDC__
+elifdef_taken
+#endif
+#ifndef __STDC__
+#elifndef UNDEFINED_NAME
+elifndef_taken
+#else
+else_taken
+#endif
+__STDC_VERSION__ __STDC_UTF_16__ __STDC_UTF_32__ __STRICT_ANSI__ __STDC__ __STDC_HOSTED__
+"""
+
+
+def _all_std_flags():
+    from macrotrace.engine.lang import STANDARDS
+    return [["-std=%s" % s] for s in sorted(STANDARDS)] + [["-ansi"], ["-trigraphs"]]
+
+
+@pytest.mark.parametrize("flags", _all_std_flags(), ids=lambda f: f[0])
+def test_std_modes(tmp_path, flags):
+    """Every -std name gcc 12 accepts: trigraphs (ISO modes, -trigraphs), digraphs (not in
+    c89), u/U/u8 prefixes, raw strings, p+ exponents, #elifdef (gnu modes and c2x),
+    ", ## __VA_ARGS__" (keeps the comma in ISO mode when ... is the only parameter), and
+    the predefined macros."""
+    out, _, _ = same_as_gcc(tmp_path, STD_SOURCE, flags)
+    iso = flags[0] == "-ansi" or flags[0].startswith(("-std=c", "-std=iso"))
+    assert out.startswith("x , x ,1" if iso else "x x ,1")
+
+
+@pytest.mark.parametrize("std,valid", [("gnu11", True), ("c2x", True), ("c11", False), ("c89", False)])
+def test_scope_token(tmp_path, std, valid):
+    """'::' is one token in gnu modes and C2x: pasting ':' and ':' works there only."""
+    source = "#define C(a, b) a ## b\nC(:, :)\n"
+    if valid:
+        out, _, _ = same_as_gcc(tmp_path, source, ["-std=" + std])
+        assert out.split() == ["::"]
+        return
+    (tmp_path / "t.c").write_text(source)
+    rc, _, _ = gcc_expand("t.c", ["-std=" + std], cwd=str(tmp_path))
+    status, _, err = ours_expand("t.c", ["-std=" + std], cwd=str(tmp_path))
+    assert rc != 0 and status == 2 and "does not give a valid preprocessing token" in err

@@ -368,7 +368,9 @@ class Expander:
             else:
                 self.error('macro "%s" passed %d arguments, but takes just %d' % (m.name, argc, nparams), name_tok)
                 return None
-        if m.variadic and (argc < nparams or (argc == 1 and not args[0].tokens)):
+        # gcc: ", ## __VA_ARGS__" drops the comma when the variadic argument is omitted,
+        # and when it is the only parameter and empty, except in ISO (-std=c..) mode
+        if m.variadic and (argc < nparams or (argc == 1 and not args[0].tokens and not self.lang.std)):
             if argc < nparams:
                 args.append(MacroArg([], []))
             args[nparams - 1].omitted = True
