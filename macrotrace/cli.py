@@ -11,7 +11,7 @@ import gc
 import os
 import sys
 
-from . import __version__
+from . import __version__, rawbytes
 from .config import ConfigError, RunConfig, source_language
 from .engine.diagnostics import PreprocessError
 
@@ -195,11 +195,17 @@ def _write(ns, text):
     """Write the output (a string, or a list of pieces written one by one)."""
     pieces = [text] if isinstance(text, str) else text
     if ns.output:
-        with open(ns.output, "w", encoding="utf-8") as fh:
+        # source bytes that are not UTF-8 are written back as they were (rawbytes.py)
+        with open(ns.output, "w", encoding="utf-8", errors="surrogateescape") as fh:
             for piece in pieces:
                 fh.write(piece)
-    else:
-        for piece in pieces:
+        return
+    buffer = getattr(sys.stdout, "buffer", None)
+    for piece in pieces:
+        if buffer is not None and not piece.isascii() and rawbytes.has_raw(piece):
+            sys.stdout.flush()
+            buffer.write(rawbytes.encode(piece))
+        else:
             sys.stdout.write(piece)
 
 

@@ -13,6 +13,7 @@ import json
 import json.encoder
 import os
 
+from . import rawbytes
 from .trace.matrix import Matrix
 from .trace.model import SCHEMA, Trace, record_of
 
@@ -85,7 +86,8 @@ def _layout(value, key, out, indent=""):
 def _parts(data):
     out = []
     _layout(data, None, out)
-    return out
+    # a source byte that is not UTF-8 is written \udcXX (rawbytes.py)
+    return [rawbytes.json_escaped(part) for part in out]
 
 
 def _text(data):

@@ -267,3 +267,61 @@ def test_scope_token(tmp_path, std, valid):
     rc, _, _ = gcc_expand("t.c", ["-std=" + std], cwd=str(tmp_path))
     status, _, err = ours_expand("t.c", ["-std=" + std], cwd=str(tmp_path))
     assert rc != 0 and status == 2 and "does not give a valid preprocessing token" in err
+
+
+# -- bytes that are not UTF-8 ---------------------------------------------------
+
+ENCODED = (b"/* caf\xe9: a Latin-1 comment in an old driver */\n"
+           b"#define S(x) #x\n#define ID(x) x\n"
+           b'#define EUC "\xa4\xb3\xa4\xf3\xa4\xcb\xa4\xc1\xa4\xcf"\n'          # EUC-JP
+           b'#define SJIS "\x95\x5c\x8e\xa6"\n'                                 # Shift-JIS, 0x5c second byte
+           b'#define BIG5 "\xa5\x5c\xb3\x5c\x5c"\n'                                 # Big5, 0x5c second byte
+           b'#define GB "\xc4\xe3\xba\xc3"\n#define KSC "\xbe\xc8\xb3\xe7"\n'
+           b"char *m[] = { EUC, SJIS, BIG5, GB, KSC };\n"
+           b"S(\xe9t\xe9 caf\xe9) x\xe9y \xff \xfe\xff ID('\xe9') ID(\"\x81\x40\")\n"
+           b"/* \xa4\xb3 */ S(\"\xa4\xb3\") S('\x95\x5c\x5c')\n")
+
+
+def _gcc_bytes(path, cwd):
+    import subprocess
+    proc = subprocess.run([GCC, "-E", "-P", "-undef", "-std=gnu11", "-nostdinc", path],
+                          capture_output=True, cwd=cwd)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def _macrotrace_bytes(args, cwd):
+    import subprocess
+    import sys
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    proc = subprocess.run([sys.executable, "-m", "macrotrace"] + args, capture_output=True, cwd=cwd, env=env)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_non_utf8_bytes_pass_through_expand(tmp_path):
+    """Latin-1, EUC-JP, Shift-JIS, Big5, GB, KSC bytes: the output bytes are gcc's."""
+    (tmp_path / "enc.c").write_bytes(ENCODED)
+    expected = _gcc_bytes("enc.c", str(tmp_path))
+    assert b"\xa4\xb3\xa4\xf3" in expected
+    assert _macrotrace_bytes(["expand", "enc.c", "--no-bundled-headers"], str(tmp_path)) == expected
+    assert _macrotrace_bytes(["expand", "enc.c", "--no-bundled-headers", "-o", "out.i"], str(tmp_path)) == b""
+    assert (tmp_path / "out.i").read_bytes() == expected
+
+
+def test_non_utf8_bytes_in_traces(tmp_path):
+    """In a text trace the bytes are written back; in JSON each is the escape \\udcXX and
+    reads back to the same string; in HTML each shows as \\xXX in a UTF-8 page."""
+    import json
+    (tmp_path / "enc.c").write_bytes(ENCODED)
+    expected = [line for line in _gcc_bytes("enc.c", str(tmp_path)).splitlines() if b"\x81\x40" in line]
+    text = _macrotrace_bytes(["ID", "enc.c", "--no-bundled-headers", "--color", "never"], str(tmp_path))
+    assert b'"\x81@"' in text and b"'\xe9'" in text
+    raw = _macrotrace_bytes(["ID", "enc.c", "--no-bundled-headers", "--format", "json"], str(tmp_path))
+    raw.decode("utf-8")                        # the document itself is UTF-8
+    assert b'\\"\\udc81@\\"' in raw
+    doc = json.loads(raw)
+    results = [inv["result"].encode("utf-8", "surrogateescape") for inv in doc["invocations"]]
+    assert results == [b"'\xe9'", b'"\x81@"'] and expected[0].endswith(b'"\x81@"')
+    html = _macrotrace_bytes(["ID", "enc.c", "--no-bundled-headers", "--format", "html"], str(tmp_path))
+    assert "\\x81@" in html.decode("utf-8")

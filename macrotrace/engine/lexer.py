@@ -49,7 +49,8 @@ _RAW = r"""|(?P<raw>STRING_PREFIXR"(?P<delim>[^ ()\\\t\v\f\n"]{0,16})\(.*?\)(?P=
 
 def _compile(lang):
     """The token regex for one language's options (see lang.py)."""
-    extra = ("$" if lang.dollars else "") + ("\u0080-\U0010ffff" if lang.xid else "")
+    # UTF-8 letters; not U+D800..U+DFFF: bytes that are not UTF-8 (rawbytes.py) are stray characters
+    extra = ("$" if lang.dollars else "") + ("\u0080-\ud7ff\ue000-\U0010ffff" if lang.xid else "")
     string_prefix = "(?:u8|u|U|L)?" if lang.uliterals else "L?"
     char_prefix = ("(?:u8|u|U|L)?" if lang.u8_char else "(?:u|U|L)?") if lang.uliterals else "L?"
     puncts = _PUNCTUATORS + (_DIGRAPH_PUNCTUATORS if lang.digraphs else []) + (["::"] if lang.scope else [])

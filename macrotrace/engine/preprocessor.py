@@ -20,6 +20,7 @@ import time
 
 import pcpp
 
+from .. import rawbytes
 from .diagnostics import PreprocessError, Warning_, error_at
 from .events import Condition, Listener
 from .expander import Expander, ExpansionError, date_time_strings
@@ -231,12 +232,7 @@ class Preprocessor(pcpp.Preprocessor):
             raise error_at(from_tok, "%s: %s" % (path, e.strerror or e), path)
         if b"\0" in data[:8192]:
             raise error_at(from_tok, "%s: binary file (contains NUL bytes), not C source" % path, path)
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as e:
-            line = data[:e.start].count(b"\n") + 1
-            raise PreprocessError("invalid UTF-8 byte 0x%02x; macrotrace reads UTF-8 source" % data[e.start],
-                                  path, line)
+        text = rawbytes.decode(data)      # bytes that are not UTF-8 kept (rawbytes.py)
         tokens, diags = lex(text, path, lang=self.lang)
         for d in diags:
             raise PreprocessError(d.message, path, d.line, d.col)

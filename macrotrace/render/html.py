@@ -15,6 +15,7 @@ import shlex
 import jinja2
 from markupsafe import Markup
 
+from .. import rawbytes
 from ..resources import templates_dir
 
 _TOKEN = re.compile(
@@ -267,11 +268,12 @@ def _asset(name):
 
 
 def _page(title, macro, file, views, matrix, config, command):
-    return _env().get_template("report.html.j2").render(
+    # a source byte that is not UTF-8 shows as the text \xXX (rawbytes.py)
+    return rawbytes.visible(_env().get_template("report.html.j2").render(
         title=title, macro=macro, file=file, views=views, matrix=matrix, config=config or {},
         command=shlex.join(["macrotrace"] + list(command)) if command else "",
         invocations=[item for _, v in views for item in v["invocations"] + v["briefs"]],
-        css=_asset("report.css"), js=_asset("report.js"))
+        css=_asset("report.css"), js=_asset("report.js")))
 
 
 def render(trace, verification=None, films=FILMS):
