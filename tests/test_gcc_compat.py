@@ -325,3 +325,97 @@ def test_non_utf8_bytes_in_traces(tmp_path):
     assert results == [b"'\xe9'", b'"\x81@"'] and expected[0].endswith(b'"\x81@"')
     html = _macrotrace_bytes(["ID", "enc.c", "--no-bundled-headers", "--format", "html"], str(tmp_path))
     assert "\\x81@" in html.decode("utf-8")
+
+
+# -- unterminated quotes --------------------------------------------------------
+
+def test_unterminated_quotes_are_a_warning(tmp_path):
+    """gcc warns "missing terminating ' character" and makes the rest of the line one
+    token; likewise a lone ' after ??' in gnu modes (no trigraphs there)."""
+    source = ("#define ID(x) x\nchar *s = \"abc;\nit's ID(a)\nx ??' ID(y) 'z\nok ID(b)\n"
+              "#if 0\nskipped 'quote\n#endif\n")
+    out, err, our_err = same_as_gcc(tmp_path, source)
+    assert "ID(a)" in out and "ok b" in out
+    assert err.count("missing terminating") == our_err.count("missing terminating") == 3
+    (tmp_path / "u.c").write_text("#define X 'a\n#warning don't\n#if 0\n#error it's\n#endif\n")
+    _, _, err = gcc_expand("u.c", cwd=str(tmp_path))
+    _, _, our_err = ours_expand("u.c", cwd=str(tmp_path))
+    assert err.count("missing terminating") == our_err.count("missing terminating") == 3
+
+
+# -- directives -----------------------------------------------------------------
+
+def test_assert_and_predicates(tmp_path):
+    """#assert/#unassert and #if #pred(answer) (not macro-expanded); #ident takes one string,
+    drops the rest; #sccs is #ident."""
+    source = r"""#define M machine
+#sccs "sc"
+#ident "id" extra tokens
+#define ID "from a macro"
+#ident ID
+#assert machine(x86)
+#assert machine( x86   64 )
+#assert system(linux)
+#if #machine(x86) && #machine(x86 64) && #system && !#system(bsd) && !#cpu
+yes1
+#endif
+#unassert machine(x86)
+#if #machine(x86)
+no
+#elif #machine
+yes2
+#endif
+#unassert machine
+#if #machine
+no
+#else
+yes3
+#endif
+#if #M(x86) || #M
+no4
+#endif
+"""
+    out, _, _ = same_as_gcc(tmp_path, source)
+    assert out.split() == ["#ident", '"sc"', "#ident", '"id"', "#ident", '"from', 'a', 'macro"',
+                           "yes1", "yes2", "yes3"]
+
+
+def test_import_and_pragma_once_under_other_paths(tmp_path):
+    """#pragma once holds for the same file named sub/h.h, ./sub/h.h, sub/../sub/h.h;
+    #import of the main file itself does not read it again."""
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "h.h").write_text("#pragma once\nonce_body\n")
+    (tmp_path / "sub" / "i.h").write_text("imp_body\n")
+    source = ('#include "sub/h.h"\n#include "./sub/h.h"\n#include "sub/../sub/h.h"\n'
+              '#import "sub/i.h"\n#import "./sub/i.h"\n#include "sub/i.h"\n#import "m.c"\nmain_end\n')
+    out, _, _ = same_as_gcc(tmp_path, source, name="m.c")
+    assert out.split() == ["once_body", "imp_body", "main_end"]
+
+
+def test_line_markers_without_a_matching_push(tmp_path):
+    """A line marker returning (flag 2) to a file it did not come from is ignored."""
+    source = ('# 200 "xyz" 2\n__LINE__ __FILE__\n# 300 "abc" 1\n__LINE__ __FILE__\n'
+              '# 400 "wrong" 2\n__LINE__ __FILE__\n# 500 "m.c" 2\n__LINE__ __FILE__\n')
+    out, err, our_err = same_as_gcc(tmp_path, source, name="m.c")
+    assert out.split() == ["2", '"m.c"', "300", '"abc"', "302", '"abc"', "500", '"m.c"']
+    assert "linemarker ignored" in our_err
+
+
+# -- includes -------------------------------------------------------------------
+
+def test_function_like_name_at_the_end_of_a_header(tmp_path):
+    """f at the very end of an included file does not take the ( of the includer."""
+    (tmp_path / "endf.h").write_text("#define f(x) [x]\nf\n")
+    out, _, _ = same_as_gcc(tmp_path, '#include "endf.h"\n(1) tail\nf\n(2)\n')
+    assert out.split() == ["f", "(1)", "tail", "[2]"]
+
+
+def test_include_inside_macro_arguments(tmp_path):
+    """An #include among a macro's arguments: the included file's end ends the argument
+    list, as in gcc (an error there)."""
+    (tmp_path / "h.h").write_text("inner1 inner2\n")
+    (tmp_path / "t.c").write_text('#define ID(x) <x>\nID(a\n#include "h.h"\nb)\n')
+    rc, _, err = gcc_expand("t.c", cwd=str(tmp_path))
+    status, _, our_err = ours_expand("t.c", cwd=str(tmp_path))
+    assert rc != 0 and "unterminated argument list" in err
+    assert status == 2 and "unterminated argument list" in our_err
