@@ -419,3 +419,78 @@ def test_include_inside_macro_arguments(tmp_path):
     status, _, our_err = ours_expand("t.c", cwd=str(tmp_path))
     assert rc != 0 and "unterminated argument list" in err
     assert status == 2 and "unterminated argument list" in our_err
+
+
+def test_missing_include_directory_is_ignored(tmp_path):
+    """-I of a directory that does not exist: gcc ignores it; macrotrace says so in a note."""
+    (tmp_path / "inc").mkdir()
+    (tmp_path / "inc" / "h.h").write_text("found\n")
+    out, _, our_err = same_as_gcc(tmp_path, "#include <h.h>\n", ["-Inope", "-Iinc"])
+    assert out.split() == ["found"] and 'ignoring nonexistent directory "nope"' in our_err
+
+
+def test_compiler_headers_without_cc(tmp_path):
+    """<stddef.h>, <stdarg.h>, <stdbool.h>... come from gcc's own include directory even
+    without --cc (as gcc -undef finds them); -nostdinc turns that off."""
+    import subprocess
+    source = ("#include <stddef.h>\n#include <stdarg.h>\n#include <stdbool.h>\n#include <float.h>\n"
+              "struct s { int a, b; };\nsize_t o = offsetof(struct s, b); va_list ap; bool t = true;\n")
+    (tmp_path / "t.c").write_text(source)
+    proc = subprocess.run([GCC, "-E", "-P", "-undef", "-std=gnu11", "t.c"], capture_output=True, text=True,
+                          cwd=str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    status, ours, err = run_macrotrace(["expand", "t.c", "--no-bundled-headers"], cwd=str(tmp_path))
+    assert status == 0, err
+    assert_same_tokens(ours, proc.stdout, "t.c")
+    assert "__builtin_offsetof" in ours
+    status, _, err = run_macrotrace(["expand", "t.c", "--no-bundled-headers", "-nostdinc"], cwd=str(tmp_path))
+    assert status == 2 and "stddef.h: No such file or directory" in err
+
+
+def test_stdint_with_the_compilers_macros(tmp_path):
+    """<stdint.h> needs the compiler's predefined macros (it include_next's the C library's)."""
+    import subprocess
+    (tmp_path / "t.c").write_text("#include <stdint.h>\n#include <limits.h>\nint32_t x = INT_MAX; "
+                                  "uint64_t y = UINT64_MAX; intptr_t p;\n")
+    proc = subprocess.run([GCC, "-E", "-P", "-std=gnu11", "t.c"], capture_output=True, text=True, cwd=str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    status, ours, err = run_macrotrace(["expand", "t.c", "--no-bundled-headers", "--cc", GCC], cwd=str(tmp_path))
+    assert status == 0, err
+    assert_same_tokens(ours, proc.stdout, "t.c")
+
+
+# -- command line ---------------------------------------------------------------
+
+def test_command_line_macro_values_are_taken_as_they_are(tmp_path):
+    """-D values are not spliced or trigraph-replaced: -Dfoo=bar\\ keeps its backslash."""
+    flags = ["-trigraphs", "-Dfoo=bar\\", "-DT=??=", '-DS="a\\\\', "-DQ='x"]
+    out, _, _ = same_as_gcc(tmp_path, "foo T S Q\n", flags)
+    assert out.split() == ["bar\\", "??=", '"a\\\\', "'x"]
+
+
+def test_extended_identifiers_are_spelled_as_gcc_spells_them(tmp_path):
+    """gcc 12 -E writes an identifier's characters beyond ASCII (UTF-8 or UCN) as \\UXXXXXXXX;
+    # keeps the spelling."""
+    source = '#define S(x) #x\nint π = 1; café 1é x\\u00e9 S(π) "π" S(x\\u00e9)\n#define π 3\nπ\n'
+    out, _, _ = same_as_gcc(tmp_path, source)
+    assert "int \\U000003c0 = 1; caf\\U000000e9 1é x\\U000000e9" in out
+
+
+def test_imacros(tmp_path):
+    """-imacros FILE: its macros are defined, its text is thrown away unexpanded (a #pragma
+    line still printed), before any -include."""
+    (tmp_path / "m.h").write_text("#define FROM_IMACROS 42\n#define F(x) [x]\nthrown away __COUNTER__\n"
+                                  "#pragma printed_anyway\n")
+    (tmp_path / "i.h").write_text("#define INC 7\ninc_text __COUNTER__\n")
+    out, _, _ = same_as_gcc(tmp_path, "FROM_IMACROS F(INC) __COUNTER__\n", ["-imacros", "m.h", "-include", "i.h"])
+    assert out.split() == ["#pragma", "printed_anyway", "inc_text", "0", "42", "[7]", "1"]
+
+
+def test_short_wchar_in_if(tmp_path):
+    """-fshort-wchar: L'x' in #if is an unsigned short."""
+    source = ("#if L'\\xffff' > 0\nwpos\n#endif\n#if L'\\x12345' == 0x2345\nw16\n#endif\n"
+              "#if L'\\xffffffff' < 0\nw32neg\n#endif\n")
+    out, _, _ = same_as_gcc(tmp_path, source)
+    assert out.split() == ["wpos", "w32neg"]
+    out, _, _ = same_as_gcc(tmp_path, source, ["-fshort-wchar"])
+    assert out.split() == ["wpos", "w16"]

@@ -40,7 +40,7 @@ _TOKEN_PATTERN = r"""
    |(?P<string>STRING_PREFIX"(?:[^"\\\n]|\\.)*")
    |(?P<char>CHAR_PREFIX'(?:[^'\\\n]|\\.)*')
    |(?P<open_literal>(?:STRING_PREFIX"|CHAR_PREFIX')[^\n]*)
-   |(?P<ident>[A-Za-z_IDENT_EXTRA][0-9A-Za-z_IDENT_EXTRA]*)
+   |(?P<ident>(?:[A-Za-z_IDENT_EXTRA]UCN)(?:[0-9A-Za-z_IDENT_EXTRA]UCN)*)
    |(?P<punct>PUNCTUATORS)
    |(?P<other>.)
     """
@@ -59,6 +59,7 @@ def _compile(lang):
                .replace("STRING_PREFIX", string_prefix)
                .replace("CHAR_PREFIX", char_prefix)
                .replace("EXPONENT", "[eEpP]" if lang.xnum else "[eE]")
+               .replace("UCN", r"|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}" if lang.xid else "")
                .replace("IDENT_EXTRA", extra)
                .replace("PUNCTUATORS", "|".join(re.escape(p) for p in sorted(puncts, key=len, reverse=True))))
     return re.compile(pattern, re.VERBOSE | re.DOTALL)
@@ -121,14 +122,17 @@ def normalize(text, trigraphs=False):
     return "".join(parts), splices
 
 
-def lex(text, filename=None, first_line=1, lang=DEFAULT):
+def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False):
     """Lex a whole file.  Returns (tokens, diagnostics).
 
     White space and comments are not tokens; they set PREV_WHITE on the next token.
     The first token of each logical line carries BOL (and INDENTED when white space
-    precedes it on that line).
+    precedes it on that line).  ``stage3``: the text is a -D value, lexed as it is.
     """
-    text, splices = normalize(text, lang.trigraphs)
+    if stage3:      # a -D value (gcc's cpp_define): no trigraphs, no line splices
+        text, splices = (text if text.endswith("\n") else text + "\n"), []
+    else:
+        text, splices = normalize(text, lang.trigraphs)
     tokens = []
     diags = []
     append = tokens.append

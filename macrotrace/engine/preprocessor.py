@@ -160,7 +160,7 @@ class Preprocessor(pcpp.Preprocessor):
         if not self._ready:
             return None
         if isinstance(tokens, str):
-            tokens = lex(tokens, COMMAND_LINE, lang=self.lang)[0]
+            tokens = lex(tokens, COMMAND_LINE, lang=self.lang, stage3=True)[0]
             site = site or (COMMAND_LINE, 0)
         try:
             macro = parse_define(tokens, site, self.lang.asm)
@@ -806,7 +806,7 @@ class Preprocessor(pcpp.Preprocessor):
             self.end_directive_mode(saved)
         from . import expression
         try:
-            return expression.evaluate(out)
+            return expression.evaluate(out, self.lang.short_wchar)
         except expression.ExpressionError as e:
             raise error_at(e.token if e.token is not None and e.token.file else name_tok, e.message)
 
@@ -905,8 +905,39 @@ class Preprocessor(pcpp.Preprocessor):
         return 1 if path else 0
 
     # ---------------------------------------------------------------- running
-    def run(self, main_path, forced_includes=(), printer=None):
-        """Preprocess ``main_path``; returns the Printer (or None)."""
+    def _command_line_file(self, name):
+        """(path, chain index) of a -include/-imacros FILE: the working directory first,
+        then the #include "..." chain, as gcc looks."""
+        path, index = (name, None) if os.path.isfile(name) else self.search.find(name, False, "")
+        if path is None:
+            raise PreprocessError("%s: No such file or directory" % name)
+        return path, index
+
+    def _scan_no_output(self, files):
+        """gcc -imacros (cpp_scan_nooutput): each file's directives run, its text is read
+        without macro expansion and thrown away (a #pragma line is still printed), before
+        the main file (set aside meanwhile)."""
+        main = self.files.pop()
+        pending, self._preamble_pending = self._preamble_pending, False
+        self.expander.prevent_expansion += 1
+        try:
+            for name in files:
+                self.push_file(*self._command_line_file(name))
+                while True:
+                    tok = self.expander.get_token()
+                    if self.expander.diagnostics:
+                        self._check_expander_errors()
+                    if tok.kind == EOF:
+                        break
+        finally:
+            self.expander.prevent_expansion -= 1
+            self._preamble_pending = pending
+            self.files.append(main)
+
+    def run(self, main_path, forced_includes=(), printer=None, imacros=()):
+        """Preprocess ``main_path``; returns the Printer (or None).  ``imacros`` files are
+        read first with their output thrown away (gcc -imacros), then ``forced_includes``
+        as if #included on the main file's first line (gcc -include)."""
         self.main_path = main_path
         self.printer = printer
         if printer is not None and self.lang.asm:
@@ -929,11 +960,10 @@ class Preprocessor(pcpp.Preprocessor):
                         self.warning_sink(w)
             else:
                 self._preamble_pending = True
+        if imacros and not self.cache_hit:
+            self._scan_no_output(imacros)
         for inc in reversed(list(forced_includes)):
-            path, index = (inc, None) if os.path.isfile(inc) else self.search.find(inc, False, "")
-            if path is None:
-                raise PreprocessError("%s: No such file or directory" % inc)
-            self.push_file(path, index)
+            self.push_file(*self._command_line_file(inc))
         exp = self.expander
         get = exp.get_token
         rec = self.recorder
