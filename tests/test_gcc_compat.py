@@ -494,3 +494,46 @@ def test_short_wchar_in_if(tmp_path):
     assert out.split() == ["wpos", "w32neg"]
     out, _, _ = same_as_gcc(tmp_path, source, ["-fshort-wchar"])
     assert out.split() == ["wpos", "w16"]
+
+
+# -- found by the peer suites (benchmarks/peer_suites.py) ------------------------
+
+def test_ucn_identifiers_are_one_name(tmp_path):
+    """macro\\u5B57, macro\\U00005b57 and macro字 name one macro (mcpp n_ucn1, n_std99);
+    a pp-number goes on through a UCN; # keeps the spelling."""
+    source = ("#define S(x) #x\n#define macro\\u5B57 9\n#define macro\\U00006F22 99\n"
+              "macro\\u5B57 macro\\U00006F22 macro\\U00006f22 macro漢 S(macro\\u5B57)\n"
+              "#define mkint(a) a ## 1\\u5B57\nint mkint(abc) = 0;\n")
+    out, _, _ = same_as_gcc(tmp_path, source)
+    assert out.split()[:5] == ["9", "99", "99", "99", '"macro\\u5B57"']
+
+
+def test_invalid_ucn_in_an_identifier(tmp_path):
+    (tmp_path / "t.c").write_text("#define macro\\U0000001F x\n")
+    rc, _, err = gcc_expand("t.c", cwd=str(tmp_path))
+    status, _, our_err = ours_expand("t.c", cwd=str(tmp_path))
+    assert rc != 0 and status == 2 and "is not a valid universal character" in our_err
+
+
+def test_multibyte_character_constants_in_if(tmp_path):
+    """A narrow character constant keeps bytes that are not UTF-8 (mcpp m_34_*: Shift-JIS,
+    EUC-JP, Big5, GB, KSC)."""
+    source = (b"#if '\x8e\x9a' == '\\x8e\\x9a'\nsjis\n#endif\n#if '\xbb\xfa' == '\\xbb\\xfa'\neucjp\n#endif\n"
+              b"#if '\xa6\x72' != '\\xa6\\x72'\nwrong\n#endif\n")
+    (tmp_path / "mb.c").write_bytes(source)
+    expected = _gcc_bytes("mb.c", str(tmp_path))
+    assert expected.split() == [b"sjis", b"eucjp"]
+    assert _macrotrace_bytes(["expand", "mb.c", "--no-bundled-headers", "-nostdinc"], str(tmp_path)) == expected
+
+
+def test_va_args_as_a_parameter_name_is_accepted(tmp_path):
+    """gcc only warns about __VA_ARGS__ outside a variadic macro (mcpp e_vargs)."""
+    out, _, _ = same_as_gcc(tmp_path, "#define wrong(a, __VA_ARGS__) (a - __VA_ARGS__)\nwrong(1, 2)\n")
+    assert out.split() == ["(1", "-", "2)"]
+
+
+def test_line_with_a_wide_string_is_refused(tmp_path):
+    (tmp_path / "t.c").write_text('#line 123 L"wide"\n__LINE__\n')
+    rc, _, err = gcc_expand("t.c", cwd=str(tmp_path))
+    status, _, our_err = ours_expand("t.c", cwd=str(tmp_path))
+    assert rc != 0 and status == 2 and "is not a valid filename" in our_err

@@ -595,7 +595,9 @@ class Expander:
                     out.append(" ")
             source = None
             text = t.text
-            if t.kind == STRING or t.kind == T.CHAR:
+            if t.kind == IDENT and t.source is not None:
+                text = t.source                 # an identifier with UCNs, as written
+            elif t.kind == STRING or t.kind == T.CHAR:
                 text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
             out.append(text)
             if t.kind == T.OTHER and text[0] == "\\":

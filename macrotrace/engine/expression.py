@@ -208,7 +208,14 @@ def _char(tok, short_wchar=False):
         c = body[i]
         i += 1
         if c != "\\":
-            units += _units(ord(c), width, tok)
+            code = ord(c)
+            if 0xDC80 <= code <= 0xDCFF:        # a source byte that is not UTF-8 (rawbytes.py)
+                if width != 8:
+                    raise ExpressionError("converting to execution character set: Invalid or "
+                                          "incomplete multibyte or wide character", tok)
+                units.append(code - 0xDC00)     # a narrow constant keeps the byte
+                continue
+            units += _units(code, width, tok)
             continue
         c = body[i]
         i += 1

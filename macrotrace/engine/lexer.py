@@ -35,7 +35,7 @@ _TOKEN_PATTERN = r"""
    |(?P<block>/\*.*?\*/)
    |(?P<open_block>/\*.*)
    |(?P<line_comment>//[^\n]*)
-   |(?P<number>\.?[0-9](?:EXPONENT[+-]|[0-9A-Za-z_.IDENT_EXTRA])*)
+   |(?P<number>\.?[0-9](?:EXPONENT[+-]|[0-9A-Za-z_.IDENT_EXTRA]UCN)*)
    RAW
    |(?P<string>STRING_PREFIX"(?:[^"\\\n]|\\.)*")
    |(?P<char>CHAR_PREFIX'(?:[^'\\\n]|\\.)*')
@@ -179,7 +179,15 @@ def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False):
                 flags |= DIGRAPH
             tok = Token(PUNCT, value, flags, line, start - line_start + 1, filename)
         else:
+            spelling = None
+            if group == "ident" and "\\" in value:
+                spelling = value
+                value, bad = ucn_identifier(value)
+                if bad:
+                    diags.append(LexDiagnostic(line, start - line_start + 1, bad))
             tok = Token(kinds[group], value, flags, line, start - line_start + 1, filename)
+            if spelling is not None:
+                tok.source = spelling       # as written, for # (see tokens.Token)
             if group == "raw" and "\n" in value:
                 line += value.count("\n")
                 line_start = start + value.rfind("\n") + 1
@@ -206,4 +214,24 @@ def relex_single(spelling, lang=DEFAULT):
     if group in ("ws", "nl", "block", "open_block", "line_comment", "open_literal"):
         return None
     flags = DIGRAPH if group == "punct" and spelling in DIGRAPHS else 0
+    if group == "ident" and "\\" in spelling:
+        spelling, bad = ucn_identifier(spelling)
     return Token(_KIND[group], spelling, flags)
+
+
+_UCN = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def ucn_identifier(spelling):
+    """(name, error or None): an identifier's UCNs as the characters they name, so that
+    macro\\u5B57, macro\\U00005b57 and macro字 are one name, as in gcc."""
+    bad = []
+
+    def char(m):
+        code = int(m.group(1) or m.group(2), 16)
+        if code < 0xA0 and code not in (0x24, 0x40, 0x60) or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+            bad.append("%s is not a valid universal character" % m.group())
+            return m.group()
+        return chr(code)
+    name = _UCN.sub(char, spelling)
+    return name, (bad[0] if bad else None)

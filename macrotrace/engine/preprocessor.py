@@ -732,7 +732,11 @@ class Preprocessor(pcpp.Preprocessor):
             raise error_at(name_tok, '"%s" after #line is not a positive integer'
                            % (toks[0].text if toks else ""))
         new_line = int(toks[0].text)
-        name = toks[1].text[1:-1] if len(toks) > 1 and toks[1].kind == STRING else None
+        name = None
+        if len(toks) > 1:
+            if toks[1].kind != STRING or not toks[1].text.startswith('"'):
+                raise error_at(toks[1], '"%s" is not a valid filename' % toks[1].text)
+            name = toks[1].text[1:-1]
         flags = [t.text for t in toks[2:]] if name_tok.kind == NUMBER else []
         if "1" in flags[:1]:                   # a line marker entering a file
             f.markers.append(f.presumed)
