@@ -537,3 +537,28 @@ def test_line_with_a_wide_string_is_refused(tmp_path):
     rc, _, err = gcc_expand("t.c", cwd=str(tmp_path))
     status, _, our_err = ours_expand("t.c", cwd=str(tmp_path))
     assert rc != 0 and status == 2 and "is not a valid filename" in our_err
+
+
+def test_line_directive_spliced_over_lines(tmp_path):
+    """#line numbers the line after the directive's last physical line (Boost.Wave
+    t_5_037: __LINE__ spliced over three lines in a #line)."""
+    source = ("#line 1000\nint j[] = {__LINE__, __\\\nLINE\\\n__,\n\n#line 2000\n#line __\\\nLINE\\\n__\n"
+              "    __LINE__,\n\n#line 3000\n#line          \\\n      \\\n    __LINE__\n    __LINE__ };\n")
+    out, _, _ = same_as_gcc(tmp_path, source)
+    assert out.split() == ["int", "j[]", "=", "{1000,", "1000,", "2000,", "3002", "};"]
+
+
+def test_raw_string_keeps_its_line_splices(tmp_path):
+    """A backslash-newline inside a raw string stays (Boost.Wave t_7_001)."""
+    out, _, _ = same_as_gcc(tmp_path, 'uR"(de \\\nfg\nh)" R"x(a\\\nb)x" after __LINE__\n')
+    assert 'uR"(de \\\nfg\nh)"' in out and out.split()[-1] == "4"
+
+
+def test_pasting_ucns(tmp_path):
+    """Pastes that make UCNs keep the spelling (Boost.Wave t_9_005)."""
+    source = ("#define CONCAT(a, b) PRIMITIVE_CONCAT(a, b)\n#define PRIMITIVE_CONCAT(a, b) a ## b\n"
+              "#define STRINGIZE(x) STRINGIZE_D(x)\n#define STRINGIZE_D(x) # x\n"
+              "STRINGIZE( CONCAT(\\, u00ff) ) STRINGIZE( CONCAT(\\u00, ff) ) STRINGIZE( CONCAT(\\u00ff, 56) )\n"
+              "CONCAT(\\, u00ff) CONCAT(\\u00, ff) CONCAT(\\u00ff, 56)\n")
+    out, _, _ = same_as_gcc(tmp_path, source)
+    assert '"\\u00ff56"' in out

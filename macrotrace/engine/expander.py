@@ -568,7 +568,7 @@ class Expander:
     def paste_tokens(self, lhs, rhs):
         if rhs.kind == PADDING:
             return lhs.copy(lhs.flags & ~PASTE_LEFT)
-        spelling = lhs.text + rhs.text
+        spelling = _spelled(lhs) + _spelled(rhs)
         if lhs.text == "/" and rhs.text != "=":
             return None
         tok = relex_single(spelling, self.lang)
@@ -594,10 +594,8 @@ class Expander:
                 if source.flags & PREV_WHITE:
                     out.append(" ")
             source = None
-            text = t.text
-            if t.kind == IDENT and t.source is not None:
-                text = t.source                 # an identifier with UCNs, as written
-            elif t.kind == STRING or t.kind == T.CHAR:
+            text = _spelled(t)                  # an identifier with UCNs as written
+            if t.kind == STRING or t.kind == T.CHAR:
                 text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
             out.append(text)
             if t.kind == T.OTHER and text[0] == "\\":
@@ -721,6 +719,11 @@ class Expander:
     def reset_directive_contexts(self, depth):
         while len(self.contexts) > depth:
             self.pop_context()
+
+
+def _spelled(tok):
+    """A token as written (an identifier with UCNs keeps its spelling in ``source``)."""
+    return tok.source if tok.kind == IDENT and tok.source is not None else tok.text
 
 
 def date_time_strings(epoch=None):

@@ -94,8 +94,9 @@ def normalize(text, trigraphs=False):
     """Phase 1-2: unify line endings, drop a BOM, replace trigraphs (when the language
     has them), splice lines.
 
-    Returns the spliced text and the sorted positions (in the spliced text) where a
-    physical newline was removed, so that line numbers stay those of the file.
+    Returns the spliced text, the sorted positions (in the spliced text) where a
+    physical newline was removed, so that line numbers stay those of the file, and what
+    was removed there (a raw string puts it back).
     """
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -106,33 +107,38 @@ def normalize(text, trigraphs=False):
     if trigraphs and "??" in text:
         text = _TRIGRAPH.sub(lambda m: _TRIGRAPHS[m.group(1)], text)
     if "\\" not in text:
-        return text, []
+        return text, [], []
     parts = []
     splices = []
+    spliced = []
     last = 0
     removed = 0
     for m in _SPLICE.finditer(text):
         parts.append(text[last:m.start()])
         removed += m.end() - m.start()
         splices.append(m.start() - (removed - (m.end() - m.start())))
+        spliced.append(m.group())
         last = m.end()
     if not splices:
-        return text, []
+        return text, [], []
     parts.append(text[last:])
-    return "".join(parts), splices
+    return "".join(parts), splices, spliced
 
 
-def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False):
+def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False, directive_ends=None):
     """Lex a whole file.  Returns (tokens, diagnostics).
 
     White space and comments are not tokens; they set PREV_WHITE on the next token.
     The first token of each logical line carries BOL (and INDENTED when white space
     precedes it on that line).  ``stage3``: the text is a -D value, lexed as it is.
+    ``directive_ends`` (a dict), when given, gets for each line starting with ``#`` the
+    physical line its newline is on, keyed by the index of the token after the line
+    (a #line directive numbers the line after it, splices included).
     """
     if stage3:      # a -D value (gcc's cpp_define): no trigraphs, no line splices
-        text, splices = (text if text.endswith("\n") else text + "\n"), []
+        text, splices, spliced = (text if text.endswith("\n") else text + "\n"), [], []
     else:
-        text, splices = normalize(text, lang.trigraphs)
+        text, splices, spliced = normalize(text, lang.trigraphs)
     tokens = []
     diags = []
     append = tokens.append
@@ -142,12 +148,19 @@ def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False):
     sp = 0
     flags = BOL
     kinds = _KIND
+    hash_line = False
     for m in _regex(lang).finditer(text):
         group = m.lastgroup
         if group == "ws":
             flags |= PREV_WHITE
             continue
         if group == "nl":
+            if hash_line and directive_ends is not None:
+                k, end = sp, m.start()
+                while k < n_splices and splices[k] <= end:
+                    k += 1
+                directive_ends[len(tokens)] = line + k - sp
+            hash_line = False
             line += 1
             line_start = m.end()
             flags = BOL
@@ -169,8 +182,10 @@ def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False):
                 line_start = start + value.rfind("\n") + 1
             flags |= PREV_WHITE
             continue
-        if flags & BOL and flags & PREV_WHITE:
-            flags |= INDENTED
+        if flags & BOL:
+            if flags & PREV_WHITE:
+                flags |= INDENTED
+            hash_line = group == "punct"
         value = m.group()
         if group == "open_literal":
             tok = Token(OTHER, value, flags | UNTERMINATED, line, start - line_start + 1, filename)
@@ -188,6 +203,15 @@ def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False):
             tok = Token(kinds[group], value, flags, line, start - line_start + 1, filename)
             if spelling is not None:
                 tok.source = spelling       # as written, for # (see tokens.Token)
+            if group == "raw" and sp < n_splices and splices[sp] < m.end():
+                # a line splice inside a raw string is undone (phase 2 is reverted there)
+                parts, last, end = [], start, m.end()
+                while sp < n_splices and splices[sp] < end:
+                    parts += [text[last:splices[sp]], spliced[sp]]
+                    last = splices[sp]
+                    sp += 1
+                value = "".join(parts) + text[last:end]
+                tok.text = value
             if group == "raw" and "\n" in value:
                 line += value.count("\n")
                 line_start = start + value.rfind("\n") + 1
@@ -215,7 +239,12 @@ def relex_single(spelling, lang=DEFAULT):
         return None
     flags = DIGRAPH if group == "punct" and spelling in DIGRAPHS else 0
     if group == "ident" and "\\" in spelling:
-        spelling, bad = ucn_identifier(spelling)
+        name, bad = ucn_identifier(spelling)
+        if bad:
+            return None             # gcc: an error (\u0061 is not a valid universal character)
+        tok = Token(IDENT, name, flags)
+        tok.source = spelling
+        return tok
     return Token(_KIND[group], spelling, flags)
 
 

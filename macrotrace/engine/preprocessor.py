@@ -137,7 +137,8 @@ class Preprocessor(pcpp.Preprocessor):
         self.files_read = []
         self.lang = DEFAULT
         self.directive_names = DIRECTIVES
-        self.entered = set()          # every file read (gcc's stack_count, for #import)
+        self.entered = set()
+        self.directive_ends = {}      # path -> lexer.lex's directive_ends (for #line)          # every file read (gcc's stack_count, for #import)
         self.assertions = {}         # #assert: predicate -> answers (see _answer_key)
         for name in BUILTINS:
             self.macros[name] = MacroDef(name, None if name not in ("_Pragma",) else ["x"],
@@ -235,7 +236,8 @@ class Preprocessor(pcpp.Preprocessor):
         if b"\0" in data[:8192]:
             raise error_at(from_tok, "%s: binary file (contains NUL bytes), not C source" % path, path)
         text = rawbytes.decode(data)      # bytes that are not UTF-8 kept (rawbytes.py)
-        tokens, diags = lex(text, path, lang=self.lang)
+        ends = self.directive_ends[path] = {}
+        tokens, diags = lex(text, path, lang=self.lang, directive_ends=ends)
         for d in diags:
             raise PreprocessError(d.message, path, d.line, d.col)
         directives = []
@@ -748,7 +750,9 @@ class Preprocessor(pcpp.Preprocessor):
             if f.markers:
                 f.markers.pop()
             name = name or back
-        physical_next = name_tok.line - f.line_delta + 1
+        # the line after the directive's newline (a spliced directive spans several lines)
+        end = self.directive_ends.get(f.path, {}).get(f.pos)
+        physical_next = (end if end is not None else name_tok.line - f.line_delta) + 1
         f.line_delta = new_line - physical_next
         if name is not None:
             f.presumed = name
