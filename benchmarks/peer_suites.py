@@ -17,9 +17,13 @@ to this project (CI cannot reach GitHub: the harness is run by hand).
 - ``--mcpp``: the mcpp validation suite (mcpp's ``test-t/*.t`` and ``test-l/*.t``):
   n_* conforming, i_* implementation-defined, e_* must-fail, m_* multibyte encodings
   (EUC-JP, Shift-JIS, Big5, GB, KSC, JIS, UTF-8).
+- ``--tcc-pp``, ``--tcc-tests2``: TinyCC's repository (github.com/TinyCC/tinycc):
+  ``tests/pp`` (its preprocessor tests, from pcc's cpp tests; two are assembler ``.S``)
+  and ``tests/tests2`` (C programs including the C library's headers: these are run
+  with the system, ``gcc -E -P -std=gnu11`` against ``--cc gcc``).
 
-Both run with the same flags: ``gcc -E -P -undef -nostdinc -std=gnu11 -x c`` (+ the
-file's) and ``macrotrace expand --no-bundled-headers -nostdinc -x c`` (+ the same), in
+Both run with the same flags: ``gcc -E -P -undef -nostdinc -std=gnu11`` (+ the file's)
+and ``macrotrace expand --no-bundled-headers -nostdinc`` (+ the same), in
 the file's directory, with SOURCE_DATE_EPOCH fixed.  A file passes when both accept it
 and print the same tokens spaced the same way (blank lines aside), or when both reject
 it.  Every other outcome is listed with its first difference and, for the differences
@@ -42,9 +46,13 @@ sys.path.insert(0, os.path.join(ROOT, "tests"))
 
 from difftest import first_difference, first_spacing_difference  # noqa: E402
 
-GCC = ["gcc", "-E", "-P", "-undef", "-nostdinc", "-std=gnu11", "-x", "c"]
-OURS = [sys.executable, "-m", "macrotrace", "expand", "--no-bundled-headers", "-nostdinc", "-x", "c",
-        "--no-cache"]
+# without the system: gcc -undef -nostdinc, macrotrace with no compiler's macros or headers
+GCC = ["gcc", "-E", "-P", "-undef", "-nostdinc", "-std=gnu11"]
+OURS = [sys.executable, "-m", "macrotrace", "expand", "--no-bundled-headers", "-nostdinc", "--no-cache"]
+# with it: the compiler's predefined macros and headers (glibc's), --cc gcc
+GCC_SYSTEM = ["gcc", "-E", "-P", "-std=gnu11"]
+OURS_SYSTEM = [sys.executable, "-m", "macrotrace", "expand", "--no-bundled-headers", "--cc", "gcc",
+               "-std=gnu11", "--no-cache"]
 TIMEOUT = 60
 EPOCH = "1700000000"
 
@@ -89,9 +97,16 @@ def wave_flags(path):
     return flags
 
 
+def no_flags(path):
+    return []
+
+
+# name -> (file patterns, flags of a file, -x, with the system's macros and headers)
 SUITES = {
-    "wave": (["test/testwave/testfiles/*.cpp", "*.cpp"], wave_flags),
-    "mcpp": (["test-t/*.t", "test-l/*.t"], lambda path: []),
+    "wave": (["test/testwave/testfiles/*.cpp", "*.cpp"], wave_flags, "c", False),
+    "mcpp": (["test-t/*.t", "test-l/*.t"], no_flags, "c", False),
+    "tcc-pp": (["tests/pp/*.c", "tests/pp/*.S"], no_flags, None, False),
+    "tcc-tests2": (["tests/tests2/*.c"], no_flags, None, True),
 }
 
 
@@ -107,12 +122,12 @@ def run(argv, cwd):
             proc.stderr.decode("utf-8", "surrogateescape"))
 
 
-def compare(path, flags):
+def compare(path, flags, system=False):
     """(outcome, detail): same, both-reject, differ, spacing, ours-reject, gcc-reject,
     internal-error, timeout."""
     cwd, name = os.path.split(path)
-    rc, expected, err = run(GCC + flags + [name], cwd)
-    status, ours, our_err = run(OURS + flags + [name], cwd)
+    rc, expected, err = run((GCC_SYSTEM if system else GCC) + flags + [name], cwd)
+    status, ours, our_err = run((OURS_SYSTEM if system else OURS) + flags + [name], cwd)
     if status == "timeout":
         return "timeout", "macrotrace ran over %d s" % TIMEOUT
     if status == 3:
@@ -139,23 +154,25 @@ PASS = ("same", "both-reject")
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     for name in SUITES:
-        ap.add_argument("--" + name, metavar="PATH", help="checkout (or bare git dir) of the %s suite" % name)
+        ap.add_argument("--" + name, metavar="PATH", dest=name.replace("-", "_"),
+                        help="checkout (or bare git dir) of the %s suite" % name)
     ap.add_argument("--only", metavar="FILE", help="only files whose name contains FILE")
     ap.add_argument("-v", action="store_true", help="print every file's outcome")
     ns = ap.parse_args()
-    chosen = [(name, getattr(ns, name)) for name in SUITES if getattr(ns, name)]
+    chosen = [(name, getattr(ns, name.replace("-", "_"))) for name in SUITES
+              if getattr(ns, name.replace("-", "_"))]
     if not chosen:
         ap.error("give at least one suite: " + ", ".join("--" + n for n in SUITES))
     total_bad = 0
     report = []
     for name, path in chosen:
-        patterns, flags_of = SUITES[name]
+        patterns, flags_of, x, system = SUITES[name]
         files = [f for f in _files(path, patterns) if not ns.only or ns.only in os.path.basename(f)]
         counts = {}
         rows = []
         start = time.time()
         for f in files:
-            outcome, detail = compare(f, flags_of(f))
+            outcome, detail = compare(f, (["-x", x] if x else []) + flags_of(f), system)
             counts[outcome] = counts.get(outcome, 0) + 1
             key = "%s:%s" % (name, os.path.basename(f))
             if ns.v:
