@@ -21,6 +21,10 @@ to this project (CI cannot reach GitHub: the harness is run by hand).
   ``tests/pp`` (its preprocessor tests, from pcc's cpp tests; two are assembler ``.S``)
   and ``tests/tests2`` (C programs including the C library's headers: these are run
   with the system, ``gcc -E -P -std=gnu11`` against ``--cc gcc``).
+- ``--chibicc``: chibicc's ``test/*.c`` (github.com/rui314/chibicc), with the system.
+- ``--pcpp``: pcpp's regression inputs (github.com/ned14/pcpp ``tests/*.c``), bare.
+- ``--mcpp-c``: the mcpp suite's ``test-c/*.c`` (the same tests as C programs that
+  include <stdio.h>...), with the system.
 
 Both run with the same flags: ``gcc -E -P -undef -nostdinc -std=gnu11`` (+ the file's)
 and ``macrotrace expand --no-bundled-headers -nostdinc`` (+ the same), in
@@ -107,6 +111,9 @@ SUITES = {
     "mcpp": (["test-t/*.t", "test-l/*.t"], no_flags, "c", False),
     "tcc-pp": (["tests/pp/*.c", "tests/pp/*.S"], no_flags, None, False),
     "tcc-tests2": (["tests/tests2/*.c"], no_flags, None, True),
+    "chibicc": (["test/*.c"], no_flags, None, True),
+    "pcpp": (["tests/*.c", "tests/issue*/*.c"], no_flags, None, False),
+    "mcpp-c": (["test-c/*.c"], no_flags, None, True),
 }
 
 
