@@ -29,6 +29,23 @@ def same_as_gcc(tmp_path, source, flags=(), name="t.c", ours_flags=None, encodin
     return expected, err, our_err
 
 
+def both_refuse(tmp_path, source, message, flags=()):
+    """gcc rejects ``source`` (t.c) and macrotrace says ``message``, exit status 2."""
+    (tmp_path / "t.c").write_text(source)
+    rc, _, err = gcc_expand("t.c", list(flags), cwd=str(tmp_path))
+    status, _, our_err = ours_expand("t.c", list(flags), cwd=str(tmp_path))
+    assert rc != 0, "gcc accepted it"
+    assert status == 2 and message in our_err, our_err
+    return err
+
+
+def ours_ok(tmp_path, *args):
+    """macrotrace's stdout for ``args`` run in tmp_path, which must succeed."""
+    status, out, err = run_macrotrace(list(args), cwd=str(tmp_path))
+    assert status == 0, err
+    return out
+
+
 # -- the crash ------------------------------------------------------------------
 
 def test_pragma_operator_as_a_macro_argument(tmp_path):
@@ -39,11 +56,8 @@ def test_pragma_operator_as_a_macro_argument(tmp_path):
 
 def test_pragma_operator_as_a_macro_argument_traced(tmp_path):
     (tmp_path / "t.c").write_text('#define ID(x) x\nID(_Pragma) ("foo")\n')
-    status, out, err = run_macrotrace(["ID", "t.c", "--no-bundled-headers", "--format", "json"],
-                                      cwd=str(tmp_path))
-    assert status == 0, err
     import json
-    inv = json.loads(out)["invocations"][0]
+    inv = json.loads(ours_ok(tmp_path, "ID", "t.c", "--no-bundled-headers", "--format", "json"))["invocations"][0]
     # ID gives _Pragma, whose rescan takes ("foo") from the rest of the line
     assert [s["text"] for s in inv["steps"]] == ['ID(_Pragma) ("foo")', '_Pragma ("foo")', "#pragma foo"]
 
@@ -110,9 +124,7 @@ def test_assembler_with_cpp_flag(tmp_path):
 def test_assembler_predefined_macros_with_cc(tmp_path):
     """--cc gcc in assembler: the compiler's predefined macros for assembler-with-cpp."""
     (tmp_path / "p.S").write_text("__ASSEMBLER__ __x86_64__ __STDC_VERSION__\n")
-    status, out, err = run_macrotrace(["expand", "p.S", "--no-bundled-headers", "--cc", "gcc"],
-                                      cwd=str(tmp_path))
-    assert status == 0, err
+    out = ours_ok(tmp_path, "expand", "p.S", "--no-bundled-headers", "--cc", "gcc")
     assert out.split() == ["1", "1", "__STDC_VERSION__"]
 
 
@@ -183,8 +195,7 @@ def test_kernel_linker_script_as_kbuild_makes_it(tmp_path):
     expected = (tmp_path / "probe.lds").read_text()
     assert "__initcall0_start = .;" in expected
     for args in (["probe.lds.S"], ["probe.lds.S", "--no-cmd-file", "--kernel-tree", tree]):
-        status, ours, err = run_macrotrace(["expand"] + args, cwd=str(tmp_path))
-        assert status == 0, err
+        ours = ours_ok(tmp_path, "expand", *args)
         assert_same_tokens(ours, expected, " ".join(args))
         assert first_spacing_difference(ours, expected) is None
 
@@ -193,10 +204,8 @@ def test_linker_script_traced(tmp_path):
     """A trace in a linker script: each step, and the result is gcc's text."""
     import json
     (tmp_path / "s.lds.S").write_text(LINKER_SCRIPT)
-    status, out, err = run_macrotrace(["LEVEL", "s.lds.S", "--no-bundled-headers", "--format", "json",
-                                       "--line", "10"], cwd=str(tmp_path))
-    assert status == 0, err
-    doc = json.loads(out)
+    doc = json.loads(ours_ok(tmp_path, "LEVEL", "s.lds.S", "--no-bundled-headers", "--format", "json",
+                             "--line", "10"))
     assert [inv["result"] for inv in doc["invocations"]][:1] == [
         "__initcall0_start = .; KEEP(*(.initcall0.init)) KEEP(*(.initcall0s.init))"]
     assert doc["invocations"][0]["declarations"] == []
@@ -263,10 +272,7 @@ def test_scope_token(tmp_path, std, valid):
         out, _, _ = same_as_gcc(tmp_path, source, ["-std=" + std])
         assert out.split() == ["::"]
         return
-    (tmp_path / "t.c").write_text(source)
-    rc, _, _ = gcc_expand("t.c", ["-std=" + std], cwd=str(tmp_path))
-    status, _, err = ours_expand("t.c", ["-std=" + std], cwd=str(tmp_path))
-    assert rc != 0 and status == 2 and "does not give a valid preprocessing token" in err
+    both_refuse(tmp_path, source, "does not give a valid preprocessing token", ["-std=" + std])
 
 
 # -- bytes that are not UTF-8 ---------------------------------------------------
@@ -414,11 +420,8 @@ def test_include_inside_macro_arguments(tmp_path):
     """An #include among a macro's arguments: the included file's end ends the argument
     list, as in gcc (an error there)."""
     (tmp_path / "h.h").write_text("inner1 inner2\n")
-    (tmp_path / "t.c").write_text('#define ID(x) <x>\nID(a\n#include "h.h"\nb)\n')
-    rc, _, err = gcc_expand("t.c", cwd=str(tmp_path))
-    status, _, our_err = ours_expand("t.c", cwd=str(tmp_path))
-    assert rc != 0 and "unterminated argument list" in err
-    assert status == 2 and "unterminated argument list" in our_err
+    err = both_refuse(tmp_path, '#define ID(x) <x>\nID(a\n#include "h.h"\nb)\n', "unterminated argument list")
+    assert "unterminated argument list" in err
 
 
 def test_missing_include_directory_is_ignored(tmp_path):
@@ -439,8 +442,7 @@ def test_compiler_headers_without_cc(tmp_path):
     proc = subprocess.run([GCC, "-E", "-P", "-undef", "-std=gnu11", "t.c"], capture_output=True, text=True,
                           cwd=str(tmp_path))
     assert proc.returncode == 0, proc.stderr
-    status, ours, err = run_macrotrace(["expand", "t.c", "--no-bundled-headers"], cwd=str(tmp_path))
-    assert status == 0, err
+    ours = ours_ok(tmp_path, "expand", "t.c", "--no-bundled-headers")
     assert_same_tokens(ours, proc.stdout, "t.c")
     assert "__builtin_offsetof" in ours
     status, _, err = run_macrotrace(["expand", "t.c", "--no-bundled-headers", "-nostdinc"], cwd=str(tmp_path))
@@ -454,8 +456,7 @@ def test_stdint_with_the_compilers_macros(tmp_path):
                                   "uint64_t y = UINT64_MAX; intptr_t p;\n")
     proc = subprocess.run([GCC, "-E", "-P", "-std=gnu11", "t.c"], capture_output=True, text=True, cwd=str(tmp_path))
     assert proc.returncode == 0, proc.stderr
-    status, ours, err = run_macrotrace(["expand", "t.c", "--no-bundled-headers", "--cc", GCC], cwd=str(tmp_path))
-    assert status == 0, err
+    ours = ours_ok(tmp_path, "expand", "t.c", "--no-bundled-headers", "--cc", GCC)
     assert_same_tokens(ours, proc.stdout, "t.c")
 
 
@@ -509,10 +510,7 @@ def test_ucn_identifiers_are_one_name(tmp_path):
 
 
 def test_invalid_ucn_in_an_identifier(tmp_path):
-    (tmp_path / "t.c").write_text("#define macro\\U0000001F x\n")
-    rc, _, err = gcc_expand("t.c", cwd=str(tmp_path))
-    status, _, our_err = ours_expand("t.c", cwd=str(tmp_path))
-    assert rc != 0 and status == 2 and "is not a valid universal character" in our_err
+    both_refuse(tmp_path, "#define macro\\U0000001F x\n", "is not a valid universal character")
 
 
 def test_multibyte_character_constants_in_if(tmp_path):
@@ -533,10 +531,7 @@ def test_va_args_as_a_parameter_name_is_accepted(tmp_path):
 
 
 def test_line_with_a_wide_string_is_refused(tmp_path):
-    (tmp_path / "t.c").write_text('#line 123 L"wide"\n__LINE__\n')
-    rc, _, err = gcc_expand("t.c", cwd=str(tmp_path))
-    status, _, our_err = ours_expand("t.c", cwd=str(tmp_path))
-    assert rc != 0 and status == 2 and "is not a valid filename" in our_err
+    both_refuse(tmp_path, '#line 123 L"wide"\n__LINE__\n', "is not a valid filename")
 
 
 def test_line_directive_spliced_over_lines(tmp_path):
