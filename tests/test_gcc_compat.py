@@ -557,3 +557,16 @@ def test_pasting_ucns(tmp_path):
               "CONCAT(\\, u00ff) CONCAT(\\u00, ff) CONCAT(\\u00ff, 56)\n")
     out, _, _ = same_as_gcc(tmp_path, source)
     assert '"\\u00ff56"' in out
+
+
+@pytest.mark.parametrize("source,message", [
+    ("#define ID(x) x\nID(__has_attribute)\n", "missing '(' after \"__has_attribute\""),
+    ("#define ID(x) x\nID(__has_attribute)(packed)\n", "missing '(' after \"__has_attribute\""),
+    ("#define ID(x) x\nID(__has_builtin) (__builtin_expect)\n", "missing '(' after \"__has_builtin\""),
+    ("#define ID(x) x\n#if ID(__has_include)(<stddef.h>)\n#endif\n", "missing '(' before \"__has_include\""),
+    ("_Pragma(\n", "_Pragma takes a parenthesized string literal"),
+])
+def test_builtin_operator_at_the_end_of_an_argument(tmp_path, source, message):
+    """A builtin whose operand would come after the end of a macro argument is an error
+    (it was exit 3: the builtin read past the argument)."""
+    both_refuse(tmp_path, source, message)

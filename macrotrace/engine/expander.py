@@ -226,12 +226,17 @@ class Expander:
         return tok
 
     def get_token_no_padding(self):
+        """The next real token, for a builtin reading its operand (_Pragma("..."),
+        __has_attribute(x)...).  The end of a macro argument is not consumed (gcc backs
+        it up), so an operand missing there is an error, not a read past the argument."""
         rec = self.recorder
         while True:
             tok = self.get_token()
             if rec is not None and rec.operand_stack:
                 rec.driver_tick(tok)        # a builtin's operand is read here
             if tok.kind != PADDING:
+                if tok is ENDARG:
+                    self.backup()
                 return tok
 
     # ------------------------------------------------------------------ macros
