@@ -30,7 +30,8 @@ Both run with the same flags: ``gcc -E -P -undef -nostdinc -std=gnu11`` (+ the f
 and ``macrotrace expand --no-bundled-headers -nostdinc`` (+ the same), in
 the file's directory, with SOURCE_DATE_EPOCH fixed.  A file passes when both accept it
 and print the same tokens spaced the same way (blank lines aside), or when both reject
-it.  Every other outcome is listed with its first difference and, for the differences
+it with the same first error message (``reject-other``: for another reason).  Every
+other outcome is listed with its first difference and, for the differences
 studied, the explanation in EXPLAINED.  Exit status 3 (an internal error) and a time-out
 are always failures.
 """
@@ -140,10 +141,12 @@ def compare(path, flags, system=False):
     if status == 3:
         return "internal-error", our_err.strip().splitlines()[-1:]
     if rc != 0:
-        first = [l for l in err.splitlines() if "error" in l][:1]
+        theirs, mine = _first_error(err), _first_error(our_err)
         if status == 2:
-            return "both-reject", first
-        return "gcc-reject", "gcc: %s" % (first or err.strip().splitlines()[-1:])
+            if theirs and mine and (theirs in mine or mine in theirs):
+                return "both-reject", None
+            return "reject-other", "gcc: %s\nmacrotrace: %s" % (theirs, mine)
+        return "gcc-reject", "gcc: %s" % theirs
     if status != 0:
         return "ours-reject", our_err.strip().splitlines()[-1:]
     diff = first_difference(ours, expected)
@@ -153,6 +156,15 @@ def compare(path, flags, system=False):
     if diff:
         return "spacing", diff
     return "same", None
+
+
+def _first_error(stderr):
+    """The message of the first error (gcc's or macrotrace's), without its location."""
+    for line in stderr.splitlines():
+        for mark in ("fatal error: ", "error: "):
+            if mark in line:
+                return line.split(mark, 1)[1].strip().replace("\u2018", '"').replace("\u2019", '"')
+    return None
 
 
 PASS = ("same", "both-reject")

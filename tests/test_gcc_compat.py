@@ -570,3 +570,36 @@ def test_builtin_operator_at_the_end_of_an_argument(tmp_path, source, message):
     """A builtin whose operand would come after the end of a macro argument is an error
     (it was exit 3: the builtin read past the argument)."""
     both_refuse(tmp_path, source, message)
+
+
+KERNEL_ASM = """#include <linux/linkage.h>
+#include <asm/asm.h>
+
+SYM_FUNC_START(macrotrace_asm_probe)
+	_ASM_MOV %_ASM_AX, %_ASM_BX
+	RET
+SYM_FUNC_END(macrotrace_asm_probe)
+"""
+
+
+@pytest.mark.skipif(_kernel_tree() is None, reason="no kernel headers: apt-get install linux-headers-amd64")
+@pytest.mark.skipif(__import__("shutil").which("make") is None, reason="make is not installed")
+def test_kernel_assembler_as_kbuild_compiles_it(tmp_path):
+    """A module's .S: Kbuild assembles it (cmd_as_o_S); its command with -E -P is the
+    oracle, and macrotrace gives the same text from the .o.cmd and from --kernel-tree."""
+    import subprocess
+    from macrotrace.compile_command import read_cmd_file, without_output
+    tree = _kernel_tree()
+    (tmp_path / "entry.S").write_text(KERNEL_ASM)
+    (tmp_path / "Makefile").write_text("obj-m := entry.o\n")
+    proc = subprocess.run(["make", "-C", tree, "M=%s" % tmp_path, "entry.o"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    argv, deps = read_cmd_file(str(tmp_path / ".entry.o.cmd"))
+    proc = subprocess.run(without_output(argv) + ["-E", "-P"], cwd=tree, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    expected = proc.stdout
+    assert "jmp __x86_return_thunk" in expected
+    for args in (["entry.S"], ["entry.S", "--no-cmd-file", "--kernel-tree", tree]):
+        ours = ours_ok(tmp_path, "expand", *args)
+        assert_same_tokens(ours, expected, " ".join(args))
+        assert first_spacing_difference(ours, expected) is None
