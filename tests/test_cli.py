@@ -163,10 +163,13 @@ def test_help_lists_every_command():
     proc = run_cli_process(["--help"])
     assert proc.returncode == 0, proc.stderr
     listed = [line.split()[0] for line in proc.stdout.split("commands:")[1].splitlines()[2:]
-              if line.startswith("    ") and line.split()]
+              if line.startswith("    ") and line[4:5].strip()]
     assert set(COMMANDS) <= set(listed), listed
     assert {"trace", "expand", "diff", "check", "initcalls"} <= set(listed)
     assert "macrotrace trace check" in proc.stdout      # how to trace a macro named like a command
+    for name in listed:
+        status, out, err = run_macrotrace([name, "--help"])
+        assert status == 0 and out.startswith("usage: macrotrace " + name), (name, err)
 
 
 def test_macro_named_like_a_command(tmp_path):
@@ -236,3 +239,14 @@ def test_a_registered_command_and_format_are_offered(tmp_path):
         del registry._FORMATS["trace"]["results"]
     status, _, err = run_macrotrace(["M", path, "--format", "results"])
     assert status == 2 and "invalid choice" in err
+
+
+def test_each_command_module_is_named_as_its_command():
+    """The command line imports only the module of the command it runs, found by name."""
+    from macrotrace.cli import commands
+    from macrotrace.cli.registry import COMMANDS
+    commands.load_all()
+    for name in commands.module_names():
+        registered = [c.name for c in COMMANDS.values()
+                      if c.run.__module__ == "%s.%s" % (commands.__name__, name)]
+        assert registered == [name.replace("_", "-")], (name, registered)

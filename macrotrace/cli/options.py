@@ -11,9 +11,12 @@ import sys
 
 from ..compile_command import find_build_dir, parse_command, read_cmd_file
 from .. import rawbytes
-from ..config import ConfigError, RunConfig, source_language
+from ..config import SWITCHES, ConfigError, RunConfig, source_language
 from ..kernel_tree import command_for
 from ..render import registry as formats
+
+EXIT_ERROR = 2          # bad input, said in one line
+EXIT_INTERNAL = 3       # a bug in macrotrace
 
 
 class UsageError(Exception):
@@ -35,9 +38,9 @@ class _MacroOption(argparse.Action):
 def configuration_flags(p):
     """What the preprocessor sees: switches, macros, include paths, the compiler, limits."""
     g = p.add_argument_group("configuration")
-    g.add_argument("--lto", action="store_true", help="define CONFIG_LTO_CLANG")
-    g.add_argument("--prel32", action="store_true", help="define CONFIG_HAVE_ARCH_PREL32_RELOCATIONS")
-    g.add_argument("--module", action="store_true", help="define MODULE (a loadable module)")
+    for switch in SWITCHES:
+        g.add_argument(switch.flag, dest=switch.field, action="store_true",
+                       help=switch.help or "define %s" % switch.macro)
     g.add_argument("--modname", metavar="NAME",
                    help='KBUILD_MODNAME="NAME" and __KBUILD_MODNAME=kmod_NAME (default: file stem)')
     g.add_argument("-D", dest="macro_options", action=_MacroOption, metavar="NAME[=VALUE]", default=[],
@@ -70,6 +73,12 @@ def configuration_flags(p):
                    help="a Kbuild .NAME.o.cmd file: its compiler command supplies every flag")
     g.add_argument("--no-cmd-file", action="store_true",
                    help="ignore a .NAME.o.cmd file beside the source")
+    g.add_argument("-p", dest="compile_commands_dir", metavar="DIR",
+                   help="take FILE's compiler command from DIR/compile_commands.json")
+    g.add_argument("--compile-commands", metavar="FILE",
+                   help="take FILE's compiler command from this compilation database")
+    g.add_argument("--no-compile-commands", action="store_true",
+                   help="ignore a compile_commands.json in FILE's directory or a parent")
     g.add_argument("--no-cache", action="store_true",
                    help="do not reuse (or save) the state reached after the headers")
     g.add_argument("--no-bundled-headers", action="store_true",
@@ -110,7 +119,7 @@ def config_from_args(ns, macro=None, command=None):
         raise ConfigError("--max-steps and --max-expansions must be at least 1")
     fields = dict(
         source=ns.file, macro=macro, line=getattr(ns, "line", None),
-        lto=ns.lto, prel32=ns.prel32, module=ns.module, modname=ns.modname,
+        switches_on=frozenset(s.macro for s in SWITCHES if getattr(ns, s.field)), modname=ns.modname,
         macro_options=tuple(ns.macro_options or ()), include_dirs=tuple(ns.include_dirs),
         quote_dirs=tuple(ns.quote_dirs), system_dirs=tuple(ns.system_dirs),
         after_dirs=tuple(ns.after_dirs), forced_includes=tuple(ns.forced_includes),
@@ -141,7 +150,8 @@ def _build_command(ns, command):
     cwd = None
     if command:
         argv, origin, cwd = command, "command", os.getcwd()
-    elif ns.cmd_file or (not ns.kernel_tree and not ns.no_cmd_file and _beside_cmd_file(ns.file)):
+    elif ns.cmd_file or (not ns.kernel_tree and not ns.no_cmd_file and not _names_database(ns)
+                         and _beside_cmd_file(ns.file)):
         cmd_file = ns.cmd_file or _beside_cmd_file(ns.file)
         if not ns.cmd_file:
             print("macrotrace: using %s (the compiler command Kbuild used for %s; "
@@ -153,10 +163,14 @@ def _build_command(ns, command):
         if cwd is None:
             raise ConfigError("%s: cannot tell which directory this command ran in; "
                               "give it with --kernel-tree DIR" % cmd_file)
+    elif (found := _compile_commands(ns, explicit=True)) is not None:
+        (argv, cwd), origin = found, "compile-commands"
     elif ns.kernel_tree:
         stem = ns.modname or os.path.splitext(os.path.basename(ns.file))[0].replace("-", "_")
         argv, cwd = command_for(ns.kernel_tree, ns.file, stem, ns.module)
         origin = "kernel-tree"
+    elif (found := _compile_commands(ns, explicit=False)) is not None:
+        (argv, cwd), origin = found, "compile-commands"
     else:
         return None
     parsed = parse_command(argv)
@@ -178,6 +192,30 @@ def _build_command(ns, command):
         use_system_dirs=not parsed["nostdinc"], bundled_headers=False,
         macro_prefix_maps=tuple(parsed["macro_prefix_maps"]),
         compile_argv=tuple(argv))
+
+
+def _names_database(ns):
+    return bool(getattr(ns, "compile_commands_dir", None) or getattr(ns, "compile_commands", None))
+
+
+def _compile_commands(ns, explicit):
+    """(argv, directory) from a compilation database: the one -p/--compile-commands
+    names (explicit), else one found beside FILE or in a parent; None when there is none."""
+    from .. import compile_commands as db
+    if explicit:
+        if not _names_database(ns):
+            return None
+        path = db.database_path(getattr(ns, "compile_commands_dir", None), getattr(ns, "compile_commands", None))
+        return db.command_for(path, ns.file)
+    if getattr(ns, "no_compile_commands", False):
+        return None
+    path = db.discover(ns.file)
+    if path is None:
+        return None
+    found = db.command_for(path, ns.file, found=True)
+    print("macrotrace: using %s (the compiler command of %s; --no-compile-commands to "
+          "ignore it)" % (path, ns.file), file=sys.stderr)
+    return found
 
 
 def _beside_cmd_file(source):

@@ -137,9 +137,10 @@ class Preprocessor(pcpp.Preprocessor):
         self.files_read = []
         self.lang = DEFAULT
         self.directive_names = DIRECTIVES
-        self.entered = set()
-        self.directive_ends = {}      # path -> lexer.lex's directive_ends (for #line)          # every file read (gcc's stack_count, for #import)
+        self.entered = set()          # every file read (gcc's stack_count, for #import)
+        self.directive_ends = {}      # path -> lexer.lex's directive_ends (for #line)
         self.assertions = {}         # #assert: predicate -> answers (see _answer_key)
+        self.unsaved = {}            # real path -> text: files read from an editor's buffer
         for name in BUILTINS:
             self.macros[name] = MacroDef(name, None if name not in ("_Pragma",) else ["x"],
                                          builtin=name, site=("<built-in>", 0))
@@ -222,6 +223,9 @@ class Preprocessor(pcpp.Preprocessor):
         cached = self.file_cache.get(path)
         if cached is not None:
             return cached
+        if self.unsaved and os.path.realpath(path) in self.unsaved:
+            # an editor's buffer: its text, not the file on disk
+            return self._tokenize(path, self.unsaved[os.path.realpath(path)].encode("utf-8"))
         try:
             size = os.path.getsize(path)
             if size > MAX_FILE_BYTES and not os.path.isdir(path):
@@ -233,6 +237,9 @@ class Preprocessor(pcpp.Preprocessor):
             raise error_at(from_tok, "%s: is a directory" % path, path)
         except OSError as e:
             raise error_at(from_tok, "%s: %s" % (path, e.strerror or e), path)
+        return self._tokenize(path, data, from_tok)
+
+    def _tokenize(self, path, data, from_tok=None):
         if b"\0" in data[:8192]:
             raise error_at(from_tok, "%s: binary file (contains NUL bytes), not C source" % path, path)
         text = rawbytes.decode(data)      # bytes that are not UTF-8 kept (rawbytes.py)
