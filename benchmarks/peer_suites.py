@@ -146,9 +146,10 @@ def compare(path, flags, system=False):
             if theirs and mine and (theirs in mine or mine in theirs):
                 return "both-reject", None
             return "reject-other", "gcc: %s\nmacrotrace: %s" % (theirs, mine)
-        return "gcc-reject", "gcc: %s" % theirs
+        if status == 0:
+            return "gcc-reject", "gcc: %s" % theirs
     if status != 0:
-        return "ours-reject", our_err.strip().splitlines()[-1:]
+        return "ours-reject", "exit %s: %s" % (status, our_err.strip().splitlines()[-1:])
     diff = first_difference(ours, expected)
     if diff:
         return "differ", diff

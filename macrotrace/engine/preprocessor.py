@@ -68,12 +68,13 @@ class FileState:
         self.markers = []       # names line markers with flag 1 entered from
 
 class IfEntry:
-    __slots__ = ("taken_any", "seen_else", "conditions")
+    __slots__ = ("taken_any", "seen_else", "conditions", "last")
 
     def __init__(self, condition, taken):
         self.taken_any = taken
         self.seen_else = False
         self.conditions = [condition]
+        self.last = condition.directive     # if, ifdef, ifndef, then elif or else
 
 
 class ListSource:
@@ -290,8 +291,9 @@ class Preprocessor(pcpp.Preprocessor):
     def pop_file(self):
         f = self.files.pop()
         if f.ifstack:
-            c = f.ifstack[-1].conditions[0]
-            raise PreprocessError("unterminated #%s" % c.directive, c.file, c.line)
+            conds = f.ifstack[-1].conditions
+            last = f.ifstack[-1].last        # gcc names the group's last directive
+            raise PreprocessError("unterminated #%s" % last, conds[0].file, conds[0].line)
         if f.guard_state == 2 and f.guard:
             self.guards[f.path] = f.guard
 
@@ -424,6 +426,8 @@ class Preprocessor(pcpp.Preprocessor):
                 start = f.chain_index + 1
         path, index = self.search.find(name, angled, f.dir, start)
         if path is None:
+            if angled and not self.search.chain and not os.path.isabs(name):
+                raise error_at(name_tok, "no include path in which to search for %s" % name)
             raise error_at(name_tok, "%s: No such file or directory" % name)
         if self._skip_once(path, import_) or (path in self.guards and self.guards[path] in self.macros):
             return
@@ -537,6 +541,7 @@ class Preprocessor(pcpp.Preprocessor):
         entry = self._entry(f, name_tok)
         if entry.seen_else:
             raise error_at(name_tok, "#%s after #else" % name_tok.text)
+        entry.last = "elif"
         if f.guard_state == 1 and len(f.ifstack) == 1:
             f.guard_state = -1
         if entry.taken_any:
@@ -568,6 +573,7 @@ class Preprocessor(pcpp.Preprocessor):
         if entry.seen_else:
             raise error_at(name_tok, "#else after #else")
         entry.seen_else = True
+        entry.last = "else"
         if f.guard_state == 1 and len(f.ifstack) == 1:
             f.guard_state = -1
         if entry.taken_any:
