@@ -181,14 +181,6 @@ def language(config):
         raise ConfigError(str(e))
 
 
-def standard_predefines(std, lang="c"):
-    """What ``gcc -undef -std=STD [-x LANG]`` still predefines."""
-    try:
-        return lang_options(std, lang).predefined()
-    except UnknownLanguage as e:
-        raise ConfigError(str(e))
-
-
 def _switch_keywords(init):
     """RunConfig(lto=True, module=False): the table's switches by field name."""
     def __init__(self, *args, **kw):
