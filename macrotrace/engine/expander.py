@@ -25,6 +25,7 @@ and the padding/avoid-paste tokens gcc's lazy paste produces are emitted the sam
 import time
 
 from . import tokens as T
+from .lang import DEFAULT
 from .lexer import relex_single
 from .tokens import (EOF, IDENT, MACRO_ARG, NO_EXPAND, NUMBER, PADDING, PASTE_LEFT,
                      PREV_WHITE, STRING, STRINGIFY, Token, padding)
@@ -166,6 +167,21 @@ class _Reading:
         return False
 
 
+class _Unexpanded:
+    __slots__ = ("exp",)
+
+    def __init__(self, exp):
+        self.exp = exp
+
+    def __enter__(self):
+        self.exp.prevent_expansion += 1
+        return self.exp
+
+    def __exit__(self, *exc):
+        self.exp.prevent_expansion -= 1
+        return False
+
+
 class Expander:
     """Expands macros from a base token source, gcc style.
 
@@ -176,8 +192,8 @@ class Expander:
     ``parsing_args`` is gcc's: 1 while looking for the ``(`` of a function-like macro,
     2 while collecting its arguments) and ``backup()`` (un-read the last token).
     ``hooks`` supplies what the expander cannot know: the current file for __FILE__,
-    include depth, __has_attribute/__has_include answers.  ``u8_char``: C2x's
-    ``u8'c'`` is one token (pasting relexes with it).
+    include depth, __has_attribute/__has_include answers.  ``lang`` (lang.LangOptions):
+    the language's lexing and rules (-std, -x; pasting relexes with it).
 
     Its public face: ``get_token`` and friends, ``reading``, ``define``/``undefine``/
     ``state``/``restore``, ``idle``, ``error``/``take_diagnostic``, and two attributes to
@@ -185,7 +201,7 @@ class Expander:
     driver tests it at every token, so it is a list, not a call).
     """
 
-    def __init__(self, hooks, base=None, recorder=None, max_expansions=1_000_000, u8_char=False):
+    def __init__(self, hooks, base=None, recorder=None, max_expansions=1_000_000, lang=DEFAULT):
         self.macros = {}
         self.hooks = hooks
         self.base = base
@@ -208,7 +224,8 @@ class Expander:
         self.max_expansions = max_expansions
         self._paste_cache = {}
         self.expanded_options = set()   # -D macros expanded so far (shared preambles)
-        self.u8_char = u8_char
+        self.lang = lang             # lang.LangOptions: the language's lexing and rules (-std, -x)
+        self.ignore_pragma = 0       # gcc's state.ignore__Pragma: >0 while pre-expanding an argument
 
     # ------------------------------------------------------------------ the macro table
     def define(self, macro):
@@ -239,6 +256,11 @@ class Expander:
         """A context manager: while it is open, ``get_token`` expands ``tokens`` (a
         directive's) instead of the file."""
         return _Reading(self, tokens)
+
+    def unexpanded(self):
+        """A context manager: tokens read inside it are not macro-expanded (gcc's
+        ``state.prevent_expansion``)."""
+        return _Unexpanded(self)
 
     def idle(self):
         """Nothing half-expanded: no context pending, no arguments being read."""
@@ -348,17 +370,27 @@ class Expander:
             self.prevent_expansion -= 1
 
     def get_token_no_padding(self):
+        """The next real token, for a builtin reading its operand (_Pragma("..."),
+        __has_attribute(x)...).  The end of a macro argument is not consumed (gcc backs
+        it up), so an operand missing there is an error, not a read past the argument."""
         rec = self.recorder
         while True:
             tok = self.get_token()
             if rec is not None and rec.operand_stack:
                 rec.driver_tick(tok)        # a builtin's operand is read here
             if tok.kind != PADDING:
+                if tok is ENDARG:
+                    self.backup()
                 return tok
 
     # ------------------------------------------------------------------ macros
     def enter_macro_context(self, m, tok, line, ctx=None):
         """Expand ``m`` named by ``tok`` (read from context ``ctx``; None: the file)."""
+        if m.builtin == "_Pragma" and (self.in_directive or self.ignore_pragma):
+            # gcc leaves _Pragma alone in directives and while pre-expanding a macro
+            # argument (it may be stringified later); the name stays expandable and
+            # the operator runs when the replacement is rescanned
+            return 0
         self.about_to_expand = True
         rec = self.recorder
         exp = None
@@ -487,7 +519,9 @@ class Expander:
             else:
                 self.error('macro "%s" passed %d arguments, but takes just %d' % (m.name, argc, nparams), name_tok)
                 return None
-        if m.variadic and (argc < nparams or (argc == 1 and not args[0].tokens)):
+        # gcc: ", ## __VA_ARGS__" drops the comma when the variadic argument is omitted,
+        # and when it is the only parameter and empty, except in ISO (-std=c..) mode
+        if m.variadic and (argc < nparams or (argc == 1 and not args[0].tokens and not self.lang.std)):
             if argc < nparams:
                 args.append(MacroArg([], []))
             args[nparams - 1].omitted = True
@@ -509,6 +543,7 @@ class Expander:
         toks = arg.tokens + [ENDARG]
         lines = arg.lines + [arg.lines[-1]]
         self.push_context(toks, None, 0, lines)
+        self.ignore_pragma += 1
         rec = self.recorder
         expanded = []
         append = expanded.append
@@ -527,6 +562,7 @@ class Expander:
                 if tok.kind == EOF:
                     break
                 append(tok)
+        self.ignore_pragma -= 1
         arg.expanded = expanded
         if rec is not None:
             rec.arg_end(arg)
@@ -663,9 +699,10 @@ class Expander:
                 pasted = self.paste_tokens(lhs, rhs)
                 if rec is not None:
                     rec.pasted(exp, lhs, rhs, pasted)
-                if pasted is None:
+                if pasted is None and not self.lang.asm:     # no error in assembler
                     self.error('pasting "%s" and "%s" does not give a valid preprocessing token'
                                % (lhs.text, rhs.text), name_tok or lhs0)
+                if pasted is None:
                     lhs = lhs.copy(lhs.flags & ~PASTE_LEFT)
                     i -= 1
                     break
@@ -682,10 +719,10 @@ class Expander:
     def paste_tokens(self, lhs, rhs):
         if rhs.kind == PADDING:
             return lhs.copy(lhs.flags & ~PASTE_LEFT)
-        spelling = lhs.text + rhs.text
+        spelling = _spelled(lhs) + _spelled(rhs)
         if lhs.text == "/" and rhs.text != "=":
             return None
-        tok = relex_single(spelling, self.u8_char)
+        tok = relex_single(spelling, self.lang)
         if tok is None:
             return None
         tok.line, tok.col, tok.file = lhs.line, lhs.col, lhs.file
@@ -708,7 +745,7 @@ class Expander:
                 if source.flags & PREV_WHITE:
                     out.append(" ")
             source = None
-            text = t.text
+            text = _spelled(t)                  # an identifier with UCNs as written
             if t.kind == STRING or t.kind == T.CHAR:
                 text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
             out.append(text)
@@ -738,8 +775,6 @@ class Expander:
     def _builtin_macro(self, m, tok, line, exp):
         kind = m.builtin
         if kind == "_Pragma":
-            if self.in_directive:
-                return 0
             return self.do_pragma_operator(tok, exp)
         hooks = self.hooks
         if kind == "__LINE__":
@@ -832,6 +867,11 @@ class Expander:
     def error(self, message, token):
         self.diagnostics.append(("error", message, token))
 
+
+
+def _spelled(tok):
+    """A token as written (an identifier with UCNs keeps its spelling in ``source``)."""
+    return tok.source if tok.kind == IDENT and tok.source is not None else tok.text
 
 
 def date_time_strings(epoch=None):

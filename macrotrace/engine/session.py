@@ -8,7 +8,7 @@ Both return a ``result.RunResult``; no engine object leaves this module.
 import contextlib
 import os
 
-from ..config import standard_predefines
+from ..config import language
 from .compiler import Compiler
 from .diagnostics import error_at
 from .includes import SearchPath
@@ -22,22 +22,24 @@ from .tokens import IDENT
 
 def make_preprocessor(config, listener=None, recorder=None, on_warning=None):
     dirs = config.search_dirs()
-    compiler = Compiler(config.compiler or ("gcc",), config.compiler_flags)
-    if config.compiler and getattr(config, "use_system_dirs", False):
+    compiler = Compiler(config.compiler or ("gcc",), config.compiler_flags, config.lang)
+    if config.use_system_dirs and compiler.available:
+        # the compiler's own directories (<stddef.h>, <stdint.h>...), with --cc or without
         dirs["system"] = dirs["system"] + list(compiler.system_include_dirs())
     search = SearchPath(**dirs)
     unsaved = dict(config.unsaved)       # an editor's buffers stand for their files
     cache = StateCache(_cache_key(config, compiler, search), unsaved) if config.cache else None
     pp = Preprocessor(search, compiler, listener, recorder, config.max_expansions,
-                      config.max_output_tokens, u8_char=config.std in ("c2x", "gnu2x"),
+                      config.max_output_tokens, lang=language(config),
                       prefix_maps=config.macro_prefix_maps, state_cache=cache,
                       warning_sink=on_warning,
                       preamble_key=_preamble_key(config, compiler, search) if config.cache else None,
                       unsaved=unsaved)
+    lang = pp.lang
     if config.compiler:
         predefined = compiler.predefined_macros()
     else:
-        predefined = standard_predefines(config.std)
+        predefined = lang.predefined()
     for text in predefined:
         pp.define(text, site=("<built-in>", 0))
     for kind, value in config.all_macro_options():
@@ -52,17 +54,20 @@ def _cache_key(config, compiler, search):
     """Everything besides file contents that decides the state after the headers (the
     same for a trace and an expand: each reuses what the other saved)."""
     return (config.describe(), os.path.abspath(config.source), os.getcwd(),
-            compiler._cache_key(), config.compiler_flags, config.std, config.use_system_dirs,
+            compiler._cache_key(), config.compiler_flags, config.std, config.lang, config.trigraphs,
+            config.dollars, config.use_system_dirs,
             config.macro_prefix_maps, search.quote, search.chain,
-            [os.path.abspath(p) for p in config.forced_includes])
+            [os.path.abspath(p) for p in config.forced_includes],
+            [os.path.abspath(p) for p in config.imacros])
 
 
 def _preamble_key(config, compiler, search):
     """What decides the state after -include files and #include <...> lines, for any
     unit: not the unit's name, nor the values of -D options (preamble.py checks those)."""
-    return (os.getcwd(), compiler._cache_key(), config.compiler_flags, config.std,
-            config.use_system_dirs, config.macro_prefix_maps, search.quote, search.chain,
-            [os.path.abspath(p) for p in config.forced_includes],
+    return (os.getcwd(), compiler._cache_key(), config.compiler_flags, config.std, config.lang,
+            config.trigraphs, config.dollars, config.use_system_dirs, config.macro_prefix_maps,
+            search.quote, search.chain, [os.path.abspath(p) for p in config.forced_includes],
+            [os.path.abspath(p) for p in config.imacros],
             [(kind, value.partition("=")[0].strip()) for kind, value in config.all_macro_options()])
 
 
@@ -85,7 +90,7 @@ def expand(config, on_warning=None):
     with in_build_dir(config):
         pp = make_preprocessor(config, on_warning=on_warning)
         printer = Printer()
-        pp.run(config.source, config.forced_includes, printer)
+        pp.run(config.source, config.forced_includes, printer, config.imacros)
         return _result(pp, config, text=printer.text())
 
 
@@ -100,7 +105,7 @@ def trace(config, listener, want, on_warning=None):
         pp = make_preprocessor(config, listener, recorder, on_warning=on_warning)
         cut = None
         try:
-            pp.run(config.source, config.forced_includes, None)
+            pp.run(config.source, config.forced_includes, None, config.imacros)
         except TraceCut as e:
             cut = error_at(e.token, str(e))
         return _result(pp, config, cut=cut)
