@@ -338,7 +338,7 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
                         self.eof = Token(EOF, "", 0, f.tokens[-1].line if f.tokens else 1, 0, f.path)
                         return self.eof
                     self.pop_file()
-                    if exp.parsing_args:
+                    if parsing_args:
                         # gcc: the end of an included file ends a macro's search for its
                         # '(' (f at the end of a header, then '(' in the includer: "f (")
                         # and its arguments ("unterminated argument list")
