@@ -79,8 +79,12 @@ def check_declaration(d, obj):
     syms = obj["symbols"]
     if d.kind == "static_assert":
         return "ok", "checked by the compiler (the object exists)"
-    if d.kind == "unparsed":
+    if d.kind in ("unparsed", "not a declaration"):
         return "skipped", d.note or "could not parse"
+    if d.kind == "asm entry" and not d.name:
+        return "skipped", "assembler that defines no label: nothing to find in the object"
+    if d.kind in ("type", "typedef"):
+        return "ok", "a type: nothing in the object"
     if d.section == ".modinfo" and d.initializer:
         text = _c_string(d.initializer)
         if text is not None and text in obj["modinfo"]:

@@ -110,6 +110,8 @@ def test_initcall_order_across_files(tmp_path):
     assert all(c["level"] is None for c in calls) and "do_init_module" in calls[0]["note"]
 
 
-def test_expressions_declare_nothing():
+def test_expressions_say_they_declare_nothing():
     trace, _ = run_trace(RunConfig(source=HELLO, macro="pr_info"))
-    assert trace.invocations and all(inv.declarations == [] for inv in trace.invocations)
+    assert trace.invocations
+    for inv in trace.invocations:
+        assert [(d.kind, d.note) for d in inv.declarations] == [("not a declaration", "an expression, not a declaration")]

@@ -142,7 +142,9 @@ def declaration_line(d):
     if d.kind == "static_assert":
         return "static_assert(%s)" % d.initializer
     if d.kind == "unparsed":
-        return "(not parsed: %s)" % d.note
+        return "(not read: %s)" % d.note
+    if d.kind == "not a declaration":
+        return "nothing: %s" % d.note
     parts = ["%s %s" % (d.kind, d.name)]
     if d.type:
         parts.append("type %s" % d.type)

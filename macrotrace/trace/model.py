@@ -94,7 +94,8 @@ class Node:
 class Declaration:
     """One thing an expansion declares (see macrotrace/declarations.py)."""
     name: str
-    kind: str                 # variable, function, function definition, alias, asm entry, static_assert
+    kind: str                 # variable, function, function definition, alias, asm entry, static_assert,
+    #                           type, typedef, "not a declaration" (note says what), unparsed
     type: str
     storage: List[str]
     attributes: List[str]
