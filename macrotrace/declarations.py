@@ -9,7 +9,7 @@ and ``_Static_assert`` is recorded as such. Type names pycparser does not know
 (``initcall_t``) are declared as typedefs until the text parses.
 
 A text that declares nothing says what it is instead, in words: "an expression, not a
-declaration", "a statement, not a declaration".
+declaration", "a statement, not a declaration", "an initializer, not a declaration".
 """
 
 import re
@@ -66,6 +66,7 @@ _TYPEDEFS = []      # names a parse needed as invented typedefs (most come back 
 NOT_A_DECLARATION = "not a declaration"
 EXPRESSION = "an expression, not a declaration"
 STATEMENT = "a statement, not a declaration"
+INITIALIZER = "an initializer, not a declaration"
 
 
 def _parse(text, typedefs=()):
@@ -174,24 +175,33 @@ def _quote(item):
 
 
 def _what_it_is(item):
-    """EXPRESSION or STATEMENT when the tokens read as one inside a function, else None."""
+    """EXPRESSION, STATEMENT or INITIALIZER when the tokens read as one, else None."""
     first = item[0]
-    if first.is_op("{") or (first.kind == "ident" and first.text in _STATEMENT_WORDS):
+    if first.kind == "ident" and first.text in _STATEMENT_WORDS:
         return STATEMENT
     rewrite = Rewrite(item)
-    text = "void __macrotrace_f(void) { %s; }" % render(rewrite.tokens)
-    try:
-        ast, invented = _parse(text, rewrite.typedefs)
-    except (ParseError, RecursionError, AssertionError, TypeError, AttributeError):
-        return None
-    body = ast.ext[-1].body.block_items or []
-    if len(body) == 1 and not isinstance(body[0], (c_ast.Decl, c_ast.Compound, c_ast.If, c_ast.For,
-                                                   c_ast.While, c_ast.DoWhile, c_ast.Switch, c_ast.Return,
-                                                   c_ast.Goto, c_ast.Label, c_ast.Break, c_ast.Continue)):
-        return EXPRESSION
-    if body and not any(isinstance(b, c_ast.Decl) for b in body):
-        return STATEMENT
+    text = render(rewrite.tokens)
+    ast = _parses("void __macrotrace_f(void) { %s; }" % text, rewrite.typedefs)
+    if ast is not None:
+        body = ast.ext[-1].body.block_items or []
+        if len(body) == 1 and not isinstance(body[0], _STATEMENTS):
+            return EXPRESSION
+        if body and not any(isinstance(b, c_ast.Decl) for b in body):
+            return STATEMENT
+    if first.is_op("{") and _parses("int __macrotrace_v = %s;" % text, rewrite.typedefs) is not None:
+        return INITIALIZER
     return None
+
+
+_STATEMENTS = (c_ast.Decl, c_ast.Compound, c_ast.If, c_ast.For, c_ast.While, c_ast.DoWhile, c_ast.Switch,
+               c_ast.Return, c_ast.Goto, c_ast.Label, c_ast.Break, c_ast.Continue)
+
+
+def _parses(text, typedefs):
+    try:
+        return _parse(text, typedefs)[0]
+    except ParseError:
+        return None
 
 
 def _declared(item):
@@ -235,7 +245,7 @@ def _declared(item):
         if kind == "type":
             type_text = _GEN.visit(d.type)
             rows.append(Declaration(name=getattr(d.type, "name", None) or "", kind="type",
-                                    type=rewrite.restore(type_text.split("{")[0].strip()),
+                                    type=rewrite.restore(_one_line(type_text.split("{")[0])),
                                     storage=[], attributes=attr_texts))
             continue
         if alias:
@@ -243,12 +253,17 @@ def _declared(item):
         type_text = _GEN.visit(d.type) if not isinstance(d.type, c_ast.FuncDecl) else \
             _GEN.visit(c_ast.Decl(None, [], [], [], [], d.type, None, None))
         init = _GEN.visit(d.init) if getattr(d, "init", None) is not None else None
-        rows.append(Declaration(name=d.name or "", kind=kind, type=rewrite.restore(type_text.strip()),
+        rows.append(Declaration(name=d.name or "", kind=kind, type=rewrite.restore(_one_line(type_text)),
                                 storage=list(getattr(d, "storage", [])) + list(getattr(d, "funcspec", None) or []),
                                 attributes=attr_texts, section=section, initializer=rewrite.restore(init),
                                 alias_of=alias, copy_of=copy,
                                 used="used" in [n for n, _ in attrs]))
     return rows
+
+
+def _one_line(text):
+    """A type as pycparser's generator prints it (struct members on lines), on one line."""
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def _item_rows(item):

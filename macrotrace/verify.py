@@ -12,6 +12,7 @@ import subprocess
 import tempfile
 
 from .config import ConfigError
+from .scope import FILE_SCOPE, source_contexts
 
 
 def compile_command(config, output):
@@ -153,6 +154,12 @@ def verify(config, trace, command_argv=None):
     finally:
         shutil.rmtree(work, ignore_errors=True)
     rows = []
+    where = source_contexts(os.path.join(config.cwd or "", config.source))
     for inv in trace.invocations:
+        if where.get((inv.line, inv.column), FILE_SCOPE) != FILE_SCOPE:
+            # a local variable or an initializer: nothing of its own in the symbol table
+            rows.append([(d, "skipped", "written inside braces or after =, not at file scope")
+                         for d in inv.declarations])
+            continue
         rows.append([(d, *check_declaration(d, obj)) for d in inv.declarations])
     return rows, obj

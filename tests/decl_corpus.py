@@ -3,8 +3,9 @@
 Each unit is a C file Kbuild compiled (its ``.NAME.o.cmd`` beside it). For every
 invocation of the ``MODULE_*``, ``module_*``, ``*_initcall``, ``EXPORT_SYMBOL*`` and
 ``DEFINE_*`` families written in the file, macrotrace traces it with Kbuild's command and
-reads what the result declares. A result at file scope must read as declarations; one
-inside a function may be a statement or an expression, and must say so in words.
+reads what the result declares. A result that starts a file-scope declaration must read
+as declarations; one inside a function or after ``=`` may be a statement, an expression
+or an initializer, and must say so in words (macrotrace/scope.py tells which is which).
 
     python tests/decl_corpus.py [--verify] DIR...   # the figures, and every row not read
 
@@ -31,23 +32,38 @@ def family_macros(text):
     return sorted(set(FAMILIES.findall(text)))
 
 
-def brace_depths(path):
-    """{line: brace depth at the start of that line} of a C file (directives skipped)."""
-    from macrotrace.engine.lexer import lex
-    with open(path, encoding="utf-8", errors="replace") as fh:
-        tokens, _ = lex(fh.read(), path)
-    depth, depths, directive_line = 0, {}, None
-    for t in tokens:
-        if t.text == "#" and (directive_line is None or t.line != directive_line) and t.line not in depths:
-            directive_line = t.line
-        if t.line == directive_line:
-            continue
-        depths.setdefault(t.line, depth)
-        if t.text == "{":
-            depth += 1
-        elif t.text == "}":
-            depth = max(0, depth - 1)
-    return depths
+# Real kernel files that build as out-of-tree modules against Debian's headers, chosen
+# to cover every family: EXPORT_SYMBOL{,_GPL}, MODULE_{ALIAS{,_CRYPTO,_MISCDEV},AUTHOR,
+# DESCRIPTION,DEVICE_TABLE,FIRMWARE,IMPORT_NS,INFO,LICENSE,PARM_DESC}, module_{init,exit,
+# param,platform_driver,spi_driver,acpi_driver}, subsys/late/early_initcall, DEFINE_{MUTEX,
+# SPINLOCK,PER_CPU,STATIC_KEY_*,SHOW_ATTRIBUTE,SIMPLE_DEV_PM_OPS,TIMER}, and inside
+# braces DEFINE_{WAIT,WAIT_FUNC,WAKE_Q} (statements) and DEFINE_RES_* (initializers).
+KERNEL_FILES = [
+    "crypto/polyval-generic.c", "crypto/drbg.c", "crypto/af_alg.c",
+    "drivers/char/nvram.c", "drivers/misc/enclosure.c", "drivers/misc/lattice-ecp3-config.c",
+    "drivers/misc/vmw_balloon.c", "drivers/watchdog/s3c2410_wdt.c", "drivers/watchdog/sc520_wdt.c",
+    "drivers/watchdog/ni903x_wdt.c", "drivers/watchdog/simatic-ipc-wdt.c",
+    "kernel/umh.c", "kernel/user-return-notifier.c", "kernel/stop_machine.c",
+    "mm/zsmalloc.c", "lib/once.c", "samples/livepatch/livepatch-shadow-fix1.c",
+]
+
+
+def build_corpus(tarball, files, dest, tree):
+    """Unpack ``files`` (paths in the kernel source) from Debian's linux-source tarball
+    into ``dest`` and build them there as out-of-tree modules with Kbuild (``make -k``:
+    a file that does not build is left out). Returns the units built."""
+    top = os.path.basename(tarball).split(".tar")[0]
+    subprocess.run(["tar", "-xf", tarball, "-C", dest] + ["%s/%s" % (top, f) for f in files],
+                   check=True, capture_output=True)
+    objs = []
+    for f in files:
+        name = f.replace("/", "_").replace("-", "_")
+        os.replace(os.path.join(dest, top, f), os.path.join(dest, name))
+        objs.append(name[:-2] + ".o")
+    with open(os.path.join(dest, "Makefile"), "w") as fh:
+        fh.write("obj-m := %s\n" % " ".join(objs))
+    subprocess.run(["make", "-k", "-C", tree, "M=%s" % dest, "modules"], capture_output=True, timeout=1200)
+    return units([dest])
 
 
 def units(dirs):
@@ -85,12 +101,13 @@ def trace_unit(source, cmd_file, env=None, verify=False):
 
 
 def rows(source, trace):
-    """(invocation, file scope?, declaration) for every declaration row of a trace; an
-    invocation that declares nothing gives one row with declaration None."""
-    depths = brace_depths(source)
+    """(invocation, starts a file-scope declaration?, declaration) for every declaration
+    row of a trace; an invocation that declares nothing gives one row with None."""
+    from macrotrace.scope import FILE_SCOPE, source_contexts
+    where = source_contexts(source)
     out = []
     for inv in trace["invocations"]:
-        at_file_scope = depths.get(inv["line"], 0) == 0
+        at_file_scope = where.get((inv["line"], inv["column"]), FILE_SCOPE) == FILE_SCOPE
         for d in inv["declarations"] or [None]:
             out.append((inv, at_file_scope, d))
     return out
@@ -138,8 +155,8 @@ def survey(dirs, out=sys.stdout, verify=False):
                 counts["inner"] += 1
                 counts["inner_said"] += is_read(d, file_scope=False)
     print("%(units)d units, %(invocations)d invocations; file scope: %(file_scope_read)d of "
-          "%(file_scope)d declaration rows read; in functions: %(inner_said)d of %(inner)d rows "
-          "read or described" % counts, file=out)
+          "%(file_scope)d rows read as declarations; inside braces or after =: "
+          "%(inner_said)d of %(inner)d rows read or described" % counts, file=out)
     print("macros: %s" % " ".join(sorted(macros)), file=out)
     print("rows: %s" % ", ".join("%s %d" % kv for kv in sorted(kinds.items())), file=out)
     if verify:
