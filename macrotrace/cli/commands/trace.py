@@ -1,0 +1,117 @@
+"""macrotrace trace MACRO FILE: every invocation of MACRO written in FILE, step by step
+(also the bare ``macrotrace MACRO FILE``)."""
+
+import os
+import sys
+
+from ...config import ConfigError
+from ...render import registry as formats
+from ...render.text import verification_text
+from ...trace.matrix import Matrix
+from ...tracing import matrix_axes, no_invocation_message, run_matrix, run_trace
+from ...verify import verify_trace
+from ..options import EXIT_ERROR, Parser, UsageError, config_from_args, format_flag, print_warning, write_output
+from ..registry import COMMANDS, command
+
+
+def _arguments(p):
+    p.add_argument("macro", help="the macro to trace, e.g. module_init (several: A,B)")
+    p.add_argument("file", help="the C file to preprocess")
+    g = p.add_argument_group("trace")
+    g.add_argument("--line", type=int, metavar="N", help="only invocations on line N")
+    g.add_argument("--verify", action="store_true",
+                   help="compile the file and check the declarations against the object file")
+    g.add_argument("--matrix", nargs="?", const="", default=None, metavar="A,B",
+                   help="trace under every combination of the macros A, B... defined or not (by "
+                        "default: the switches and the symbols the trace depends on) and compare")
+    format_flag(g, "trace")
+    g.add_argument("--films", type=int, default=None, metavar="N",
+                   help="HTML: the whole film for the first N invocations only, the rest listed "
+                        "with their results (default 50; 0: all)")
+    g.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+
+
+@command("trace", "trace every invocation of MACRO written in FILE (the default command)",
+         arguments=_arguments, flags=("config", "output"), rank=0,
+         description="Show, step by step, how the C preprocessor expands MACRO at each "
+                     "place FILE invokes it (gcc -E is the oracle).",
+         epilog="--matrix varies, by default, the switches (--lto, --prel32, --module...) and "
+                "the other symbols the trace depends on (the #if conditions around the "
+                "definitions it used); --matrix=A,B varies A and B.  Give --matrix after FILE, "
+                "or as --matrix=A,B.")
+def run(ns, compiler_command):
+    if ns.films is not None and ns.films < 0:
+        raise UsageError("--films takes a number of invocations, 0 for all")
+    config = config_from_args(ns, macro=ns.macro, command=compiler_command)
+    obj, cut = _produced(ns, config, compiler_command)
+    if ns.verify:
+        _verify(config, obj)
+    color = ns.color == "always" or (
+        ns.color == "auto" and not ns.output and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    write_output(ns, formats.render("trace", ns.format, obj, formats.RenderOptions(color=color, films=ns.films)))
+    if ns.verify and ns.format != "text" and getattr(obj, "verified_sections", None) is not None:
+        # the report is for a tool or a browser; the reader of the terminal gets the check too
+        print(verification_text(obj), end="", file=sys.stderr)
+    if cut is not None:
+        print(str(cut), file=sys.stderr)
+        return EXIT_ERROR
+    return 1 if ns.verify and obj.mismatches() else 0
+
+
+def build_trace_parser():
+    """The parser of the trace command alone (``macrotrace trace``'s arguments)."""
+    p = Parser(prog="macrotrace trace", description=COMMANDS["trace"].description)
+    COMMANDS["trace"].configure(p)
+    return p
+
+
+OUTPUT_OPTIONS = {"-o", "--format", "--color", "--films"}
+
+
+def recreate_args(argv):
+    """The arguments that make the same trace again (output options dropped)."""
+    out, skip = [], False
+    for a in argv:
+        if skip:
+            skip = False
+            continue
+        if a in OUTPUT_OPTIONS:
+            skip = True
+            continue
+        if a.split("=", 1)[0] in OUTPUT_OPTIONS:
+            continue
+        out.append(a)
+    return out
+
+
+def produce(argv, command=None):
+    """Run the trace the trace command's arguments ``argv`` ask for: (Trace or Matrix,
+    the PreprocessError of --max-steps that cut the trace short, or None).  ``command``:
+    the compiler command line given after --, or None."""
+    ns = build_trace_parser().parse_args(argv)
+    ns.argv = argv
+    return _produced(ns, config_from_args(ns, macro=ns.macro, command=command), command)
+
+
+def _produced(ns, config, command):
+    if ns.matrix is not None:
+        obj = run_matrix(config, print_warning, matrix_axes(ns.matrix))
+        cut = None
+    else:
+        obj, result = run_trace(config, print_warning)
+        cut = result.cut            # shown after the trace so far
+        if not obj.invocations:
+            raise cut or ConfigError(no_invocation_message(config, result))
+    obj.command = recreate_args(ns.argv) + (["--"] + list(command) if command else [])
+    return obj, cut
+
+
+def _verify(config, obj):
+    """Compile the unit and check the traced declarations (into the model); when there
+    is no compiler to do it, say so on stderr."""
+    if isinstance(obj, Matrix):
+        raise ConfigError("--verify works on one configuration; drop --matrix")
+    try:
+        verify_trace(config, obj, list(config.compile_argv) or None)
+    except ConfigError as e:
+        print("macrotrace: %s" % e, file=sys.stderr)
