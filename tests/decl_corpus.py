@@ -80,7 +80,8 @@ def units(dirs):
 
 def trace_unit(source, cmd_file, env=None, verify=False):
     """The JSON trace of every family invocation in source, or None when it has none;
-    with ``verify``, (trace, the number of mismatches --verify found in the object)."""
+    with ``verify``, (trace, [(invocation, declaration, detail)] for each mismatch
+    --verify found in the object)."""
     with open(source, encoding="utf-8", errors="replace") as fh:
         macros = family_macros(fh.read())
     if not macros:
@@ -94,10 +95,11 @@ def trace_unit(source, cmd_file, env=None, verify=False):
     trace = json.loads(proc.stdout)
     if not verify:
         return trace
-    m = re.search(r"^  (\d+) mismatch", proc.stderr, re.M)
-    if m is None:
-        raise RuntimeError("%s: --verify said nothing: %s" % (source, proc.stderr[-500:]))
-    return trace, int(m.group(1)), proc.stderr
+    if trace.get("verified_sections") is None:
+        raise RuntimeError("%s: --verify did not run: %s" % (source, proc.stderr[-500:]))
+    bad = [(inv, inv["declarations"][c["declaration"]], c["detail"]) for inv in trace["invocations"]
+           for c in inv.get("checks", []) if c["status"] == "mismatch"]
+    return trace, bad
 
 
 def rows(source, trace):
@@ -132,10 +134,11 @@ def survey(dirs, out=sys.stdout, verify=False):
         if trace is None:
             continue
         if verify:
-            trace, n, report = trace
-            counts["mismatches"] += n
-            if n:
-                mismatched.append((source, [l for l in report.splitlines() if "DIFF" in l]))
+            trace, bad_checks = trace
+            counts["mismatches"] += len(bad_checks)
+            if bad_checks:
+                mismatched.append((source, ["%d: %s %s: %s" % (inv["line"], d["kind"], d["name"], detail)
+                                            for inv, d, detail in bad_checks]))
         counts["units"] += 1
         seen = set()
         for inv, file_scope, d in rows(source, trace):
