@@ -143,7 +143,10 @@ def no_invocation_message(config, result):
     if lines:
         return ("%s:%d: %s is used here but never expanded (not a macro at that point, "
                 "inside #if 0, or a function-like macro without arguments)" % (where, lines[0], name))
-    candidates = {name for name in result.macros if not name.startswith("__has_")}
+    if name in result.macros:
+        from .not_invoked import defined_not_invoked
+        return defined_not_invoked(config, result.macros[name], where, path_display(config))
+    candidates = {m for m in result.macros if not m.startswith("__has_") and m != name}
     close = difflib.get_close_matches(name, sorted(candidates), n=3, cutoff=0.6)
     hint = " (did you mean %s?)" % ", ".join(close) if close else ""
     return "%s: %s is never invoked in this file%s" % (where, name, hint)

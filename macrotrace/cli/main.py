@@ -24,6 +24,7 @@ import sys
 from .. import __version__
 from ..config import ConfigError
 from ..engine.diagnostics import PreprocessError
+from ..messages import error_line
 from ..snapshots import SnapshotError
 from .commands import load_all
 from .options import EXIT_ERROR, EXIT_INTERNAL, Parser, UsageError
@@ -132,16 +133,14 @@ def _main(argv):
     except UsageError as e:
         print("macrotrace: error: %s" % e, file=sys.stderr)
     except (ConfigError, PreprocessError, SnapshotError) as e:
-        msg = str(e)
-        print(msg if msg.startswith(("macrotrace", "/")) or ": error:" in msg
-              else "macrotrace: error: %s" % msg, file=sys.stderr)
+        print(error_line(e), file=sys.stderr)
     except RecursionError:
         print("macrotrace: error: input nests too deeply to follow", file=sys.stderr)
     except MemoryError:
         print("macrotrace: error: out of memory (is the input a macro bomb? try --max-steps)",
               file=sys.stderr)
     except OSError as e:
-        print("macrotrace: error: %s" % e, file=sys.stderr)
+        print(error_line(e), file=sys.stderr)
     except KeyboardInterrupt:
         return 130
     except Exception as e:      # a bug in macrotrace, not in the input

@@ -7,11 +7,13 @@ a new shared flag goes in its group here, once.
 
 import argparse
 import os
+import shutil
 import sys
 
 from ..compile_command import find_build_dir, parse_command, read_cmd_file
 from ..config import SWITCHES, ConfigError, RunConfig
 from ..kernel_tree import command_for
+from ..messages import output_error
 from ..render import registry as formats
 
 EXIT_ERROR = 2          # bad input, said in one line
@@ -99,6 +101,12 @@ def config_from_args(ns, macro=None, command=None):
             raise ConfigError("-I %s: not a directory" % d)
     if ns.max_steps < 1 or ns.max_expansions < 1:
         raise ConfigError("--max-steps and --max-expansions must be at least 1")
+    if ns.cmd_file and not os.path.isfile(ns.cmd_file):
+        raise ConfigError("--cmd-file %s: No such file" % ns.cmd_file)
+    if ns.cc and shutil.which(ns.cc.split()[0]) is None:
+        raise ConfigError("--cc %s: no such compiler (not found on PATH)" % ns.cc)
+    if command and shutil.which(command[0]) is None:
+        raise ConfigError("the compiler command after --: %s: not found on PATH" % command[0])
     fields = dict(
         source=ns.file, macro=macro, line=getattr(ns, "line", None),
         switches_on=frozenset(s.macro for s in SWITCHES if getattr(ns, s.field)), modname=ns.modname,
@@ -173,7 +181,11 @@ def write_output(ns, text):
     -o FILE or stdout."""
     pieces = [text] if isinstance(text, str) else text
     if getattr(ns, "output", None):
-        with open(ns.output, "w", encoding="utf-8") as fh:
+        try:
+            fh = open(ns.output, "w", encoding="utf-8")
+        except OSError as e:
+            raise output_error("-o", e)
+        with fh:
             for piece in pieces:
                 fh.write(piece)
     else:

@@ -795,7 +795,7 @@ class Preprocessor(pcpp.Preprocessor):
         for inc in reversed(list(forced_includes)):
             path, index = (inc, None) if os.path.isfile(inc) else self.search.find(inc, False, "")
             if path is None:
-                raise PreprocessError("%s: No such file or directory" % inc)
+                raise PreprocessError("-include %s: No such file or directory" % inc)
             self.push_file(path, index)
         exp = self.expander
         get = exp.get_token

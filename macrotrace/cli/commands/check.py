@@ -5,6 +5,7 @@ import sys
 
 from ...config import ConfigError
 from ...engine.diagnostics import PreprocessError
+from ...messages import output_error, snapshot_error_line
 from ...snapshots import OldSchemaError, SnapshotError, compare, dumps, junit_xml, load, snapshot_files
 from ..registry import command
 from .trace import produce
@@ -47,7 +48,7 @@ def run(ns, compiler_command):
             new = _produce_whole(cmd, tail)
         except (SnapshotError, ConfigError, PreprocessError) as e:
             results.append((path, str(e)))
-            print("%s: error: %s" % (path, e) if not str(e).startswith(path) else str(e), file=sys.stderr)
+            print(snapshot_error_line(path, e), file=sys.stderr)
             status = 2
             continue
         diffs = compare(old, new, "stored", "now")
@@ -73,7 +74,11 @@ def run(ns, compiler_command):
                 print("CHANGED %s" % path)
                 print("\n".join(d.lines))
     if ns.junit:
-        with open(ns.junit, "w", encoding="utf-8") as fh:
+        try:
+            fh = open(ns.junit, "w", encoding="utf-8")
+        except OSError as e:
+            raise output_error("--junit", e)
+        with fh:
             fh.write(junit_xml([(p_, r if not isinstance(r, list) or r else None) for p_, r in results]))
     return status
 

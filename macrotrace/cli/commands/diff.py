@@ -3,13 +3,14 @@
 import shlex
 
 from ...snapshots import compare, load
+from ..options import UsageError
 from ..registry import command
 from .trace import produce
 
 
 def _arguments(p):
-    p.add_argument("a", help="a JSON snapshot, or the MACRO")
-    p.add_argument("b", help="a JSON snapshot, or the FILE")
+    p.add_argument("a", nargs="?", metavar="A.json|MACRO", help="a JSON snapshot, or the MACRO")
+    p.add_argument("b", nargs="?", metavar="B.json|FILE", help="a JSON snapshot, or the FILE")
     p.add_argument("--a", dest="flags_a", default="", metavar="FLAGS", help="flags for the first run")
     p.add_argument("--b", dest="flags_b", default="", metavar="FLAGS", help="flags for the second run")
 
@@ -21,6 +22,10 @@ def _arguments(p):
                 "--a=FLAGS --b=FLAGS")
 def run(ns, compiler_command):
     rest = ns.extra
+    if ns.b is None:
+        raise UsageError("diff wants two snapshots, macrotrace diff A.json B.json, or a trace and "
+                         "two sets of flags, macrotrace diff MACRO FILE --a=FLAGS --b=FLAGS (a macro named "
+                         "diff is traced with: macrotrace trace diff FILE)")
     if ns.a.endswith(".json") and ns.b.endswith(".json") and not rest and not (ns.flags_a or ns.flags_b):
         a, b = load(ns.a), load(ns.b)
         name_a, name_b = ns.a, ns.b
