@@ -80,10 +80,14 @@ def path_display(config):
     roots.sort(key=lambda r: -len(r[0]))
     user_cwd = os.getcwd()
 
+    given = os.path.normpath(os.path.join(base, config.source)) if config.source_name else None
+
     def display(path):
         if not path or path.startswith("<"):
             return path
         ap = os.path.normpath(os.path.join(base, path))
+        if ap == given:
+            return config.source_name
         for root, prefix in roots:
             if ap.startswith(root):
                 return prefix + ap[len(root):]

@@ -26,6 +26,7 @@ from ..config import ConfigError
 from ..engine.diagnostics import PreprocessError
 from ..messages import error_line
 from ..snapshots import SnapshotError
+from . import given_text
 from .commands import load_all
 from .options import EXIT_ERROR, EXIT_INTERNAL, Parser, UsageError
 from .registry import COMMANDS, ordered
@@ -121,6 +122,7 @@ def main(argv=None):
     try:
         return _main(list(sys.argv[1:] if argv is None else argv))
     finally:
+        given_text.cleanup()
         if was_enabled:
             gc.enable()
 
@@ -133,14 +135,14 @@ def _main(argv):
     except UsageError as e:
         print("macrotrace: error: %s" % e, file=sys.stderr)
     except (ConfigError, PreprocessError, SnapshotError) as e:
-        print(error_line(e), file=sys.stderr)
+        print(given_text.relabel(error_line(e)), file=sys.stderr)
     except RecursionError:
         print("macrotrace: error: input nests too deeply to follow", file=sys.stderr)
     except MemoryError:
         print("macrotrace: error: out of memory (is the input a macro bomb? try --max-steps)",
               file=sys.stderr)
     except OSError as e:
-        print(error_line(e), file=sys.stderr)
+        print(given_text.relabel(error_line(e)), file=sys.stderr)
     except KeyboardInterrupt:
         return 130
     except Exception as e:      # a bug in macrotrace, not in the input

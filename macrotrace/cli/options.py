@@ -14,6 +14,7 @@ from ..compile_command import find_build_dir, parse_command, read_cmd_file
 from ..config import SWITCHES, ConfigError, RunConfig
 from ..kernel_tree import command_for
 from ..messages import output_error
+from . import given_text
 from ..render import registry as formats
 
 EXIT_ERROR = 2          # bad input, said in one line
@@ -74,6 +75,13 @@ def configuration_flags(p):
                    help="stop one invocation after N macro replacements (default 1000000)")
 
 
+def text_flag(p):
+    """-e TEXT: the source is TEXT instead of FILE (as echo TEXT | cpp)."""
+    p.add_argument("-e", dest="text", metavar="TEXT",
+                   help="preprocess TEXT instead of a FILE, as echo TEXT | cpp would (FILE - reads "
+                        "standard input)")
+
+
 def output_flags(p):
     o = p.add_argument_group("output")
     o.add_argument("-o", dest="output", metavar="FILE", help="write to FILE instead of stdout")
@@ -117,6 +125,8 @@ def config_from_args(ns, macro=None, command=None):
         bundled_headers=not ns.no_bundled_headers, use_system_dirs=bool(ns.cc),
         max_steps=ns.max_steps, max_expansions=ns.max_expansions,
         cache=not ns.no_cache and os.environ.get("MACROTRACE_CACHE", "1") != "0")
+    if getattr(ns, "given", False):
+        fields.update(given_text.config_fields(ns.file, fields))
     build = _build_command(ns, command)
     if build is not None:
         fields.update(build)

@@ -111,6 +111,7 @@ class Preprocessor(pcpp.Preprocessor):
         self.expander.base = self
         self.files = []
         self.main_path = None
+        self.base_file_name = None   # __BASE_FILE__ when not main_path (gcc: "" for standard input)
         self.pushback = None
         self.last = None
         self.printer = None
@@ -703,6 +704,8 @@ class Preprocessor(pcpp.Preprocessor):
     def current_file_name(self, kind):
         f = self.files[-1] if self.files else None
         if kind == "__BASE_FILE__":
+            if self.base_file_name is not None:
+                return self.base_file_name
             name = self.main_path or ""
         else:
             name = f.presumed if f else (self.main_path or "")

@@ -34,6 +34,8 @@ def make_preprocessor(config, listener=None, recorder=None, mode="trace"):
     for text in predefined:
         pp.define(text, site=("<built-in>", 0))
     pp.prefix_maps = list(config.macro_prefix_maps)
+    if config.source_name == "<stdin>":
+        pp.base_file_name = ""          # gcc's __BASE_FILE__ for standard input
     if config.cache:
         pp.state_cache = StateCache(_cache_key(config, compiler, search, mode))
     for kind, value in config.all_macro_options():

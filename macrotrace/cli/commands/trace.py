@@ -10,14 +10,18 @@ from ...render.text import verification_text
 from ...trace.matrix import Matrix
 from ...tracing import matrix_axes, no_invocation_message, run_matrix, run_trace
 from ...verify import verify_trace
-from ..options import EXIT_ERROR, Parser, UsageError, config_from_args, format_flag, print_warning, write_output
+from .. import given_text
+from ..options import (EXIT_ERROR, Parser, UsageError, config_from_args, format_flag, print_warning,
+                       text_flag, write_output)
 from ..registry import COMMANDS, command
 
 
 def _arguments(p):
-    p.add_argument("macro", help="the macro to trace, e.g. module_init (several: A,B)")
-    p.add_argument("file", help="the C file to preprocess")
+    p.add_argument("macro", nargs="?", help="the macro to trace, e.g. module_init (several: A,B); "
+                   "with -e, the text's first identifier by default")
+    p.add_argument("file", nargs="?", help="the C file to preprocess (- : standard input)")
     g = p.add_argument_group("trace")
+    text_flag(g)
     g.add_argument("--line", type=int, metavar="N", help="only invocations on line N")
     g.add_argument("--verify", action="store_true",
                    help="compile the file and check the declarations against the object file")
@@ -42,6 +46,7 @@ def _arguments(p):
 def run(ns, compiler_command):
     if ns.films is not None and ns.films < 0:
         raise UsageError("--films takes a number of invocations, 0 for all")
+    given_text.resolve(ns, wants_macro=True)
     config = config_from_args(ns, macro=ns.macro, command=compiler_command)
     obj, cut = _produced(ns, config, compiler_command)
     if ns.verify:
@@ -90,6 +95,7 @@ def produce(argv, command=None):
     the compiler command line given after --, or None."""
     ns = build_trace_parser().parse_args(argv)
     ns.argv = argv
+    given_text.resolve(ns, wants_macro=True)
     return _produced(ns, config_from_args(ns, macro=ns.macro, command=command), command)
 
 
