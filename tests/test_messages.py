@@ -114,3 +114,16 @@ def test_defined_and_unreached(tmp_path):
 def test_a_typo_still_gets_close_names_but_never_itself():
     line = error_of(["module_initt", HELLO])
     assert "did you mean module_init" in line and "module_initt," not in line
+
+
+def test_version_says_the_headers_model_and_json_carries_it():
+    from macrotrace import HEADERS_MODEL, __version__
+    proc = subprocess.run([sys.executable, "-m", "macrotrace", "--version"], capture_output=True, text=True)
+    assert proc.returncode == 0
+    assert proc.stdout.startswith("macrotrace %s (bundled headers: a model of Linux 6.1, in " % __version__)
+    with open(os.path.join(ROOT, "headers", "README.md")) as fh:
+        assert "as %s defines it" % HEADERS_MODEL in fh.read()
+    status, out, err = run_macrotrace(["module_init", HELLO, "--format", "json"])
+    import json
+    data = json.loads(out)
+    assert (data["tool"], data["version"]) == ("macrotrace", __version__)

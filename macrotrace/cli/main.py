@@ -21,7 +21,7 @@ import gc
 import os
 import sys
 
-from .. import __version__
+from .. import version_line
 from ..config import ConfigError
 from ..engine.diagnostics import PreprocessError
 from ..messages import error_line
@@ -53,7 +53,7 @@ def build_parser():
                formatter_class=argparse.RawDescriptionHelpFormatter,
                description="Show, step by step, how the C preprocessor expands a macro "
                            "(gcc -E is the oracle).")
-    p.add_argument("--version", action="version", version="macrotrace " + __version__)
+    p.add_argument("--version", action="version", version=version_line())
     subs = p.add_subparsers(title="commands", metavar="COMMAND")
     for cmd in ordered():
         sub = subs.add_parser(cmd.name, prog="macrotrace " + cmd.name, help=cmd.help,

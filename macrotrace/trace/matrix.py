@@ -9,6 +9,7 @@ first step where the chains differ tells which definition made the difference.
 from dataclasses import dataclass, field
 from typing import List, Optional
 
+from .. import __version__
 from ..config import switch_label
 from .model import SCHEMA, Trace, plain
 
@@ -58,6 +59,7 @@ class Matrix:
     kind: str = "matrix"
     schema: int = SCHEMA
     tool: str = "macrotrace"
+    version: str = __version__                         # of the macrotrace that made it
     also_depends_on: List[str] = field(default_factory=list)   # symbols some run depends on, not varied
 
     def to_dict(self):
@@ -74,7 +76,8 @@ class Matrix:
             groups = [Group(**g) for g in d["groups"]]
             divs = [Divergence(**x) for x in d["divergences"]]
             return cls(d["macro"], d["file"], d.get("config", {}), runs, groups, divs,
-                       list(d.get("command", [])), also_depends_on=list(d.get("also_depends_on", [])))
+                       list(d.get("command", [])), also_depends_on=list(d.get("also_depends_on", [])),
+                       version=d.get("version", ""))
         except (KeyError, TypeError) as e:
             raise ValueError("malformed matrix: %s" % e)
 

@@ -7,6 +7,8 @@ JSON layout (``Trace.to_dict``) is the documented contract; bump SCHEMA when it 
 from dataclasses import dataclass, field, fields
 from typing import List, Optional
 
+from .. import __version__
+
 SCHEMA = 2      # 2: a tree node that is a step refers to it instead of repeating it
 
 
@@ -143,6 +145,7 @@ class Trace:
     command: List[str] = field(default_factory=list)  # macrotrace arguments that make it again
     schema: int = SCHEMA
     tool: str = "macrotrace"
+    version: str = __version__                         # of the macrotrace that made it
     depends_on: List[str] = field(default_factory=list)  # the invocations' depends_on, united
     verified_sections: Optional[List[str]] = None        # --verify: the object's sections (None: not run)
 
@@ -165,7 +168,7 @@ class Trace:
             _fill_tree(inv.tree, inv.steps)
         return cls(macro=d["macro"], file=d["file"], config=d.get("config", {}),
                    invocations=invs, definitions=defs, command=list(d.get("command", [])),
-                   schema=d["schema"], tool=d["tool"], depends_on=list(d.get("depends_on", [])),
+                   schema=d["schema"], tool=d["tool"], version=d.get("version", ""), depends_on=list(d.get("depends_on", [])),
                    verified_sections=d.get("verified_sections"))
 
 
