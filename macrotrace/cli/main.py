@@ -28,6 +28,7 @@ from ..messages import error_line
 from ..snapshots import SnapshotError
 from . import given_text
 from .commands import load_all
+from .completion import complete
 from .options import EXIT_ERROR, EXIT_INTERNAL, Parser, UsageError
 from .registry import COMMANDS, ordered
 
@@ -80,6 +81,7 @@ def split_command_line(argv):
 def run(argv):
     """Parse ``argv`` (without the program name) and run its command: the exit status."""
     parser = build_parser()
+    complete(parser)                            # the shell asking for completions: answer, exit
     name, args, compiler = split_command_line(argv)
     if name in _TOP_OPTIONS:
         parser.parse_args([name] + args)        # prints, then SystemExit
