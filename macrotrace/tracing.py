@@ -204,4 +204,5 @@ def attach_declarations(trace):
             inv.declarations = declarations(inv.result)
         except Exception as e:          # a parser limit must not cost the trace
             inv.declarations = [Declaration(name="", kind="unparsed", type="", storage=[], attributes=[],
-                                            note="%s: %s" % (type(e).__name__, e))]
+                                            note="macrotrace could not read this text as C "
+                                                 "declarations (%s)" % type(e).__name__)]
