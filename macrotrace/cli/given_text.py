@@ -10,9 +10,7 @@ standard input. The text is traced whole: MACRO defaults to its first identifier
 
 import os
 import re
-import shutil
 import sys
-import tempfile
 
 LABEL = "<stdin>"
 _made = []          # (directory, path) of this process's given sources
@@ -60,6 +58,7 @@ def first_identifier(text):
 
 def materialize(text):
     """A file holding ``text`` for this run: its path."""
+    import tempfile
     directory = tempfile.mkdtemp(prefix="macrotrace-stdin-")
     path = os.path.join(directory, "stdin.c")
     with open(path, "w", encoding="utf-8") as fh:
@@ -86,6 +85,7 @@ def relabel(message):
 
 
 def cleanup():
+    import shutil
     while _made:
         directory, _ = _made.pop()
         shutil.rmtree(directory, ignore_errors=True)
