@@ -90,7 +90,7 @@ def trace_unit(source, cmd_file, env=None, verify=False):
                            "--cmd-file", cmd_file, "--format", "json", "--max-steps", "100000"]
                           + (["--verify"] if verify else []),
                           capture_output=True, text=True, env=env)
-    if proc.returncode not in (0, 1) or (proc.returncode == 1 and not verify):
+    if proc.returncode not in (0, 1) or (proc.returncode == 1 and not verify) or not proc.stdout:
         raise RuntimeError("%s: macrotrace exited %d: %s" % (source, proc.returncode, proc.stderr[-500:]))
     trace = json.loads(proc.stdout)
     if not verify:
