@@ -97,3 +97,17 @@ def test_usage_without_a_source(argv, message):
     status, _, err = run_macrotrace(argv, cwd=ROOT)
     assert status == 2
     assert err.startswith("macrotrace: error: " + message), err
+
+
+def test_a_snapshot_of_stdin_records_the_text(tmp_path):
+    """check re-runs a snapshot's command: standard input is recorded as -e TEXT."""
+    snaps = tmp_path / "snaps"
+    snaps.mkdir()
+    proc = macrotrace_stdin(["module_init", "-", "-include", "linux/module.h", "--format", "json",
+                             "-o", str(snaps / "s.json")], "module_init(x)\n")
+    assert proc.returncode == 0, proc.stderr
+    with open(snaps / "s.json") as fh:
+        assert json.load(fh)["command"] == ["module_init", "-e", "module_init(x)\n", "-include", "linux/module.h"]
+    proc = macrotrace_stdin(["check", str(snaps)], "")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("ok ")

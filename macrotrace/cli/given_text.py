@@ -28,7 +28,7 @@ def read(ns):
 
 def resolve(ns, wants_macro):
     """Make ``ns`` name a file: with -e TEXT or FILE ``-``, a file holding the text
-    (and ``ns.given`` set); a missing MACRO is the text's first identifier. Raises
+    (and ``ns.given`` the text); a missing MACRO is the text's first identifier. Raises
     UsageError when neither a FILE nor a text is given."""
     from .options import UsageError
     ns.given = False
@@ -44,11 +44,20 @@ def resolve(ns, wants_macro):
                                                        "" if wants_macro else "expand "))
         return
     ns.file = materialize(text)
-    ns.given = True
+    ns.given = text
     if wants_macro and not ns.macro:
         ns.macro = first_identifier(text)
         if ns.macro is None:
             raise UsageError("the text has no identifier to trace")
+
+
+def recorded(argv, ns):
+    """The arguments a trace records to be made again (``argv``), with standard input
+    replaced by ``-e TEXT``: a snapshot must not depend on what stdin held."""
+    if not getattr(ns, "given", False) or getattr(ns, "text", None) is not None or "-" not in argv:
+        return argv
+    k = argv.index("-")
+    return argv[:k] + ["-e", ns.given] + argv[k + 1:]
 
 
 def first_identifier(text):

@@ -108,7 +108,7 @@ def _produced(ns, config, command):
         cut = result.cut            # shown after the trace so far
         if not obj.invocations:
             raise cut or ConfigError(no_invocation_message(config, result))
-    obj.command = recreate_args(ns.argv) + (["--"] + list(command) if command else [])
+    obj.command = given_text.recorded(recreate_args(ns.argv), ns) + (["--"] + list(command) if command else [])
     return obj, cut
 
 
