@@ -111,3 +111,9 @@ def test_a_snapshot_of_stdin_records_the_text(tmp_path):
     proc = macrotrace_stdin(["check", str(snaps)], "")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("ok ")
+
+
+def test_diff_of_stdin_reads_it_once():
+    proc = macrotrace_stdin(["diff", "module_init", "-", "-include", "linux/module.h", "--a=--lto",
+                             "--b=--lto"], "module_init(x)\n")
+    assert proc.returncode == 0, proc.stderr      # the same text both times: equal

@@ -127,3 +127,10 @@ def test_version_says_the_headers_model_and_json_carries_it():
     import json
     data = json.loads(out)
     assert (data["tool"], data["version"]) == ("macrotrace", __version__)
+
+
+def test_a_closed_pipe_is_not_an_error_message():
+    """macrotrace ... | head: the reader stopped reading; nothing to say."""
+    proc = subprocess.run("%s -m macrotrace module_init %s --format json | head -1" % (sys.executable, HELLO),
+                          shell=True, capture_output=True, text=True, executable="/bin/bash")
+    assert proc.stdout == "{\n" and proc.stderr == ""

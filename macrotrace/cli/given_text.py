@@ -14,6 +14,7 @@ import sys
 
 LABEL = "<stdin>"
 _made = []          # (directory, path) of this process's given sources
+_stdin = []         # standard input, once read
 
 
 def read(ns):
@@ -22,7 +23,9 @@ def read(ns):
     if getattr(ns, "text", None) is not None:
         return ns.text if ns.text.endswith("\n") else ns.text + "\n"
     if getattr(ns, "file", None) == "-":
-        return sys.stdin.read()
+        if not _stdin:
+            _stdin.append(sys.stdin.read())     # read once: diff makes two runs of it
+        return _stdin[0]
     return None
 
 

@@ -149,6 +149,9 @@ def _main(argv):
     except MemoryError:
         print("macrotrace: error: out of memory (is the input a macro bomb? try --max-steps)",
               file=sys.stderr)
+    except BrokenPipeError:             # | head: the reader has what it wanted; say nothing
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except OSError as e:
         print(given_text.relabel(error_line(e)), file=sys.stderr)
     except KeyboardInterrupt:
