@@ -81,6 +81,7 @@ def _parse(text, typedefs=()):
         _PARSER = c_parser.CParser()
     parser = _PARSER
     words = set(re.findall(r"[A-Za-z_]\w*", text))
+    typedefs = list(typedefs) + [n for n in _cast_types(text) if n not in typedefs]
     known = [n for n in _TYPEDEFS if n in words and n not in typedefs]
     try:
         return _parse_with(parser, text, list(typedefs) + known)
@@ -104,6 +105,14 @@ def _parse_with(parser, text, typedefs):
             if word_text not in _TYPEDEFS and len(_TYPEDEFS) < 1000:
                 _TYPEDEFS.append(word_text)
     raise ParseError("could not parse")
+
+
+# "(NAME) x", "(NAME *)": NAME can only be a type there (a cast or a compound literal)
+_CAST = re.compile(r"\(\s*([A-Za-z_]\w*)\s*(?:\)\s*(?=[A-Za-z_0-9{~!\"'])|\*[\s*]*\))")
+
+
+def _cast_types(text):
+    return list(dict.fromkeys(n for n in _CAST.findall(text) if n not in _C_WORDS))
 
 
 def _unknown_type_name(src, message):

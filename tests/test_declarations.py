@@ -130,6 +130,10 @@ def test_expressions_say_they_declare_nothing():
     # a compound literal of a type pycparser has never heard of (DEFINE_SPINLOCK)
     ("spinlock_t lock = (spinlock_t) { { .rlock = { .raw_lock = { { .val = { (0) } } }, } } };",
      [("variable", "lock", "spinlock_t", None, "(spinlock_t){{.rlock = {.raw_lock = {{.val = {0}}}}}}")]),
+    # casts to types pycparser has never heard of, written with a space (DEFINE_IDA)
+    ("struct ida i = { .xa_flags = ((( gfp_t)4U) | (( gfp_t)((1U << 27) << ( unsigned)((( xa_mark_t)0U))))) };",
+     [("variable", "i", "struct ida", None,
+       ".xa_flags = ((gfp_t) 4U) | ((gfp_t) ((1U << 27) << ((unsigned) ((xa_mark_t) 0U))))")]),
     # a statement expression and a range designator in initializers
     ("int x = ({ int a = 1; a; }), y[] = { [0 ... 3] = 1 };",
      [("variable", "x", "int", None, "({ int a = 1; a; })"), ("variable", "y", "int []", None, "[0 ... 3] = 1")]),
