@@ -36,8 +36,9 @@ def make_preprocessor(config, listener=None, recorder=None, mode="trace"):
     pp.prefix_maps = list(config.macro_prefix_maps)
     if config.source_name == "<stdin>":
         pp.base_file_name = ""          # gcc's __BASE_FILE__ for standard input
+    pp.unsaved = dict(config.unsaved)
     if config.cache:
-        pp.state_cache = StateCache(_cache_key(config, compiler, search, mode))
+        pp.state_cache = StateCache(_cache_key(config, compiler, search, mode), pp.unsaved)
     for kind, value in config.all_macro_options():
         if kind == "D":
             pp.define_option(value)
