@@ -426,7 +426,7 @@ class Preprocessor(pcpp.Preprocessor):
                 start = f.chain_index + 1
         path, index = self.search.find(name, angled, f.dir, start)
         if path is None:
-            if angled and not self.search.chain and not os.path.isabs(name):
+            if (angled or next_) and not self.search.chain[start or 0:] and not os.path.isabs(name):
                 raise error_at(name_tok, "no include path in which to search for %s" % name)
             raise error_at(name_tok, "%s: No such file or directory" % name)
         if self._skip_once(path, import_) or (path in self.guards and self.guards[path] in self.macros):
