@@ -279,11 +279,13 @@ def _verify(ns, obj, command):
     """Compile the unit and check the traced declarations: (rows, object info), or None
     when there is no compiler to do it (said on stderr)."""
     from .trace.matrix import Matrix
-    from .verify import verify
+    from .verify import CompileFailed, verify
     if isinstance(obj, Matrix):
         raise ConfigError("--verify works on one configuration; drop --matrix")
     try:
         rows, info = verify(ns.config, obj, _command_argv(ns.config, command))
+    except CompileFailed:
+        raise                   # the answer, not a skipped check: exit 2 with gcc's error
     except ConfigError as e:
         print("macrotrace: %s" % e, file=sys.stderr)
         return None

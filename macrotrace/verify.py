@@ -14,6 +14,20 @@ import tempfile
 from .config import ConfigError
 
 
+class CompileFailed(ConfigError):
+    """The compile itself failed: the file does not build with the run's command.
+    Unlike a missing compiler (the check is skipped), this is the answer."""
+
+
+def first_error_line(stderr):
+    """gcc's first error line ("file:line:col: error: ..."), else its first line."""
+    lines = [l for l in stderr.splitlines() if l.strip()]
+    for line in lines:
+        if ": error:" in line or ": fatal error:" in line:
+            return line.strip()
+    return lines[0].strip() if lines else "(no output)"
+
+
 def compile_command(config, output):
     """argv that compiles config.source to ``output`` as the run preprocessed it."""
     if config.origin != "flags":
@@ -143,8 +157,8 @@ def verify(config, trace, command_argv=None):
         argv = kbuild_compile(command_argv, out) if command_argv else compile_command(config, out)
         proc = subprocess.run(argv, capture_output=True, text=True, cwd=config.cwd or None)
         if proc.returncode != 0:
-            last = proc.stderr.strip().splitlines()[-1:] or ["(no output)"]
-            raise ConfigError("--verify: the compiler failed: %s" % last[0])
+            raise CompileFailed("%s (--verify: the file does not compile with the run's command)"
+                                % first_error_line(proc.stderr))
         obj = read_object(out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
