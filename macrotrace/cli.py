@@ -40,6 +40,9 @@ def _common_flags(p):
     g.add_argument("--lto", action="store_true", help="define CONFIG_LTO_CLANG")
     g.add_argument("--prel32", action="store_true", help="define CONFIG_HAVE_ARCH_PREL32_RELOCATIONS")
     g.add_argument("--module", action="store_true", help="define MODULE (a loadable module)")
+    g.add_argument("--builtin", action="store_true",
+                   help="with --kernel-tree: compile FILE as built-in code (default there: "
+                        "a module, -DMODULE, as Kbuild builds an out-of-tree module)")
     g.add_argument("--modname", metavar="NAME",
                    help='KBUILD_MODNAME="NAME" and __KBUILD_MODNAME=kmod_NAME (default: file stem)')
     g.add_argument("-D", dest="macro_options", action=_MacroOption, metavar="NAME[=VALUE]", default=[],
@@ -148,9 +151,10 @@ def _build_command(ns, command):
             raise ConfigError("%s: cannot tell which directory this command ran in; "
                               "give it with --kernel-tree DIR" % cmd_file)
     elif ns.kernel_tree:
-        from .kernel_tree import command_for
+        from .kernel_tree import builds_module, command_for
         stem = ns.modname or os.path.splitext(os.path.basename(ns.file))[0].replace("-", "_")
-        argv, cwd = command_for(ns.kernel_tree, ns.file, stem, ns.module)
+        module = builds_module(ns.module, getattr(ns, "builtin", False))
+        argv, cwd = command_for(ns.kernel_tree, ns.file, stem, module)
         origin = "kernel-tree"
     else:
         return None
@@ -159,8 +163,9 @@ def _build_command(ns, command):
     src_abs = source if os.path.isabs(source) else os.path.join(cwd, source)
     if os.path.realpath(src_abs) != os.path.realpath(ns.file):
         raise ConfigError("the compiler command compiles %s, not %s" % (source, ns.file))
+    extra = {"module": True} if origin == "kernel-tree" and "-DMODULE" in argv else {}
     return dict(
-        source=source, cwd=cwd, origin=origin,
+        source=source, cwd=cwd, origin=origin, **extra,
         compiler=parsed["compiler"], compiler_flags=tuple(parsed["compiler_flags"]),
         macro_options=tuple(parsed["macro_options"]) + tuple(ns.macro_options or ()),
         include_dirs=tuple(parsed["include_dirs"]) + tuple(ns.include_dirs),
@@ -429,18 +434,28 @@ def cmd_initcalls(argv, command=None):
     _common_flags(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
     ns = p.parse_args(argv)
-    ns.file = ns.files[0]
-    config = config_from_args(ns, command=command)
     for f in ns.files:
         if not os.path.isfile(f):
             raise ConfigError("%s: No such file or directory" % f)
-    calls = collect(config, ns.files, lambda c: run_trace(c, _print_warning))
+    calls = collect(_configs_per_file(ns, command), lambda c: run_trace(c, _print_warning))
     if ns.format == "json":
         text = json_.dumps([asdict(c) for c in calls], indent=1) + "\n"
     else:
         text = render_text(calls)
     _write(ns, text)
     return 0
+
+
+def _configs_per_file(ns, command):
+    """One RunConfig per file of ``ns.files``: each its own KBUILD_MODNAME (unless
+    --modname) and, with --kernel-tree, its own Kbuild command."""
+    import copy
+    configs = []
+    for f in ns.files:
+        one = copy.copy(ns)
+        one.file = f
+        configs.append(config_from_args(one, command=command))
+    return configs
 
 
 COMMANDS = {"expand": cmd_expand, "diff": cmd_diff, "check": cmd_check, "initcalls": cmd_initcalls}
