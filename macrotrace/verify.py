@@ -145,21 +145,27 @@ def _c_string(init):
     return "".join(parts).encode("latin-1", "backslashreplace").decode("unicode_escape")
 
 
+def compile_unit(config, command_argv, out, what):
+    """Compile config.source to ``out`` with the run's own command (Kbuild's when there
+    is one); returns ``out``.  ConfigError when there is no compiler here, CompileFailed
+    (with gcc's first error line) when the file does not compile."""
+    cc = (command_argv[0] if command_argv else (config.compiler[0] if config.compiler else "gcc"))
+    if shutil.which(cc) is None:
+        raise ConfigError("%s: no compiler %s here; skipped" % (what, cc))
+    argv = kbuild_compile(command_argv, out) if command_argv else compile_command(config, out)
+    proc = subprocess.run(argv, capture_output=True, text=True, cwd=config.cwd or None)
+    if proc.returncode != 0:
+        raise CompileFailed("%s (%s: the file does not compile with the run's command)"
+                            % (first_error_line(proc.stderr), what))
+    return out
+
+
 def verify(config, trace, command_argv=None):
     """Compile and compare; returns (report rows per invocation, object info) or raises
     ConfigError when no compiler is available (the caller says so and skips)."""
-    cc = (command_argv[0] if command_argv else (config.compiler[0] if config.compiler else "gcc"))
-    if shutil.which(cc) is None:
-        raise ConfigError("--verify: no compiler %s here; skipped" % cc)
     work = tempfile.mkdtemp(prefix="macrotrace-verify-")
-    out = os.path.join(work, "traced.o")
     try:
-        argv = kbuild_compile(command_argv, out) if command_argv else compile_command(config, out)
-        proc = subprocess.run(argv, capture_output=True, text=True, cwd=config.cwd or None)
-        if proc.returncode != 0:
-            raise CompileFailed("%s (--verify: the file does not compile with the run's command)"
-                                % first_error_line(proc.stderr))
-        obj = read_object(out)
+        obj = read_object(compile_unit(config, command_argv, os.path.join(work, "traced.o"), "--verify"))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     rows = []
