@@ -1,0 +1,103 @@
+"""The journey: plain data, JSON both ways.
+
+A journey has one chain per initcall written in the file (and, with --matrix, per side:
+built-in and module); a chain is a list of stations, from the invocation to the call
+at boot or at insmod; each station has its facts (label: value), the evidence that
+proves them (a film, a table, a piece of code) and, when an artifact is not there,
+what is missing and how to get it.
+"""
+
+from dataclasses import dataclass, field, fields
+from typing import List, Optional
+
+SCHEMA = 1
+
+
+@dataclass
+class Fact:
+    label: str
+    value: str
+
+
+@dataclass
+class FilmStep:
+    macro: str                # "" for the invocation as written
+    where: str                # the definition's file:line
+    text: str                 # the whole text after this step
+
+
+@dataclass
+class Evidence:
+    kind: str                 # "film", "table", "code", "calls"
+    title: str
+    source: str = ""          # where it comes from: a file, a command
+    columns: List[str] = field(default_factory=list)
+    rows: List[List[str]] = field(default_factory=list)
+    text: str = ""
+    steps: List[FilmStep] = field(default_factory=list)
+
+
+@dataclass
+class Station:
+    key: str                  # expansion, declaration, object, linker-script, boot, alias, mod.c, ko, insmod
+    title: str
+    summary: str              # one line: what this station establishes
+    status: str = "ok"        # ok, missing (an artifact is not there), mismatch
+    facts: List[Fact] = field(default_factory=list)
+    missing: Optional[str] = None     # what is missing and how to get it
+    evidence: List[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class Chain:
+    function: str
+    macro: str
+    file: str
+    line: int
+    side: str                 # "built-in" or "module"
+    switches: dict
+    stations: List[Station] = field(default_factory=list)
+
+
+@dataclass
+class Journey:
+    file: str
+    config: dict
+    kernel: str               # the kernel version the call chains describe
+    chains: List[Chain] = field(default_factory=list)
+    command: List[str] = field(default_factory=list)
+    kind: str = "journey"
+    schema: int = SCHEMA
+    tool: str = "macrotrace"
+
+    def to_dict(self):
+        from ..trace.model import plain
+        return plain(self)
+
+    @classmethod
+    def from_dict(cls, d):
+        if not isinstance(d, dict) or d.get("tool") != "macrotrace" or d.get("kind") != "journey":
+            raise ValueError("not a macrotrace journey")
+        if d.get("schema") != SCHEMA:
+            raise ValueError("journey schema %r, this macrotrace reads schema %d" % (d.get("schema"), SCHEMA))
+        return _build(cls, d)
+
+
+_NESTED = {
+    Journey: {"chains": Chain},
+    Chain: {"stations": Station},
+    Station: {"facts": Fact, "evidence": Evidence},
+    Evidence: {"steps": FilmStep},
+}
+
+
+def _build(klass, data):
+    names = {f.name for f in fields(klass)}
+    unknown = set(data) - names
+    if unknown:
+        raise ValueError("unknown field(s) %s in %s" % (", ".join(sorted(unknown)), klass.__name__))
+    kwargs = dict(data)
+    for name, sub in _NESTED.get(klass, {}).items():
+        if name in kwargs:
+            kwargs[name] = [_build(sub, v) for v in kwargs[name]]
+    return klass(**kwargs)
