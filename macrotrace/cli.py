@@ -137,7 +137,7 @@ def _build_command(ns, command):
     notes = []
     cwd = None
     if command:
-        argv, origin, cwd = command, "command", os.getcwd()
+        argv, origin, cwd = command, "command", getattr(ns, "command_cwd", None) or os.getcwd()
     elif ns.cmd_file or (not ns.kernel_tree and not ns.no_cmd_file and _beside_cmd_file(ns.file)):
         cmd_file = ns.cmd_file or _beside_cmd_file(ns.file)
         if not ns.cmd_file:
@@ -458,7 +458,14 @@ def _configs_per_file(ns, command):
     return configs
 
 
-COMMANDS = {"expand": cmd_expand, "diff": cmd_diff, "check": cmd_check, "initcalls": cmd_initcalls}
+def cmd_journey(argv, command=None):
+    """macrotrace journey FILE [flags]: each initcall from module_init to the call."""
+    from .journey.cli import run
+    return run(argv, command)
+
+
+COMMANDS = {"expand": cmd_expand, "diff": cmd_diff, "check": cmd_check, "initcalls": cmd_initcalls,
+            "journey": cmd_journey}
 
 
 def entry():

@@ -31,7 +31,7 @@ BOOT = (
     Call("do_initcalls", "init/main.c:1347", "do_initcall_level(level, command_line)", "init/main.c:1360"),
     Call("do_initcall_level", "init/main.c:1332", "do_one_initcall(initcall_from_entry(fn))",
          "init/main.c:1344"),
-    Call("do_one_initcall", "init/main.c:1261", "fn()", "init/main.c:1261"),
+    Call("do_one_initcall", "init/main.c:1261", "ret = fn()", "init/main.c:1271"),
 )
 
 # early_initcall: run before SMP is up, by do_pre_smp_initcalls, not do_initcalls.
@@ -51,7 +51,7 @@ INSMOD = (
     Call("load_module", "kernel/module/main.c:2709", "do_init_module(mod)", "kernel/module/main.c:2887"),
     Call("do_init_module", "kernel/module/main.c:2463", "do_one_initcall(mod->init)",
          "kernel/module/main.c:2478"),
-    Call("do_one_initcall", "init/main.c:1261", "fn()", "init/main.c:1261"),
+    BOOT[-1],
 )
 
 # init/main.c:1302 initcall_levels[] and :1315 initcall_level_names[] (6.1).

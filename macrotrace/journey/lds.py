@@ -1,0 +1,43 @@
+"""The linker-script station: how INIT_CALLS in include/asm-generic/vmlinux.lds.h
+places an initcall's section, traced as the kernel's build preprocesses its linker
+script (``-x assembler-with-cpp -D__ASSEMBLY__ -DLINKER_SCRIPT``).
+
+With the bundled headers the model of vmlinux.lds.h is traced; with a kernel tree
+the tree's own header, with the command Kbuild runs for a ``.lds.S`` (asked once, with a
+probe linker script, as kernel_tree.py asks for the compiler command).
+"""
+
+import os
+from dataclasses import replace
+
+from ..kernel_tree import PROBE_LDS_S, lds_probe_command
+
+PROBE = "macrotrace_probe.lds.S"
+
+
+def script_config(config, workdir, tree=None, config_for=None):
+    """The RunConfig that traces INIT_CALLS in a probe linker script written to
+    ``workdir`` (the text of kernel_tree.PROBE_LDS_S), and the command it stands for."""
+    path = os.path.join(workdir, PROBE)
+    with open(path, "w") as fh:
+        fh.write(PROBE_LDS_S)
+    if tree:
+        argv, build_dir = lds_probe_command(tree)
+        argv = [a.replace("@DIR@/", workdir + "/") for a in argv]
+        cfg = config_for(path, command=argv, cwd=build_dir)
+        return replace(cfg, macro="INIT_CALLS"), argv
+    options = (("U", "x86"), ("D", "__ASSEMBLY__"), ("D", "LINKER_SCRIPT"))
+    cfg = replace(config, source=path, macro="INIT_CALLS", line=None, lto=False, prel32=False, module=False,
+                  macro_options=options, forced_includes=(), cwd=None)
+    argv = ["gcc", "-E", "-P", "-undef", "-nostdinc", "-I", "headers", "-Ux86", "-D__ASSEMBLY__",
+            "-DLINKER_SCRIPT", PROBE]
+    return cfg, argv
+
+
+def level_step(invocation, level):
+    """The step of the INIT_CALLS film that replaces INIT_CALLS_LEVEL(level), and the
+    text it inserted."""
+    for step in invocation.steps:
+        if step.macro == "INIT_CALLS_LEVEL" and step.arguments and step.arguments[0].written.strip() == level:
+            return step
+    return None
