@@ -34,34 +34,12 @@ def _tree_key(tree):
 
 def probe_command(tree):
     """(argv, build_dir) of the compiler command Kbuild uses for a module in ``tree``."""
-    return _ask_kbuild(tree, "kbuild", {"macrotrace_probe.c": PROBE_C, "Makefile": "obj-m := macrotrace_probe.o\n"},
-                       "macrotrace_probe.o", ".macrotrace_probe.o.cmd")
-
-
-# A linker script Kbuild preprocesses (its cpp_lds_S rule, the one vmlinux.lds goes
-# through): the initcall table of include/asm-generic/vmlinux.lds.h.
-PROBE_LDS_S = "#include <asm-generic/vmlinux.lds.h>\nINIT_CALLS\n"
-
-
-def lds_probe_command(tree):
-    """(argv, build_dir) of Kbuild's command for a ``.lds.S`` linker script in ``tree``
-    (gcc -E -P -D__ASSEMBLY__ -DLINKER_SCRIPT with the kernel's include paths), for
-    ``@DIR@/macrotrace_probe.lds.S``, whose text is PROBE_LDS_S."""
-    return _ask_kbuild(tree, "kbuild-lds", {"macrotrace_probe.lds.S": PROBE_LDS_S,
-                                             "Makefile": "extra-y := macrotrace_probe.lds\n"},
-                       "macrotrace_probe.lds", ".macrotrace_probe.lds.cmd")
-
-
-def _ask_kbuild(tree, kind, files, target, cmd_name):
-    """Let Kbuild make ``target`` from ``files`` in a scratch module directory and
-    read back the command it ran (cached per tree); paths in the scratch directory
-    are written @DIR@/."""
     if not os.path.isdir(tree):
         raise ConfigError("--kernel-tree %s: not a directory" % tree)
     if not os.path.exists(os.path.join(tree, "Makefile")):
         raise ConfigError("--kernel-tree %s: no Makefile; give a configured kernel tree or a "
                           "linux-headers directory" % tree)
-    cache = os.path.join(cache_dir(), "%s-%s.json" % (kind, _tree_key(tree)))
+    cache = os.path.join(cache_dir(), "kbuild-%s.json" % _tree_key(tree))
     try:
         with open(cache) as fh:
             data = json.load(fh)
@@ -72,15 +50,16 @@ def _ask_kbuild(tree, kind, files, target, cmd_name):
         raise ConfigError("--kernel-tree needs make to ask Kbuild for its compiler command")
     work = tempfile.mkdtemp(prefix="macrotrace-probe-")
     try:
-        for name, text in files.items():
-            with open(os.path.join(work, name), "w") as fh:
-                fh.write(text)
-        proc = subprocess.run(["make", "-C", tree, "M=" + work, target],
+        with open(os.path.join(work, "macrotrace_probe.c"), "w") as fh:
+            fh.write(PROBE_C)
+        with open(os.path.join(work, "Makefile"), "w") as fh:
+            fh.write("obj-m := macrotrace_probe.o\n")
+        proc = subprocess.run(["make", "-C", tree, "M=" + work, "macrotrace_probe.o"],
                               capture_output=True, text=True, timeout=600)
-        cmd_file = os.path.join(work, cmd_name)
+        cmd_file = os.path.join(work, ".macrotrace_probe.o.cmd")
         if proc.returncode != 0 or not os.path.exists(cmd_file):
             last = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["(no output)"]
-            raise ConfigError("Kbuild could not build a probe %s in %s: %s" % (target, tree, last[0]))
+            raise ConfigError("Kbuild could not build a probe module in %s: %s" % (tree, last[0]))
         argv, deps = read_cmd_file(cmd_file)
         parsed = parse_command(argv)
         build_dir = find_build_dir(deps, parsed, hints=[tree]) or os.path.realpath(tree)

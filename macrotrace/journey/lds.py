@@ -10,9 +10,13 @@ probe linker script, as kernel_tree.py asks for the compiler command).
 import os
 from dataclasses import replace
 
-from ..kernel_tree import PROBE_LDS_S, lds_probe_command
+from ..config import ConfigError
 
+# Kbuild's probe linker script (kernel_tree.probe_command(tree, lds=True) asks Kbuild for
+# the command of @DIR@/macrotrace_probe.lds.S); the journey writes its own text there:
+# the initcall table of include/asm-generic/vmlinux.lds.h.
 PROBE = "macrotrace_probe.lds.S"
+PROBE_LDS_S = "#include <asm-generic/vmlinux.lds.h>\nINIT_CALLS\n"
 
 
 def script_config(config, workdir, tree=None, config_for=None):
@@ -22,7 +26,11 @@ def script_config(config, workdir, tree=None, config_for=None):
     with open(path, "w") as fh:
         fh.write(PROBE_LDS_S)
     if tree:
-        argv, build_dir = lds_probe_command(tree)
+        from ..kernel_tree import probe_command
+        try:
+            argv, build_dir = probe_command(tree, lds=True)
+        except TypeError:
+            raise ConfigError("this macrotrace cannot ask Kbuild for its linker-script command yet")
         argv = [a.replace("@DIR@/", workdir + "/") for a in argv]
         cfg = config_for(path, command=argv, cwd=build_dir)
         return replace(cfg, macro="INIT_CALLS"), argv

@@ -51,7 +51,7 @@ def this_module_lines(text):
 def this_module_definition(expanded):
     """The __this_module definition in the preprocessed .mod.c: (its text, the
     designated initializers as [(field, value)])."""
-    m = re.search(r"struct\s+module\s+__this_module\b.*?=\s*\{(.*?)\}\s*;", expanded, re.S)
+    m = re.search(r"struct\s+module\s+__this_module\b[^;=]*=\s*\{(.*?)\}\s*;", expanded, re.S)
     if m is None:
         return None, []
     text = " ".join(m.group(0).split())
