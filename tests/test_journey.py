@@ -4,12 +4,16 @@ the fixes it needed on the way (--verify on a file that does not compile, initca
 
 import json
 import os
+import re
 import shutil
+import subprocess
 
 import pytest
 
 from difftest import run_macrotrace
-from test_kernel import TREE
+from test_kernel import HELLO as KERNEL_HELLO, TREE
+
+from macrotrace.journey.model import Journey
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -83,3 +87,203 @@ def test_initcalls_relative_paths_on_a_kernel_tree(tmp_path, builtin):
             assert c["level"] in ("1", "7")
         else:
             assert c["level"] is None and "init_module" in c["note"]
+
+
+# -- the journey on the bundled headers --------------------------------------------
+
+def journey(args, cwd=None):
+    status, out, err = run_macrotrace(["journey"] + args + ["--format", "json"], cwd=cwd)
+    assert status == 0, err
+    data = json.loads(out)
+    assert Journey.from_dict(data).to_dict() == data        # JSON both ways
+    return data
+
+
+def stations(chain):
+    return {st["key"]: st for st in chain["stations"]}
+
+
+def facts(station):
+    return {f["label"]: f["value"] for f in station["facts"]}
+
+
+@needs_gcc
+@pytest.mark.parametrize("flags", [[], ["--lto"], ["--lto", "--prel32"]], ids=["plain", "lto", "lto-prel32"])
+def test_builtin_journey_on_the_bundled_headers(flags):
+    data = journey([HELLO] + flags)
+    [chain] = data["chains"]
+    assert (chain["function"], chain["macro"], chain["side"]) == ("hello_init", "module_init", "built-in")
+    st = stations(chain)
+    assert [s["key"] for s in chain["stations"]] == ["expansion", "declaration", "object", "linker-script", "boot"]
+    assert facts(st["expansion"])["spine"].startswith("module_init \u2192 __initcall \u2192 device_initcall")
+    section = facts(st["declaration"])["section"]
+    if "--lto" in flags:
+        assert re.fullmatch(r"\.initcall6\.init\.\.kmod_hello__\d+_20_hello_init", section), section
+    else:
+        assert section == ".initcall6.init"
+    # the object file really has the entry in that section, with its relocation
+    obj = facts(st["object"])
+    assert st["object"]["status"] == "ok"
+    if "--prel32" in flags:
+        # the asm entry: a 32-bit offset to the LTO stub that calls hello_init
+        stub = re.search(r"__initstub__kmod_hello__\d+_20_hello_init6", facts(st["declaration"])["stub"]).group()
+        target = "R_X86_64_PC32 against .init.text + 0x[0-9a-f]+ \\(= %s\\)|R_X86_64_PC32 against %s" % (stub, stub)
+    else:
+        target = "R_X86_64_64 against .init.text \\(= hello_init\\)"
+    assert re.match(r"__initcall__kmod_hello__\d+_20_hello_init6 in %s at 0x0, (%s)$"
+                    % (re.escape(section), target), obj["entry"]), obj["entry"]
+    assert section in obj["sections"].split()
+    lds = facts(st["linker-script"])
+    assert lds["level"] == "6 \u2014 device"
+    assert lds["start symbol"] == "__initcall6_start"
+    assert lds["initcall_level_names[6]"].startswith('"device"')
+    assert lds["rule"] == "KEEP(*(.initcall6.init))"
+    assert ("tmp_initcalls.lds" in lds["CONFIG_LTO_CLANG"])
+    boot = facts(st["boot"])
+    assert boot["kernel"] == "Linux 6.1"
+    assert boot["chain"].startswith("start_kernel") and boot["chain"].endswith("do_one_initcall \u2192 hello_init")
+
+
+@needs_gcc
+def test_module_journey_on_the_bundled_headers():
+    data = journey([HELLO, "--module"])
+    [chain] = data["chains"]
+    assert chain["side"] == "module"
+    st = stations(chain)
+    assert [s["key"] for s in chain["stations"]] == ["expansion", "declaration", "object", "mod.c", "ko", "insmod"]
+    decl = facts(st["declaration"])
+    assert decl["alias"] == "int init_module(void) is an alias of hello_init"
+    assert "in .init.data" in decl["anchor"] and "init_module" in decl["anchor"]
+    obj = facts(st["object"])
+    assert obj["init_module"].endswith("the address of hello_init: an alias")
+    assert re.match(r"__UNIQUE_ID___addressable_init_module\d+ in \.init\.data, R_X86_64_64 against init_module$",
+                    obj["anchor"]), obj["anchor"]
+    modc = facts(st["mod.c"])
+    assert modc[".init"] == "init_module" and modc[".name"] == '"hello"'
+    assert modc["section"] == ".gnu.linkonce.this_module"
+    assert "model" in modc["file"]
+    films = [e for e in st["mod.c"]["evidence"] if e["kind"] == "film"]
+    assert any(e["steps"][-1]["text"] == '"hello"' for e in films)         # KBUILD_MODNAME, traced
+    # no .ko without Kbuild: said, with how to get one, and the journey goes on
+    assert st["ko"]["status"] == "missing" and "make -C KDIR M=$PWD modules" in st["ko"]["missing"]
+    insmod = facts(st["insmod"])
+    assert "load_module \u2192 do_init_module \u2192 do_one_initcall \u2192 hello_init" in insmod["chain"]
+
+
+@needs_gcc
+def test_journey_text_and_matrix():
+    status, out, err = run_macrotrace(["journey", HELLO, "--matrix", "--color", "never"])
+    assert status == 0, err
+    assert "hello_init \u2014 module_init at examples/hello.c:20, built-in" in out
+    assert "hello_init \u2014 module_init at examples/hello.c:20, module" in out
+    assert "do_initcall_level(6) runs hello_init's entry" in out
+    assert ".init: init_module" in out
+    assert "missing: a .ko is linked by Kbuild" in out
+
+
+def test_journey_of_a_file_without_initcalls(tmp_path):
+    src = tmp_path / "plain.c"
+    src.write_text("int x;\n")
+    status, out, err = run_macrotrace(["journey", str(src)])
+    assert status == 2 and "no initcall" in err and "Traceback" not in err
+
+
+@needs_gcc
+def test_journey_says_when_the_file_does_not_compile(tmp_path):
+    src = tmp_path / "broken.c"
+    src.write_text(BROKEN)
+    data = journey([str(src)])
+    st = stations(data["chains"][0])
+    assert st["object"]["status"] == "missing"
+    assert "broken.c:6:" in st["object"]["missing"] and "no_such_variable" in st["object"]["missing"]
+    assert st["boot"]["status"] == "ok"                     # the rest is still shown
+
+
+# -- the journey of a module Kbuild built (Debian's linux-headers-amd64) -----------
+
+def _kbuild(directory, strip=False):
+    (directory / "hello.c").write_text(KERNEL_HELLO)
+    (directory / "Makefile").write_text("obj-m := hello.o\n")
+    proc = subprocess.run(["make", "-C", TREE, "M=%s" % directory, "modules"], capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    if strip:
+        subprocess.run(["objcopy", "--strip-debug", str(directory / "hello.ko")], check=True)
+    return directory
+
+
+@pytest.fixture(scope="module")
+def kbuilt(tmp_path_factory):
+    return _kbuild(tmp_path_factory.mktemp("journey"))
+
+
+def readelf(*args):
+    return subprocess.run(["readelf"] + list(args), capture_output=True, text=True, check=True).stdout
+
+
+def dwarf_member_offset(ko, struct, member):
+    """The member's offset in the .ko's DWARF, read from readelf's dump (not pyelftools)."""
+    dump = readelf("--debug-dump=info", "-W", str(ko))
+    entries = re.split(r"\n(?= <\d+><[0-9a-f]+>:)", dump)
+    for k, e in enumerate(entries):
+        if "DW_TAG_structure_type" in e and re.search(r"DW_AT_name\s*:.*\b%s\b\s*$" % struct, e, re.M) and \
+                "DW_AT_declaration" not in e:
+            for m in entries[k + 1:]:
+                if "DW_TAG_member" not in m:
+                    if re.match(r" <1>", m):
+                        break
+                    continue
+                if re.search(r"DW_AT_name\s*:.*\b%s\s*$" % member, m, re.M):
+                    value = re.search(r"DW_AT_data_member_location\s*:\s*(?:\(\w+\)\s*)?(\S+)", m).group(1)
+                    return int(value, 0)
+    return None
+
+
+@needs_tree
+def test_module_journey_reads_the_real_artifacts(kbuilt):
+    data = journey(["hello.c", "--kernel-tree", TREE], cwd=str(kbuilt))
+    [chain] = data["chains"]
+    assert chain["side"] == "module" and chain["switches"]["MODULE"]    # --kernel-tree: a module
+    st = stations(chain)
+    assert all(s["status"] == "ok" for s in chain["stations"]), [(s["key"], s["missing"]) for s in chain["stations"]]
+    # the object file: init_module at hello_init's address, as readelf -s says
+    syms = {}
+    for line in readelf("-sW", str(kbuilt / "hello.o")).splitlines():
+        parts = line.split()
+        if len(parts) >= 8:
+            syms[parts[7]] = (parts[1], parts[6])
+    assert syms["init_module"] == syms["hello_init"]
+    assert facts(st["object"])["init_module"].endswith("the address of hello_init: an alias")
+    # the real hello.mod.c, preprocessed with Kbuild's command for it
+    modc = facts(st["mod.c"])
+    assert modc["file"] == "hello.mod.c" and modc[".init"] == "init_module" and modc[".exit"] == "cleanup_module"
+    # the .ko: the relocation readelf -r shows, and the field the debug information names
+    block = readelf("-rW", str(kbuilt / "hello.ko")).split(
+        "Relocation section '.rela.gnu.linkonce.this_module'")[1].split("Relocation section")[0]
+    rel = re.search(r"^([0-9a-f]+)\s+\S+\s+R_X86_64_64\s+\S+\s+init_module \+ 0$", block, re.M)
+    offset = int(rel.group(1), 16)
+    ko = facts(st["ko"])
+    assert "offset 0x%x R_X86_64_64 against init_module" % offset in [f["value"] for f in st["ko"]["facts"]]
+    assert offset == dwarf_member_offset(kbuilt / "hello.ko", "module", "init")
+    assert ko["field"].startswith("0x%x = struct module.init (int (*)(void)" % offset), ko["field"]
+
+
+@needs_tree
+def test_module_journey_without_debug_info(tmp_path):
+    d = _kbuild(tmp_path, strip=True)
+    data = journey(["hello.c", "--kernel-tree", TREE], cwd=str(d))
+    st = stations(data["chains"][0])
+    assert st["ko"]["status"] == "missing"
+    assert "no debug information" in st["ko"]["missing"] and "CONFIG_DEBUG_INFO" in st["ko"]["missing"]
+    assert "relocation" in facts(st["ko"])                       # what there is, still shown
+    assert st["insmod"]["status"] == "ok"
+
+
+@needs_tree
+def test_module_journey_before_the_module_is_built(tmp_path):
+    (tmp_path / "hello.c").write_text(KERNEL_HELLO)
+    data = journey(["hello.c", "--kernel-tree", TREE], cwd=str(tmp_path))
+    st = stations(data["chains"][0])
+    assert st["object"]["status"] == "ok"                        # compiled with Kbuild's command
+    for key in ("mod.c", "ko"):
+        assert st[key]["status"] == "missing" and "make -C KDIR M=$PWD modules" in st[key]["missing"]
