@@ -136,6 +136,7 @@ class Expander:
         self.max_expansions = max_expansions
         self._paste_cache = {}
         self.u8_char = False         # C2x: u8'c' is one token (set from -std)
+        self.ignore_pragma = 0       # gcc's state.ignore__Pragma: >0 while pre-expanding an argument
 
     # ------------------------------------------------------------------ contexts
     def push_context(self, tokens, macro=None, line=0, lines=None, exp=None):
@@ -235,6 +236,11 @@ class Expander:
     # ------------------------------------------------------------------ macros
     def enter_macro_context(self, m, tok, line, ctx=None):
         """Expand ``m`` named by ``tok`` (read from context ``ctx``; None: the file)."""
+        if m.builtin == "_Pragma" and (self.in_directive or self.ignore_pragma):
+            # gcc leaves _Pragma alone in directives and while pre-expanding a macro
+            # argument (it may be stringified later); the name stays expandable and
+            # the operator runs when the replacement is rescanned
+            return 0
         self.about_to_expand = True
         rec = self.recorder
         exp = None
@@ -383,6 +389,7 @@ class Expander:
         toks = arg.tokens + [ENDARG]
         lines = arg.lines + [arg.lines[-1]]
         self.push_context(toks, None, 0, lines)
+        self.ignore_pragma += 1
         rec = self.recorder
         expanded = []
         append = expanded.append
@@ -401,6 +408,7 @@ class Expander:
                 if tok.kind == EOF:
                     break
                 append(tok)
+        self.ignore_pragma -= 1
         arg.expanded = expanded
         if rec is not None:
             rec.arg_end(arg)
@@ -612,8 +620,6 @@ class Expander:
     def _builtin_macro(self, m, tok, line, exp):
         kind = m.builtin
         if kind == "_Pragma":
-            if self.in_directive:
-                return 0
             return self.do_pragma_operator(tok, exp)
         hooks = self.hooks
         if kind == "__LINE__":
