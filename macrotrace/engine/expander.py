@@ -20,6 +20,7 @@ and the padding/avoid-paste tokens gcc's lazy paste produces are emitted the sam
 import time
 
 from . import tokens as T
+from .lang import DEFAULT
 from .lexer import relex_single
 from .tokens import (EOF, IDENT, MACRO_ARG, NO_EXPAND, NUMBER, PADDING, PASTE_LEFT,
                      PREV_WHITE, STRING, STRINGIFY, Token, padding)
@@ -135,7 +136,7 @@ class Expander:
         self.expansions = 0          # replacements in the current top-level invocation
         self.max_expansions = max_expansions
         self._paste_cache = {}
-        self.u8_char = False         # C2x: u8'c' is one token (set from -std)
+        self.lang = DEFAULT          # lang.LangOptions: the language's lexing and rules (-std, -x)
         self.ignore_pragma = 0       # gcc's state.ignore__Pragma: >0 while pre-expanding an argument
 
     # ------------------------------------------------------------------ contexts
@@ -545,9 +546,10 @@ class Expander:
                 pasted = self.paste_tokens(lhs, rhs)
                 if rec is not None:
                     rec.pasted(exp, lhs, rhs, pasted)
-                if pasted is None:
+                if pasted is None and not self.lang.asm:     # no error in assembler
                     self.error('pasting "%s" and "%s" does not give a valid preprocessing token'
                                % (lhs.text, rhs.text), name_tok or lhs0)
+                if pasted is None:
                     lhs = lhs.copy(lhs.flags & ~PASTE_LEFT)
                     i -= 1
                     break
@@ -567,7 +569,7 @@ class Expander:
         spelling = lhs.text + rhs.text
         if lhs.text == "/" and rhs.text != "=":
             return None
-        tok = relex_single(spelling, self.u8_char)
+        tok = relex_single(spelling, self.lang)
         if tok is None:
             return None
         tok.line, tok.col, tok.file = lhs.line, lhs.col, lhs.file

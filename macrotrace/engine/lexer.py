@@ -10,6 +10,8 @@ What gcc (``-std=gnu11``) does and this module matches:
   ``u8_char`` (-std=c2x/gnu2x): before C2x ``u8'c'`` is the identifier ``u8`` then
   ``'c'``), raw strings ``R"x(...)x"``,
   digraphs, and a stray character as an OTHER token.
+Other languages (``lang.LangOptions``: -std=c89, c99..., assembler) change some of these:
+trigraphs, digraphs, literal prefixes, raw strings, ``$``, ``::``, ``p+`` exponents.
 An unterminated string or character literal becomes one OTHER token running to the end
 of its line, flagged UNTERMINATED; the caller decides whether it is an error (gcc does
 not complain about them inside skipped ``#if 0`` blocks).
@@ -17,39 +19,59 @@ not complain about them inside skipped ``#if 0`` blocks).
 
 import re
 
+from .lang import DEFAULT
 from .tokens import (BOL, CHAR, DIGRAPH, DIGRAPHS, IDENT, INDENTED, NUMBER, OTHER, PREV_WHITE,
                      PUNCT, STRING, UNTERMINATED, Token)
 
 _SPLICE = re.compile(r"\\[ \t\f\v]*\n")
 
-_PUNCTUATORS = sorted(
-    """%:%: ... <<= >>= -> ++ -- << >> <= >= == != && || *= /= %= += -= &= ^= |= ## <: :> <% %> %:
-    [ ] ( ) { } . & * + - ~ ! / % < > ^ | ? : ; = , #""".split(), key=len, reverse=True)
+_PUNCTUATORS = """... <<= >>= -> ++ -- << >> <= >= == != && || *= /= %= += -= &= ^= |= ##
+    [ ] ( ) { } . & * + - ~ ! / % < > ^ | ? : ; = , #""".split()
+_DIGRAPH_PUNCTUATORS = ["%:%:", "<:", ":>", "<%", "%>", "%:"]
 
-_IDENT_START = r"A-Za-z_$\u0080-\U0010ffff"
 _TOKEN_PATTERN = r"""
     (?P<ws>[ \t\f\v]+)
    |(?P<nl>\n)
    |(?P<block>/\*.*?\*/)
    |(?P<open_block>/\*.*)
    |(?P<line_comment>//[^\n]*)
-   |(?P<number>\.?[0-9](?:[eEpP][+-]|[0-9A-Za-z_$.])*)
-   |(?P<raw>(?:u8|u|U|L)?R"(?P<delim>[^ ()\\\t\v\f\n"]{0,16})\(.*?\)(?P=delim)")
-   |(?P<string>(?:u8|u|U|L)?"(?:[^"\\\n]|\\.)*")
+   |(?P<number>\.?[0-9](?:EXPONENT[+-]|[0-9A-Za-z_.IDENT_EXTRA])*)
+   RAW
+   |(?P<string>STRING_PREFIX"(?:[^"\\\n]|\\.)*")
    |(?P<char>CHAR_PREFIX'(?:[^'\\\n]|\\.)*')
-   |(?P<open_literal>(?:(?:u8|u|U|L)?"|CHAR_PREFIX')[^\n]*)
-   |(?P<ident>[%s][0-9%s]*)
-   |(?P<punct>%s)
+   |(?P<open_literal>(?:STRING_PREFIX"|CHAR_PREFIX')[^\n]*)
+   |(?P<ident>[A-Za-z_IDENT_EXTRA][0-9A-Za-z_IDENT_EXTRA]*)
+   |(?P<punct>PUNCTUATORS)
    |(?P<other>.)
-    """ % (_IDENT_START, _IDENT_START, "|".join(re.escape(p) for p in _PUNCTUATORS))
+    """
+_RAW = r"""|(?P<raw>STRING_PREFIXR"(?P<delim>[^ ()\\\t\v\f\n"]{0,16})\(.*?\)(?P=delim)")"""
 
 
-def _compile(char_prefix):
-    return re.compile(_TOKEN_PATTERN.replace("CHAR_PREFIX", char_prefix), re.VERBOSE | re.DOTALL)
+def _compile(lang):
+    """The token regex for one language's options (see lang.py)."""
+    extra = ("$" if lang.dollars else "") + ("\u0080-\U0010ffff" if lang.xid else "")
+    string_prefix = "(?:u8|u|U|L)?" if lang.uliterals else "L?"
+    char_prefix = ("(?:u8|u|U|L)?" if lang.u8_char else "(?:u|U|L)?") if lang.uliterals else "L?"
+    puncts = _PUNCTUATORS + (_DIGRAPH_PUNCTUATORS if lang.digraphs else []) + (["::"] if lang.scope else [])
+    pattern = (_TOKEN_PATTERN
+               .replace("RAW", _RAW if lang.rliterals else "")
+               .replace("STRING_PREFIX", string_prefix)
+               .replace("CHAR_PREFIX", char_prefix)
+               .replace("EXPONENT", "[eEpP]" if lang.xnum else "[eE]")
+               .replace("IDENT_EXTRA", extra)
+               .replace("PUNCTUATORS", "|".join(re.escape(p) for p in sorted(puncts, key=len, reverse=True))))
+    return re.compile(pattern, re.VERBOSE | re.DOTALL)
 
 
-_TOKEN_RE = _compile("(?:u|U|L)?")            # gnu11 and earlier
-_TOKEN_RE_U8 = _compile("(?:u8|u|U|L)?")      # C2x: u8'c' is a character constant
+_REGEXES = {}
+
+
+def _regex(lang):
+    rx = _REGEXES.get(lang)
+    if rx is None:
+        rx = _REGEXES[lang] = _compile(lang)
+    return rx
+
 
 _KIND = {"number": NUMBER, "raw": STRING, "string": STRING, "char": CHAR, "ident": IDENT,
          "punct": PUNCT, "other": OTHER}
@@ -62,8 +84,13 @@ class LexDiagnostic:
         self.line, self.col, self.message = line, col, message
 
 
-def normalize(text):
-    """Phase 1-2: unify line endings, drop a BOM, splice lines.
+_TRIGRAPHS = {"=": "#", "/": "\\", "'": "^", "(": "[", ")": "]", "!": "|", "<": "{", ">": "}", "-": "~"}
+_TRIGRAPH = re.compile(r"\?\?([=/'()!<>-])")
+
+
+def normalize(text, trigraphs=False):
+    """Phase 1-2: unify line endings, drop a BOM, replace trigraphs (when the language
+    has them), splice lines.
 
     Returns the spliced text and the sorted positions (in the spliced text) where a
     physical newline was removed, so that line numbers stay those of the file.
@@ -74,6 +101,8 @@ def normalize(text):
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text and not text.endswith("\n"):
         text += "\n"
+    if trigraphs and "??" in text:
+        text = _TRIGRAPH.sub(lambda m: _TRIGRAPHS[m.group(1)], text)
     if "\\" not in text:
         return text, []
     parts = []
@@ -91,14 +120,14 @@ def normalize(text):
     return "".join(parts), splices
 
 
-def lex(text, filename=None, first_line=1, u8_char=False):
+def lex(text, filename=None, first_line=1, lang=DEFAULT):
     """Lex a whole file.  Returns (tokens, diagnostics).
 
     White space and comments are not tokens; they set PREV_WHITE on the next token.
     The first token of each logical line carries BOL (and INDENTED when white space
     precedes it on that line).
     """
-    text, splices = normalize(text)
+    text, splices = normalize(text, lang.trigraphs)
     tokens = []
     diags = []
     append = tokens.append
@@ -108,7 +137,7 @@ def lex(text, filename=None, first_line=1, u8_char=False):
     sp = 0
     flags = BOL
     kinds = _KIND
-    for m in (_TOKEN_RE_U8 if u8_char else _TOKEN_RE).finditer(text):
+    for m in _regex(lang).finditer(text):
         group = m.lastgroup
         if group == "ws":
             flags |= PREV_WHITE
@@ -160,12 +189,12 @@ def lex_fragment(text, filename="<fragment>"):
     return tokens
 
 
-def relex_single(spelling, u8_char=False):
+def relex_single(spelling, lang=DEFAULT):
     """Lex ``spelling`` and return its token if it is exactly one token, else None.
 
     This is how ``##`` decides whether a paste gives a valid preprocessing token.
     """
-    m = (_TOKEN_RE_U8 if u8_char else _TOKEN_RE).match(spelling)
+    m = _regex(lang).match(spelling)
     if m is None or m.end() != len(spelling):
         return None
     group = m.lastgroup

@@ -117,8 +117,9 @@ def _parse_params(tokens, i, name_tok):
         raise DefinitionError('expected \',\' or \')\', found "%s"' % tok.text, tok)
 
 
-def parse_define(tokens, site=None):
-    """Build a MacroDef from the tokens after ``#define`` (the directive name excluded)."""
+def parse_define(tokens, site=None, asm=False):
+    """Build a MacroDef from the tokens after ``#define`` (the directive name excluded).
+    In assembler (``asm``) a ``#`` that no parameter follows is an ordinary token."""
     if not tokens:
         raise DefinitionError("no macro name given in #define directive")
     name_tok = tokens[0]
@@ -132,7 +133,7 @@ def parse_define(tokens, site=None):
     if len(tokens) > 1 and tokens[1].is_op("(") and not tokens[1].flags & PREV_WHITE:
         params, variadic, i = _parse_params(tokens, 2, name_tok)
     raw_body = tokens[i:]
-    body = _build_body(raw_body, params, variadic, name_tok)
+    body = _build_body(raw_body, params, variadic, name_tok, asm)
     return MacroDef(name_tok.text, params, variadic, body, site or (name_tok.file, name_tok.line),
                     spelling=spell_body(raw_body))
 
@@ -146,7 +147,7 @@ def spell_body(raw_body):
     return "".join(out)
 
 
-def _build_body(raw, params, variadic, name_tok):
+def _build_body(raw, params, variadic, name_tok, asm=False):
     body = []
     fun_like = params is not None
     index = {p: k for k, p in enumerate(params or ())}
@@ -159,6 +160,10 @@ def _build_body(raw, params, variadic, name_tok):
         if fun_like and tok.is_op("#"):
             nxt = raw[i + 1] if i + 1 < n else None
             if nxt is None or nxt.kind != IDENT or nxt.text not in index:
+                if asm:             # gcc: "Let assembler get away with murder"
+                    body.append(tok)
+                    i += 1
+                    continue
                 raise DefinitionError("'#' is not followed by a macro parameter", tok)
             arg = Token(MACRO_ARG, nxt.text, STRINGIFY | (tok.flags & PREV_WHITE), nxt.line, nxt.col, nxt.file)
             arg.argno = index[nxt.text]

@@ -23,6 +23,7 @@ import pcpp
 from .diagnostics import PreprocessError, Warning_, error_at
 from .events import Condition, Listener
 from .expander import Expander, ExpansionError, date_time_strings
+from .lang import DEFAULT
 from .lexer import lex
 from .macros import DefinitionError, MacroDef, parse_define, spell_body
 from .recorder import TraceCut
@@ -34,6 +35,11 @@ BUILTINS = ("__LINE__", "__FILE__", "__BASE_FILE__", "__FILE_NAME__", "__COUNTER
             "__INCLUDE_LEVEL__", "__DATE__", "__TIME__", "__TIMESTAMP__", "_Pragma",
             "__has_attribute", "__has_cpp_attribute", "__has_c_attribute", "__has_builtin",
             "__has_include", "__has_include_next")
+
+# gcc 12's directives (#elifdef/#elifndef only where the language has them)
+DIRECTIVES = frozenset("define undef include include_next import if ifdef ifndef elif elifdef elifndef "
+                       "else endif line error warning pragma ident sccs assert unassert".split())
+NO_ASM_BUILTINS = ("__has_attribute", "__has_cpp_attribute", "__has_c_attribute", "__has_builtin")
 
 MAX_INCLUDE_DEPTH = 200
 MAX_FILE_BYTES = 16 * 1024 * 1024     # one source file; a larger one is refused, not read
@@ -127,21 +133,34 @@ class Preprocessor(pcpp.Preprocessor):
         self.pushed_macros = {}
         self.file_cache = {}
         self.files_read = []
+        self.lang = DEFAULT
+        self.directive_names = DIRECTIVES
+        self.warned_unterminated = set()
         for name in BUILTINS:
             self.macros[name] = MacroDef(name, None if name not in ("_Pragma",) else ["x"],
                                          builtin=name, site=("<built-in>", 0))
         self._ready = True
 
     # ---------------------------------------------------------------- set-up API
+    def set_lang(self, lang):
+        """Preprocess as ``lang`` (a lang.LangOptions: -std, -x assembler-with-cpp)."""
+        self.lang = lang
+        self.expander.lang = lang
+        self.file_cache.clear()
+        self.directive_names = DIRECTIVES if lang.elifdef else DIRECTIVES - {"elifdef", "elifndef"}
+        if lang.asm:        # gcc has no __has_attribute/__has_builtin in assembler
+            for name in NO_ASM_BUILTINS:
+                self.macros.pop(name, None)
+
     def define(self, tokens, site=None):
         """``define("NAME VALUE")`` (pcpp's form) or a token list after ``#define``."""
         if not self._ready:
             return None
         if isinstance(tokens, str):
-            tokens = lex(tokens, COMMAND_LINE, u8_char=self.expander.u8_char)[0]
+            tokens = lex(tokens, COMMAND_LINE, lang=self.lang)[0]
             site = site or (COMMAND_LINE, 0)
         try:
-            macro = parse_define(tokens, site)
+            macro = parse_define(tokens, site, self.lang.asm)
         except DefinitionError as e:
             raise error_at(e.token, e.message, *(site or (None, None)))
         self._install(macro, tokens[0] if tokens else None)
@@ -156,7 +175,7 @@ class Preprocessor(pcpp.Preprocessor):
 
     def undef(self, tokens, site=None):
         if isinstance(tokens, str):
-            tokens = lex(tokens, COMMAND_LINE, u8_char=self.expander.u8_char)[0]
+            tokens = lex(tokens, COMMAND_LINE, lang=self.lang)[0]
         if not tokens or tokens[0].kind != IDENT:
             raise error_at(tokens[0] if tokens else None, "macro names must be identifiers", *(site or (None, None)))
         name = tokens[0].text
@@ -218,14 +237,20 @@ class Preprocessor(pcpp.Preprocessor):
             line = data[:e.start].count(b"\n") + 1
             raise PreprocessError("invalid UTF-8 byte 0x%02x; macrotrace reads UTF-8 source" % data[e.start],
                                   path, line)
-        tokens, diags = lex(text, path, u8_char=self.expander.u8_char)
+        tokens, diags = lex(text, path, lang=self.lang)
         for d in diags:
             raise PreprocessError(d.message, path, d.line, d.col)
         directives = []
         in_dir = False
+        asm = self.lang.asm
+        n = len(tokens)
         for i, t in enumerate(tokens):
             if t.flags & BOL:
                 in_dir = t.kind == PUNCT and t.op == "#"
+                if in_dir and asm and i + 1 < n and not tokens[i + 1].flags & BOL:
+                    # in assembler a # line is a directive only if it names one
+                    name = tokens[i + 1]
+                    in_dir = name.kind == IDENT and name.text in self.directive_names
                 if in_dir:
                     directives.append(i)
             if in_dir:
@@ -292,9 +317,12 @@ class Preprocessor(pcpp.Preprocessor):
                         self.printer.line_change(tok)
                 elif exp.parsing_args == 2 and not flags & PREV_WHITE:
                     tok = tok.copy(flags | PREV_WHITE)
-            if flags & UNTERMINATED:
-                quote = tok.text.lstrip("uUL8")[0]
-                raise error_at(tok, "missing terminating %s character" % quote)
+            if flags & UNTERMINATED and not self.lang.asm:
+                # gcc: a warning; the rest of the line is one token
+                where = (tok.file, tok.line, tok.col)
+                if where not in self.warned_unterminated:
+                    self.warned_unterminated.add(where)
+                    self.warn("missing terminating %s character" % tok.text.lstrip("uUL8")[0], tok)
             self.last = tok
             f = self.files[-1] if self.files else None
             if f is not None and f.guard_state == 2:
@@ -352,8 +380,8 @@ class Preprocessor(pcpp.Preprocessor):
             f.guard_state = 1 if name in ("ifndef", "if") else -1
         elif f.guard_state == 2:
             f.guard_state = -1
-        handler = getattr(self, "do_" + name, None)
-        if handler is None or name in ("line_change",):
+        handler = getattr(self, "do_" + name, None) if name in self.directive_names else None
+        if handler is None:
             raise error_at(name_tok, "invalid preprocessing directive #%s" % name)
         handler(f, name_tok, args)
 
@@ -361,7 +389,7 @@ class Preprocessor(pcpp.Preprocessor):
         if not args:
             raise error_at(name_tok, "no macro name given in #define directive")
         try:
-            macro = parse_define(args, (name_tok.file, name_tok.line))
+            macro = parse_define(args, (name_tok.file, name_tok.line), self.lang.asm)
         except DefinitionError as e:
             raise error_at(e.token or name_tok, e.message)
         self._install(macro, args[0])
@@ -549,7 +577,7 @@ class Preprocessor(pcpp.Preprocessor):
                     f.pos = i
                     return
                 depth -= 1
-            elif depth == 0 and d in ("elif", "else", "elifdef", "elifndef"):
+            elif depth == 0 and d in ("elif", "else", "elifdef", "elifndef") and d in self.directive_names:
                 f.pos = i
                 return
         f.pos = len(toks)
@@ -590,11 +618,11 @@ class Preprocessor(pcpp.Preprocessor):
             if words[1] == "error":
                 raise error_at(name_tok, msg)
             self.warn(msg, name_tok)
-        if self.printer is not None:
+        if self.printer is not None and not self.lang.asm:     # gcc -E drops them in assembler
             self.printer.directive_line("#pragma " + _spell(args))
 
     def do_ident(self, f, name_tok, args):
-        if self.printer is not None:
+        if self.printer is not None and not self.lang.asm:
             self.printer.directive_line("#ident " + _spell(args))
 
     do_sccs = do_ident
@@ -774,6 +802,8 @@ class Preprocessor(pcpp.Preprocessor):
         """Preprocess ``main_path``; returns the Printer (or None)."""
         self.main_path = main_path
         self.printer = printer
+        if printer is not None and self.lang.asm:
+            printer.pragmas = False
         main = self.push_file(main_path, None)
         if self.state_cache is not None:
             state = self.state_cache.load(main.tokens)

@@ -44,13 +44,14 @@ class Printer:
         self.source = None
         self.pending_space = False
         self.printed = False
+        self.pragmas = True          # gcc -E prints no #pragma lines in assembler
 
     def line_change(self, tok):
         if self.printed:
             self.parts.append("\n")
         self.prev = None
         self.source = None
-        self.pending_space = False
+        # a pending avoid-paste survives: gcc then spaces a '#' that starts the line
         if tok.col > 2:
             self.parts.append(" " * (tok.col - 2))
         self.printed = True
@@ -74,7 +75,7 @@ class Printer:
                 self.source = tok.source
             return
         if kind == PRAGMA:
-            self.directive_line("#pragma " + tok.text)
+            self.directive_line("#pragma " + tok.text if self.pragmas else "")
             return
         parts = self.parts
         if self.pending_space:
