@@ -12,7 +12,7 @@ import os
 import sys
 
 from . import __version__
-from .config import ConfigError, RunConfig
+from .config import ConfigError, RunConfig, source_language
 from .engine.diagnostics import PreprocessError
 
 EXIT_ERROR = 2
@@ -55,6 +55,10 @@ def _common_flags(p):
     g.add_argument("-include", dest="forced_includes", action="append", default=[], metavar="FILE")
     g.add_argument("-std", "--std", dest="std", default="gnu11", metavar="STD",
                    help="language standard (default gnu11)")
+    g.add_argument("-ansi", action="store_true", help="-std=c90, as gcc")
+    g.add_argument("-trigraphs", action="store_true", help="replace trigraphs whatever the -std")
+    g.add_argument("-x", dest="x", metavar="LANG", default=None,
+                   help="c or assembler-with-cpp (default: by the suffix, .S is assembler-with-cpp)")
     g.add_argument("--cc", metavar="COMPILER",
                    help="take predefined macros and __has_attribute answers from this compiler")
     g.add_argument("--kernel-tree", metavar="DIR",
@@ -121,7 +125,8 @@ def config_from_args(ns, macro=None, command=None):
         macro_options=tuple(ns.macro_options or ()), include_dirs=tuple(ns.include_dirs),
         quote_dirs=tuple(ns.quote_dirs), system_dirs=tuple(ns.system_dirs),
         after_dirs=tuple(ns.after_dirs), forced_includes=tuple(ns.forced_includes),
-        compiler=tuple(ns.cc.split()) if ns.cc else None, std=ns.std,
+        compiler=tuple(ns.cc.split()) if ns.cc else None, std="c90" if ns.ansi else ns.std,
+        lang=source_language(ns.file, ns.x), trigraphs=True if ns.trigraphs else None,
         bundled_headers=not ns.no_bundled_headers, use_system_dirs=bool(ns.cc),
         max_steps=ns.max_steps, max_expansions=ns.max_expansions,
         cache=not ns.no_cache and os.environ.get("MACROTRACE_CACHE", "1") != "0")
@@ -173,7 +178,8 @@ def _build_command(ns, command):
         system_dirs=tuple(parsed["system_dirs"]) + tuple(ns.system_dirs),
         after_dirs=tuple(parsed["after_dirs"]) + tuple(ns.after_dirs),
         forced_includes=tuple(parsed["forced_includes"]) + tuple(ns.forced_includes),
-        std=parsed["std"], use_system_dirs=not parsed["nostdinc"], bundled_headers=False,
+        std=parsed["std"], lang=parsed["lang"], trigraphs=parsed["trigraphs"],
+        use_system_dirs=not parsed["nostdinc"], bundled_headers=False,
         macro_prefix_maps=tuple(parsed["macro_prefix_maps"]), notes=tuple(notes),
         compile_argv=tuple(argv))
 
@@ -181,7 +187,8 @@ def _build_command(ns, command):
 def _beside_cmd_file(source):
     d, base = os.path.split(source)
     stem = os.path.splitext(base)[0]
-    candidate = os.path.join(d, ".%s.o.cmd" % stem)
+    # Kbuild: foo.c -> .foo.o.cmd; a linker script foo.lds.S -> .foo.lds.cmd
+    candidate = os.path.join(d, (".%s.cmd" if base.endswith(".lds.S") else ".%s.o.cmd") % stem)
     return candidate if os.path.isfile(candidate) else None
 
 

@@ -18,6 +18,9 @@ from .config import ConfigError
 from .engine.compiler import cache_dir
 
 PROBE_C = "int macrotrace_probe;\n"
+# a linker script (NAME.lds.S): Kbuild preprocesses it with its own command (cmd_cpp_lds_S:
+# -P -U$(ARCH) -D__ASSEMBLY__ -DLINKER_SCRIPT, assembler-with-cpp by the suffix)
+PROBE_LDS = "SECTIONS { }\n"
 
 
 def _tree_key(tree):
@@ -32,14 +35,16 @@ def _tree_key(tree):
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
 
 
-def probe_command(tree):
-    """(argv, build_dir) of the compiler command Kbuild uses for a module in ``tree``."""
+def probe_command(tree, lds=False):
+    """(argv, build_dir) of the compiler command Kbuild uses for a module in ``tree``
+    (``lds``: the command that preprocesses a module's linker script)."""
     if not os.path.isdir(tree):
         raise ConfigError("--kernel-tree %s: not a directory" % tree)
     if not os.path.exists(os.path.join(tree, "Makefile")):
         raise ConfigError("--kernel-tree %s: no Makefile; give a configured kernel tree or a "
                           "linux-headers directory" % tree)
-    cache = os.path.join(cache_dir(), "kbuild-%s.json" % _tree_key(tree))
+    cache = os.path.join(cache_dir(), "kbuild-%s%s.json" % (_tree_key(tree), "-lds" if lds else ""))
+    target = "macrotrace_probe.lds" if lds else "macrotrace_probe.o"
     try:
         with open(cache) as fh:
             data = json.load(fh)
@@ -50,13 +55,13 @@ def probe_command(tree):
         raise ConfigError("--kernel-tree needs make to ask Kbuild for its compiler command")
     work = tempfile.mkdtemp(prefix="macrotrace-probe-")
     try:
-        with open(os.path.join(work, "macrotrace_probe.c"), "w") as fh:
-            fh.write(PROBE_C)
+        with open(os.path.join(work, "macrotrace_probe.lds.S" if lds else "macrotrace_probe.c"), "w") as fh:
+            fh.write(PROBE_LDS if lds else PROBE_C)
         with open(os.path.join(work, "Makefile"), "w") as fh:
             fh.write("obj-m := macrotrace_probe.o\n")
-        proc = subprocess.run(["make", "-C", tree, "M=" + work, "macrotrace_probe.o"],
+        proc = subprocess.run(["make", "-C", tree, "M=" + work, target],
                               capture_output=True, text=True, timeout=600)
-        cmd_file = os.path.join(work, ".macrotrace_probe.o.cmd")
+        cmd_file = os.path.join(work, ".%s.cmd" % target)
         if proc.returncode != 0 or not os.path.exists(cmd_file):
             last = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["(no output)"]
             raise ConfigError("Kbuild could not build a probe module in %s: %s" % (tree, last[0]))
@@ -86,10 +91,14 @@ def builds_module(module, builtin):
 
 def command_for(tree, source, modname, module):
     """The probe's command, rewritten for ``source`` as module ``modname``."""
-    argv, build_dir = probe_command(tree)
+    lds = source.endswith(".lds.S")
+    argv, build_dir = probe_command(tree, lds)
     src = os.path.abspath(source)
     out = []
     for a in argv:
+        if lds:
+            out.append(a.replace("@DIR@/macrotrace_probe.lds.S", src).replace("@DIR@/", os.path.dirname(src) + "/"))
+            continue
         if a == "-DMODULE" and not module:
             continue
         a = a.replace("@DIR@/macrotrace_probe.c", src)
@@ -97,6 +106,8 @@ def command_for(tree, source, modname, module):
         a = a.replace("kmod_macrotrace_probe", "kmod_%s" % modname)
         a = a.replace("@DIR@/", os.path.dirname(src) + "/")
         out.append(a)
+    if lds:
+        return out, build_dir
     if module and "-DMODULE" not in out:
         out.append("-DMODULE")
     if not module:

@@ -55,7 +55,8 @@ def run_trace(config, on_warning=None):
     builder = TraceBuilder(config.macro, config.source, config.describe(), path_display(config))
     pp = session.trace(config, builder, wanted(config), on_warning)
     trace = builder.trace()
-    attach_declarations(trace)
+    if config.lang == "c":          # assembler and linker scripts declare no C
+        attach_declarations(trace)
     # what was really in effect (a Kbuild command or autoconf.h decides, not our flags)
     trace.config["switches"] = {name: name in pp.macros for name in config.switches()}
     modname = pp.macros.get("KBUILD_MODNAME")
