@@ -10,9 +10,11 @@ import subprocess
 
 import pytest
 
-from difftest import run_macrotrace
+from difftest import first_difference, run_macrotrace
 from test_kernel import HELLO as KERNEL_HELLO, TREE
 
+from macrotrace.compile_command import without_output
+from macrotrace.journey.lds import PROBE_LDS_S
 from macrotrace.journey.model import Journey
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -139,6 +141,10 @@ def test_builtin_journey_on_the_bundled_headers(flags):
     assert lds["initcall_level_names[6]"].startswith('"device"')
     assert lds["rule"] == "KEEP(*(.initcall6.init))"
     assert ("tmp_initcalls.lds" in lds["CONFIG_LTO_CLANG"])
+    # the rule, traced from the bundled model of asm-generic/vmlinux.lds.h as a linker script
+    assert lds["traced rule"] == ("INIT_CALLS_LEVEL(6) \u2192 __initcall6_start = .; KEEP(*(.initcall6.init)) "
+                                  "KEEP(*(.initcall6s.init))")
+    assert lds["defined at"].startswith("headers/asm-generic/vmlinux.lds.h:")
     boot = facts(st["boot"])
     assert boot["kernel"] == "Linux 6.1"
     assert boot["chain"].startswith("start_kernel") and boot["chain"].endswith("do_one_initcall \u2192 hello_init")
@@ -287,3 +293,55 @@ def test_module_journey_before_the_module_is_built(tmp_path):
     assert st["object"]["status"] == "ok"                        # compiled with Kbuild's command
     for key in ("mod.c", "ko"):
         assert st[key]["status"] == "missing" and "make -C KDIR M=$PWD modules" in st[key]["missing"]
+
+
+def linker_script_film(station):
+    [film] = [e for e in station["evidence"] if e["kind"] == "film"]
+    return film["steps"]
+
+
+@needs_gcc
+def test_linker_script_film_equals_gcc_on_the_bundled_model(tmp_path):
+    """The traced INIT_CALLS is what gcc -E -P -x assembler-with-cpp makes of the model."""
+    data = journey([HELLO])
+    steps = linker_script_film(stations(data["chains"][0])["linker-script"])
+    probe = tmp_path / "probe.lds.S"
+    probe.write_text(PROBE_LDS_S)
+    gcc = subprocess.run(["gcc", "-E", "-P", "-x", "assembler-with-cpp", "-undef", "-nostdinc",
+                          "-I", os.path.join(ROOT, "headers"), "-Ux86", "-D__ASSEMBLY__", "-DLINKER_SCRIPT",
+                          str(probe)], capture_output=True, text=True, check=True).stdout
+    assert first_difference(steps[-1]["text"], gcc) is None
+    assert "INIT_CALLS_LEVEL" in [s["macro"] for s in steps]
+
+
+@needs_tree
+def test_builtin_journey_on_a_kernel_tree(kbuilt):
+    """--builtin: the tree's own vmlinux.lds.h, preprocessed with Kbuild's command for linker
+    scripts; the film's result is what Kbuild's gcc makes of it."""
+    from macrotrace.kernel_tree import probe_command
+    data = journey(["hello.c", "--kernel-tree", TREE, "--builtin"], cwd=str(kbuilt))
+    [chain] = data["chains"]
+    assert chain["side"] == "built-in" and not chain["switches"]["MODULE"]
+    st = stations(chain)
+    assert all(s["status"] == "ok" for s in chain["stations"]), [(s["key"], s["missing"]) for s in chain["stations"]]
+    assert facts(st["declaration"])["section"] == ".initcall6.init"
+    assert "R_X86_64_PC32" in facts(st["object"])["entry"]       # Debian's 6.1 has PREL32 relocations
+    lds = facts(st["linker-script"])
+    assert lds["defined at"].startswith("include/asm-generic/vmlinux.lds.h:")
+    assert lds["traced rule"].startswith("INIT_CALLS_LEVEL(6) \u2192 __initcall6_start = .;")
+    argv, build_dir = probe_command(TREE, lds=True)
+    probe = kbuilt / "macrotrace_probe.lds.S"
+    probe.write_text(PROBE_LDS_S)
+    argv = [a.replace("@DIR@/", str(kbuilt) + "/") for a in argv]
+    gcc = subprocess.run(without_output(argv), capture_output=True, text=True, cwd=build_dir, check=True).stdout
+    steps = linker_script_film(st["linker-script"])
+    assert first_difference(steps[-1]["text"], gcc) is None
+    assert "__initcall6_start = .;" in gcc
+
+
+@needs_tree
+def test_journey_matrix_on_a_kernel_tree(kbuilt):
+    data = journey(["hello.c", "--kernel-tree", TREE, "--matrix"], cwd=str(kbuilt))
+    assert [c["side"] for c in data["chains"]] == ["built-in", "module"]
+    assert stations(data["chains"][0])["boot"]["status"] == "ok"
+    assert facts(stations(data["chains"][1])["ko"])["field"].startswith("0x138 = struct module.init")

@@ -10,7 +10,7 @@ probe linker script, as kernel_tree.py asks for the compiler command).
 import os
 from dataclasses import replace
 
-from ..config import ConfigError
+from ..config import ConfigError, source_language
 
 # Kbuild's probe linker script (kernel_tree.probe_command(tree, lds=True) asks Kbuild for
 # the command of @DIR@/macrotrace_probe.lds.S); the journey writes its own text there:
@@ -36,7 +36,7 @@ def script_config(config, workdir, tree=None, config_for=None):
         return replace(cfg, macro="INIT_CALLS"), argv
     options = (("U", "x86"), ("D", "__ASSEMBLY__"), ("D", "LINKER_SCRIPT"))
     cfg = replace(config, source=path, macro="INIT_CALLS", line=None, lto=False, prel32=False, module=False,
-                  macro_options=options, forced_includes=(), cwd=None)
+                  macro_options=options, forced_includes=(), cwd=None, lang=source_language(path))
     argv = ["gcc", "-E", "-P", "-undef", "-nostdinc", "-I", "headers", "-Ux86", "-D__ASSEMBLY__",
             "-DLINKER_SCRIPT", PROBE]
     return cfg, argv
