@@ -345,3 +345,52 @@ def test_journey_matrix_on_a_kernel_tree(kbuilt):
     assert [c["side"] for c in data["chains"]] == ["built-in", "module"]
     assert stations(data["chains"][0])["boot"]["status"] == "ok"
     assert facts(stations(data["chains"][1])["ko"])["field"].startswith("0x138 = struct module.init")
+
+
+# -- the HTML page, in a real browser (Debian's Chromium, headless) ----------------
+
+@needs_gcc
+def test_journey_page_in_chromium(tmp_path):
+    from test_browser import CHROMIUM, DRIVER, FLAGS, webdriver
+    if webdriver is None or not CHROMIUM or not DRIVER:
+        pytest.skip("chromium, chromedriver and selenium are needed (apt-get install chromium chromium-driver)")
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    page = tmp_path / "journey.html"
+    status, _, err = run_macrotrace(["journey", HELLO, "--matrix", "--format", "html", "-o", str(page)])
+    assert status == 0, err
+    text = page.read_text()
+    assert "http://" not in text and "https://" not in text          # nothing fetched
+    data = journey([HELLO, "--matrix"])
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS + ("--user-data-dir=" + str(tmp_path / "profile"),):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    try:
+        driver.get(page.as_uri())
+        sides = driver.find_elements(By.CSS_SELECTOR, ".sides.n2 > .side")
+        assert [s.find_element(By.TAG_NAME, "h3").text.split()[0] for s in sides] == ["built-in", "module"]
+        # side by side: the two paths start at the same height, the module one to the right
+        assert sides[0].rect["y"] == sides[1].rect["y"] and sides[1].rect["x"] > sides[0].rect["x"]
+        for side, chain in zip(sides, data["chains"]):
+            shown = side.find_elements(By.CSS_SELECTOR, "ol.path > li.station")
+            assert [li.get_attribute("class").split()[1] for li in shown] == [s["status"] for s in chain["stations"]]
+            titles = [li.find_element(By.CSS_SELECTOR, "summary .title").text for li in shown]
+            assert titles == [s["title"] for s in chain["stations"]]
+        # closed stations hide their evidence; "open every station" shows it
+        film = driver.find_element(By.CSS_SELECTOR, ".side.built-in details.evidence.film")
+        assert not film.is_displayed()
+        driver.find_element(By.ID, "open-all").click()
+        assert film.is_displayed()
+        lds = driver.find_element(By.ID, "s1-built-in-linker-script")
+        assert "INIT_CALLS_LEVEL(6)" in lds.text and "__initcall6_start" in lds.text and '"device"' in lds.text
+        modc = driver.find_element(By.ID, "s1-module-mod.c")
+        assert "init_module" in modc.text
+        # a missing artifact is open from the start and says how to get it
+        driver.find_element(By.ID, "close-all").click()
+        driver.get(page.as_uri())
+        ko = driver.find_element(By.ID, "s1-module-ko")
+        assert "make -C KDIR M=$PWD modules" in ko.find_element(By.CLASS_NAME, "missing-note").text
+    finally:
+        driver.quit()

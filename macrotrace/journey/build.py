@@ -164,6 +164,17 @@ def _spine(inv):
     return out
 
 
+def film(trace, inv):
+    """An invocation's steps as the journey shows them: the macro, where it is defined,
+    the text after the step and the span it inserted."""
+    steps = [FilmStep(macro="", where="%s:%d" % (inv.file, inv.line), text=inv.steps[0].text)]
+    for s in inv.steps[1:]:
+        d = trace.definitions.get(s.definition) if s.definition else None
+        steps.append(FilmStep(macro=s.macro or s.kind, where=d.where() if d else "", text=s.text,
+                              span=list(s.after_span) if s.after_span else None))
+    return steps
+
+
 def _closing(text, k):
     """The index of the parenthesis closing the one at text[k]."""
     depth = 0
@@ -176,10 +187,7 @@ def _closing(text, k):
 
 def _expansion(ctx, inv):
     spine = _spine(inv) if inv.tree else [s.macro for s in inv.steps[1:8]]
-    steps = [FilmStep(macro="", where="%s:%d" % (inv.file, inv.line), text=inv.steps[0].text)]
-    for s in inv.steps[1:]:
-        d = ctx.trace.definitions.get(s.definition) if s.definition else None
-        steps.append(FilmStep(macro=s.macro or s.kind, where=d.where() if d else "", text=s.text))
+    steps = film(ctx.trace, inv)
     film_cmd = " ".join(["macrotrace", inv.source.split("(")[0].strip(), inv.file] + ctx.flags +
                         ["--line", str(inv.line), "--format", "html", "-o", "film.html"])
     return Station(
@@ -384,10 +392,7 @@ def _linker_script(ctx, inv, entry, level):
             facts.append(Fact("traced rule", "INIT_CALLS_LEVEL(%s) \u2192 %s" % (base, step.inserted.strip())))
             facts.append(Fact("defined at", where))
         evidence.append(Evidence(kind="film", title="INIT_CALLS, traced as the kernel's linker script is "
-                                 "preprocessed", source=" ".join(argv), steps=[
-                                     FilmStep(macro=s.macro or s.kind, where=(
-                                         trace.definitions[s.definition].where() if s.definition in
-                                         trace.definitions else ""), text=s.text) for s in linv.steps]))
+                                 "preprocessed", source=" ".join(argv), steps=film(trace, linv)))
     return Station(key="linker-script", title=title, status=status, missing=missing,
                    summary="%s gathers %s at %s (level %s, \"%s\")" % (
                        "INIT_CALLS_LEVEL(%s)" % base if level != "early" else "INIT_CALLS", entry.section, start,
@@ -463,9 +468,7 @@ def _mod_c(ctx):
     evidence = [Evidence(kind="code", title="__this_module after preprocessing", source=shown, text=definition or "")]
     for inv in (trace.invocations if trace else []):
         evidence.append(Evidence(kind="film", title="%s:%d: %s" % (shown, inv.line, inv.source), source=shown,
-                                 steps=[FilmStep(macro=s.macro or s.kind, where=(
-                                     trace.definitions[s.definition].where() if s.definition in trace.definitions
-                                     else ""), text=s.text) for s in inv.steps]))
+                                 steps=film(trace, inv)))
     evidence.append(Evidence(kind="code", title=shown, source=shown, text=text))
     return Station(key="mod.c", title=title, status="ok" if init == "init_module" else "mismatch",
                    summary="__this_module (.gnu.linkonce.this_module) = { .init = %s }" % init if init else

@@ -24,6 +24,7 @@ class FilmStep:
     macro: str                # "" for the invocation as written
     where: str                # the definition's file:line
     text: str                 # the whole text after this step
+    span: Optional[List[int]] = None     # [start, end) of what this step inserted in ``text``
 
 
 @dataclass
