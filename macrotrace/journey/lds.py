@@ -33,7 +33,7 @@ def script_config(config, workdir, tree=None, config_for=None):
             raise ConfigError("this macrotrace cannot ask Kbuild for its linker-script command yet")
         argv = [a.replace("@DIR@/", workdir + "/") for a in argv]
         cfg = config_for(path, command=argv, cwd=build_dir)
-        return replace(cfg, macro="INIT_CALLS"), argv
+        return replace(cfg, macro="INIT_CALLS", lang=source_language(path)), argv
     options = (("U", "x86"), ("D", "__ASSEMBLY__"), ("D", "LINKER_SCRIPT"))
     cfg = replace(config, source=path, macro="INIT_CALLS", line=None, lto=False, prel32=False, module=False,
                   macro_options=options, forced_includes=(), cwd=None, lang=source_language(path))

@@ -24,3 +24,7 @@ def render(journey):
         journey=journey, groups=groups(journey), code=html.code,
         command=shlex.join(["macrotrace"] + list(journey.command)) if journey.command else "",
         css=html._asset("report.css"), journey_css=html._asset("journey.css"), js=html._asset("journey.js"))
+
+
+def render_output(journey, options):
+    return render(journey)

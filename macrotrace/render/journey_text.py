@@ -1,5 +1,7 @@
-"""The terminal view of a journey: each initcall's stations, one paragraph each."""
+"""The terminal view of a journey: each initcall's stations, one paragraph each (and its
+JSON, the model's own dictionary)."""
 
+import json
 import textwrap
 
 from .text import Style, WIDTH, _config_line
@@ -36,3 +38,11 @@ def render(journey, color=False):
                         fn, defined, call, at = row
                         out.append("       %-30s %-28s %s" % (fn, defined, ("%s  (%s)" % (call, at)) if call else at))
     return "\n".join(out) + "\n"
+
+
+def render_output(journey, options):
+    return render(journey, color=options.color)
+
+
+def render_json(journey, options):
+    return json.dumps(journey.to_dict(), indent=1, ensure_ascii=False) + "\n"
