@@ -394,3 +394,65 @@ def test_journey_page_in_chromium(tmp_path):
         assert "make -C KDIR M=$PWD modules" in ko.find_element(By.CLASS_NAME, "missing-note").text
     finally:
         driver.quit()
+
+
+# -- the 6.1 call chains, against the kernel's own source ----------------------------
+
+SOURCE_TARBALL = "/usr/src/linux-source-6.1.tar.xz"
+
+
+@pytest.fixture(scope="module")
+def linux_source(tmp_path_factory):
+    if not os.path.exists(SOURCE_TARBALL):
+        pytest.skip("no %s (apt-get install linux-source-6.1)" % SOURCE_TARBALL)
+    d = tmp_path_factory.mktemp("linux-source")
+    subprocess.run(["tar", "-xJf", SOURCE_TARBALL, "-C", str(d), "--wildcards", "*/init/main.c",
+                    "*/kernel/module/main.c", "*/include/asm-generic/vmlinux.lds.h"], check=True)
+    [root] = [p for p in d.iterdir() if p.is_dir()]
+    return root
+
+
+def source_line(root, where):
+    path, line = where.rsplit(":", 1)
+    return (root / path).read_text().splitlines()[int(line) - 1]
+
+
+@pytest.mark.kernel
+def test_call_chains_are_those_of_linux_6_1(linux_source):
+    from macrotrace.journey import chains
+    for call in chains.BOOT + chains.BOOT_EARLY + chains.INSMOD:
+        if call.defined.startswith("kmod:"):
+            continue                                    # user space: not in the kernel's source
+        name = call.function
+        defined = source_line(linux_source, call.defined)
+        if name.startswith("SYSCALL_DEFINE"):
+            assert defined.startswith(name.replace(")", ",")), (call, defined)
+        else:
+            # the definition: "void start_kernel(void)", "static int __ref kernel_init(void *unused)"...
+            assert re.search(r"\b%s\(" % name, defined) and not defined.rstrip().endswith(";"), (call, defined)
+        called = re.match(r"(?:ret = )?(\w+)\(", call.call).group(1)
+        assert re.search(r"\b%s\(" % called, source_line(linux_source, call.at)), call
+    text = (linux_source / "init/main.c").read_text().splitlines()
+    k = int(chains.INITCALL_LEVELS_AT.split(":")[1]) - 1
+    assert "initcall_levels[]" in text[k]
+    assert [l.strip().rstrip(",") for l in text[k + 1:k + 10]] == [
+        "__initcall%d_start" % n for n in range(8)] + ["__initcall_end"]
+    k = int(chains.INITCALL_LEVEL_NAMES_AT.split(":")[1]) - 1
+    assert "initcall_level_names[]" in text[k]
+    assert [l.strip().rstrip(",").strip('"') for l in text[k + 1:k + 9]] == list(chains.LEVEL_NAMES)
+
+
+@pytest.mark.kernel
+def test_bundled_vmlinux_lds_model_is_faithful(linux_source):
+    """INIT_CALLS_LEVEL, INIT_CALLS and CON_INITCALL are 6.1's, token for token."""
+    from difftest import tokens
+
+    def definitions(text):
+        text = text.replace("\\\n", " ")
+        return {m.group(1): tokens(m.group(2)) for m in
+                re.finditer(r"^#define\s+(INIT_CALLS_LEVEL|INIT_CALLS|CON_INITCALL)\b(.*)$", text, re.M)}
+    model = definitions(open(os.path.join(ROOT, "headers", "asm-generic", "vmlinux.lds.h")).read())
+    real = definitions((linux_source / "include/asm-generic/vmlinux.lds.h").read_text())
+    assert set(model) == {"INIT_CALLS_LEVEL", "INIT_CALLS", "CON_INITCALL"}
+    for name, toks in model.items():
+        assert toks == real[name], name
