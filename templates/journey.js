@@ -10,4 +10,5 @@
   open.hidden = close.hidden = false;
   open.addEventListener("click", function () { setAll(true); });
   close.addEventListener("click", function () { setAll(false); });
+  window.addEventListener("beforeprint", function () { setAll(true); });
 })();

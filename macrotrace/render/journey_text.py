@@ -9,11 +9,13 @@ from .text import Style, WIDTH, _config_line
 MARKS = {"ok": "ok", "missing": "--", "mismatch": "!!"}
 
 
+def _wrap(text, first, rest):
+    return "\n".join(textwrap.wrap(" ".join(text.split()), WIDTH, initial_indent=first, subsequent_indent=rest,
+                                   break_long_words=True, break_on_hyphens=False)) or first
+
+
 def _fact(label, value, indent):
-    first = "%s%s: " % (indent, label)
-    return "\n".join(textwrap.wrap(" ".join(value.split()), WIDTH, initial_indent=first,
-                                   subsequent_indent=indent + "    ", break_long_words=True,
-                                   break_on_hyphens=False)) or first
+    return _wrap(value, "%s%s: " % (indent, label), indent + "    ")
 
 
 def render(journey, color=False):
@@ -27,7 +29,8 @@ def render(journey, color=False):
                                                             chain.side)))
         for k, st in enumerate(chain.stations, 1):
             mark = MARKS.get(st.status, st.status)
-            out.append("  %d %s %s: %s" % (k, mark, style.macro(st.title), st.summary))
+            out.append("  %d %s %s" % (k, mark, style.macro(st.title)))
+            out.append(_wrap(st.summary, "     \u2192 ", "       "))
             for f in st.facts:
                 out.append(_fact(f.label, f.value, "       "))
             if st.missing:
