@@ -7,8 +7,10 @@ proves them (a film, a table, a piece of code) and, when an artifact is not ther
 what is missing and how to get it.
 """
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import List, Optional
+
+from ..trace.model import _build, check_document, plain
 
 SCHEMA = 1
 
@@ -72,33 +74,17 @@ class Journey:
     tool: str = "macrotrace"
 
     def to_dict(self):
-        from ..trace.model import plain
         return plain(self)
 
     @classmethod
     def from_dict(cls, d):
-        if not isinstance(d, dict) or d.get("tool") != "macrotrace" or d.get("kind") != "journey":
-            raise ValueError("not a macrotrace journey")
-        if d.get("schema") != SCHEMA:
-            raise ValueError("journey schema %r, this macrotrace reads schema %d" % (d.get("schema"), SCHEMA))
-        return _build(cls, d)
+        check_document(d, "journey", SCHEMA)
+        return _build(cls, d, _NESTED)
 
 
 _NESTED = {
-    Journey: {"chains": Chain},
-    Chain: {"stations": Station},
-    Station: {"facts": Fact, "evidence": Evidence},
-    Evidence: {"steps": FilmStep},
+    Journey: {"chains": (Chain, True)},
+    Chain: {"stations": (Station, True)},
+    Station: {"facts": (Fact, True), "evidence": (Evidence, True)},
+    Evidence: {"steps": (FilmStep, True)},
 }
-
-
-def _build(klass, data):
-    names = {f.name for f in fields(klass)}
-    unknown = set(data) - names
-    if unknown:
-        raise ValueError("unknown field(s) %s in %s" % (", ".join(sorted(unknown)), klass.__name__))
-    kwargs = dict(data)
-    for name, sub in _NESTED.get(klass, {}).items():
-        if name in kwargs:
-            kwargs[name] = [_build(sub, v) for v in kwargs[name]]
-    return klass(**kwargs)
