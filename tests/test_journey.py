@@ -456,3 +456,42 @@ def test_bundled_vmlinux_lds_model_is_faithful(linux_source):
     assert set(model) == {"INIT_CALLS_LEVEL", "INIT_CALLS", "CON_INITCALL"}
     for name, toks in model.items():
         assert toks == real[name], name
+
+
+LEVELS = """#include <linux/init.h>
+#include <linux/module.h>
+static int __init a_early(void) { return 0; }
+early_initcall(a_early);
+static int __init b_root(void) { return 0; }
+rootfs_initcall(b_root);
+static int __init c_sync(void) { return 0; }
+device_initcall_sync(c_sync);
+static int __init d_dev(void) { return 0; }
+device_initcall(d_dev);
+static int __init e_dev(void) { return 0; }
+module_init(e_dev);
+"""
+
+
+@needs_gcc
+def test_journey_levels_early_rootfs_sync_and_position(tmp_path):
+    src = tmp_path / "levels.c"
+    src.write_text(LEVELS)
+    data = journey([str(src)])
+    by = {c["function"]: stations(c) for c in data["chains"]}
+    assert list(by) == ["a_early", "b_root", "c_sync", "d_dev", "e_dev"]
+    early = facts(by["a_early"]["linker-script"])
+    assert early["start symbol"] == "__initcall_start"
+    assert early["traced rule"] == ("INIT_CALLS \u2192 __initcall_start = .; KEEP(*(.initcallearly.init)) "
+                                    "(before INIT_CALLS_LEVEL(0))")
+    assert "do_pre_smp_initcalls" in facts(by["a_early"]["boot"])["chain"]
+    root = facts(by["b_root"]["linker-script"])
+    assert "initcall_levels[5]" in root and "end of level 5" in root["note"]
+    assert by["b_root"]["boot"]["summary"] == "do_initcall_level(5) runs b_root's entry"
+    sync = facts(by["c_sync"]["linker-script"])
+    assert sync["rule"] == "KEEP(*(.initcall6s.init))" and sync["traced rule"].endswith("KEEP(*(.initcall6s.init))")
+    assert sync["level"] == "6s \u2014 device_sync"
+    assert facts(by["d_dev"]["linker-script"])["position"].startswith("1 of 2 initcalls of this file at level 6 ")
+    assert facts(by["e_dev"]["linker-script"])["position"].startswith("2 of 2 initcalls of this file at level 6 ")
+    for st in by.values():
+        assert all(s["status"] == "ok" for s in st.values())

@@ -386,8 +386,12 @@ def _linker_script(ctx, inv, entry, level):
         step = lds.level_step(linv, base if level not in ("early",) else "0")
         where = trace.definitions.get(step.definition).where() if step and step.definition else ""
         if level == "early":
-            facts.append(Fact("traced rule", "__initcall_start = .; KEEP(*(.initcallearly.init)) (INIT_CALLS, "
-                              "before INIT_CALLS_LEVEL(0))"))
+            top = next((s for s in linv.steps if s.macro == "INIT_CALLS"), None)
+            head = top.inserted.split("INIT_CALLS_LEVEL")[0].strip() if top else ""
+            if head:
+                facts.append(Fact("traced rule", "INIT_CALLS \u2192 %s (before INIT_CALLS_LEVEL(0))" % head))
+                facts.append(Fact("defined at", trace.definitions[top.definition].where()
+                                  if top.definition in trace.definitions else ""))
         elif step is not None:
             facts.append(Fact("traced rule", "INIT_CALLS_LEVEL(%s) \u2192 %s" % (base, step.inserted.strip())))
             facts.append(Fact("defined at", where))
