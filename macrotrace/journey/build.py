@@ -59,9 +59,9 @@ def build_journey(configs, tree=None, config_for=None, on_warning=None, command=
     described = None
     for config in configs:
         cfg = replace(config, macro=",".join(MACROS))
-        trace, pp = run_trace(cfg, on_warning)
-        if pp.cut is not None:
-            raise pp.cut
+        trace, result = run_trace(cfg, on_warning)
+        if result.cut is not None:
+            raise result.cut
         described = described or trace.config
         work = tempfile.mkdtemp(prefix="macrotrace-journey-")
         try:
@@ -335,7 +335,7 @@ def _trace_script(ctx):
     if ctx._lds is None:
         try:
             cfg, argv = lds.script_config(ctx.config, ctx.work, ctx.tree, ctx.config_for)
-            trace, pp = run_trace(cfg, ctx.on_warning)
+            trace, _ = run_trace(cfg, ctx.on_warning)
             ctx._lds = (trace, argv, None if trace.invocations else "INIT_CALLS was not expanded")
         except (PreprocessError, ConfigError) as e:
             ctx._lds = (None, None, str(e))

@@ -35,7 +35,7 @@ def script_config(config, workdir, tree=None, config_for=None):
         cfg = config_for(path, command=argv, cwd=build_dir)
         return replace(cfg, macro="INIT_CALLS", lang=source_language(path)), argv
     options = (("U", "x86"), ("D", "__ASSEMBLY__"), ("D", "LINKER_SCRIPT"))
-    cfg = replace(config, source=path, macro="INIT_CALLS", line=None, lto=False, prel32=False, module=False,
+    cfg = replace(config, source=path, macro="INIT_CALLS", line=None, switches_on=frozenset(),
                   macro_options=options, forced_includes=(), cwd=None, lang=source_language(path))
     argv = ["gcc", "-E", "-P", "-undef", "-nostdinc", "-I", "headers", "-Ux86", "-D__ASSEMBLY__",
             "-DLINKER_SCRIPT", PROBE]

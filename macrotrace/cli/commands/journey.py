@@ -51,7 +51,7 @@ def side_configs(ns, compiler_command):
     if config.origin != "flags":
         raise ConfigError("journey --matrix switches MODULE: give --kernel-tree (a compiler command or "
                           ".o.cmd file has one side only)")
-    return [config.with_switches(config.lto, config.prel32, m) for m in (False, True)]
+    return [config.with_switches({"MODULE": m}) for m in (False, True)]
 
 
 def config_maker(ns):
