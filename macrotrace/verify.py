@@ -149,6 +149,20 @@ def _c_string(init):
     return "".join(parts).encode("latin-1", "backslashreplace").decode("unicode_escape")
 
 
+# A hostile input (a macro bomb) must not make the compiler run for ever or take the
+# machine's memory: a real module compiles in seconds and well under 1 GiB.
+COMPILE_SECONDS = 300
+COMPILE_MEMORY = 4 << 30
+
+
+def _limit_memory():
+    import resource
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (COMPILE_MEMORY, COMPILE_MEMORY))
+    except (ValueError, OSError):
+        pass
+
+
 def compile_unit(config, command_argv, out, what):
     """Compile config.source to ``out`` with the run's own command (Kbuild's when there
     is one); returns ``out``.  ConfigError when there is no compiler here, CompileFailed
@@ -157,7 +171,12 @@ def compile_unit(config, command_argv, out, what):
     if shutil.which(cc) is None:
         raise ConfigError("%s: no compiler %s here; skipped" % (what, cc))
     argv = kbuild_compile(command_argv, out) if command_argv else compile_command(config, out)
-    proc = subprocess.run(argv, capture_output=True, text=True, cwd=config.cwd or None)
+    try:
+        proc = subprocess.run(argv, capture_output=True, text=True, cwd=config.cwd or None,
+                              timeout=COMPILE_SECONDS, preexec_fn=_limit_memory)
+    except subprocess.TimeoutExpired:
+        raise CompileFailed("%s: the compiler did not finish in %d s (%s stopped it)"
+                            % (config.source, COMPILE_SECONDS, what))
     if proc.returncode != 0:
         raise CompileFailed("%s (%s: the file does not compile with the run's command)"
                             % (first_error_line(proc.stderr), what))
