@@ -406,10 +406,11 @@ def linux_source(tmp_path_factory):
     if not os.path.exists(SOURCE_TARBALL):
         pytest.skip("no %s (apt-get install linux-source-6.1)" % SOURCE_TARBALL)
     d = tmp_path_factory.mktemp("linux-source")
-    subprocess.run(["tar", "-xJf", SOURCE_TARBALL, "-C", str(d), "--wildcards", "*/init/main.c",
-                    "*/kernel/module/main.c", "*/include/asm-generic/vmlinux.lds.h"], check=True)
-    [root] = [p for p in d.iterdir() if p.is_dir()]
-    return root
+    # --occurrence: tar stops reading the archive once it has the three files
+    subprocess.run(["tar", "-xJf", SOURCE_TARBALL, "-C", str(d), "--occurrence=1"] +
+                   ["linux-source-6.1/" + f for f in ("init/main.c", "kernel/module/main.c",
+                                                      "include/asm-generic/vmlinux.lds.h")], check=True)
+    return d / "linux-source-6.1"
 
 
 def source_line(root, where):
