@@ -8,6 +8,7 @@ compiler command or a Kbuild .cmd file.
 """
 
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import replace
@@ -117,7 +118,6 @@ def _chain(ctx, inv):
 
 
 def _function_of(inv):
-    import re
     m = re.match(r"\s*\w+\s*\(\s*(\w+)", inv.source)
     return m.group(1) if m else inv.source
 
@@ -130,7 +130,6 @@ def _entry(inv):
 
 
 def _level(section):
-    import re
     m = re.match(r"\.initcall(\w+?)\.init(\.\..*)?$", section or "")
     return m.group(1) if m else None
 
