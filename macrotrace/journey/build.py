@@ -14,16 +14,14 @@ import tempfile
 from dataclasses import replace
 
 from ..config import ConfigError
-from ..engine.diagnostics import PreprocessError
-from ..initcalls import MACROS, level_name
+from ..initcalls import MACROS
 from ..render.text import declaration_line
 from ..tracing import path_display, run_trace
 from ..verify import CompileFailed, check_declaration, compile_unit, read_object
-from . import chains, lds, modc
-from .elf import hex_offset, read_elf, struct_member_at
-from .model import Chain, Evidence, Fact, FilmStep, Journey, Station
-
-KBUILD_HINT = "make -C KDIR M=$PWD modules"
+from . import chains, ko, lds, modc
+from .elf import hex_offset, read_elf
+from .evidence import film, initcall_entry, initcall_level, relocation_rows, relocation_target, symbol_rows
+from .model import Chain, Evidence, Fact, Journey, Station
 
 
 class Context:
@@ -100,15 +98,15 @@ def _chain(ctx, inv):
     chain.stations.append(_declaration(ctx, inv, fn))
     chain.stations.append(_object(ctx, inv, fn))
     if ctx.module:
-        chain.stations.append(_mod_c(ctx))
-        chain.stations.append(_ko(ctx))
+        chain.stations.append(modc.station(ctx))
+        chain.stations.append(ko.station(ctx))
         chain.stations.append(_calls("insmod", "insmod: the call at module load", chains.INSMOD, fn,
                                      "do_init_module() calls mod->init, which __this_module's .init "
                                      "set to init_module = %s" % fn))
     else:
-        entry = _entry(inv)
-        level = _level(entry.section) if entry else None
-        chain.stations.append(_linker_script(ctx, inv, entry, level))
+        entry = initcall_entry(inv)
+        level = initcall_level(entry.section) if entry else None
+        chain.stations.append(lds.station(ctx, inv, entry, level))
         early = level == "early"
         chain.stations.append(_calls("boot", "boot: the call at boot", chains.BOOT_EARLY if early else chains.BOOT,
                                      fn, "%s runs %s's entry" % ("do_pre_smp_initcalls()" if early else
@@ -120,18 +118,6 @@ def _chain(ctx, inv):
 def _function_of(inv):
     m = re.match(r"\s*\w+\s*\(\s*(\w+)", inv.source)
     return m.group(1) if m else inv.source
-
-
-def _entry(inv):
-    for d in inv.declarations:
-        if d.section and d.section.startswith(".initcall"):
-            return d
-    return None
-
-
-def _level(section):
-    m = re.match(r"\.initcall(\w+?)\.init(\.\..*)?$", section or "")
-    return m.group(1) if m else None
 
 
 def _index_text(level):
@@ -161,17 +147,6 @@ def _spine(inv):
                 break
         node = nxt
     return out
-
-
-def film(trace, inv):
-    """An invocation's steps as the journey shows them: the macro, where it is defined,
-    the text after the step and the span it inserted."""
-    steps = [FilmStep(macro="", where="%s:%d" % (inv.file, inv.line), text=inv.steps[0].text)]
-    for s in inv.steps[1:]:
-        d = trace.definitions.get(s.definition) if s.definition else None
-        steps.append(FilmStep(macro=s.macro or s.kind, where=d.where() if d else "", text=s.text,
-                              span=list(s.after_span) if s.after_span else None))
-    return steps
 
 
 def _closing(text, k):
@@ -216,7 +191,7 @@ def _declaration(ctx, inv, fn):
         summary = ("init_module, an alias of %s" % fn) if alias else "no init_module alias declared"
         status = "ok" if alias else "mismatch"
     else:
-        entry = _entry(inv)
+        entry = initcall_entry(inv)
         if entry is not None:
             facts.append(Fact("entry", "%s (%s)" % (entry.name, entry.kind)))
             facts.append(Fact("section", entry.section))
@@ -239,30 +214,6 @@ def _declaration(ctx, inv, fn):
 
 
 # -- 3. the object file -----------------------------------------------------------
-
-def _symbol_rows(elf, names):
-    rows = []
-    for n in names:
-        s = elf.symbols.get(n)
-        if s is not None:
-            rows.append([s.name, s.section, hex_offset(s.value), str(s.size),
-                         s.bind.replace("STB_", "").lower(), s.type.replace("STT_", "").lower()])
-    return rows
-
-
-def _target(elf, rel):
-    """A relocation's target, with the symbol a section-relative one points at."""
-    base = "%s%s" % (rel.symbol, " + %s" % hex_offset(rel.addend) if rel.addend else "")
-    if rel.symbol in elf.sections:
-        named = [s.name for s in elf.symbols_in(rel.symbol) if s.value == rel.addend and s.type != "STT_SECTION"]
-        if named:
-            return "%s (= %s)" % (base, named[0])
-    return base
-
-
-def _reloc_rows(elf, section):
-    return [[r.section, hex_offset(r.offset), r.type, _target(elf, r)] for r in elf.relocations_in(section)]
-
 
 def _object(ctx, inv, fn):
     name = "%s.o" % ctx.modname
@@ -287,18 +238,18 @@ def _object(ctx, inv, fn):
         for a in anchors:
             rels = [r for r in elf.relocations_in(a.section) if r.offset == a.value]
             facts.append(Fact("anchor", "%s in %s%s" % (a.name, a.section, "".join(
-                ", %s against %s" % (r.type, _target(elf, r)) for r in rels))))
+                ", %s against %s" % (r.type, relocation_target(elf, r)) for r in rels))))
             sections.append(a.section)
         symbols += ["init_module"] + [a.name for a in anchors]
         summary = ("init_module at %s's address in %s" % (fn, target.section) if init is not None and
                    target is not None and fn in elf.at_address(init) else "init_module not found as an alias")
     else:
-        entry = _entry(inv)
+        entry = initcall_entry(inv)
         sym = elf.symbols.get(entry.name) if entry else None
         if sym is not None:
             rels = [r for r in elf.relocations_in(sym.section) if r.offset == sym.value]
             facts.append(Fact("entry", "%s in %s at %s%s" % (sym.name, sym.section, hex_offset(sym.value), "".join(
-                ", %s against %s" % (r.type, _target(elf, r)) for r in rels))))
+                ", %s against %s" % (r.type, relocation_target(elf, r)) for r in rels))))
             symbols.append(sym.name)
             sections.append(sym.section)
             summary = "%s in %s" % (sym.name, sym.section)
@@ -309,10 +260,10 @@ def _object(ctx, inv, fn):
             symbols.append(stub)
     evidence = [Evidence(kind="table", title="symbols (readelf -s)", source=name,
                          columns=["symbol", "section", "value", "size", "bind", "type"],
-                         rows=_symbol_rows(elf, symbols)),
+                         rows=symbol_rows(elf, symbols)),
                 Evidence(kind="table", title="relocations (readelf -r)", source=name,
                          columns=["in section", "offset", "type", "against"],
-                         rows=[row for s in sections for row in _reloc_rows(elf, s)]),
+                         rows=[row for s in sections for row in relocation_rows(elf, s)]),
                 Evidence(kind="table", title="the declarations checked against %s" % name, source=name,
                          columns=["declaration", "check", "detail"], rows=checks)]
     facts.append(Fact("sections", " ".join(s for s in elf.sections if s.startswith((".init", ".exit", ".initcall",
@@ -328,81 +279,6 @@ def _compile_text(config):
     return "gcc -c with the run's flags (as --verify)"
 
 
-# -- 4. built in: the linker script -------------------------------------------------
-
-def _trace_script(ctx):
-    if ctx._lds is None:
-        try:
-            cfg, argv = lds.script_config(ctx.config, ctx.work, ctx.tree, ctx.config_for)
-            trace, _ = run_trace(cfg, ctx.on_warning)
-            ctx._lds = (trace, argv, None if trace.invocations else "INIT_CALLS was not expanded")
-        except (PreprocessError, ConfigError) as e:
-            ctx._lds = (None, None, str(e))
-    return ctx._lds
-
-
-def _linker_script(ctx, inv, entry, level):
-    title = "the linker script"
-    if entry is None or level is None:
-        return Station(key="linker-script", title=title, status="missing",
-                       summary="no initcall section to place", missing="the expansion declares no initcall entry")
-    index, note = chains.level_index(level)
-    base = level.rstrip("s") if level not in ("rootfs",) and level.endswith("s") else level
-    start = "__initcall_start" if level == "early" else "__initcall%s_start" % base
-    rule = "KEEP(*(.initcall%s.init))" % level
-    facts = [Fact("section", entry.section), Fact("level", "%s \u2014 %s" % (level, level_name(level))),
-             Fact("rule", rule), Fact("start symbol", start)]
-    if index is not None:
-        facts.append(Fact("initcall_levels[%d]" % index, "__initcall%d_start (%s); the level ends at "
-                          "initcall_levels[%d]" % (index, chains.INITCALL_LEVELS_AT, index + 1)))
-        facts.append(Fact("initcall_level_names[%d]" % index, '"%s" (%s)' % (
-            chains.LEVEL_NAMES[index], chains.INITCALL_LEVEL_NAMES_AT)))
-    if note:
-        facts.append(Fact("note", note))
-    same = [i for i in ctx.trace.invocations if _entry(i) and _level(_entry(i).section) == level]
-    pos = [i.line for i in same].index(inv.line) + 1 if inv.line in [i.line for i in same] else 0
-    facts.append(Fact("position", "%d of %d initcall%s of this file at level %s (the file's order: line "
-                      "order; among files: link order, the order of the objects in the Makefile)" % (
-                          pos, len(same), "" if len(same) == 1 else "s", level)))
-    if entry.section != ".initcall%s.init" % level:
-        facts.append(Fact("CONFIG_LTO_CLANG", "the section is %s, one per initcall, which %s does not "
-                          "match: Kbuild generates .tmp_initcalls.lds (scripts/generate_initcall_order.pl, "
-                          "scripts/Makefile.vmlinux_o) with '.initcall%s.init : { *(%s) ... }' in link "
-                          "order, used when linking vmlinux.o, so that the sections are merged into "
-                          ".initcall%s.init in link order before vmlinux.lds places them"
-                          % (entry.section, rule, level, entry.section, level)))
-    else:
-        facts.append(Fact("CONFIG_LTO_CLANG", "the section would be %s..<id>, one per initcall, which %s "
-                          "does not match: Kbuild's generated .tmp_initcalls.lds merges them into %s in "
-                          "link order when it links vmlinux.o" % (entry.section, rule, entry.section)))
-    trace, argv, problem = _trace_script(ctx)
-    evidence = []
-    status, missing = "ok", None
-    if trace is None:
-        status, missing = "missing", ("macrotrace could not trace the linker script: %s" % problem)
-    else:
-        linv = trace.invocations[0]
-        step = lds.level_step(linv, base if level not in ("early",) else "0")
-        where = trace.definitions.get(step.definition).where() if step and step.definition else ""
-        if level == "early":
-            top = next((s for s in linv.steps if s.macro == "INIT_CALLS"), None)
-            head = top.inserted.split("INIT_CALLS_LEVEL")[0].strip() if top else ""
-            if head:
-                facts.append(Fact("traced rule", "INIT_CALLS \u2192 %s (before INIT_CALLS_LEVEL(0))" % head))
-                facts.append(Fact("defined at", trace.definitions[top.definition].where()
-                                  if top.definition in trace.definitions else ""))
-        elif step is not None:
-            facts.append(Fact("traced rule", "INIT_CALLS_LEVEL(%s) \u2192 %s" % (base, step.inserted.strip())))
-            facts.append(Fact("defined at", where))
-        evidence.append(Evidence(kind="film", title="INIT_CALLS, traced as the kernel's linker script is "
-                                 "preprocessed", source=" ".join(argv), steps=film(trace, linv)))
-    return Station(key="linker-script", title=title, status=status, missing=missing,
-                   summary="%s gathers %s at %s (level %s, \"%s\")" % (
-                       "INIT_CALLS_LEVEL(%s)" % base if level != "early" else "INIT_CALLS", entry.section, start,
-                       level, level_name(level)),
-                   facts=facts, evidence=evidence)
-
-
 # -- calls at boot / at insmod --------------------------------------------------
 
 def _calls(key, title, calls, fn, summary):
@@ -413,109 +289,3 @@ def _calls(key, title, calls, fn, summary):
                           Fact("chain", " \u2192 ".join(c.function for c in calls) + " \u2192 " + fn)],
                    evidence=[Evidence(kind="calls", title="who calls it (Linux %s)" % chains.KERNEL_VERSION,
                                       columns=["function", "defined at", "calls", "at"], rows=rows)])
-
-
-# -- 5. module: the .mod.c and the .ko -------------------------------------------------
-
-def _traced_mod_c(ctx):
-    """(path shown, text, expanded text, trace of its macros at __this_module, problem)."""
-    if ctx._modc is not None:
-        return ctx._modc
-    elf = ctx.obj_elf
-    has_init = elf is None or "init_module" in elf.symbols
-    has_cleanup = elf is not None and "cleanup_module" in elf.symbols
-    real, cmd = modc.real_mod_c(ctx.config.source if not ctx.config.cwd else
-                                os.path.join(ctx.config.cwd, ctx.config.source), ctx.modname)
-    try:
-        if ctx.tree or ctx.config.origin != "flags":
-            if real is None or cmd is None:
-                ctx._modc = (None, None, None, None, "no %s.mod.c (and .%s.mod.o.cmd) beside the source: Kbuild's "
-                             "modpost writes it; run %s" % (ctx.modname, ctx.modname, KBUILD_HINT))
-                return ctx._modc
-            cfg = ctx.config_for(real, cmd_file=cmd)
-            shown = ctx.display(real)
-        else:
-            path = os.path.join(ctx.work, "%s.mod.c" % ctx.modname)
-            with open(path, "w") as fh:
-                fh.write(modc.model_mod_c(has_init, has_cleanup))
-            cfg = replace(ctx.config, source=path, modname=ctx.modname, line=None)
-            shown = "%s.mod.c (model, as modpost writes it)" % ctx.modname
-        with open(cfg.source if not cfg.cwd else os.path.join(cfg.cwd, cfg.source)) as fh:
-            text = fh.read()
-        from ..engine.session import expand
-        expanded = expand(cfg, ctx.on_warning)
-        lines = modc.this_module_lines(text)
-        trace = None
-        if lines:
-            names = "__visible,__section,KBUILD_MODNAME,MODULE_ARCH_INIT"
-            trace, _ = run_trace(replace(cfg, macro=names), ctx.on_warning)
-            trace.invocations = [i for i in trace.invocations if lines[0] <= i.line <= lines[1]]
-        ctx._modc = (shown, text, expanded, trace, None)
-    except (PreprocessError, ConfigError, OSError) as e:
-        ctx._modc = (None, None, None, None, "could not preprocess the .mod.c: %s" % e)
-    return ctx._modc
-
-
-def _mod_c(ctx):
-    shown, text, expanded, trace, problem = _traced_mod_c(ctx)
-    title = "%s.mod.c: __this_module" % ctx.modname
-    if problem:
-        return Station(key="mod.c", title=title, status="missing", summary="no .mod.c", missing=problem)
-    definition, fields = modc.this_module_definition(expanded)
-    facts = [Fact("file", shown)]
-    for name, value in fields:
-        facts.append(Fact(".%s" % name, value))
-    init = dict(fields).get("init")
-    facts.append(Fact("section", ".gnu.linkonce.this_module" if definition and ".gnu.linkonce.this_module"
-                      in definition else "?"))
-    evidence = [Evidence(kind="code", title="__this_module after preprocessing", source=shown, text=definition or "")]
-    for inv in (trace.invocations if trace else []):
-        evidence.append(Evidence(kind="film", title="%s:%d: %s" % (shown, inv.line, inv.source), source=shown,
-                                 steps=film(trace, inv)))
-    evidence.append(Evidence(kind="code", title=shown, source=shown, text=text))
-    return Station(key="mod.c", title=title, status="ok" if init == "init_module" else "mismatch",
-                   summary="__this_module (.gnu.linkonce.this_module) = { .init = %s }" % init if init else
-                   "__this_module does not set .init", facts=facts, evidence=evidence)
-
-
-def _ko(ctx):
-    name = "%s.ko" % ctx.modname
-    title = "the module %s" % name
-    src_dir = os.path.dirname(os.path.abspath(os.path.join(ctx.config.cwd or "", ctx.config.source)))
-    path = os.path.join(src_dir, name)
-    if not (ctx.tree or ctx.config.origin != "flags"):
-        return Station(key="ko", title=title, status="missing", summary="no .ko with the bundled headers",
-                       missing="a .ko is linked by Kbuild (NAME.o + NAME.mod.o); with a kernel tree: "
-                               "%s, then macrotrace journey FILE --kernel-tree KDIR" % KBUILD_HINT)
-    if not os.path.isfile(path):
-        return Station(key="ko", title=title, status="missing", summary="no %s beside the source" % name,
-                       missing="no %s in %s: build it with %s" % (name, src_dir, KBUILD_HINT))
-    elf = read_elf(path)
-    section = ".gnu.linkonce.this_module"
-    rels = elf.relocations_in(section)
-    init = [r for r in rels if r.symbol == "init_module"]
-    facts = [Fact("file", ctx.display(path))]
-    this = elf.symbols.get("__this_module")
-    if this is not None:
-        facts.append(Fact("__this_module", "in %s, size %d" % (this.section, this.size)))
-    for r in rels:
-        facts.append(Fact("relocation", "offset %s %s against %s" % (hex_offset(r.offset), r.type, r.symbol)))
-    status, missing = ("ok" if init else "mismatch"), None
-    if init:
-        member = struct_member_at(path, "module", init[0].offset) if elf.has_debug_info else None
-        if member is None:
-            status = "missing"
-            missing = ("%s has no debug information to name the field at %s: build with CONFIG_DEBUG_INFO=y "
-                       "or %s KCFLAGS=-g" % (name, hex_offset(init[0].offset), KBUILD_HINT))
-        else:
-            field_name, field_off, field_type = member
-            exact = field_off == init[0].offset
-            facts.append(Fact("field", "%s = struct module.%s (%s, at %s in the debug information)" % (
-                hex_offset(init[0].offset), field_name if exact else "%s+%d" % (field_name, init[0].offset - field_off),
-                field_type, hex_offset(field_off))))
-    summary = ("%s: %s in %s, relocated against init_module" % (name, hex_offset(init[0].offset), section)
-               if init else "%s: no relocation against init_module in %s" % (name, section))
-    return Station(key="ko", title=title, status=status, missing=missing, summary=summary, facts=facts,
-                   evidence=[Evidence(kind="table", title="relocations in %s (readelf -r)" % section, source=name,
-                                      columns=["in section", "offset", "type", "against"],
-                                      rows=_reloc_rows(elf, section))])
