@@ -8,6 +8,7 @@ from ...config import ConfigError
 from ...render import registry as formats
 from ..options import Parser, config_from_args, format_flag, print_warning, write_output
 from ..registry import COMMANDS, command
+from . import load
 from .trace import recreate_args
 
 
@@ -61,6 +62,7 @@ def config_maker(ns):
         args = [source] + (["--cmd-file", cmd_file] if cmd_file else [])
         args += (["--kernel-tree", ns.kernel_tree] if ns.kernel_tree else [])
         args += (["--no-cache"] if ns.no_cache else [])
+        load("expand")          # a start-up imports only the command it runs
         parser = Parser(prog="macrotrace expand")
         COMMANDS["expand"].configure(parser)
         one = parser.parse_args(args)
