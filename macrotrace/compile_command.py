@@ -37,7 +37,7 @@ def parse_command(argv):
     out = {"compiler": (argv[0],), "compiler_flags": [], "macro_options": [], "include_dirs": [],
            "quote_dirs": [], "system_dirs": [], "after_dirs": [], "forced_includes": [],
            "std": "gnu11", "nostdinc": False, "source": None, "macro_prefix_maps": [],
-           "lang": "c", "trigraphs": None}
+           "lang": "c", "trigraphs": None, "imacros": []}
     languages = {}         # source -> the -x in effect where it was named
     args = list(argv[1:])
     i = 0
@@ -105,7 +105,9 @@ def parse_command(argv):
             i += 2
             continue
         if a == "-imacros":
-            raise ConfigError("-imacros is not supported yet")
+            out["imacros"].append(take())
+            i += 2
+            continue
         if a == "-nostdinc":
             out["nostdinc"] = True
             i += 1

@@ -65,6 +65,7 @@ class RunConfig:
     system_dirs: tuple = ()           # -isystem (and the compiler's own, with --cc)
     after_dirs: tuple = ()            # -idirafter
     forced_includes: tuple = ()       # -include
+    imacros: tuple = ()               # -imacros (read first, output thrown away)
     compiler: tuple = None            # --cc / "-- CC ARGS": the compiler whose answers we use
     compiler_flags: tuple = ()        # flags that change the compiler's predefined macros
     std: str = "gnu11"
@@ -134,6 +135,7 @@ class RunConfig:
             "defines": ["-%s%s" % (k, v) for k, v in self.all_macro_options()],
             "include_dirs": [_portable(d) for d in self.include_dirs],
             "forced_includes": [_portable(d) for d in self.forced_includes],
+            **({"imacros": [_portable(d) for d in self.imacros]} if self.imacros else {}),
             "compiler": list(self.compiler) if self.compiler else None,
             "compiler_flags": list(self.compiler_flags),
             "std": self.std,
@@ -162,18 +164,19 @@ def source_language(path, x=None):
     return ASSEMBLER if path.endswith((".S", ".sx")) else "c"
 
 
+def _last_flag(flags, on, off):
+    """Whether the last of ``on``/``off`` among ``flags`` is ``on``."""
+    for flag in reversed(flags):
+        if flag in (on, off):
+            return flag == on
+    return False
+
+
 def language(config):
     """The run's language options (engine/lang.py): -std, -x, -trigraphs."""
     try:
-        return lang_options(config.std, config.lang, config.trigraphs, config.dollars)
-    except UnknownLanguage as e:
-        raise ConfigError(str(e))
-
-
-def standard_predefines(std, lang="c"):
-    """What ``gcc -undef -std=STD [-x LANG]`` still predefines."""
-    try:
-        return lang_options(std, lang).predefined()
+        return lang_options(config.std, config.lang, config.trigraphs, config.dollars,
+                            _last_flag(config.compiler_flags, "-fshort-wchar", "-fno-short-wchar"))
     except UnknownLanguage as e:
         raise ConfigError(str(e))
 

@@ -329,7 +329,7 @@ def test_builtin_journey_on_a_kernel_tree(kbuilt):
     lds = facts(st["linker-script"])
     assert lds["defined at"].startswith("include/asm-generic/vmlinux.lds.h:")
     assert lds["traced rule"].startswith("INIT_CALLS_LEVEL(6) \u2192 __initcall6_start = .;")
-    argv, build_dir = probe_command(TREE, lds=True)
+    argv, build_dir = probe_command(TREE, "lds")
     probe = kbuilt / "macrotrace_probe.lds.S"
     probe.write_text(PROBE_LDS_S)
     argv = [a.replace("@DIR@/", str(kbuilt) + "/") for a in argv]

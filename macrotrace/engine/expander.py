@@ -226,12 +226,17 @@ class Expander:
         return tok
 
     def get_token_no_padding(self):
+        """The next real token, for a builtin reading its operand (_Pragma("..."),
+        __has_attribute(x)...).  The end of a macro argument is not consumed (gcc backs
+        it up), so an operand missing there is an error, not a read past the argument."""
         rec = self.recorder
         while True:
             tok = self.get_token()
             if rec is not None and rec.operand_stack:
                 rec.driver_tick(tok)        # a builtin's operand is read here
             if tok.kind != PADDING:
+                if tok is ENDARG:
+                    self.backup()
                 return tok
 
     # ------------------------------------------------------------------ macros
@@ -368,7 +373,9 @@ class Expander:
             else:
                 self.error('macro "%s" passed %d arguments, but takes just %d' % (m.name, argc, nparams), name_tok)
                 return None
-        if m.variadic and (argc < nparams or (argc == 1 and not args[0].tokens)):
+        # gcc: ", ## __VA_ARGS__" drops the comma when the variadic argument is omitted,
+        # and when it is the only parameter and empty, except in ISO (-std=c..) mode
+        if m.variadic and (argc < nparams or (argc == 1 and not args[0].tokens and not self.lang.std)):
             if argc < nparams:
                 args.append(MacroArg([], []))
             args[nparams - 1].omitted = True
@@ -566,7 +573,7 @@ class Expander:
     def paste_tokens(self, lhs, rhs):
         if rhs.kind == PADDING:
             return lhs.copy(lhs.flags & ~PASTE_LEFT)
-        spelling = lhs.text + rhs.text
+        spelling = _spelled(lhs) + _spelled(rhs)
         if lhs.text == "/" and rhs.text != "=":
             return None
         tok = relex_single(spelling, self.lang)
@@ -592,7 +599,7 @@ class Expander:
                 if source.flags & PREV_WHITE:
                     out.append(" ")
             source = None
-            text = t.text
+            text = _spelled(t)                  # an identifier with UCNs as written
             if t.kind == STRING or t.kind == T.CHAR:
                 text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
             out.append(text)
@@ -717,6 +724,11 @@ class Expander:
     def reset_directive_contexts(self, depth):
         while len(self.contexts) > depth:
             self.pop_context()
+
+
+def _spelled(tok):
+    """A token as written (an identifier with UCNs keeps its spelling in ``source``)."""
+    return tok.source if tok.kind == IDENT and tok.source is not None else tok.text
 
 
 def date_time_strings(epoch=None):

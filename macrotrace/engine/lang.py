@@ -49,6 +49,7 @@ class LangOptions:
     u8_char: bool = False        # u8'c' character constants (C2x)
     dollars: bool = True         # $ in identifiers
     version: str = "201112L"     # __STDC_VERSION__, None when the standard has none
+    short_wchar: bool = False    # -fshort-wchar: L'x' is an unsigned short in #if
 
     def predefined(self):
         """What ``gcc -undef`` still predefines in this language."""
@@ -100,9 +101,9 @@ class UnknownLanguage(ValueError):
     pass
 
 
-def lang_options(std="gnu11", language="c", trigraphs=None, dollars=None):
+def lang_options(std="gnu11", language="c", trigraphs=None, dollars=None, short_wchar=False):
     """The options of ``-std=STD`` (and ``-x LANGUAGE``, ``-trigraphs``,
-    ``-f[no-]dollars-in-identifiers``)."""
+    ``-f[no-]dollars-in-identifiers``, ``-fshort-wchar``)."""
     if std not in STANDARDS:
         raise UnknownLanguage("unknown -std=%s (known: %s)" % (std, ", ".join(sorted(STANDARDS))))
     if language not in LANGUAGES:
@@ -115,6 +116,8 @@ def lang_options(std="gnu11", language="c", trigraphs=None, dollars=None):
         opts = replace(opts, trigraphs=bool(trigraphs))
     if dollars is not None:
         opts = replace(opts, dollars=bool(dollars))
+    if short_wchar:
+        opts = replace(opts, short_wchar=True)
     return opts
 
 

@@ -91,8 +91,7 @@ def _parse_params(tokens, i, name_tok):
             raise DefinitionError("missing ')' in macro parameter list", tok)
         if expect_name:
             if tok.kind == IDENT:
-                if tok.text == "__VA_ARGS__":
-                    raise DefinitionError("__VA_ARGS__ can not be used as a parameter name", tok)
+                # __VA_ARGS__ as a named parameter: gcc only warns (a pedwarn)
                 if tok.text in params:
                     raise DefinitionError('duplicate macro parameter "%s"' % tok.text, tok)
                 params.append(tok.text)
@@ -103,6 +102,8 @@ def _parse_params(tokens, i, name_tok):
                     i += 1
                 continue
             if tok.is_op("..."):
+                if "__VA_ARGS__" in params:
+                    raise DefinitionError('duplicate macro parameter "__VA_ARGS__"', tok)
                 params.append("__VA_ARGS__")
                 variadic = True
                 i += 1

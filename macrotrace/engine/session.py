@@ -21,7 +21,8 @@ def make_preprocessor(config, listener=None, recorder=None, mode="trace"):
 
     dirs = config.search_dirs()
     compiler = Compiler(config.compiler or ("gcc",), config.compiler_flags, config.lang)
-    if config.compiler and getattr(config, "use_system_dirs", False):
+    if config.use_system_dirs and compiler.available:
+        # the compiler's own directories (<stddef.h>, <stdint.h>...), with --cc or without
         dirs["system"] = dirs["system"] + list(compiler.system_include_dirs())
     search = SearchPath(**dirs)
     pp = Preprocessor(search, compiler, listener, recorder, config.max_expansions,
@@ -52,7 +53,8 @@ def _cache_key(config, compiler, search, mode):
             compiler._cache_key(), config.compiler_flags, config.std, config.lang, config.trigraphs,
             config.dollars, config.use_system_dirs,
             config.macro_prefix_maps, search.quote, search.chain,
-            [os.path.abspath(p) for p in config.forced_includes])
+            [os.path.abspath(p) for p in config.forced_includes],
+            [os.path.abspath(p) for p in config.imacros])
 
 
 @contextlib.contextmanager
@@ -75,7 +77,7 @@ def expand(config, on_warning=None):
         pp = make_preprocessor(config, mode="expand")
         pp.warning_sink = on_warning
         printer = Printer()
-        pp.run(config.source, config.forced_includes, printer)
+        pp.run(config.source, config.forced_includes, printer, config.imacros)
         return printer.text()
 
 
@@ -91,7 +93,7 @@ def trace(config, listener, want, on_warning=None):
         pp.warning_sink = on_warning
         pp.cut = None
         try:
-            pp.run(config.source, config.forced_includes, None)
+            pp.run(config.source, config.forced_includes, None, config.imacros)
         except PreprocessError as e:
             if not getattr(e, "trace_cut", False):
                 raise

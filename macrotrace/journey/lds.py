@@ -18,7 +18,7 @@ from . import chains
 from .evidence import film, initcall_entry, initcall_level
 from .model import Evidence, Fact, Station
 
-# Kbuild's probe linker script (kernel_tree.probe_command(tree, lds=True) asks Kbuild for
+# Kbuild's probe linker script (kernel_tree.probe_command(tree, "lds") asks Kbuild for
 # the command of @DIR@/macrotrace_probe.lds.S); the journey writes its own text there:
 # the initcall table of include/asm-generic/vmlinux.lds.h.
 PROBE = "macrotrace_probe.lds.S"
@@ -33,10 +33,7 @@ def script_config(config, workdir, tree=None, config_for=None):
         fh.write(PROBE_LDS_S)
     if tree:
         from ..kernel_tree import probe_command
-        try:
-            argv, build_dir = probe_command(tree, lds=True)
-        except TypeError:
-            raise ConfigError("this macrotrace cannot ask Kbuild for its linker-script command yet")
+        argv, build_dir = probe_command(tree, "lds")
         argv = [a.replace("@DIR@/", workdir + "/") for a in argv]
         cfg = config_for(path, command=argv, cwd=build_dir)
         return replace(cfg, macro="INIT_CALLS", lang=source_language(path)), argv
