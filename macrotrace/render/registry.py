@@ -23,6 +23,11 @@ _FORMATS = {
         "text": "macrotrace.initcalls:render_text",
         "json": "macrotrace.initcalls:render_json",
     },
+    "journey": {
+        "text": "macrotrace.render.journey_text:render_output",
+        "json": "macrotrace.render.journey_text:render_json",
+        "html": "macrotrace.render.journey_html:render_output",
+    },
 }
 
 

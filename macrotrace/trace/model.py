@@ -218,15 +218,26 @@ def _nested():
     }
 
 
-def _build(klass, data):
-    """Rebuild a dataclass tree from its asdict() form, strictly."""
+def check_document(d, kind, schema):
+    """Raise ValueError unless ``d`` is a macrotrace document of ``kind`` in ``schema``."""
+    if not isinstance(d, dict) or d.get("tool") != "macrotrace" or d.get("kind") != kind:
+        raise ValueError("not a macrotrace %s" % kind)
+    if d.get("schema") != schema:
+        raise ValueError("%s schema %r, this macrotrace reads schema %d" % (kind, d.get("schema"), schema))
+
+
+def _build(klass, data, nested_records=None):
+    """Rebuild a dataclass tree from its asdict() form, strictly (``nested_records``: the
+    table of nested fields, {class: {field: (record class, is a list)}}; the trace's own
+    by default)."""
     if not isinstance(data, dict):
         raise ValueError("expected an object for %s, got %s" % (klass.__name__, type(data).__name__))
     names = {f.name for f in fields(klass)}
     unknown = set(data) - names
     if unknown:
         raise ValueError("unknown field(s) %s in %s" % (", ".join(sorted(unknown)), klass.__name__))
-    nested = _nested().get(klass, {})
+    table = nested_records or _nested()
+    nested = table.get(klass, {})
     kwargs = {}
     for name, value in data.items():
         if name in nested and value is not None:
@@ -234,9 +245,9 @@ def _build(klass, data):
             if is_list:
                 if not isinstance(value, list):
                     raise ValueError("%s.%s must be a list" % (klass.__name__, name))
-                value = [_build(sub, v) for v in value]
+                value = [_build(sub, v, table) for v in value]
             else:
-                value = _build(sub, value)
+                value = _build(sub, value, table)
         kwargs[name] = value
     try:
         return klass(**kwargs)

@@ -9,7 +9,7 @@ from ...render import registry as formats
 from ...render.text import verification_text
 from ...trace.matrix import Matrix
 from ...tracing import matrix_axes, no_invocation_message, run_matrix, run_trace
-from ...verify import verify_trace
+from ...verify import CompileFailed, verify_trace
 from ..options import EXIT_ERROR, Parser, UsageError, config_from_args, format_flag, print_warning, write_output
 from ..registry import COMMANDS, command
 
@@ -113,5 +113,7 @@ def _verify(config, obj):
         raise ConfigError("--verify works on one configuration; drop --matrix")
     try:
         verify_trace(config, obj, list(config.compile_argv) or None)
+    except CompileFailed:
+        raise                   # the answer, not a skipped check: exit 2 with gcc's error
     except ConfigError as e:
         print("macrotrace: %s" % e, file=sys.stderr)
