@@ -14,7 +14,7 @@ import json.encoder
 import os
 
 from .trace.matrix import Matrix
-from .trace.model import SCHEMA, Trace, record_of
+from .trace.model import READABLE, SCHEMA, Trace, record_of
 
 
 class SnapshotError(Exception):
@@ -123,7 +123,7 @@ def loads(text, origin):
     if digest is not None and digest != hashlib.sha256(_text(data).encode()).hexdigest():
         raise SnapshotError("%s: content does not match its digest: the snapshot was edited by hand "
                             "or damaged; regenerate it (macrotrace check --update)" % origin)
-    if isinstance(data.get("schema"), int) and data["schema"] != SCHEMA:
+    if isinstance(data.get("schema"), int) and data["schema"] not in READABLE:
         raise OldSchemaError("%s: written with JSON schema %d, this macrotrace reads schema %d; "
                              "regenerate it (macrotrace check --update)" % (origin, data["schema"], SCHEMA),
                              data.get("command") if isinstance(data.get("command"), list) else None)

@@ -8,7 +8,7 @@ first step where the chains differ tells which definition made the difference.
 from dataclasses import dataclass, field
 from typing import List, Optional
 
-from .model import SCHEMA, Trace
+from .model import READABLE, SCHEMA, Trace
 
 SHORT = {"CONFIG_LTO_CLANG": "LTO", "CONFIG_HAVE_ARCH_PREL32_RELOCATIONS": "PREL32", "MODULE": "MODULE"}
 
@@ -67,7 +67,7 @@ class Matrix:
     def from_dict(cls, d):
         if not isinstance(d, dict) or d.get("tool") != "macrotrace" or d.get("kind") != "matrix":
             raise ValueError("not a macrotrace matrix")
-        if d.get("schema") != SCHEMA:
+        if d.get("schema") not in READABLE:
             raise ValueError("matrix schema %r, this macrotrace reads schema %d" % (d.get("schema"), SCHEMA))
         try:
             runs = [Run(r["switches"], r["label"], Trace.from_dict(r["trace"])) for r in d["runs"]]

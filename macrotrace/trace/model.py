@@ -7,7 +7,9 @@ JSON layout (``Trace.to_dict``) is the documented contract; bump SCHEMA when it 
 from dataclasses import dataclass, field, fields
 from typing import List, Optional
 
-SCHEMA = 2      # 2: a tree node that is a step refers to it instead of repeating it
+SCHEMA = 3      # 2: a tree node that is a step refers to it instead of repeating it
+                # 3: the view in effect: policy, per-step hidden and backtrace, spine
+READABLE = (2, 3)   # schemas that load (3 only adds optional fields)
 
 
 @dataclass
@@ -74,6 +76,8 @@ class Step:
     pastes: List[Paste] = field(default_factory=list)
     value: Optional[str] = None          # builtins: what __COUNTER__/__LINE__... gave
     node: Optional[int] = None           # the tree node this step is
+    hidden: bool = False                 # the view in effect folds it (it is still here)
+    backtrace: Optional[List[int]] = None    # tree node ids in progress around it, outermost first
 
 
 @dataclass
@@ -119,6 +123,7 @@ class Invocation:
     tree: Optional[Node] = None
     declarations: List[Declaration] = field(default_factory=list)
     cut: bool = False         # --max-steps stopped it: steps so far, result unknown ("")
+    spine: Optional[List[int]] = None   # tree node ids on the main rescan path
 
 
 @dataclass
@@ -131,6 +136,7 @@ class Trace:
     command: List[str] = field(default_factory=list)  # macrotrace arguments that make it again
     schema: int = SCHEMA
     tool: str = "macrotrace"
+    policy: Optional[dict] = None     # the view in effect (views.ViewOptions.describe())
 
     def to_dict(self):
         return plain(self)
@@ -139,7 +145,7 @@ class Trace:
     def from_dict(cls, d):
         if not isinstance(d, dict) or d.get("tool") != "macrotrace":
             raise ValueError("not a macrotrace trace (no \"tool\": \"macrotrace\" field)")
-        if d.get("schema") != SCHEMA:
+        if d.get("schema") not in READABLE:
             raise ValueError("trace schema %r, this macrotrace reads schema %d" % (d.get("schema"), SCHEMA))
         defs = {k: _build(Definition, v) for k, v in d.get("definitions", {}).items()}
         invs = [_build(Invocation, v) for v in d.get("invocations", [])]
@@ -147,7 +153,7 @@ class Trace:
             _fill_tree(inv.tree, inv.steps)
         return cls(macro=d["macro"], file=d["file"], config=d.get("config", {}),
                    invocations=invs, definitions=defs, command=list(d.get("command", [])),
-                   schema=d["schema"], tool=d["tool"])
+                   schema=d["schema"], tool=d["tool"], policy=d.get("policy"))
 
 
 _LEAVES = (str, int, bool, float, type(None))
