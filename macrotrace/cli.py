@@ -91,6 +91,8 @@ def build_trace_parser():
                    help="HTML: the whole film for the first N invocations only, the rest listed "
                         "with their results (default 50; 0: all)")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    from .view_flags import add_view_flags
+    add_view_flags(p)
     p.add_argument("--version", action="version", version="macrotrace " + __version__)
     return p
 
@@ -192,8 +194,8 @@ def _write(ns, text):
             for piece in pieces:
                 fh.write(piece)
     else:
-        for piece in pieces:
-            sys.stdout.write(piece)
+        from .render.pager import write_stdout
+        write_stdout(pieces, page=not getattr(ns, "no_pager", True))
 
 
 def cmd_expand(argv, command=None):
@@ -250,6 +252,7 @@ def cmd_trace(argv, command=None):
     color = ns.color == "always" or (
         ns.color == "auto" and not ns.output and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     matrix = isinstance(obj, Matrix)
+    options = _annotate_views(obj, ns)
     verification = _verify(ns, obj, command) if ns.verify else None
     if ns.format == "json":
         text = pieces(obj)
@@ -265,7 +268,9 @@ def cmd_trace(argv, command=None):
             html.render(obj, verification=verification, films=films)
     else:
         from .render import text as text_view
-        text = text_view.render_matrix(obj, color=color) if matrix else text_view.render(obj, color=color)
+        width = text_view.terminal_width() if not ns.output else text_view.WIDTH
+        text = text_view.render_matrix(obj, color=color) if matrix else text_view.render(
+            obj, color=color, options=options, width=width, brief=ns.brief, backtrace=ns.backtrace)
         if verification is not None:
             text += _verify_text(obj, *verification)
     _write(ns, text)
@@ -273,6 +278,21 @@ def cmd_trace(argv, command=None):
         print(str(ns.cut), file=sys.stderr)
         return EXIT_ERROR
     return 1 if getattr(ns, "verify_failed", False) else 0
+
+
+def _annotate_views(obj, ns):
+    """The view the flags ask for, recorded in the model (JSON: policy, hidden, spine,
+    backtrace).  A macro reached only through others is focused on."""
+    from .trace.matrix import Matrix
+    from .trace.views import annotate
+    from .view_flags import view_options
+    traces = [r.trace for r in obj.runs] if isinstance(obj, Matrix) else [obj]
+    reached = any(inv.tree is not None and inv.tree.macro not in obj.macro.split(",")
+                  for t in traces for inv in t.invocations)
+    options = view_options(ns, focus=tuple(obj.macro.split(",")) if reached else ())
+    for t in traces:
+        annotate(t, options)
+    return options
 
 
 def _verify(ns, obj, command):
@@ -441,7 +461,13 @@ def cmd_initcalls(argv, command=None):
     return 0
 
 
-COMMANDS = {"expand": cmd_expand, "diff": cmd_diff, "check": cmd_check, "initcalls": cmd_initcalls}
+def cmd_policy(argv, command=None):
+    from .view_flags import cmd_policy as run
+    return run(argv, command)
+
+
+COMMANDS = {"expand": cmd_expand, "diff": cmd_diff, "check": cmd_check, "initcalls": cmd_initcalls,
+            "policy": cmd_policy}
 
 
 def entry():
@@ -454,6 +480,8 @@ def entry():
     try:
         sys.stdout.flush()
         sys.stderr.flush()
+    except BrokenPipeError:
+        pass                    # the reader stopped reading (| head): not an error
     except (OSError, ValueError):
         status = status or EXIT_ERROR
     os._exit(status if isinstance(status, int) else EXIT_ERROR)
@@ -496,6 +524,10 @@ def _main(argv):
               file=sys.stderr)
     except OSError as e:
         print("macrotrace: error: %s" % e, file=sys.stderr)
+    except BrokenPipeError:
+        from .render.pager import quiet_stdout
+        quiet_stdout()
+        return 0
     except KeyboardInterrupt:
         return 130
     except Exception as e:      # a bug in macrotrace, not in the input
