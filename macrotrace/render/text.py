@@ -278,11 +278,17 @@ def _step_lines(trace, view, frame, style, seen, opts):
     d = trace.definitions.get(step.definition)
     name = d.signature if d is not None and not d.builtin else (step.macro or "")
     header = "%3d  %s" % (step.index, style.macro(name))
+    plain = "%3d  %s" % (step.index, name)
     if step.kind == "builtin":
         header += "  → %s" % step.value
-    if d is not None:
-        header += "  " + style.dim(d.where())
-    out.append(header)
+        plain += "  → %s" % step.value
+    where = d.where() if d is not None else ""
+    if where and len(plain) + 2 + len(where) <= style.width:
+        out.append(header + "  " + style.dim(where))
+    else:
+        out.append(header)
+        if where:
+            out.append(INDENT + style.dim(where))
     conds = _new_conditions(d, seen)
     if conds:
         out.extend(_wrapped(conds, INDENT, INDENT + "  ", style.dim, width=style.width))
@@ -412,12 +418,12 @@ def render(trace, color=False, options=None, width=WIDTH, brief=False, backtrace
     views = view(trace, options)
     head = "%s in %s — %d invocation%s" % (trace.macro, trace.file, len(trace.invocations),
                                            "" if len(trace.invocations) == 1 else "s")
-    parts = [style.bold(head), style.dim(_config_line(trace.config))]
+    parts = [style.bold(head)] + _wrapped(_config_line(trace.config), "", "  ", style.dim, style.width)
     hidden = sum(v.hidden_count for v in views)
     total = sum(len(v.invocation.steps) - 1 for v in views)
     if hidden:
-        parts.append(style.dim("%d of %d steps hidden by the %s view (--all-steps shows every step)"
-                               % (hidden, total, _view_name(options))))
+        parts.extend(_wrapped("%d of %d steps hidden by the %s view (--all-steps shows every step)"
+                              % (hidden, total, _view_name(options)), "", "  ", style.dim, style.width))
     parts.append("")
     opts = {"brief": brief, "backtrace": backtrace, "breaks": options.breaks}
     for v in views:
