@@ -50,7 +50,8 @@ def gcc_flags(lto, prel32, module):
 
 
 def trace_json(args, cwd=None):
-    status, out, err = run_macrotrace(args + ["--format", "json"], cwd=cwd)
+    k = args.index("--") if "--" in args else len(args)
+    status, out, err = run_macrotrace(args[:k] + ["--format", "json"] + args[k:], cwd=cwd)
     assert status == 0, err
     return json.loads(out)
 
@@ -290,3 +291,38 @@ def test_width_comes_from_columns(tmp_path):
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert max(len(l) for l in lines if '"' not in l) <= 60 and max(len(l) for l in lines) > 0
+
+
+# -- real kernel macros on Debian's headers (the Kbuild build of tests/test_kernel.py) --
+
+import shutil as _shutil  # noqa: E402
+
+from test_kernel import TREE, built, kbuild_command  # noqa: E402,F401  (built: a fixture)
+
+KERNEL_MACROS = {"hello": ["pr_info", "module_init"],
+                 "second": ["module_param", "EXPORT_SYMBOL_GPL", "container_of", "pr_info"]}
+KERNEL_VIEWS = VIEWS[:10] + [ViewOptions(focus=("__stringify",)), ViewOptions(focus=("printk",)),
+                             ViewOptions(breaks=("__ADDRESSABLE",)), ViewOptions(hide_files=("*/compiler*.h",))]
+
+
+@pytest.mark.kernel
+@pytest.mark.skipif(TREE is None, reason="no kernel headers: apt-get install linux-headers-amd64")
+@pytest.mark.skipif(_shutil.which("make") is None, reason="make is not installed")
+@pytest.mark.parametrize("name", sorted(KERNEL_MACROS))
+def test_every_view_is_a_valid_film_on_real_kernel_macros(built, name):  # noqa: F811
+    from test_kernel import gcc_preprocess
+    argv, cwd = kbuild_command(built, name)
+    expected = tokens(gcc_preprocess(argv, cwd))
+    src = os.path.join(built, name + ".c")
+    for macro in KERNEL_MACROS[name]:
+        data = trace_json([macro, src, "--"] + argv, cwd=cwd)
+        trace = Trace.from_dict(data)
+        assert trace.invocations, macro
+        for inv in trace.invocations:
+            assert _contains(expected, tokens(inv.result)), (macro, inv.line)
+        for options in KERNEL_VIEWS:
+            assert_valid_films(trace, options)
+        if macro == "pr_info":      # the focused films exist, not only vacuously valid
+            films = [f for v in view(trace, ViewOptions(focus=("printk",))) for f in v.films]
+            assert films and all(f.frames for f in films)
+        assert all(len(i["steps"]) == len(t.steps) for i, t in zip(data["invocations"], trace.invocations))
