@@ -238,7 +238,11 @@ def produce(argv, command=None):
         if pp.cut is not None and not obj.invocations:
             raise pp.cut
         if not obj.invocations:
-            raise ConfigError(no_invocation_message(config, pp))
+            from .tracing import run_trace_reached
+            reached, _ = run_trace_reached(config, _print_warning)
+            if reached is None:
+                raise ConfigError(no_invocation_message(config, pp))
+            obj = reached
         ns.cut = pp.cut         # shown after the trace so far
     obj.command = recreate_args(argv) + (["--"] + list(command) if command else [])
     ns.config = config

@@ -326,3 +326,20 @@ def test_every_view_is_a_valid_film_on_real_kernel_macros(built, name):  # noqa:
             films = [f for v in view(trace, ViewOptions(focus=("printk",))) for f in v.films]
             assert films and all(f.frames for f in films)
         assert all(len(i["steps"]) == len(t.steps) for i, t in zip(data["invocations"], trace.invocations))
+
+
+@pytest.mark.skipif(GCC is None, reason="gcc is not installed")
+def test_a_macro_reached_only_through_another_is_traced_inside_it():
+    status, out, err = run_macrotrace(["__define_initcall", HELLO, "--color", "never"])
+    assert status == 0, err
+    assert "__define_initcall reached through module_init at line 20" in out
+    assert "focus: __define_initcall at step 4" in out and "module_init(x)" not in out
+    data = trace_json(["__define_initcall", HELLO])
+    (inv,) = data["invocations"]
+    assert inv["source"] == "module_init(hello_init)" and data["policy"]["focus"] == ["__define_initcall"]
+    trace = Trace.from_dict(data)
+    (film,) = view(trace, ViewOptions(focus=("__define_initcall",)))[0].films
+    assert film.source == "__define_initcall(hello_init, 6)"
+    assert film.end.startswith("static initcall_t __initcall__kmod_hello__4_20_hello_init6")
+    status, out, err = run_macrotrace(["__no_such_macro", HELLO])
+    assert status == 2 and "never invoked" in err

@@ -349,8 +349,15 @@ def _film_lines(trace, view, film, style, seen, opts):
             last = frame is film.frames[-1] and film.focus is None
             out.extend(_step_lines(trace, view, frame, style, seen, dict(opts, ends_at_result=last)))
     if film.focus is not None:
-        out.append(style.bold("  becomes: ") + style.result(film.end))
+        out.extend(_labelled("  becomes: ", film.end, style))
     return out
+
+
+def _labelled(label, text, style):
+    """``label`` then ``text`` wrapped under it, as the result is shown."""
+    width = max(10, style.width - len(INDENT))
+    return [(style.bold(label) if k == 0 else INDENT) + style.result(text[a:b])
+            for k, (a, b) in enumerate(_lines_of(text, width, width - len(label) + len(INDENT)))]
 
 
 def render_invocation(trace, inv, style, view=None, opts=None):
@@ -374,10 +381,7 @@ def render_invocation(trace, inv, style, view=None, opts=None):
         out.append(style.bold("  cut:") + " the trace stopped after %d steps (--max-steps); "
                    "no result" % (len(inv.steps) - 1))
         return "\n".join(out)
-    label = "  result: "
-    width = max(10, style.width - len(INDENT))
-    for k, (a, b) in enumerate(_lines_of(inv.result, width, width - len(label) + len(INDENT))):
-        out.append((style.bold(label) if k == 0 else INDENT) + style.result(inv.result[a:b]))
+    out.extend(_labelled("  result: ", inv.result, style))
     if inv.declarations:
         out.append(style.bold("  declares:"))
         for d in inv.declarations:
