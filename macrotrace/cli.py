@@ -268,8 +268,8 @@ def cmd_trace(argv, command=None):
         films = html.FILMS if ns.films is None else ns.films
         if films < 0:
             raise UsageError("--films takes a number of invocations, 0 for all")
-        text = html.render_matrix(obj, films=films) if matrix else \
-            html.render(obj, verification=verification, films=films)
+        text = html.render_matrix(obj, films=films, options=options) if matrix else \
+            html.render(obj, verification=verification, films=films, options=options)
     else:
         from .render import text as text_view
         width = text_view.terminal_width() if not ns.output else text_view.WIDTH
