@@ -170,6 +170,17 @@
     view = { all: initial.all, over: {}, focus: initial.focus, forced: {} };
     refresh();
   });
+  /* --matrix: put the films of two groups on the step where their chains part. */
+  document.addEventListener("click", function (e) {
+    var b = e.target && e.target.closest ? e.target.closest("button[data-align]") : null;
+    if (!b) return;
+    b.getAttribute("data-align").split(" ").forEach(function (id, i) {
+      var m = /^(inv\d+)-step(\d+)$/.exec(id), sec = m && document.getElementById(m[1]);
+      if (!sec) return;
+      show(sec, indexOf(sec, m[2]));
+      if (i === 0) reveal(sec, document.getElementById(id));
+    });
+  });
   document.addEventListener("click", function (e) {
     var b = e.target && e.target.closest ? e.target.closest("button[data-act]") : null;
     if (!b) return;

@@ -380,3 +380,24 @@ def test_views_live_all_steps_hide_and_focus(page, tmp_path, kernel_args):
     page.find_element(By.ID, "view-reset").click()
     frames, _ = film(page)
     assert len(frames) == len(visible) + (1 if steps[-1]["hidden"] else 0)
+
+
+def test_matrix_results_side_by_side_and_films_aligned(page, tmp_path):
+    url, data = make(tmp_path, ["module_init", HELLO, "--matrix"], name="matrix")
+    page.get(url)
+    table = page.find_element(By.CSS_SELECTOR, "table.side-by-side")
+    cells = table.find_elements(By.CSS_SELECTOR, "tbody td")
+    assert len(cells) == len(data["groups"]) and table.location["y"] < 1400    # on the first screen
+    for cell, group in zip(cells, data["groups"]):
+        assert cell.text.split() == group["results"][0].split()
+        assert cell.rect["x"] > cells[0].rect["x"] - 1 and cell.rect["y"] == cells[0].rect["y"]   # one row
+    button = page.find_element(By.CSS_SELECTOR, "button.align")
+    ids = button.get_attribute("data-align").split()
+    page.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    button.click()
+    for step_id in ids:
+        sec = step_id.split("-")[0]
+        assert page.execute_script("return Array.prototype.filter.call(document.querySelectorAll("
+                                   "'section#' + arguments[0] + ' article.step'), function (e) "
+                                   "{ return !e.hidden; }).map(function (e) { return e.id; })", sec) == [step_id]
+    assert ids[0].split("-step")[1] == ids[1].split("-step")[1]
