@@ -311,12 +311,17 @@ def _brief_line(trace, view, frame, style):
     where = d.where() if d is not None else ""
     if where and not (d.builtin or d.command_line):
         where = os.path.basename(d.file) + ":%d" % d.line
-    left = "%3d  %s%s → " % (step.index, step.replaced or step.macro, " [%s]" % where if where else "")
+    replaced = " ".join((step.replaced or step.macro or "").split())
     inserted = step.value if step.kind == "builtin" else step.inserted
-    line = left + " ".join(inserted.split()) if inserted is not None else left
-    if frame.folded:
-        line += "   (+%d hidden)" % len(frame.folded)
-    return shorten_middle(line, style.width)
+    inserted = " ".join((inserted or "").split())
+    where = " [%s] → " % where if where else " → "
+    tail = "   (+%d hidden)" % len(frame.folded) if frame.folded else ""
+    room = style.width - 5 - len(where) - len(tail)
+    # the replaced text and the inserted one share the room, each shortened in its middle
+    a = min(len(replaced), max(room // 2, room - len(inserted)))
+    b = max(1, room - a)
+    return "%3d  %s%s%s%s" % (step.index, shorten_middle(replaced, max(5, a)), where,
+                               shorten_middle(inserted, max(5, b)), tail)
 
 
 def shorten_middle(text, width):
@@ -333,7 +338,8 @@ def _film_lines(trace, view, film, style, seen, opts):
     if film.focus is not None:
         node = view.index[film.focus][0]
         where = backtrace_line(view, steps[node.step])
-        out.append(style.bold("  focus: %s at step %d" % (node.macro, node.step)) + style.dim(" (%s)" % where))
+        out.extend(_wrapped("focus: %s at step %d (%s)" % (node.macro, node.step, where), "  ", "    ",
+                            style.bold, width=style.width))
         out.append(_wrap_marked(film.source, None, style, width=style.width))
     if film.skipped:
         first = steps[film.frames[0].step] if film.frames and film.frames[0].step is not None else None
