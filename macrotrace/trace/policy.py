@@ -86,6 +86,6 @@ def listing():
         out.append("%s: %s" % (p.name, p.description))
         for verb, rules in (("hide", p.hide), ("show", p.show)):
             for r in rules:
-                what = "macros defined in %s" % r.pattern if r.file else r.pattern
-                out.append("  %s  %-34s %s" % (verb, what, r.why))
+                what = "file %s" % r.pattern if r.file else r.pattern
+                out.append("  %s  %-30s %s" % (verb, what, r.why))
     return "\n".join(out) + "\n"
