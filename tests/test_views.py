@@ -343,3 +343,45 @@ def test_a_macro_reached_only_through_another_is_traced_inside_it():
     assert film.end.startswith("static initcall_t __initcall__kmod_hello__4_20_hello_init6")
     status, out, err = run_macrotrace(["__no_such_macro", HELLO])
     assert status == 2 and "never invoked" in err
+
+
+def _in_a_terminal(args, tmp_path, env_extra):
+    """Run macrotrace with stdout on a pseudo-terminal of 24 rows; returns its exit status."""
+    import fcntl
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    env = dict(os.environ, PYTHONPATH=ROOT, **env_extra)
+    env.pop("COLUMNS", None)
+    proc = subprocess.Popen([sys.executable, "-m", "macrotrace"] + args, stdout=slave, stderr=subprocess.PIPE,
+                            env=env, cwd=str(tmp_path))
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    status = proc.wait()
+    os.close(master)
+    return status, b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_long_output_to_a_terminal_goes_through_the_pager(tmp_path):
+    paged = tmp_path / "paged.txt"
+    pager = "sh -c 'cat > %s'" % paged
+    status, seen = _in_a_terminal(["module_init", HELLO, "--color", "never"], tmp_path, {"PAGER": pager})
+    assert status == 0
+    assert paged.read_text().startswith("module_init in") and "result:" in paged.read_text()
+    assert "result:" not in seen            # the pager had it, not the terminal
+    paged.unlink()
+    status, seen = _in_a_terminal(["module_init", HELLO, "--color", "never", "--no-pager"], tmp_path,
+                                  {"PAGER": pager})
+    assert status == 0 and not paged.exists() and "result:" in seen
