@@ -109,13 +109,22 @@ def changed_region(before, after):
     """[start, end) of what differs in ``after`` from ``before`` (common prefix and suffix
     left out)."""
     n = min(len(before), len(after))
-    p = 0
-    while p < n and before[p] == after[p]:
-        p += 1
-    q = 0
-    while q < n - p and before[-1 - q] == after[-1 - q]:
-        q += 1
-    return p, len(after) - q
+    lo, hi = 0, n               # the common prefix, by bisection on slices (compared in C)
+    while lo < hi:
+        m = (lo + hi + 1) // 2
+        if before[:m] == after[:m]:
+            lo = m
+        else:
+            hi = m - 1
+    p = lo
+    lo, hi = 0, n - p           # the common suffix, not overlapping the prefix
+    while lo < hi:
+        m = (lo + hi + 1) // 2
+        if before[len(before) - m:] == after[len(after) - m:]:
+            lo = m
+        else:
+            hi = m - 1
+    return p, len(after) - lo
 
 
 def _wrap_changed(before, after, span, style, keep=ELIDE_AFTER):

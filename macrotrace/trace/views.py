@@ -90,6 +90,21 @@ def backtrace(index, node_id):
     return chain[::-1]
 
 
+def backtraces(inv):
+    """{node id: its backtrace} for the whole tree at once; siblings share one list."""
+    out = {}
+    if inv.tree is None:
+        return out
+    stack = [(inv.tree, [])]
+    while stack:
+        node, chain = stack.pop()
+        out[node.id] = chain
+        if node.children:
+            below = chain + [node.id]
+            stack.extend((c, below) for c in node.children)
+    return out
+
+
 def spine(inv):
     """Node ids on the main rescan path: from the top, each time the rescan child with
     the most work under it (the last one on a tie)."""
@@ -312,9 +327,10 @@ def annotate(trace, options):
     for v in views:
         inv = v.invocation
         inv.spine = v.spine
+        chains = backtraces(inv)
         for s, shown in zip(inv.steps, v.shown):
             s.hidden = not shown
-            s.backtrace = backtrace(v.index, s.node) if s.node is not None else []
+            s.backtrace = chains.get(s.node, [])
     return views
 
 
