@@ -289,13 +289,13 @@ def _annotate_views(obj, ns):
     backtrace).  A macro reached only through others is focused on."""
     from .trace.matrix import Matrix
     from .trace.views import annotate
-    from .view_flags import view_options
+    from .view_flags import check_found, view_options
     traces = [r.trace for r in obj.runs] if isinstance(obj, Matrix) else [obj]
     reached = any(inv.tree is not None and inv.tree.macro not in obj.macro.split(",")
                   for t in traces for inv in t.invocations)
     options = view_options(ns, focus=tuple(obj.macro.split(",")) if reached else ())
     for t in traces:
-        annotate(t, options)
+        check_found(t, annotate(t, options), options)
     return options
 
 

@@ -46,6 +46,15 @@ def view_options(ns, focus=()):
                        focus=tuple(ns.focus) or tuple(focus), depth=ns.depth, breaks=tuple(ns.breaks))
 
 
+def check_found(trace, views, options):
+    """--focus NAME / --break NAME that no traced invocation expands: a one-line error
+    rather than a trace with nothing in it."""
+    for flag, names in (("--focus", options.focus), ("--break", options.breaks)):
+        if names and not any(v.films for v in views):
+            raise ConfigError("%s: %s %s: never expanded in the traced invocations of %s" % (
+                trace.file, flag, ",".join(names), trace.macro))
+
+
 def cmd_policy(argv, command=None):
     """macrotrace policy --list: the hiding policies, rule by rule."""
     import argparse

@@ -385,3 +385,13 @@ def test_long_output_to_a_terminal_goes_through_the_pager(tmp_path):
     status, seen = _in_a_terminal(["module_init", HELLO, "--color", "never", "--no-pager"], tmp_path,
                                   {"PAGER": pager})
     assert status == 0 and not paged.exists() and "result:" in seen
+
+
+def test_focus_or_break_on_a_macro_never_expanded_is_an_error():
+    for flag in ("--focus", "--break"):
+        status, out, err = run_macrotrace(["module_init", HELLO, flag, "no_such_macro"])
+        assert status == 2 and not out
+        assert err.strip() == ("examples/hello.c: %s no_such_macro: never expanded in the traced "
+                               "invocations of module_init" % flag) or "no_such_macro: never expanded" in err
+    status, out, err = run_macrotrace(["module_init", HELLO, "--depth", "0"])
+    assert status == 2 and "--depth" in err
