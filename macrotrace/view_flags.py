@@ -50,9 +50,11 @@ def check_found(trace, views, options):
     """--focus NAME / --break NAME that no traced invocation expands: a one-line error
     rather than a trace with nothing in it."""
     for flag, names in (("--focus", options.focus), ("--break", options.breaks)):
-        if names and not any(v.films for v in views):
-            raise ConfigError("%s: %s %s: never expanded in the traced invocations of %s" % (
-                trace.file, flag, ",".join(names), trace.macro))
+        if names and views and not any(v.films for v in views):
+            inv = views[0].invocation
+            raise ConfigError("%s:%d: error: %s %s: never expanded by %s here%s" % (
+                inv.file, inv.line, flag, ",".join(names), trace.macro,
+                "" if len(views) == 1 else " (nor in the %d other invocations)" % (len(views) - 1)))
 
 
 def cmd_policy(argv, command=None):
