@@ -246,6 +246,7 @@ def produce(argv, command=None):
         ns.cut = pp.cut         # shown after the trace so far
     obj.command = recreate_args(argv) + (["--"] + list(command) if command else [])
     ns.config = config
+    ns.view_options = _annotate_views(obj, ns)
     return obj, ns
 
 
@@ -256,7 +257,7 @@ def cmd_trace(argv, command=None):
     color = ns.color == "always" or (
         ns.color == "auto" and not ns.output and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     matrix = isinstance(obj, Matrix)
-    options = _annotate_views(obj, ns)
+    options = ns.view_options
     verification = _verify(ns, obj, command) if ns.verify else None
     if ns.format == "json":
         text = pieces(obj)
