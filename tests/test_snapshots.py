@@ -143,14 +143,14 @@ def test_snapshot_of_an_older_schema_is_named_and_updated(tmp_path):
     """A sound snapshot written by an older macrotrace (schema 1: full tree nodes) is not
     compared with today's layout: check says so and --update rewrites it from its command."""
     import hashlib
-    from macrotrace.snapshots import _text
+    from macrotrace.render.json import layout_text
     root = project(str(tmp_path / "p"))
     path = snapshot(root)
     with open(path) as fh:
         data = json.load(fh)
     del data["digest"]
     data["schema"] = 1
-    text = _text(data)
+    text = layout_text(data)
     with open(path, "w") as fh:
         fh.write(text[:-2] + ',\n  "digest": "%s"\n}\n' % hashlib.sha256(text.encode()).hexdigest())
     status, out, err = run_macrotrace(["check", "expansions"], cwd=root)

@@ -1,10 +1,10 @@
 """The command-line side of views: the flags that choose what a trace shows
 (--hide, --show, --hide-file, --policy, --all-steps, --focus, --depth, --break,
---backtrace, --brief, --no-pager) and ``macrotrace policy --list``."""
+--backtrace, --brief, --no-pager), and the view a trace records."""
 
-from .config import ConfigError
-from .trace.policy import DEFAULT, POLICIES
-from .trace.views import ViewOptions
+from ..config import ConfigError
+from ..trace.policy import DEFAULT, POLICIES
+from ..trace.views import ViewOptions, annotate
 
 
 class _Names(__import__("argparse").Action):
@@ -57,13 +57,14 @@ def check_found(trace, views, options):
                 "" if len(views) == 1 else " (nor in the %d other invocations)" % (len(views) - 1)))
 
 
-def cmd_policy(argv, command=None):
-    """macrotrace policy --list: the hiding policies, rule by rule."""
-    import argparse
-    import sys
-    from .trace.policy import listing
-    p = argparse.ArgumentParser(prog="macrotrace policy", description="The hiding policies.")
-    p.add_argument("--list", action="store_true", help="list every policy's rules (the default)")
-    p.parse_args(argv)
-    sys.stdout.write(listing())
-    return 0
+def annotate_views(obj, ns):
+    """The view the flags ask for, recorded in the model (JSON: policy, hidden, spine,
+    backtrace).  A macro reached only through others is focused on."""
+    from ..trace.matrix import Matrix
+    traces = [r.trace for r in obj.runs] if isinstance(obj, Matrix) else [obj]
+    reached = any(inv.tree is not None and inv.tree.macro not in obj.macro.split(",")
+                  for t in traces for inv in t.invocations)
+    options = view_options(ns, focus=tuple(obj.macro.split(",")) if reached else ())
+    for t in traces:
+        check_found(t, annotate(t, options), options)
+    return options
