@@ -233,16 +233,24 @@ def _names(index, ids, shown_only=None):
     return [index[i][0].macro for i in ids if i in index and (shown_only is None or shown_only(i))]
 
 
-def spine_line(view):
+def spine_line(view, fits=None):
     """``module_init → __initcall → … (73 steps, 50 hidden)``: the visible macros on the
-    main rescan path."""
+    main rescan path; when the line does not ``fits(line)``, the names before the last
+    are elided (the start of the story and its end stay)."""
     inv = view.invocation
     node_shown = {s.node: v for s, v in zip(inv.steps, view.shown) if s.node is not None}
     names = _names(view.index, view.spine, lambda i: node_shown.get(i, True))
     total = len(inv.steps) - 1
     hidden = view.hidden_count
-    return "%s (%d step%s%s)" % (" → ".join(names), total, "" if total == 1 else "s",
-                                 ", %d hidden" % hidden if hidden else "")
+    counts = " (%d step%s%s)" % (total, "" if total == 1 else "s", ", %d hidden" % hidden if hidden else "")
+    shown, cut = list(names), False
+
+    def line():
+        return " → ".join(shown[:-1] + ["…"] * cut + shown[-1:]) + counts
+    while fits and len(shown) > 3 and not fits(line()):
+        del shown[-2]
+        cut = True
+    return line()
 
 
 def backtrace_line(view, step):
@@ -387,7 +395,10 @@ def render_invocation(trace, inv, style, view=None, opts=None):
     root = inv.tree.macro if inv.tree is not None else None
     if root and trace.macro and root not in trace.macro.split(","):
         out.append(style.dim("  %s reached through %s at line %d" % (trace.macro, root, inv.line)))
-    out.extend(_wrapped(spine_line(view), "  ", "    ", style.dim, width=style.width))
+    # the spine in at most two lines
+    def two_lines(text):
+        return len(_wrapped(text, "  ", "    ", width=style.width)) <= 2
+    out.extend(_wrapped(spine_line(view, two_lines), "  ", "    ", style.dim, width=style.width))
     seen = _Seen()
     if not view.films:
         what = "breakpoint" if opts.get("breaks") else "focused macro"
