@@ -110,13 +110,10 @@ def spine(inv):
     the most work under it (the last one on a tie)."""
     if inv.tree is None:
         return []
-    sizes = {}
+    sizes = _sizes(inv.tree)
 
     def size(n):
-        s = sizes.get(n.id)
-        if s is None:
-            s = sizes[n.id] = 1 + sum(size(c) for c in n.children)
-        return s
+        return sizes[n.id]
 
     out, node = [], inv.tree
     while node is not None:
@@ -127,6 +124,19 @@ def spine(inv):
             if node is None or size(c) >= size(node):
                 node = c
     return out
+
+
+def _sizes(root):
+    """{node id: number of nodes in its subtree}, without recursion (trees can be deep)."""
+    order, stack = [], [root]
+    while stack:
+        n = stack.pop()
+        order.append(n)
+        stack.extend(n.children)
+    sizes = {}
+    for n in reversed(order):           # children before their parent
+        sizes[n.id] = 1 + sum(sizes[c.id] for c in n.children)
+    return sizes
 
 
 def _subtree_ids(node):
@@ -186,7 +196,7 @@ class Visibility:
 
 # -- films -------------------------------------------------------------------------
 
-def _frames(steps, members, shown, texts):
+def _frames(members, shown, texts):
     """Frames over ``members`` (step indices in order); ``texts(k)`` gives (before,
     after, span) of step k as the film sees it."""
     frames, folded, before = [], [], None
@@ -210,7 +220,7 @@ def _whole_film(inv, shown):
 
     def texts(k):
         return steps[k - 1].text, steps[k].text, steps[k].after_span
-    return Film(source=steps[0].text, frames=_frames(steps, range(1, len(steps)), shown, texts))
+    return Film(source=steps[0].text, frames=_frames(range(1, len(steps)), shown, texts))
 
 
 def _focus_film(inv, root, shown):
@@ -252,7 +262,7 @@ def _focus_film(inv, root, shown):
             span = [max(0, span[0] - lo), max(0, min(span[1], hi) - lo)]
         return steps[k - 1].text[plo:phi].strip(), steps[k].text[lo:hi].strip(), _strip_span(
             steps[k].text[lo:hi], span)
-    film = Film(source=texts(start)[0], frames=_frames(steps, members, shown, texts), focus=root.id)
+    film = Film(source=texts(start)[0], frames=_frames(members, shown, texts), focus=root.id)
     return film
 
 
@@ -288,16 +298,14 @@ class InvocationView:
 
 def focus_roots(inv, names):
     """The outermost tree nodes expanding one of ``names``."""
-    out = []
-
-    def walk(node):
+    out, stack = [], [inv.tree] if inv.tree is not None else []
+    while stack:
+        node = stack.pop()
         if node.macro in names and node.step is not None:
             out.append(node)
-            return
-        for c in node.children:
-            walk(c)
-    if inv.tree is not None:
-        walk(inv.tree)
+        else:
+            stack.extend(reversed(node.children))
+    out.sort(key=lambda n: n.step)
     return out
 
 
