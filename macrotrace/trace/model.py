@@ -8,8 +8,7 @@ from dataclasses import dataclass, field, fields
 from typing import List, Optional
 
 SCHEMA = 3      # 2: a tree node that is a step refers to it instead of repeating it
-                # 3: the view in effect: policy, per-step hidden and backtrace, spine
-READABLE = (2, 3)   # schemas that load (3 only adds optional fields)
+                # 3: optional fields (views); CI snapshots in their own compact envelope
 
 
 @dataclass
@@ -124,6 +123,11 @@ class Invocation:
     declarations: List[Declaration] = field(default_factory=list)
     cut: bool = False         # --max-steps stopped it: steps so far, result unknown ("")
     spine: Optional[List[int]] = None   # tree node ids on the main rescan path
+
+
+# Schemas that load: 3 added only optional fields (the view: policy, per-step hidden and
+# backtrace, the spine), so a schema-2 trace reads with their defaults.
+READABLE = (2, 3)
 
 
 @dataclass
