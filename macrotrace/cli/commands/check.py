@@ -80,9 +80,9 @@ def run(ns, compiler_command):
 
 def _produce_whole(cmd, tail):
     """produce() for check: a trace cut by --max-steps is an error, not a result."""
-    obj, ns = produce(cmd, tail)
-    if ns.cut is not None:
-        raise ns.cut
+    obj, cut = produce(cmd, tail)
+    if cut is not None:
+        raise cut
     return obj
 
 
