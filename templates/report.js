@@ -203,6 +203,12 @@
     if (el) reveal(sec, el);
   }
   refresh();
+  /* --break NAME: each film opens on the first step that replaces NAME. */
+  var breaks = bar ? (bar.getAttribute("data-break") || "").split(" ").filter(Boolean) : [];
+  if (breaks.length) sections.forEach(function (sec) {
+    var hit = articles(sec).filter(function (a) { return breaks.indexOf(macroOf(a)) >= 0; })[0];
+    if (hit) show(sec, indexOf(sec, hit.getAttribute("data-step")));
+  });
   window.addEventListener("hashchange", fromHash);
   window.addEventListener("load", fromHash);
   fromHash();

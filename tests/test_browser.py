@@ -401,3 +401,12 @@ def test_matrix_results_side_by_side_and_films_aligned(page, tmp_path):
                                    "'section#' + arguments[0] + ' article.step'), function (e) "
                                    "{ return !e.hidden; }).map(function (e) { return e.id; })", sec) == [step_id]
     assert ids[0].split("-step")[1] == ids[1].split("-step")[1]
+
+
+def test_break_opens_the_film_at_the_macro(page, tmp_path, kernel_args):
+    url, trace = make(tmp_path, kernel_args + ["--break", "__initcall_id"], name="break")
+    steps = trace["invocations"][0]["steps"]
+    k = next(s["index"] for s in steps if s.get("macro") == "__initcall_id")
+    page.get(url)
+    assert visible_steps(page) == ["inv0-step%d" % k]
+    assert "in expansion of module_init" in page.find_element(By.ID, "inv0-step%d" % k).text
