@@ -140,10 +140,10 @@ def test_default_view_tells_the_story_in_150_lines():
 
 
 def test_a_string_literal_is_never_wrapped_or_respaced():
-    from macrotrace.render.text import _lines_of
+    from macrotrace.render.wrap import lines_of
     text = 'asm(".section \\"a\\"\t\t\\n" "x y z w" ".long\t" ) f(1, 2, 3)'
     for width in (5, 12, 30):
-        lines = [text[a:b] for a, b in _lines_of(text, width)]
+        lines = [text[a:b] for a, b in lines_of(text, width)]
         assert " ".join(lines) == text
         for literal in ('".section \\"a\\"\t\t\\n"', '"x y z w"', '".long\t"'):
             assert any(literal in line for line in lines), (width, lines)

@@ -1,12 +1,12 @@
-"""The terminal view of a trace: readable at 100 columns, the inserted span of each
-step highlighted when the output is a terminal (and ``NO_COLOR`` is not set)."""
+"""The terminal view of a trace, in a view (trace/views.py): the visible steps, hidden
+ones folded into the next, at the terminal's width; the inserted span of each step
+highlighted when the output is a terminal (and ``NO_COLOR`` is not set)."""
 
 import os
-import sys
 
 from ..trace.matrix import Matrix
+from .wrap import WIDTH, changed_region, lines_of, shorten_middle, terminal_width  # noqa: F401
 
-WIDTH = 100
 INDENT = "     "
 ELIDE_AFTER = 1         # a step's text longer than this many lines shows only what changed
 
@@ -35,70 +35,11 @@ class Style:
         return self._wrap("1;32", t)
 
 
-def terminal_width(default=WIDTH):
-    """Columns to fill: ``COLUMNS``, else the terminal's, else 100."""
-    cols = os.environ.get("COLUMNS", "")
-    if cols.isdigit() and int(cols) >= 20:
-        return int(cols)
-    try:
-        return max(20, os.get_terminal_size(sys.stdout.fileno()).columns)
-    except (OSError, ValueError, AttributeError):
-        return default
-
-
-def _breaks(text):
-    """Positions of the spaces where ``text`` may wrap: never inside a string or
-    character literal, which is shown exactly as gcc spells it."""
-    out = []
-    quote = None
-    k, n = 0, len(text)
-    while k < n:
-        ch = text[k]
-        if quote:
-            if ch == "\\":
-                k += 2
-                continue
-            if ch == quote or ch == "\n":
-                quote = None
-        elif ch == '"' or ch == "'":
-            quote = ch
-        elif ch == " " or ch == "\n":
-            out.append(k)
-        k += 1
-    return out
-
-
-def _lines_of(text, width, first_width=None):
-    """[(start, end)] of the lines ``text`` wraps into at ``width`` (end exclusive; the
-    space a line breaks at belongs to no line).  A word longer than the width stays whole."""
-    lines = []
-    start = 0
-    last = None             # the last break seen on the current line
-    full = width
-    width = first_width or width
-    for b in _breaks(text) + [len(text)]:
-        if lines:
-            width = full
-        if text[b:b + 1] == "\n":
-            if last is not None and b - start > width:
-                lines.append((start, last))
-                start = last + 1
-            lines.append((start, b))
-            start, last = b + 1, None
-            continue
-        if b - start > width and last is not None:
-            lines.append((start, last))
-            start = last + 1
-        last = b
-    lines.append((start, len(text)))
-    return lines
-
-
 def _wrap_marked(text, span, style, indent=INDENT, width=WIDTH):
     """Wrap ``text`` at ``width`` (not inside literals); colour ``text[span[0]:span[1]]``."""
     out = []
     a, b = span if style.color and span and span[0] != span[1] else (0, 0)
-    for start, end in _lines_of(text, max(10, width - len(indent))):
+    for start, end in lines_of(text, max(10, width - len(indent))):
         line = text[start:end]
         lo, hi = max(a, start), min(b, end)
         if lo < hi:
@@ -107,34 +48,12 @@ def _wrap_marked(text, span, style, indent=INDENT, width=WIDTH):
     return "\n".join(out)
 
 
-def changed_region(before, after):
-    """[start, end) of what differs in ``after`` from ``before`` (common prefix and suffix
-    left out)."""
-    n = min(len(before), len(after))
-    lo, hi = 0, n               # the common prefix, by bisection on slices (compared in C)
-    while lo < hi:
-        m = (lo + hi + 1) // 2
-        if before[:m] == after[:m]:
-            lo = m
-        else:
-            hi = m - 1
-    p = lo
-    lo, hi = 0, n - p           # the common suffix, not overlapping the prefix
-    while lo < hi:
-        m = (lo + hi + 1) // 2
-        if before[len(before) - m:] == after[len(after) - m:]:
-            lo = m
-        else:
-            hi = m - 1
-    return p, len(after) - lo
-
-
 def _wrap_changed(before, after, span, style, keep=ELIDE_AFTER):
     """The text after a frame, wrapped; when it is longer than ``keep`` lines only the
     lines that changed are shown, the others (which the previous frame showed) are an
     ellipsis at the start or end."""
     width = max(10, style.width - len(INDENT) - 4)
-    lines = _lines_of(after, width)
+    lines = lines_of(after, width)
     if len(lines) <= keep:
         return _wrap_marked(after, span, style, width=style.width)
     lo, hi = changed_region(before, after)
@@ -169,16 +88,13 @@ def _definition_note(trace, key):
     d = trace.definitions.get(key)
     if d is None:
         return ""
-    conds = _conditions_note(d)
-    return d.where() + (" · " + conds if conds else "")
-
-
-def _conditions_note(d):
-    """The #if chain that made a definition the active one (include guards left out)."""
-    if d is None or d.builtin or d.command_line:
-        return ""
+    note = d.where()
+    if d.builtin or d.command_line:
+        return note
     conds = [c for c in d.conditions if not c.include_guard]
-    return "; ".join(_condition_text(c) for c in conds[-2:])
+    if conds:
+        note += " · " + "; ".join(_condition_text(c) for c in conds[-2:])
+    return note
 
 
 def _condition_text(c):
@@ -191,7 +107,7 @@ def _wrapped(text, first, rest, paint=None, width=WIDTH):
     """Wrap plain text at ``width`` (never inside a literal); ``paint`` colours each line."""
     paint = paint or (lambda t: t)
     return [(rest if k else first) + paint(text[a:b])
-            for k, (a, b) in enumerate(_lines_of(text, max(10, width - len(rest))))]
+            for k, (a, b) in enumerate(lines_of(text, max(10, width - len(rest))))]
 
 
 def _argument_lines(step, style):
@@ -343,14 +259,6 @@ def _brief_line(trace, view, frame, style):
                                shorten_middle(inserted, max(5, b)), tail)
 
 
-def shorten_middle(text, width):
-    if len(text) <= width:
-        return text
-    keep = max(4, width - 1)
-    head = keep * 2 // 3
-    return text[:head] + "…" + text[len(text) - (keep - head):]
-
-
 def _film_lines(trace, view, film, style, seen, opts):
     steps = view.invocation.steps
     out = []
@@ -382,7 +290,7 @@ def _labelled(label, text, style):
     """``label`` then ``text`` wrapped under it, as the result is shown."""
     width = max(10, style.width - len(INDENT))
     return [(style.bold(label) if k == 0 else INDENT) + style.result(text[a:b])
-            for k, (a, b) in enumerate(_lines_of(text, width, width - len(label) + len(INDENT)))]
+            for k, (a, b) in enumerate(lines_of(text, width, width - len(label) + len(INDENT)))]
 
 
 def render_invocation(trace, inv, style, view=None, opts=None):

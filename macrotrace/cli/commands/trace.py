@@ -50,7 +50,7 @@ def run(ns, compiler_command):
         _verify(config, obj)
     color = ns.color == "always" or (
         ns.color == "auto" and not ns.output and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
-    from ...render.text import WIDTH, terminal_width
+    from ...render.wrap import WIDTH, terminal_width
     options = formats.RenderOptions(color=color, films=ns.films, view=ns.view_options, brief=ns.brief,
                                     backtrace=ns.backtrace,
                                     width=terminal_width() if not ns.output else WIDTH)
