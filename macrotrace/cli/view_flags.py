@@ -2,12 +2,14 @@
 (--hide, --show, --hide-file, --policy, --all-steps, --focus, --depth, --break,
 --backtrace, --brief, --no-pager), and the view a trace records."""
 
+import argparse
+
 from ..config import ConfigError
 from ..trace.policy import DEFAULT, POLICIES
 from ..trace.views import ViewOptions, annotate
 
 
-class _Names(__import__("argparse").Action):
+class _Names(argparse.Action):
     """NAME[,NAME...], repeatable: one flat tuple of names."""
 
     def __call__(self, parser, ns, value, option_string=None):
