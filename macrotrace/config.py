@@ -5,7 +5,7 @@ engine, the trace and the renderers read only that.
 """
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from .resources import headers_dir
 
@@ -57,6 +57,10 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class RunConfig:
+    """One preprocessing run, whole: frozen on purpose.  The command line builds it once
+    (cli/options.py); the engine, the trace and the renderers only read it; a variant is
+    a new value (``with_switches``, as --matrix makes one per combination), so a cache
+    key or a matrix run can never see a configuration change under it."""
     source: str
     macro: str = None
     line: int = None
@@ -82,6 +86,7 @@ class RunConfig:
     macro_prefix_maps: tuple = ()     # -fmacro-prefix-map=OLD=NEW pairs (for __FILE__)
     cache: bool = True                # reuse the state reached after the headers
     compile_argv: tuple = ()          # the real compiler command, for --verify
+    unsaved: tuple = field(default=(), compare=False)   # (real path, text): editor buffers
 
     @property
     def module_name(self):

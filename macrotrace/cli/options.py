@@ -61,6 +61,12 @@ def configuration_flags(p):
                    help="a Kbuild .NAME.o.cmd file: its compiler command supplies every flag")
     g.add_argument("--no-cmd-file", action="store_true",
                    help="ignore a .NAME.o.cmd file beside the source")
+    g.add_argument("-p", dest="compile_commands_dir", metavar="DIR",
+                   help="take FILE's compiler command from DIR/compile_commands.json")
+    g.add_argument("--compile-commands", metavar="FILE",
+                   help="take FILE's compiler command from this compilation database")
+    g.add_argument("--no-compile-commands", action="store_true",
+                   help="ignore a compile_commands.json in FILE's directory or a parent")
     g.add_argument("--no-cache", action="store_true",
                    help="do not reuse (or save) the state reached after the headers")
     g.add_argument("--no-bundled-headers", action="store_true",
@@ -120,7 +126,8 @@ def _build_command(ns, command):
     cwd = None
     if command:
         argv, origin, cwd = command, "command", os.getcwd()
-    elif ns.cmd_file or (not ns.kernel_tree and not ns.no_cmd_file and _beside_cmd_file(ns.file)):
+    elif ns.cmd_file or (not ns.kernel_tree and not ns.no_cmd_file and not _names_database(ns)
+                         and _beside_cmd_file(ns.file)):
         cmd_file = ns.cmd_file or _beside_cmd_file(ns.file)
         if not ns.cmd_file:
             print("macrotrace: using %s (the compiler command Kbuild used for %s; "
@@ -132,10 +139,14 @@ def _build_command(ns, command):
         if cwd is None:
             raise ConfigError("%s: cannot tell which directory this command ran in; "
                               "give it with --kernel-tree DIR" % cmd_file)
+    elif (found := _compile_commands(ns, explicit=True)) is not None:
+        (argv, cwd), origin = found, "compile-commands"
     elif ns.kernel_tree:
         stem = ns.modname or os.path.splitext(os.path.basename(ns.file))[0].replace("-", "_")
         argv, cwd = command_for(ns.kernel_tree, ns.file, stem, ns.module)
         origin = "kernel-tree"
+    elif (found := _compile_commands(ns, explicit=False)) is not None:
+        (argv, cwd), origin = found, "compile-commands"
     else:
         return None
     parsed = parse_command(argv)
@@ -155,6 +166,30 @@ def _build_command(ns, command):
         std=parsed["std"], use_system_dirs=not parsed["nostdinc"], bundled_headers=False,
         macro_prefix_maps=tuple(parsed["macro_prefix_maps"]),
         compile_argv=tuple(argv))
+
+
+def _names_database(ns):
+    return bool(getattr(ns, "compile_commands_dir", None) or getattr(ns, "compile_commands", None))
+
+
+def _compile_commands(ns, explicit):
+    """(argv, directory) from a compilation database: the one -p/--compile-commands
+    names (explicit), else one found beside FILE or in a parent; None when there is none."""
+    from .. import compile_commands as db
+    if explicit:
+        if not _names_database(ns):
+            return None
+        path = db.database_path(getattr(ns, "compile_commands_dir", None), getattr(ns, "compile_commands", None))
+        return db.command_for(path, ns.file)
+    if getattr(ns, "no_compile_commands", False):
+        return None
+    path = db.discover(ns.file)
+    if path is None:
+        return None
+    found = db.command_for(path, ns.file, found=True)
+    print("macrotrace: using %s (the compiler command of %s; --no-compile-commands to "
+          "ignore it)" % (path, ns.file), file=sys.stderr)
+    return found
 
 
 def _beside_cmd_file(source):

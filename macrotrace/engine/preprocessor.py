@@ -127,6 +127,7 @@ class Preprocessor(pcpp.Preprocessor):
         self.pushed_macros = {}
         self.file_cache = {}
         self.files_read = []
+        self.unsaved = {}            # real path -> text: files read from an editor's buffer
         for name in BUILTINS:
             self.macros[name] = MacroDef(name, None if name not in ("_Pragma",) else ["x"],
                                          builtin=name, site=("<built-in>", 0))
@@ -199,6 +200,9 @@ class Preprocessor(pcpp.Preprocessor):
         cached = self.file_cache.get(path)
         if cached is not None:
             return cached
+        if self.unsaved and os.path.realpath(path) in self.unsaved:
+            # an editor's buffer: its text, not the file on disk
+            return self._tokenize(path, self.unsaved[os.path.realpath(path)].encode("utf-8"))
         try:
             size = os.path.getsize(path)
             if size > MAX_FILE_BYTES and not os.path.isdir(path):
@@ -210,6 +214,9 @@ class Preprocessor(pcpp.Preprocessor):
             raise error_at(from_tok, "%s: is a directory" % path, path)
         except OSError as e:
             raise error_at(from_tok, "%s: %s" % (path, e.strerror or e), path)
+        return self._tokenize(path, data, from_tok)
+
+    def _tokenize(self, path, data, from_tok=None):
         if b"\0" in data[:8192]:
             raise error_at(from_tok, "%s: binary file (contains NUL bytes), not C source" % path, path)
         try:

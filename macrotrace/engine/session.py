@@ -34,8 +34,9 @@ def make_preprocessor(config, listener=None, recorder=None, mode="trace"):
     for text in predefined:
         pp.define(text, site=("<built-in>", 0))
     pp.prefix_maps = list(config.macro_prefix_maps)
+    pp.unsaved = dict(config.unsaved)
     if config.cache:
-        pp.state_cache = StateCache(_cache_key(config, compiler, search, mode))
+        pp.state_cache = StateCache(_cache_key(config, compiler, search, mode), pp.unsaved)
     for kind, value in config.all_macro_options():
         if kind == "D":
             pp.define_option(value)
