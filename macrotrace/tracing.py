@@ -143,7 +143,8 @@ def run_trace(config, on_warning=None, interrupt=None, want=None):
             return chosen(tok, macro)
     result = _run_result(session.trace(config, builder, want, on_warning), config.source)
     trace = builder.trace()
-    attach_declarations(trace)
+    if config.lang == "c":          # assembler and linker scripts declare no C
+        attach_declarations(trace)
     # what was really in effect (a Kbuild command or autoconf.h decides, not our flags)
     trace.config["switches"] = {name: name in result.macros for name in config.switches()}
     modname = result.macros.get("KBUILD_MODNAME")

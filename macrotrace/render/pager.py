@@ -23,9 +23,11 @@ def pager_command():
     return argv
 
 
-def write_stdout(pieces, page=True):
-    """Write ``pieces`` to stdout; page them when stdout is a terminal and they do not
-    fit on it.  Returns False when the reader closed the pipe (nothing to report)."""
+def write_stdout(pieces, write=None, page=True, encode=None):
+    """Write ``pieces`` to stdout with ``write`` (default: sys.stdout.write); page them
+    when stdout is a terminal and they do not fit on it (the pager gets ``encode(text)``,
+    default UTF-8).  Returns False when the reader closed the pipe (nothing to report)."""
+    write = write or sys.stdout.write
     try:
         if page and sys.stdout.isatty():
             text = "".join(pieces)
@@ -40,7 +42,7 @@ def write_stdout(pieces, page=True):
                     proc = None
                 if proc is not None:
                     try:
-                        proc.stdin.write(text.encode("utf-8", "replace"))
+                        proc.stdin.write(encode(text) if encode else text.encode("utf-8", "replace"))
                         proc.stdin.close()
                     except BrokenPipeError:
                         pass
@@ -48,7 +50,7 @@ def write_stdout(pieces, page=True):
                     return True
             pieces = [text]
         for piece in pieces:
-            sys.stdout.write(piece)
+            write(piece)
         sys.stdout.flush()
         return True
     except BrokenPipeError:
