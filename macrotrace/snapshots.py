@@ -14,7 +14,7 @@ import os
 
 from .render.json import dumps, layout_text, pieces  # noqa: F401  (dumps, pieces: the writer)
 from .trace.matrix import Matrix, switches_label
-from .trace.model import SCHEMA, Trace
+from .trace.model import READABLE, SCHEMA, Trace
 
 
 class SnapshotError(Exception):
@@ -40,7 +40,7 @@ def loads(text, origin):
     if digest is not None and digest != hashlib.sha256(layout_text(data).encode()).hexdigest():
         raise SnapshotError("%s: content does not match its digest: the snapshot was edited by hand "
                             "or damaged; regenerate it (macrotrace check --update)" % origin)
-    if isinstance(data.get("schema"), int) and data["schema"] != SCHEMA:
+    if isinstance(data.get("schema"), int) and data["schema"] not in READABLE:
         raise OldSchemaError("%s: written with JSON schema %d, this macrotrace reads schema %d; "
                              "regenerate it (macrotrace check --update)" % (origin, data["schema"], SCHEMA),
                              data.get("command") if isinstance(data.get("command"), list) else None)

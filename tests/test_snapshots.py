@@ -158,6 +158,6 @@ def test_snapshot_of_an_older_schema_is_named_and_updated(tmp_path):
     status, out, err = run_macrotrace(["check", "expansions", "--update"], cwd=root)
     assert status == 0 and "updated" in out, err
     with open(path) as fh:
-        assert json.load(fh)["schema"] == 2
+        assert json.load(fh)["schema"] == 3
     status, out, err = run_macrotrace(["check", "expansions"], cwd=root)
     assert status == 0 and out.startswith("ok"), out + err

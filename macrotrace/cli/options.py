@@ -245,9 +245,12 @@ def write_output(ns, text):
                 fh.write(piece)
         return
     buffer = getattr(sys.stdout, "buffer", None)
-    for piece in pieces:
+
+    def write(piece):
         if buffer is not None and not piece.isascii() and rawbytes.has_raw(piece):
             sys.stdout.flush()
             buffer.write(rawbytes.encode(piece))
         else:
             sys.stdout.write(piece)
+    from ..render.pager import write_stdout
+    write_stdout(pieces, write, page=not getattr(ns, "no_pager", True), encode=rawbytes.encode)

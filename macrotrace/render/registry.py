@@ -36,6 +36,10 @@ class RenderOptions:
     """What a renderer may be told besides the model (each uses what applies to it)."""
     color: bool = False           # text: ANSI colours
     films: int = None             # html: invocations shown with their whole film (None: default)
+    view: object = None           # trace.views.ViewOptions: which steps are shown (None: all)
+    width: int = 100              # text: columns to fill
+    brief: bool = False           # text: one line per visible step
+    backtrace: bool = False       # text: each step's backtrace
 
 
 def register(kind, name, target):
