@@ -315,7 +315,8 @@ def _command_argv(config, command):
 def cmd_diff(argv, command=None):
     """macrotrace diff A.json B.json | macrotrace diff MACRO FILE [flags] --a FLAGS --b FLAGS"""
     import shlex
-    from .snapshots import compare, load
+    from .snapshots.codec import load
+    from .snapshots.compare import compare
     p = _Parser(prog="macrotrace diff", description="Compare two expansions; exit 0 equal, 1 different.")
     p.add_argument("a", help="a JSON snapshot, or the MACRO")
     p.add_argument("b", help="a JSON snapshot, or the FILE")
@@ -323,96 +324,102 @@ def cmd_diff(argv, command=None):
     p.add_argument("--b", dest="flags_b", default="", metavar="FLAGS", help="flags for the second run")
     ns, rest = p.parse_known_args(argv)
     if ns.a.endswith(".json") and ns.b.endswith(".json") and not rest and not (ns.flags_a or ns.flags_b):
-        a, b = load(ns.a), load(ns.b)
+        a, b = load(ns.a).obj, load(ns.b).obj
         name_a, name_b = ns.a, ns.b
     else:
         common = [ns.a, ns.b] + rest
         a, _ = produce(common + shlex.split(ns.flags_a), command)
         b, _ = produce(common + shlex.split(ns.flags_b), command)
         name_a, name_b = ns.flags_a or "(no flags)", ns.flags_b or "(no flags)"
-    diffs = compare(a, b, name_a, name_b)
+    diffs = [f for f in compare(a, b, name_a, name_b) if f.kind != "moved"]
     for d in diffs:
-        print("\n".join(d.lines))
+        print("\n".join(d.lines) if d.lines else "%s:%d: %s: %s" % (
+            d.file, d.line, d.source, ", ".join(d.renumbered)))
     return 1 if diffs else 0
 
 
 def cmd_check(argv, command=None):
-    """macrotrace check DIR: re-trace every snapshot and compare."""
-    from .snapshots import OldSchemaError, SnapshotError, compare, dumps, junit_xml, load, snapshot_files
-    p = _Parser(prog="macrotrace check", description="Re-run stored snapshots and compare.")
+    """macrotrace check DIR: re-trace every snapshot and compare (snapshots/check.py)."""
+    from .snapshots import check
+    from .snapshots.pool import default_jobs
+    p = _Parser(prog="macrotrace check", description="Re-run stored snapshots and compare: exit 0 when "
+                "every expansion is the same (renumbered __LINE__/__COUNTER__/__FILE__ values are "
+                "reported, not failed), 1 when one changed, 2 when a snapshot cannot be checked.")
     p.add_argument("directory")
-    p.add_argument("--update", action="store_true", help="rewrite the snapshots that changed")
+    p.add_argument("--update", action="store_true", help="rewrite the snapshots that differ")
+    p.add_argument("--strict", action="store_true", help="renumbering fails the check too")
     p.add_argument("--junit", metavar="FILE", help="write JUnit XML")
     p.add_argument("--format", choices=("text", "github"), default="text")
+    p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                   help="check N snapshots at a time (default: the number of CPUs)")
+    p.add_argument("--shard", metavar="K/N", help="check only the K-th of N disjoint slices")
+    p.add_argument("--kernel-tree", metavar="DIR",
+                   help="the kernel tree for snapshots made on one (default: $MACROTRACE_KERNEL_TREE)")
     ns = p.parse_args(argv)
-    results = []
-    status = 0
-    for path in snapshot_files(ns.directory):
-        try:
-            try:
-                old = load(path)
-            except OldSchemaError as e:
-                if not (ns.update and e.command):
-                    raise
-                # an older layout cannot be compared, but its command makes it again
-                cmd, tail = _split_command(e.command)
-                with open(path, "w", encoding="utf-8") as fh:
-                    fh.write(dumps(_produce_whole(cmd, tail)))
-                results.append((path, []))
-                print("updated %s (rewritten in the current JSON schema)" % path)
-                continue
-            if not old.command:
-                raise SnapshotError("%s: records no command to re-run" % path)
-            cmd, tail = _split_command(old.command)
-            new = _produce_whole(cmd, tail)
-        except (SnapshotError, ConfigError, PreprocessError) as e:
-            results.append((path, str(e)))
-            print("%s: error: %s" % (path, e) if not str(e).startswith(path) else str(e), file=sys.stderr)
-            status = 2
-            continue
-        diffs = compare(old, new, "stored", "now")
-        results.append((path, diffs))
-        if not diffs:
-            if ns.format == "text":
-                print("ok      %s" % path)
-            continue
-        if ns.update:
-            with open(path, "w", encoding="utf-8") as fh:
-                fh.write(dumps(new))
-            print("updated %s" % path)
-            continue
-        status = max(status, 1)
-        for d in diffs:
-            if ns.format == "github":
-                inv = d.inv_a or d.inv_b
-                what = ("; first changed step: %s -> %s" % d.first_step) if d.first_step else ""
-                msg = "%s expansion changed%s%s" % (getattr(old, "macro", "?"),
-                                                      " [%s]" % d.label if d.label else "", what)
-                print("::error file=%s,line=%d::%s" % (inv.file, inv.line, msg.replace("\n", " ")))
-            else:
-                print("CHANGED %s" % path)
-                print("\n".join(d.lines))
+    options = check.Options(update=ns.update, strict=ns.strict, format=ns.format,
+                            kernel_tree=ns.kernel_tree, cwd=os.getcwd())
+    shard = check.parse_shard(ns.shard) if ns.shard else None
+    outcomes = check.check(ns.directory, options, ns.jobs or default_jobs(), shard)
+    for o in outcomes:
+        for line in o.messages:
+            print(line, file=sys.stderr)
+        for line in o.report:
+            print(line)
     if ns.junit:
         with open(ns.junit, "w", encoding="utf-8") as fh:
-            fh.write(junit_xml([(p_, r if not isinstance(r, list) or r else None) for p_, r in results]))
-    return status
+            fh.write(check.junit_xml(outcomes))
+    return max([o.status for o in outcomes] + [0])
 
 
-def _produce_whole(cmd, tail):
-    """produce() for check: a trace cut by --max-steps is an error, not a result."""
-    obj, ns = produce(cmd, tail)
-    if ns.cut is not None:
-        raise ns.cut
-    return obj
+def cmd_snapshot(argv, command=None):
+    """macrotrace snapshot MACRO PATH... -o DIR [trace flags]: one snapshot per C file."""
+    from .snapshots import make
+    from .snapshots.pool import default_jobs
+    usage = ("macrotrace snapshot MACRO[,MACRO...] PATH... -o DIR [-j N] [trace flags: --matrix, "
+             "--kernel-tree DIR, -I DIR...]")
+    if not argv or argv[0] in ("-h", "--help"):
+        print("usage: %s\n\nTrace MACRO in every C file named or found under a directory named, and "
+              "store one snapshot per file in DIR (for macrotrace check)." % usage)
+        return 0
+    positional, flags, out_dir, jobs = [], [], None, None
+    k = 0
+    while k < len(argv):
+        a = argv[k]
+        if a in ("-o", "--output", "-j", "--jobs"):
+            if k + 1 >= len(argv):
+                raise UsageError("%s needs a value" % a)
+            if a in ("-o", "--output"):
+                out_dir = argv[k + 1]
+            else:
+                jobs = _positive(a, argv[k + 1])
+            k += 2
+            continue
+        if a.startswith("-") or flags:
+            flags.append(a)
+        else:
+            positional.append(a)
+        k += 1
+    if len(positional) < 2 or out_dir is None:
+        raise UsageError("usage: " + usage)
+    if command:
+        raise UsageError("snapshot takes trace flags, not a compiler command after --")
+    made = make.make(positional[0].split(","), positional[1:], flags, out_dir, jobs or default_jobs())
+    for m in made:
+        for line in m.messages:
+            print(line, file=sys.stderr)
+        for line in m.report:
+            print(line)
+    return max(m.status for m in made)
 
 
-def _split_command(command):
-    """A snapshot's command: (macrotrace arguments, compiler command after -- or None)."""
-    cmd = list(command)
-    if "--" in cmd:
-        k = cmd.index("--")
-        return cmd[:k], cmd[k + 1:]
-    return cmd, None
+def _positive(flag, text):
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise UsageError("%s takes a positive number, not %s" % (flag, text))
+    return n
 
 
 def cmd_initcalls(argv, command=None):
@@ -441,7 +448,8 @@ def cmd_initcalls(argv, command=None):
     return 0
 
 
-COMMANDS = {"expand": cmd_expand, "diff": cmd_diff, "check": cmd_check, "initcalls": cmd_initcalls}
+COMMANDS = {"expand": cmd_expand, "diff": cmd_diff, "check": cmd_check, "snapshot": cmd_snapshot,
+            "initcalls": cmd_initcalls}
 
 
 def entry():

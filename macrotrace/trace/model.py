@@ -7,7 +7,8 @@ JSON layout (``Trace.to_dict``) is the documented contract; bump SCHEMA when it 
 from dataclasses import dataclass, field, fields
 from typing import List, Optional
 
-SCHEMA = 2      # 2: a tree node that is a step refers to it instead of repeating it
+SCHEMA = 3      # 2: a tree node that is a step refers to it instead of repeating it
+                # 3: optional fields (views); CI snapshots in their own compact envelope
 
 
 @dataclass

@@ -1,0 +1,269 @@
+"""``macrotrace check DIR``: re-run every stored snapshot and say what changed.
+
+Exit status: 0 when every expansion is the same (moved or renumbered invocations are
+reported, one line each), 1 when one changed (or, with ``strict``, was renumbered), 2
+when a snapshot cannot be checked (corrupt, older schema, missing kernel tree) or DIR
+holds none.  Snapshots are checked one by one or in a process pool (``jobs``) with the
+same report; ``shard`` (K, N) checks the K-th of N disjoint slices of them.
+"""
+
+import contextlib
+import io
+import os
+from dataclasses import dataclass, field
+from typing import List, Optional
+
+from . import codec, layout, pool, portable
+from .compare import compare, configurations as _configurations
+from .errors import OldSchemaError, SnapshotError
+from .matching import file_reader, sites
+
+
+@dataclass(frozen=True)
+class Options:
+    update: bool = False
+    strict: bool = False
+    format: str = "text"            # text, github
+    kernel_tree: Optional[str] = None
+    cwd: str = "."                  # the user's working directory (paths are shown from it)
+
+
+@dataclass
+class Outcome:
+    path: str
+    status: int                     # 0, 1, 2
+    report: List[str] = field(default_factory=list)     # for stdout
+    messages: List[str] = field(default_factory=list)   # for stderr
+    failure: Optional[str] = None   # JUnit failure text
+
+
+def snapshot_files(directory):
+    if os.path.isfile(directory):
+        return [directory]
+    if not os.path.isdir(directory):
+        raise SnapshotError("%s: no such directory" % directory)
+    out = []
+    for root, dirs, files in os.walk(directory):
+        dirs.sort()
+        out += [os.path.join(root, f) for f in files if f.endswith(".json")]
+    if not out:
+        raise SnapshotError("no snapshots in %s (make them with macrotrace snapshot)" % directory)
+    return sorted(out)
+
+
+def parse_shard(text):
+    try:
+        k, n = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise SnapshotError("--shard %s: expected K/N, e.g. 1/4" % text)
+    if not 1 <= k <= n:
+        raise SnapshotError("--shard %s: K must be between 1 and N" % text)
+    return k, n
+
+
+def shard_of(paths, directory, shard):
+    """The K-th of N slices: every path in exactly one, the same on every machine."""
+    if shard is None:
+        return paths
+    k, n = shard
+    base = directory if os.path.isdir(directory) else os.path.dirname(directory)
+    ordered = sorted(paths, key=lambda p: os.path.relpath(p, base))
+    return [p for i, p in enumerate(ordered) if i % n == k - 1]
+
+
+def split_command(command):
+    """A snapshot's command: (macrotrace arguments, compiler command after -- or None)."""
+    cmd = list(command)
+    if "--" in cmd:
+        k = cmd.index("--")
+        return cmd[:k], cmd[k + 1:]
+    return cmd, None
+
+
+def produce_whole(command):
+    """Run a recorded command: the Trace or Matrix (a trace cut by --max-steps is an error)."""
+    from ..cli import produce
+    cmd, tail = split_command(command)
+    obj, ns = produce(cmd, tail)
+    if ns.cut is not None:
+        raise ns.cut
+    obj.command = list(command)
+    return obj
+
+
+@contextlib.contextmanager
+def _in_directory(path):
+    old = os.getcwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(old)
+
+
+def _errors():
+    from ..cli import UsageError
+    from ..config import ConfigError
+    from ..engine.diagnostics import PreprocessError
+    return (SnapshotError, ConfigError, PreprocessError, UsageError, OSError)
+
+
+def make_snapshot(obj, command, run_dir, kernel_tree=None):
+    """A Snapshot of ``obj`` made from ``run_dir`` (the neighbourhoods read there)."""
+    invocations = [inv for _, t in _configurations(obj) for inv in t.invocations]
+    compiler = portable.compiler_identity(obj.config.get("compiler"))
+    return codec.Snapshot(obj, list(command), True,
+                          portable.tree_identity(kernel_tree) if kernel_tree else None,
+                          compiler, sites(invocations, file_reader(run_dir)))
+
+
+def _write(path, text):
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text)
+
+
+def check_one(path, options):
+    """Check one snapshot file: an Outcome (never raises for a bad snapshot)."""
+    out = Outcome(path, 0)
+    err = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(err):
+            _check(path, options, out)
+    except _errors() as e:
+        msg = str(e)
+        out.status = 2
+        out.messages.append(msg if msg.startswith(path) else "%s: error: %s" % (path, msg))
+        out.failure = msg
+    out.messages = [l for l in err.getvalue().splitlines() if l.strip()] + out.messages
+    return out
+
+
+def _check(path, options, out):
+    try:
+        snap = codec.load(path)
+    except OldSchemaError as e:
+        if not (options.update and e.command):
+            raise
+        _rewrite_old(path, e.command, options)
+        out.report.append("updated %s (rewritten in the current JSON schema)" % path)
+        return
+    root = portable.repository_root(os.path.dirname(os.path.abspath(path))) if snap.portable else options.cwd
+    command, tree = snap.command, None
+    if portable.needs_tree(command):
+        tree, note = portable.find_tree(options.kernel_tree, snap.kernel_tree, path)
+        tree = os.path.abspath(os.path.join(options.cwd, tree))
+        command = portable.with_tree(command, tree)
+        if note:
+            out.report.append(note)
+    with _in_directory(root):
+        new = produce_whole(command)
+        now = make_snapshot(new, snap.command, root, tree)
+    if snap.compiler and now.compiler and snap.compiler != now.compiler:
+        out.report.append("%s: compiled now with %s; the snapshot was made with %s" % (
+            path, portable.describe_compiler(now.compiler), portable.describe_compiler(snap.compiler)))
+    findings = compare(snap.obj, new, "stored", "now", snap.sites, now.sites)
+    failing = [f for f in findings if f.failing or (options.strict and f.kind == "renumbered")]
+    shown = _shown_paths(root, options)
+    if options.update and findings:
+        _write(path, codec.dumps(now) if snap.portable else layout.dumps(new))
+        out.report.append("updated %s" % path)
+        return
+    out.status = 1 if failing else 0
+    if options.format == "github":
+        out.report += [_annotation(f, shown, options) for f in findings if f.kind != "moved"]
+    else:
+        out.report.append("%s %s" % ("CHANGED" if failing else "ok     ", path))
+        for f in findings:
+            out.report += _text_lines(f, shown, options)
+    if failing:
+        out.failure = "\n".join(l for f in failing for l in (["%s: %s" % (f.kind, f.title)] + f.lines))
+
+
+def _rewrite_old(path, command, options):
+    """An older layout cannot be compared, but its command makes it again."""
+    root = portable.repository_root(os.path.dirname(os.path.abspath(path)))
+    import json
+    if json.loads(layout.read_text(path)).get("kind") != "snapshot":
+        with _in_directory(options.cwd):
+            _write(path, layout.dumps(produce_whole(command)))
+        return
+    tree = None
+    if portable.needs_tree(command):
+        tree, _ = portable.find_tree(options.kernel_tree, None, path)
+        tree = os.path.abspath(os.path.join(options.cwd, tree))
+    with _in_directory(root):
+        new = produce_whole(portable.with_tree(command, tree) if tree else command)
+        _write(path, codec.dumps(make_snapshot(new, command, root, tree)))
+
+
+def _shown_paths(root, options):
+    """Paths as the report shows them: annotations relative to the repository root (as
+    GitHub wants), text relative to the working directory."""
+    def show(path):
+        absolute = os.path.normpath(os.path.join(root, path))
+        base = root if options.format == "github" else options.cwd
+        rel = os.path.relpath(absolute, base)
+        return absolute if rel.startswith("..") else rel
+    return show
+
+
+def _configs(f):
+    return (" [%s]" % f.labels[0] if len(f.labels) == 1 and f.labels[0] else
+            " [%d configurations]" % len(f.labels) if len(f.labels) > 1 else "")
+
+
+def _place(f, show):
+    moved = " (moved from line %d)" % f.old_line if f.old_line is not None else ""
+    return "%s:%d %s%s" % (show(f.file), f.line, f.source, moved)
+
+
+def _text_lines(f, show, options):
+    if f.kind == "moved":
+        return ["  moved       %s" % _place(f, show)]
+    if f.kind == "renumbered":
+        return ["  %s  %s: %s%s" % ("RENUMBERED" if options.strict else "renumbered", _place(f, show),
+                                     ", ".join(f.renumbered), _configs(f))]
+    return ["  %-11s %s: %s%s" % (f.kind.upper(), _place(f, show), f.title, _configs(f))] + \
+        ["    " + l for l in f.lines]
+
+
+def _escape(text, prop=False):
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def _annotation(f, show, options):
+    if f.kind == "renumbered":
+        level = "error" if options.strict else "notice"
+        title = "renumbered" + (" (--strict)" if options.strict else "")
+        msg = "%s renumbered: %s%s" % (f.source, ", ".join(f.renumbered), _configs(f))
+    else:
+        level, title = "error", f.title
+        msg = "%s expansion %s%s%s" % (f.source, {"changed": "changed", "new": "is new",
+                                                  "gone": "is gone"}[f.kind],
+                                       " (was at line %d)" % f.old_line if f.old_line is not None else "",
+                                       _configs(f))
+    return "::%s file=%s,line=%d,title=%s::%s" % (level, _escape(show(f.file), True), max(f.line, 1),
+                                                  _escape(title, True), _escape(msg))
+
+
+def check(directory, options, jobs=1, shard=None):
+    """[Outcome], one per snapshot of ``directory`` (in this shard), in path order."""
+    import functools
+    paths = shard_of(snapshot_files(directory), directory, shard)
+    return pool.run(functools.partial(check_one, options=options), paths, jobs, "macrotrace check")
+
+
+def junit_xml(outcomes):
+    from xml.sax.saxutils import escape, quoteattr
+    failures = sum(1 for o in outcomes if o.failure is not None)
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           '<testsuite name="macrotrace" tests="%d" failures="%d">' % (len(outcomes), failures)]
+    for o in outcomes:
+        out.append('  <testcase classname="macrotrace.check" name=%s>' % quoteattr(o.path))
+        if o.failure is not None:
+            first = o.failure.splitlines()[0] if o.failure else "expansion changed"
+            out.append('    <failure message=%s>%s</failure>' % (quoteattr(first), escape(o.failure)))
+        out.append("  </testcase>")
+    out.append("</testsuite>")
+    return "\n".join(out) + "\n"
