@@ -117,3 +117,29 @@ def classify(ta, ia, tb, ib):
     if ia.cut != ib.cut or not eq.same(ia.result, ib.result):
         return Verdict("changed", renumbered, None, "result %s (was %s)" % (_short(ib.result), _short(ia.result)))
     return Verdict("renumbered" if renumbered else "same", renumbered)
+
+
+def renumbering(ia, ib):
+    """{stored token: current token} for what the renumbering builtins gave and what it
+    was pasted and stringified into, over the whole film (whatever else differs): to
+    show a diff without the renumbering in it.  A token renumbered two ways is left."""
+    seen = {}
+    for sa, sb in zip(ia.steps, ib.steps):
+        if sa.macro != sb.macro:
+            continue
+        found = []
+        if sa.kind == "builtin" and sa.macro in RENUMBERING:
+            found.append((sa.value, sb.value))
+        found += [(pa.result, pb.result) for pa, pb in zip(sa.pastes, sb.pastes)]
+        found += [(aa.stringified, ab.stringified) for aa, ab in zip(sa.arguments, sb.arguments)]
+        for x, y in found:
+            if x is not None and y is not None and x != y:
+                seen.setdefault(x, set()).add(y)
+    return {x: ys.pop() for x, ys in seen.items() if len(ys) == 1}
+
+
+def translate(text, mapping):
+    """``text`` with each token in ``mapping`` replaced."""
+    if not mapping:
+        return text
+    return "".join(mapping.get(t, t) for t in _tokens(text))
