@@ -202,8 +202,7 @@ def _shown_paths(root, options):
     def show(path):
         absolute = os.path.normpath(os.path.join(root, path))
         base = root if options.format == "github" else options.cwd
-        rel = os.path.relpath(absolute, base)
-        return absolute if rel.startswith("..") else rel
+        return os.path.relpath(absolute, base)
     return show
 
 
