@@ -378,3 +378,46 @@ def test_a_different_compiler_version_is_reported(tmp_path):
     status, out, err = run_macrotrace(["check", "exp"], cwd=root)
     assert status == 0, out + err
     assert "the snapshot was made with gcc 9.9.9" in out
+
+
+def _copy_kernel_tree(tree, dest):
+    """A copy of a configured tree (Debian's linux-headers-*-amd64) at another path; its
+    relative symbolic links to the kbuild scripts made absolute so they still resolve."""
+    import shutil
+    shutil.copytree(tree, dest, symlinks=True)
+    for name in os.listdir(dest):
+        link = os.path.join(dest, name)
+        if os.path.islink(link) and not os.path.isabs(os.readlink(link)):
+            target = os.path.realpath(os.path.join(tree, name))
+            os.remove(link)
+            os.symlink(target, link)
+    return dest
+
+
+def test_kernel_tree_snapshot_checks_after_the_tree_moved(tmp_path, monkeypatch):
+    import shutil
+    import pytest
+    from test_kernel import HELLO as KERNEL_HELLO, TREE
+    if TREE is None or shutil.which("make") is None:
+        pytest.skip("no kernel headers or no make: apt-get install linux-headers-amd64 make")
+    tree = _copy_kernel_tree(TREE, str(tmp_path / "one" / "tree"))
+    root = repository(str(tmp_path / "repo"), {"hello.c": KERNEL_HELLO})
+    status, out, err = run_macrotrace(["snapshot", "module_init", "hello.c", "-o", "exp", "--kernel-tree", tree],
+                                      cwd=root)
+    assert status == 0, out + err
+    text = open(os.path.join(root, "exp", "hello.c.module_init.json")).read()
+    assert str(tmp_path) not in text
+    data = json.loads(text)
+    assert data["kernel_tree"]["release"] and data["compiler"]["name"] == "gcc"
+    moved = str(tmp_path / "two")
+    os.rename(str(tmp_path / "one"), moved)
+    monkeypatch.delenv("MACROTRACE_KERNEL_TREE", raising=False)
+    status, out, err = run_macrotrace(["check", "exp"], cwd=root)
+    assert status == 2 and len(err.strip().splitlines()) == 1
+    assert "made on a kernel tree, kernel %s" % data["kernel_tree"]["release"] in err and "--kernel-tree" in err
+    status, out, err = run_macrotrace(["check", "exp", "--kernel-tree", os.path.join(moved, "tree")], cwd=root)
+    assert status == 0 and out.startswith("ok"), out + err
+    monkeypatch.setenv("MACROTRACE_KERNEL_TREE", os.path.join(moved, "tree"))
+    edit(os.path.join(root, "hello.c"), "MODULE_LICENSE", "/* moved */\nMODULE_LICENSE")
+    status, out, err = run_macrotrace(["check", "exp"], cwd=root)
+    assert status == 0 and "renumbered  hello.c:18 module_init(hello_init) (moved from line 17)" in out, out + err

@@ -110,6 +110,7 @@ def _errors():
 
 def make_snapshot(obj, command, run_dir, kernel_tree=None):
     """A Snapshot of ``obj`` made from ``run_dir`` (the neighbourhoods read there)."""
+    obj.command = list(command)         # as recorded: the kernel tree not by its path
     invocations = [inv for _, t in _configurations(obj) for inv in t.invocations]
     compiler = portable.compiler_identity(obj.config.get("compiler"))
     return codec.Snapshot(obj, list(command), True,
