@@ -19,7 +19,7 @@ from typing import List, Optional
 
 from ..trace.model import SCHEMA
 from . import compact, layout
-from .errors import OldSchemaError, SnapshotError
+from .errors import SnapshotError
 
 _CANON = dict(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
@@ -73,24 +73,15 @@ def dumps(snap):
 
 def loads(text, origin):
     """A Snapshot from a snapshot file's text, or a plain JSON trace/matrix."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise SnapshotError("%s:%d: not valid JSON (%s): corrupt snapshot" % (origin, e.lineno, e.msg))
-    if not isinstance(data, dict) or data.get("tool") != "macrotrace":
-        raise SnapshotError("%s: not a macrotrace snapshot" % origin)
+    data = layout.parse(text, origin)
     if data.get("kind") != "snapshot":
-        obj = layout.loads(text, origin)
+        obj = layout.loads(text, origin, data)
         return Snapshot(obj, list(obj.command), portable=False)
     digest = data.pop("digest", None)
     if digest != hashlib.sha256(json.dumps(data, **_CANON).encode()).hexdigest():
-        raise SnapshotError("%s: content does not match its digest: the snapshot was edited by hand "
-                            "or damaged; regenerate it (macrotrace check --update)" % origin)
+        raise layout.edited(origin)
+    layout.require_schema(data, origin)
     command = data.get("command") if isinstance(data.get("command"), list) else None
-    if data.get("schema") != SCHEMA:
-        raise OldSchemaError("%s: written with JSON schema %s, this macrotrace reads schema %d; "
-                             "regenerate it (macrotrace check --update)" % (origin, data.get("schema"), SCHEMA),
-                             command)
     try:
         obj = compact.decode(data.get("content"), data.get("tables"))
         sites = [Site(**s) for s in data.get("sites", [])]

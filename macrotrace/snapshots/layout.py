@@ -98,21 +98,39 @@ def dumps(obj):
     return "".join(pieces(obj))
 
 
-def loads(text, origin):
+def parse(text, origin):
+    """The JSON object of a snapshot's text; SnapshotError when it is not macrotrace's."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
         raise SnapshotError("%s:%d: not valid JSON (%s): corrupt snapshot" % (origin, e.lineno, e.msg))
     if not isinstance(data, dict) or data.get("tool") != "macrotrace":
         raise SnapshotError("%s: not a macrotrace snapshot" % origin)
+    return data
+
+
+def edited(origin):
+    return SnapshotError("%s: content does not match its digest: the snapshot was edited by hand "
+                         "or damaged; regenerate it (macrotrace check --update)" % origin)
+
+
+def require_schema(data, origin):
+    """OldSchemaError (naming the command that makes it again) unless ``data`` is in
+    this macrotrace's schema."""
+    if data.get("schema") != SCHEMA:
+        raise OldSchemaError("%s: written with JSON schema %s, this macrotrace reads schema %d; "
+                             "regenerate it (macrotrace check --update)" % (origin, data.get("schema"), SCHEMA),
+                             data.get("command") if isinstance(data.get("command"), list) else None)
+
+
+def loads(text, origin, data=None):
+    """The Trace or Matrix of a --format json text (``data``: the text already parsed)."""
+    data = parse(text, origin) if data is None else dict(data)
     digest = data.pop("digest", None)
     if digest is not None and digest != hashlib.sha256(_text(data).encode()).hexdigest():
-        raise SnapshotError("%s: content does not match its digest: the snapshot was edited by hand "
-                            "or damaged; regenerate it (macrotrace check --update)" % origin)
-    if isinstance(data.get("schema"), int) and data["schema"] != SCHEMA:
-        raise OldSchemaError("%s: written with JSON schema %d, this macrotrace reads schema %d; "
-                             "regenerate it (macrotrace check --update)" % (origin, data["schema"], SCHEMA),
-                             data.get("command") if isinstance(data.get("command"), list) else None)
+        raise edited(origin)
+    if isinstance(data.get("schema"), int):
+        require_schema(data, origin)
     try:
         if data.get("kind") == "matrix":
             return Matrix.from_dict(data)
