@@ -243,6 +243,6 @@ def decode(content, tables):
             return matrix
         if content.get("kind") == "trace":
             return _decode_trace(tables, content["trace"])
-    except (KeyError, TypeError, AttributeError) as e:
+    except (KeyError, TypeError, AttributeError, IndexError) as e:
         raise ValueError("malformed snapshot content (%s: %s)" % (type(e).__name__, e))
     raise ValueError("unknown content kind %r" % content.get("kind"))
