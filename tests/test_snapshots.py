@@ -378,6 +378,15 @@ def test_a_different_compiler_version_is_reported(tmp_path):
     status, out, err = run_macrotrace(["check", "exp"], cwd=root)
     assert status == 0, out + err
     assert "the snapshot was made with gcc 9.9.9" in out
+    # made with a gcc-9 this machine lacks: checked with its gcc, and said so
+    snap.command = [a.replace("gcc", "gcc-9") for a in snap.command]
+    assert "gcc-9" in snap.command
+    with open(path, "w") as fh:
+        fh.write(codec.dumps(snap))
+    status, out, err = run_macrotrace(["check", "exp"], cwd=root)
+    assert status == 0, out + err
+    assert "gcc-9 is not installed here; checked with gcc" in out
+    assert "the snapshot was made with gcc 9.9.9" in out
 
 
 def _copy_kernel_tree(tree, dest):

@@ -156,6 +156,9 @@ def _check(path, options, out):
         command = portable.with_tree(command, tree)
         if note:
             out.report.append(note)
+    command, note = portable.available_compiler(command, snap.compiler)
+    if note:
+        out.report.append("%s: %s" % (path, note))
     with _in_directory(root):
         new = produce_whole(command)
         now = make_snapshot(new, snap.command, root, tree)

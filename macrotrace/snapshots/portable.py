@@ -151,3 +151,18 @@ def compiler_identity(compiler):
 
 def describe_compiler(identity):
     return "%s %s" % (identity.get("name"), identity.get("version")) if identity else "no compiler"
+
+
+def available_compiler(command, identity):
+    """``command`` with its ``--cc COMPILER`` replaced by the compiler of the same name
+    (``gcc`` for ``gcc-12``) when COMPILER is not installed here: (command, note or None)."""
+    import shutil
+    out = list(command)
+    for k, a in enumerate(out[:-1]):
+        if a == "--cc" and out[k + 1].split() and shutil.which(out[k + 1].split()[0]) is None:
+            name = (identity or {}).get("name")
+            if name and shutil.which(name):
+                note = "%s is not installed here; checked with %s" % (out[k + 1].split()[0], name)
+                out[k + 1] = " ".join([name] + out[k + 1].split()[1:])
+                return out, note
+    return out, None
