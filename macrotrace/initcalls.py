@@ -15,8 +15,9 @@ same order by a generated linker script.  Built as a module there is no initcall
 section: the loader calls init_module once (do_init_module).
 """
 
+import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Optional
 
 MACROS = ["early_initcall", "pure_initcall", "core_initcall", "core_initcall_sync", "postcore_initcall",
@@ -79,7 +80,7 @@ def collect(config, files, run_trace):
     return calls
 
 
-def render_text(calls):
+def render_text(calls, options=None):
     out = ["initcalls in the order do_initcalls() runs them (level, then link order):", ""]
     current = object()
     for c in calls:
@@ -98,3 +99,7 @@ def render_text(calls):
         else:
             out.append("  %-28s %-16s %s  section %s, entry %s" % (c.function, c.macro, where, c.section, c.entry))
     return "\n".join(out) + "\n"
+
+
+def render_json(calls, options=None):
+    return json.dumps([asdict(c) for c in calls], indent=1) + "\n"

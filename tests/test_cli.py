@@ -54,11 +54,12 @@ def test_json_contract_on_nested_invocations(tmp_path):
 
 
 def test_json_round_trips_through_the_model(tmp_path):
-    from macrotrace.render.json_ import load, render
+    from macrotrace.render.json import dumps as render
+    from macrotrace.snapshots import loads
     path = write(tmp_path, "t.c", "#define S(x) #x\n#define C(a,b) a##b\n#define T(x) S(x) C(x,1) __COUNTER__\nT(y)\n")
     status, out, err = run_macrotrace(["T", path, "--format", "json", "--no-bundled-headers"])
     assert status == 0, err
-    trace = load(out)
+    trace = loads(out, "<stdout>")
     assert render(trace) == out
     step = [s for s in trace.invocations[0].steps if s.macro == "C"][0]
     assert step.pastes[0].lhs == "y" and step.pastes[0].result == "y1"
@@ -154,3 +155,85 @@ def test_macro_used_but_never_expanded(tmp_path):
     proc = run_cli_process(["F", path, "--no-bundled-headers"])
     assert proc.returncode == 2
     assert "never expanded" in proc.stderr and ":2:" in proc.stderr
+
+
+# ---------------------------------------------------------------- commands and formats
+
+def test_help_lists_every_command():
+    from macrotrace.cli.registry import COMMANDS
+    proc = run_cli_process(["--help"])
+    assert proc.returncode == 0, proc.stderr
+    listed = [line.split()[0] for line in proc.stdout.split("commands:")[1].splitlines()[2:]
+              if line.startswith("    ") and line.split()]
+    assert set(COMMANDS) <= set(listed), listed
+    assert {"trace", "expand", "diff", "check", "initcalls"} <= set(listed)
+    assert "macrotrace trace check" in proc.stdout      # how to trace a macro named like a command
+
+
+def test_macro_named_like_a_command(tmp_path):
+    """`macrotrace check c.c` is the check command (and says how to trace a macro named
+    check); the explicit form and a leading -- trace the macro, as gcc expands it."""
+    path = write(tmp_path, "c.c", "#define check(x) (x + 1)\n#define diff 7\nint a = check(2) * diff;\n")
+    proc = run_cli_process(["check", path])
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "not a snapshot" in proc.stderr and "macrotrace trace check" in proc.stderr
+    proc = run_cli_process(["check", path, "--no-bundled-headers"])
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "unrecognized arguments" in proc.stderr and "macrotrace trace check FILE" in proc.stderr
+    rc, expected, _ = gcc_expand(path)
+    flags = ["--no-bundled-headers", "--format", "json"]
+    for argv in (["trace", "check", path] + flags, ["--", "check", path] + flags,
+                 ["--", "check", path] + flags + ["--", "gcc", "-c", path]):
+        status, out, err = run_macrotrace(argv)
+        assert status == 0, (argv, err)
+        data = json.loads(out)
+        assert data["macro"] == "check"
+        assert tokens(data["invocations"][0]["result"]) == ["(", "2", "+", "1", ")"]
+        assert " ".join(tokens(data["invocations"][0]["result"])) in " ".join(tokens(expected))
+    # a command's usage error names the explicit form too
+    status, _, err = run_macrotrace(["diff", path])
+    assert status == 2 and "macrotrace trace diff FILE" in err
+    status, out, err = run_macrotrace(["trace", "diff", path, "--no-bundled-headers", "--format", "json"])
+    assert status == 0 and json.loads(out)["invocations"][0]["result"] == "7", err
+
+
+def test_snapshot_of_an_explicit_trace_rechecks(tmp_path):
+    """The command a snapshot records re-runs the same trace, whatever the macro's name."""
+    write(tmp_path, "c.c", "#define check(x) x\ncheck(1)\n")
+    snap = str(tmp_path / "s.json")
+    status, _, err = run_macrotrace(["trace", "check", "c.c", "--no-bundled-headers", "--format", "json",
+                                     "-o", snap], cwd=str(tmp_path))
+    assert status == 0, err
+    assert json.load(open(snap))["command"][:2] == ["check", "c.c"]
+    status, out, err = run_macrotrace(["check", "s.json"], cwd=str(tmp_path))
+    assert status == 0 and out.startswith("ok"), out + err
+
+
+def test_a_registered_command_and_format_are_offered(tmp_path):
+    """One registration adds a subcommand (with the shared flags) or an output format."""
+    from macrotrace.cli.registry import COMMANDS, command
+    from macrotrace.render import registry
+    path = write(tmp_path, "t.c", "#define M(x) x\nM(1)\n")
+
+    def arguments(p):
+        p.add_argument("file")
+
+    @command("count-lines", "count FILE's lines", arguments=arguments, flags=("config", "output"))
+    def count(ns, compiler_command):
+        print("%d lines, -D %s" % (len(open(ns.file).read().splitlines()), ns.macro_options))
+        return 0
+
+    registry.register("trace", "results", lambda trace, options: "".join(
+        i.result + "\n" for i in trace.invocations))
+    try:
+        status, out, _ = run_macrotrace(["--help"])
+        assert status == 0 and "count-lines" in out and "count FILE's lines" in out
+        status, out, err = run_macrotrace(["count-lines", path, "-D", "X=1"])
+        assert (status, out) == (0, "2 lines, -D [('D', 'X=1')]\n"), err
+        status, out, err = run_macrotrace(["M", path, "--no-bundled-headers", "--format", "results"])
+        assert (status, out) == (0, "1\n"), err
+    finally:
+        del COMMANDS["count-lines"]
+        del registry._FORMATS["trace"]["results"]
+    status, _, err = run_macrotrace(["M", path, "--format", "results"])
+    assert status == 2 and "invalid choice" in err

@@ -143,7 +143,7 @@ def test_snapshot_of_an_older_schema_is_named_and_updated(tmp_path):
     """A sound snapshot written by an older macrotrace (schema 2) is not
     compared with today's layout: check says so and --update rewrites it from its command."""
     import hashlib
-    from macrotrace.snapshots.layout import _text
+    from macrotrace.render.json import layout_text
     from macrotrace.trace.model import SCHEMA
     root = project(str(tmp_path / "p"))
     path = snapshot(root)
@@ -151,7 +151,7 @@ def test_snapshot_of_an_older_schema_is_named_and_updated(tmp_path):
         data = json.load(fh)
     del data["digest"]
     data["schema"] = SCHEMA - 1
-    text = _text(data)
+    text = layout_text(data)
     with open(path, "w") as fh:
         fh.write(text[:-2] + ',\n  "digest": "%s"\n}\n' % hashlib.sha256(text.encode()).hexdigest())
     status, out, err = run_macrotrace(["check", "expansions"], cwd=root)

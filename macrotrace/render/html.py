@@ -16,6 +16,8 @@ import jinja2
 from markupsafe import Markup
 
 from ..resources import templates_dir
+from ..trace.matrix import Matrix
+from .text import VERIFIED_SECTIONS
 
 _TOKEN = re.compile(
     r'(?P<c>/\*.*?\*/|//[^\n]*)'
@@ -281,8 +283,7 @@ def render(trace, verification=None, films=FILMS):
     view = _view(trace, films=films)
     if verification is not None:
         rows, obj = verification
-        sections = [x for x in obj.get("sections", []) if x.startswith(
-            (".init", ".exit", ".modinfo", ".discard", ".initcall"))]
+        sections = [x for x in obj.get("sections", []) if x.startswith(VERIFIED_SECTIONS)]
         for item, checks in zip(view["invocations"], rows):
             item["verify"] = {"checks": checks, "sections": sections,
                               "mismatches": sum(status == "mismatch" for _, status, _ in checks)}
@@ -314,3 +315,11 @@ def render_matrix(matrix, films=FILMS):
     return _page(title="%s in %s (%d configurations)" % (matrix.macro, matrix.file, len(matrix.runs)),
                  macro=matrix.macro, file=matrix.file, views=views, matrix={"m": matrix, "divergences": divergences},
                  config=matrix.config, command=matrix.command)
+
+
+def render_output(obj, options):
+    """The format registry's entry (render/registry.py): a Trace or a Matrix."""
+    films = FILMS if options.films is None else options.films
+    if isinstance(obj, Matrix):
+        return render_matrix(obj, films=films)
+    return render(obj, verification=options.verification, films=films)

@@ -3,6 +3,8 @@ step highlighted when the output is a terminal (and ``NO_COLOR`` is not set)."""
 
 import textwrap
 
+from ..trace.matrix import Matrix
+
 WIDTH = 100
 INDENT = "     "
 
@@ -202,3 +204,31 @@ def render_matrix(matrix, color=False):
             out.append("    group %d: %s" % (g + 1, style.macro(macro or "-")))
             out.extend(_wrapped(note, "      ", "        ", style.dim))
     return "\n".join(out) + "\n"
+
+
+VERIFIED_SECTIONS = (".init", ".exit", ".modinfo", ".discard", ".initcall")
+MARKS = {"ok": "ok  ", "mismatch": "DIFF", "expected absent": "gone", "skipped": "skip"}
+
+
+def verification_text(trace, rows, info):
+    """The check of the declarations against the object file (verify.verify())."""
+    out = ["", "verified against the object file (sections: %s)" % " ".join(
+        s for s in info["sections"] if s.startswith(VERIFIED_SECTIONS))]
+    bad = 0
+    for inv, checks in zip(trace.invocations, rows):
+        out.append("  %s:%d: %s" % (inv.file, inv.line, inv.source))
+        for d, status, detail in checks:
+            bad += status == "mismatch"
+            out.append("    %s %s — %s" % (MARKS[status], declaration_line(d)[:70], detail))
+    out.append("  %d mismatch%s" % (bad, "" if bad == 1 else "es"))
+    return "\n".join(out) + "\n"
+
+
+def render_output(obj, options):
+    """The format registry's entry (render/registry.py): a Trace or a Matrix."""
+    if isinstance(obj, Matrix):
+        return render_matrix(obj, color=options.color)
+    text = render(obj, color=options.color)
+    if options.verification is not None:
+        text += verification_text(obj, *options.verification)
+    return text

@@ -82,7 +82,7 @@ def split_command(command):
 
 def produce_whole(command):
     """Run a recorded command: the Trace or Matrix (a trace cut by --max-steps is an error)."""
-    from ..cli import produce
+    from ..cli.commands.trace import produce
     cmd, tail = split_command(command)
     obj, ns = produce(cmd, tail)
     if ns.cut is not None:
@@ -102,7 +102,7 @@ def _in_directory(path):
 
 
 def _errors():
-    from ..cli import UsageError
+    from ..cli.options import UsageError
     from ..config import ConfigError
     from ..engine.diagnostics import PreprocessError
     return (SnapshotError, ConfigError, PreprocessError, UsageError, OSError)

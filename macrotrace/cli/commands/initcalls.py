@@ -1,0 +1,29 @@
+"""macrotrace initcalls FILE...: the initcall order."""
+
+import os
+
+from ...config import ConfigError
+from ...initcalls import collect
+from ...render import registry as formats
+from ...tracing import run_trace
+from ..options import config_from_args, format_flag, print_warning, write_output
+from ..registry import command
+
+
+def _arguments(p):
+    p.add_argument("files", nargs="+", metavar="FILE")
+    format_flag(p, "initcalls")
+
+
+@command("initcalls", "the initcalls of FILEs in the order do_initcalls() runs them",
+         arguments=_arguments, flags=("config", "output"), rank=40,
+         description="List the initcalls of FILEs in the order do_initcalls() runs them.")
+def run(ns, compiler_command):
+    ns.file = ns.files[0]
+    config = config_from_args(ns, command=compiler_command)
+    for f in ns.files:
+        if not os.path.isfile(f):
+            raise ConfigError("%s: No such file or directory" % f)
+    calls = collect(config, ns.files, lambda c: run_trace(c, print_warning))
+    write_output(ns, formats.render("initcalls", ns.format, calls))
+    return 0

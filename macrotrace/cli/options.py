@@ -1,0 +1,178 @@
+"""The flags several commands share, in named groups, and the one step from parsed
+flags to a RunConfig.
+
+A command asks for groups by name (``flags=("config", "output")`` in its ``@command``);
+a new shared flag goes in its group here, once.
+"""
+
+import argparse
+import os
+import sys
+
+from ..compile_command import find_build_dir, parse_command, read_cmd_file
+from ..config import ConfigError, RunConfig
+from ..kernel_tree import command_for
+from ..render import registry as formats
+
+
+class UsageError(Exception):
+    """A command line argparse refuses (said in one line, exit status 2)."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(message)
+
+
+class _MacroOption(argparse.Action):
+    """-D and -U share one ordered list, as gcc applies them in order."""
+
+    def __call__(self, parser, ns, value, option_string=None):
+        ns.macro_options = list(ns.macro_options or []) + [(option_string.lstrip("-")[0], value)]
+
+
+def configuration_flags(p):
+    """What the preprocessor sees: switches, macros, include paths, the compiler, limits."""
+    g = p.add_argument_group("configuration")
+    g.add_argument("--lto", action="store_true", help="define CONFIG_LTO_CLANG")
+    g.add_argument("--prel32", action="store_true", help="define CONFIG_HAVE_ARCH_PREL32_RELOCATIONS")
+    g.add_argument("--module", action="store_true", help="define MODULE (a loadable module)")
+    g.add_argument("--modname", metavar="NAME",
+                   help='KBUILD_MODNAME="NAME" and __KBUILD_MODNAME=kmod_NAME (default: file stem)')
+    g.add_argument("-D", dest="macro_options", action=_MacroOption, metavar="NAME[=VALUE]", default=[],
+                   help="define a macro, as gcc -D")
+    g.add_argument("-U", dest="macro_options", action=_MacroOption, metavar="NAME", help="undefine, as gcc -U")
+    g.add_argument("-I", dest="include_dirs", action="append", default=[], metavar="DIR")
+    g.add_argument("-iquote", dest="quote_dirs", action="append", default=[], metavar="DIR")
+    g.add_argument("-isystem", dest="system_dirs", action="append", default=[], metavar="DIR")
+    g.add_argument("-idirafter", dest="after_dirs", action="append", default=[], metavar="DIR")
+    g.add_argument("-include", dest="forced_includes", action="append", default=[], metavar="FILE")
+    g.add_argument("-std", "--std", dest="std", default="gnu11", metavar="STD",
+                   help="language standard (default gnu11)")
+    g.add_argument("--cc", metavar="COMPILER",
+                   help="take predefined macros and __has_attribute answers from this compiler")
+    g.add_argument("--kernel-tree", metavar="DIR",
+                   help="a configured kernel tree or linux-headers directory: compile as Kbuild "
+                        "compiles an out-of-tree module there")
+    g.add_argument("--cmd-file", metavar="FILE",
+                   help="a Kbuild .NAME.o.cmd file: its compiler command supplies every flag")
+    g.add_argument("--no-cmd-file", action="store_true",
+                   help="ignore a .NAME.o.cmd file beside the source")
+    g.add_argument("--no-cache", action="store_true",
+                   help="do not reuse (or save) the state reached after the headers")
+    g.add_argument("--no-bundled-headers", action="store_true",
+                   help="do not search macrotrace's model of the Linux headers")
+    g.add_argument("--max-steps", type=int, default=2000, metavar="N",
+                   help="stop a trace after N steps (default 2000): the steps so far are shown, "
+                        "then the run exits 2")
+    g.add_argument("--max-expansions", type=int, default=1_000_000, metavar="N",
+                   help="stop one invocation after N macro replacements (default 1000000)")
+
+
+def output_flags(p):
+    o = p.add_argument_group("output")
+    o.add_argument("-o", dest="output", metavar="FILE", help="write to FILE instead of stdout")
+
+
+# name -> function adding the group's flags to a parser
+GROUPS = {"config": configuration_flags, "output": output_flags}
+
+
+def format_flag(p, kind, default="text"):
+    """--format, offering every format the registry has for results of ``kind``."""
+    p.add_argument("--format", choices=formats.formats(kind), default=default,
+                   help="output format (default %s)" % default)
+
+
+def config_from_args(ns, macro=None, command=None):
+    """The RunConfig of parsed flags (``ns``), the traced ``macro`` and the compiler
+    ``command`` given after ``--`` (a list, or None)."""
+    if not os.path.exists(ns.file):
+        raise ConfigError("%s: No such file or directory" % ns.file)
+    if os.path.isdir(ns.file):
+        raise ConfigError("%s: is a directory, not a C file" % ns.file)
+    for d in ns.include_dirs:
+        if not os.path.isdir(d):
+            raise ConfigError("-I %s: not a directory" % d)
+    if ns.max_steps < 1 or ns.max_expansions < 1:
+        raise ConfigError("--max-steps and --max-expansions must be at least 1")
+    fields = dict(
+        source=ns.file, macro=macro, line=getattr(ns, "line", None),
+        lto=ns.lto, prel32=ns.prel32, module=ns.module, modname=ns.modname,
+        macro_options=tuple(ns.macro_options or ()), include_dirs=tuple(ns.include_dirs),
+        quote_dirs=tuple(ns.quote_dirs), system_dirs=tuple(ns.system_dirs),
+        after_dirs=tuple(ns.after_dirs), forced_includes=tuple(ns.forced_includes),
+        compiler=tuple(ns.cc.split()) if ns.cc else None, std=ns.std,
+        bundled_headers=not ns.no_bundled_headers, use_system_dirs=bool(ns.cc),
+        max_steps=ns.max_steps, max_expansions=ns.max_expansions,
+        cache=not ns.no_cache and os.environ.get("MACROTRACE_CACHE", "1") != "0")
+    build = _build_command(ns, command)
+    if build is not None:
+        fields.update(build)
+    return RunConfig(**fields)
+
+
+def _build_command(ns, command):
+    """RunConfig fields from a real compiler command (-- CC ARGS, .o.cmd, --kernel-tree)."""
+    cwd = None
+    if command:
+        argv, origin, cwd = command, "command", os.getcwd()
+    elif ns.cmd_file or (not ns.kernel_tree and not ns.no_cmd_file and _beside_cmd_file(ns.file)):
+        cmd_file = ns.cmd_file or _beside_cmd_file(ns.file)
+        if not ns.cmd_file:
+            print("macrotrace: using %s (the compiler command Kbuild used for %s; "
+                  "--no-cmd-file to ignore it)" % (cmd_file, ns.file), file=sys.stderr)
+        argv, deps = read_cmd_file(cmd_file)
+        origin = "cmd-file"
+        hints = [ns.kernel_tree, "/lib/modules/%s/build" % os.uname().release]
+        cwd = find_build_dir(deps, parse_command(argv), hints=[h for h in hints if h])
+        if cwd is None:
+            raise ConfigError("%s: cannot tell which directory this command ran in; "
+                              "give it with --kernel-tree DIR" % cmd_file)
+    elif ns.kernel_tree:
+        stem = ns.modname or os.path.splitext(os.path.basename(ns.file))[0].replace("-", "_")
+        argv, cwd = command_for(ns.kernel_tree, ns.file, stem, ns.module)
+        origin = "kernel-tree"
+    else:
+        return None
+    parsed = parse_command(argv)
+    source = parsed["source"]
+    src_abs = source if os.path.isabs(source) else os.path.join(cwd, source)
+    if os.path.realpath(src_abs) != os.path.realpath(ns.file):
+        raise ConfigError("the compiler command compiles %s, not %s" % (source, ns.file))
+    return dict(
+        source=source, cwd=cwd, origin=origin,
+        compiler=parsed["compiler"], compiler_flags=tuple(parsed["compiler_flags"]),
+        macro_options=tuple(parsed["macro_options"]) + tuple(ns.macro_options or ()),
+        include_dirs=tuple(parsed["include_dirs"]) + tuple(ns.include_dirs),
+        quote_dirs=tuple(parsed["quote_dirs"]) + tuple(ns.quote_dirs),
+        system_dirs=tuple(parsed["system_dirs"]) + tuple(ns.system_dirs),
+        after_dirs=tuple(parsed["after_dirs"]) + tuple(ns.after_dirs),
+        forced_includes=tuple(parsed["forced_includes"]) + tuple(ns.forced_includes),
+        std=parsed["std"], use_system_dirs=not parsed["nostdinc"], bundled_headers=False,
+        macro_prefix_maps=tuple(parsed["macro_prefix_maps"]),
+        compile_argv=tuple(argv))
+
+
+def _beside_cmd_file(source):
+    d, base = os.path.split(source)
+    stem = os.path.splitext(base)[0]
+    candidate = os.path.join(d, ".%s.o.cmd" % stem)
+    return candidate if os.path.isfile(candidate) else None
+
+
+def print_warning(w):
+    print(str(w), file=sys.stderr)
+
+
+def write_output(ns, text):
+    """Write a command's output (a string, or a list of pieces written one by one) to
+    -o FILE or stdout."""
+    pieces = [text] if isinstance(text, str) else text
+    if getattr(ns, "output", None):
+        with open(ns.output, "w", encoding="utf-8") as fh:
+            for piece in pieces:
+                fh.write(piece)
+    else:
+        for piece in pieces:
+            sys.stdout.write(piece)
