@@ -299,6 +299,12 @@ def test_header_change_is_reported_at_the_current_line(tmp_path):
         "REGISTER(a) expansion changed (was at line 4) [LTO=n PREL32=n MODULE=n]",
         "::error file=drv.c,line=7,title=step 28 (SECTION)%3A another definition of SECTION::"
         "REGISTER(b) expansion changed (was at line 5) [LTO=n PREL32=n MODULE=n]"]
+    # accepted from another directory: rewritten in place, then the same again
+    status, out, _ = run_macrotrace(["check", os.path.join(root, "exp"), "--update"], cwd=str(tmp_path))
+    assert status == 0 and out.startswith("updated ")
+    assert json.load(open(os.path.join(root, "exp", "drv.c.REGISTER.json")))["kind"] == "snapshot"
+    status, out, _ = run_macrotrace(["check", "exp"], cwd=root)
+    assert status == 0 and out == "ok      exp/drv.c.REGISTER.json\n", out
 
 
 def test_invocations_are_matched_by_context_not_order(tmp_path):
@@ -430,3 +436,17 @@ def test_kernel_tree_snapshot_checks_after_the_tree_moved(tmp_path, monkeypatch)
     edit(os.path.join(root, "hello.c"), "MODULE_LICENSE", "/* moved */\nMODULE_LICENSE")
     status, out, err = run_macrotrace(["check", "exp"], cwd=root)
     assert status == 0 and "renumbered  hello.c:18 module_init(hello_init) (moved from line 17)" in out, out + err
+
+
+def test_progress_line_only_on_a_terminal():
+    import io
+    from macrotrace.snapshots import pool
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+    tty, pipe = Terminal(), io.StringIO()
+    assert pool.run(abs, [-1, -2, -3], 1, "checking", stream=tty) == [1, 2, 3]
+    assert tty.getvalue() == "\rchecking 1/3\rchecking 2/3\rchecking 3/3\r\033[K"
+    assert pool.run(abs, [-1, -2, -3], 2, "checking", stream=pipe) == [1, 2, 3]
+    assert pipe.getvalue() == ""

@@ -140,50 +140,51 @@ def check_one(path, options):
 
 
 def _check(path, options, out):
+    shown, path = path, os.path.abspath(path)     # read and written from other directories
     try:
-        snap = codec.load(path)
+        snap = codec.load(shown)
     except OldSchemaError as e:
         if not (options.update and e.command):
             raise
-        _rewrite_old(path, e.command, options)
-        out.report.append("updated %s (rewritten in the current JSON schema)" % path)
+        _rewrite_old(path, shown, e.command, options)
+        out.report.append("updated %s (rewritten in the current JSON schema)" % shown)
         return
     root = portable.repository_root(os.path.dirname(os.path.abspath(path))) if snap.portable else options.cwd
     command, tree = snap.command, None
     if portable.needs_tree(command):
-        tree, note = portable.find_tree(options.kernel_tree, snap.kernel_tree, path)
+        tree, note = portable.find_tree(options.kernel_tree, snap.kernel_tree, shown)
         tree = os.path.abspath(os.path.join(options.cwd, tree))
         command = portable.with_tree(command, tree)
         if note:
             out.report.append(note)
     command, note = portable.available_compiler(command, snap.compiler)
     if note:
-        out.report.append("%s: %s" % (path, note))
+        out.report.append("%s: %s" % (shown, note))
     with _in_directory(root):
         new = produce_whole(command)
         now = make_snapshot(new, snap.command, root, tree)
     if snap.compiler and now.compiler and snap.compiler != now.compiler:
         out.report.append("%s: compiled now with %s; the snapshot was made with %s" % (
-            path, portable.describe_compiler(now.compiler), portable.describe_compiler(snap.compiler)))
+            shown, portable.describe_compiler(now.compiler), portable.describe_compiler(snap.compiler)))
     findings = compare(snap.obj, new, "stored", "now", snap.sites, now.sites)
     failing = [f for f in findings if f.failing or (options.strict and f.kind == "renumbered")]
-    shown = _shown_paths(root, options)
+    show = _shown_paths(root, options)
     if options.update and findings:
         _write(path, codec.dumps(now) if snap.portable else layout.dumps(new))
-        out.report.append("updated %s" % path)
+        out.report.append("updated %s" % shown)
         return
     out.status = 1 if failing else 0
     if options.format == "github":
-        out.report += [_annotation(f, shown, options) for f in findings if f.kind != "moved"]
+        out.report += [_annotation(f, show, options) for f in findings if f.kind != "moved"]
     else:
-        out.report.append("%s %s" % ("CHANGED" if failing else "ok     ", path))
+        out.report.append("%s %s" % ("CHANGED" if failing else "ok     ", shown))
         for f in findings:
-            out.report += _text_lines(f, shown, options)
+            out.report += _text_lines(f, show, options)
     if failing:
         out.failure = "\n".join(l for f in failing for l in (["%s: %s" % (f.kind, f.title)] + f.lines))
 
 
-def _rewrite_old(path, command, options):
+def _rewrite_old(path, shown, command, options):
     """An older layout cannot be compared, but its command makes it again."""
     root = portable.repository_root(os.path.dirname(os.path.abspath(path)))
     import json
@@ -193,7 +194,7 @@ def _rewrite_old(path, command, options):
         return
     tree = None
     if portable.needs_tree(command):
-        tree, _ = portable.find_tree(options.kernel_tree, None, path)
+        tree, _ = portable.find_tree(options.kernel_tree, None, shown)
         tree = os.path.abspath(os.path.join(options.cwd, tree))
     with _in_directory(root):
         new = produce_whole(portable.with_tree(command, tree) if tree else command)

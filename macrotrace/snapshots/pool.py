@@ -31,9 +31,10 @@ class _Progress:
             self.stream.flush()
 
 
-def run(func, items, jobs, what):
-    """[func(item) for item in items], with ``jobs`` processes."""
-    progress = _Progress(what, len(items))
+def run(func, items, jobs, what, stream=None):
+    """[func(item) for item in items], with ``jobs`` processes; the progress line goes
+    to ``stream`` (standard error) when it is a terminal."""
+    progress = _Progress(what, len(items), stream)
     try:
         if jobs <= 1 or len(items) <= 1:
             out = []
