@@ -450,3 +450,21 @@ def test_progress_line_only_on_a_terminal():
     assert tty.getvalue() == "\rchecking 1/3\rchecking 2/3\rchecking 3/3\r\033[K"
     assert pool.run(abs, [-1, -2, -3], 2, "checking", stream=pipe) == [1, 2, 3]
     assert pipe.getvalue() == ""
+
+
+def test_snapshot_with_a_broken_reference_is_an_error(tmp_path):
+    """A snapshot whose digest matches but whose tables do not hold what it refers to
+    (written by something else): one line, exit 2, no traceback."""
+    import hashlib
+    root = register_project(str(tmp_path / "r"))
+    path = os.path.join(root, "exp", "drv.c.REGISTER.json")
+    data = json.load(open(path))
+    del data["digest"]
+    data["content"]["trace"] = 99
+    canon = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    data["digest"] = hashlib.sha256(canon.encode()).hexdigest()
+    with open(path, "w") as fh:
+        json.dump(data, fh)
+    status, out, err = run_macrotrace(["check", "exp"], cwd=root)
+    assert status == 2 and len(err.strip().splitlines()) == 1
+    assert "reference 99 out of the traces table" in err

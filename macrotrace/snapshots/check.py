@@ -9,6 +9,7 @@ same report; ``shard`` (K, N) checks the K-th of N disjoint slices of them.
 
 import contextlib
 import io
+import json
 import os
 from dataclasses import dataclass, field
 from typing import List, Optional
@@ -149,17 +150,9 @@ def _check(path, options, out):
         _rewrite_old(path, shown, e.command, options)
         out.report.append("updated %s (rewritten in the current JSON schema)" % shown)
         return
-    root = portable.repository_root(os.path.dirname(os.path.abspath(path))) if snap.portable else options.cwd
-    command, tree = snap.command, None
-    if portable.needs_tree(command):
-        tree, note = portable.find_tree(options.kernel_tree, snap.kernel_tree, shown)
-        tree = os.path.abspath(os.path.join(options.cwd, tree))
-        command = portable.with_tree(command, tree)
-        if note:
-            out.report.append(note)
-    command, note = portable.available_compiler(command, snap.compiler)
-    if note:
-        out.report.append("%s: %s" % (shown, note))
+    root = portable.repository_root(os.path.dirname(path)) if snap.portable else options.cwd
+    command, tree, notes = _command_here(snap.command, snap.kernel_tree, snap.compiler, options, shown)
+    out.report += notes
     with _in_directory(root):
         new = produce_whole(command)
         now = make_snapshot(new, snap.command, root, tree)
@@ -184,21 +177,30 @@ def _check(path, options, out):
         out.failure = "\n".join(l for f in failing for l in (["%s: %s" % (f.kind, f.title)] + f.lines))
 
 
+def _command_here(command, tree_identity, compiler, options, shown):
+    """The recorded command as it runs on this machine: (argv, kernel tree or None,
+    notes): the kernel tree supplied here, a missing compiler replaced by its namesake."""
+    tree, notes = None, []
+    if portable.needs_tree(command):
+        tree, note = portable.find_tree(options.kernel_tree, tree_identity, shown)
+        tree = os.path.abspath(os.path.join(options.cwd, tree))
+        command = portable.with_tree(command, tree)
+        notes += [note] if note else []
+    command, note = portable.available_compiler(command, compiler)
+    notes += ["%s: %s" % (shown, note)] if note else []
+    return command, tree, notes
+
+
 def _rewrite_old(path, shown, command, options):
     """An older layout cannot be compared, but its command makes it again."""
-    root = portable.repository_root(os.path.dirname(os.path.abspath(path)))
-    import json
     if json.loads(layout.read_text(path)).get("kind") != "snapshot":
         with _in_directory(options.cwd):
             _write(path, layout.dumps(produce_whole(command)))
         return
-    tree = None
-    if portable.needs_tree(command):
-        tree, _ = portable.find_tree(options.kernel_tree, None, shown)
-        tree = os.path.abspath(os.path.join(options.cwd, tree))
+    root = portable.repository_root(os.path.dirname(path))
+    runnable, tree, _ = _command_here(command, None, None, options, shown)
     with _in_directory(root):
-        new = produce_whole(portable.with_tree(command, tree) if tree else command)
-        _write(path, codec.dumps(make_snapshot(new, command, root, tree)))
+        _write(path, codec.dumps(make_snapshot(produce_whole(runnable), command, root, tree)))
 
 
 def _shown_paths(root, options):
