@@ -5,15 +5,42 @@ engine, the trace and the renderers read only that.
 """
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from .resources import headers_dir
 
-SWITCHES = (
-    ("lto", "CONFIG_LTO_CLANG"),
-    ("prel32", "CONFIG_HAVE_ARCH_PREL32_RELOCATIONS"),
-    ("module", "MODULE"),
-)
+
+
+@dataclass(frozen=True)
+class Switch:
+    """A configuration switch: a macro a flag defines, that --matrix varies."""
+    field: str      # its name in RunConfig(lto=True) and config.lto, and the flag's dest
+    flag: str       # the command-line flag: --lto
+    macro: str      # the macro it defines: CONFIG_LTO_CLANG
+    label: str      # short, in matrix labels: LTO
+    help: str = ""
+
+
+# The one table of switches: the flags, RunConfig's switch keywords, the labels and the
+# default order of --matrix's axes come from it.  Adding a switch is adding a row.
+SWITCHES = [
+    Switch("lto", "--lto", "CONFIG_LTO_CLANG", "LTO", "define CONFIG_LTO_CLANG"),
+    Switch("prel32", "--prel32", "CONFIG_HAVE_ARCH_PREL32_RELOCATIONS", "PREL32",
+           "define CONFIG_HAVE_ARCH_PREL32_RELOCATIONS"),
+    Switch("module", "--module", "MODULE", "MODULE", "define MODULE (a loadable module)"),
+]
+
+
+def switch_label(macro):
+    """The short label of a switch macro (its own name when it has no row)."""
+    return next((s.label for s in SWITCHES if s.macro == macro), macro)
+
+
+def switch_order(macros):
+    """Macros in the table's order first, the others after in the order given."""
+    rank = {s.macro: k for k, s in enumerate(SWITCHES)}
+    listed = list(dict.fromkeys(macros))
+    return sorted(listed, key=lambda m: (rank.get(m, len(rank)), listed.index(m)))
 
 STD_VERSIONS = {
     "c89": None, "c90": None, "gnu89": None, "gnu90": None,
@@ -33,9 +60,7 @@ class RunConfig:
     source: str
     macro: str = None
     line: int = None
-    lto: bool = False
-    prel32: bool = False
-    module: bool = False
+    switches_on: frozenset = frozenset()  # switch macros defined (-D NAME); RunConfig(lto=True) too
     modname: str = None
     # ("D", "NAME=VALUE") / ("U", "NAME"), in command-line order
     macro_options: tuple = ()
@@ -57,7 +82,6 @@ class RunConfig:
     macro_prefix_maps: tuple = ()     # -fmacro-prefix-map=OLD=NEW pairs (for __FILE__)
     cache: bool = True                # reuse the state reached after the headers
     compile_argv: tuple = ()          # the real compiler command, for --verify
-    notes: tuple = field(default=(), compare=False)
 
     @property
     def module_name(self):
@@ -66,12 +90,23 @@ class RunConfig:
         stem = os.path.splitext(os.path.basename(self.source))[0]
         return stem.replace("-", "_")
 
-    def switches(self):
-        """The three initcall switches as {"CONFIG_LTO_CLANG": True, ...}."""
-        return {macro: bool(getattr(self, attr)) for attr, macro in SWITCHES}
+    def __getattr__(self, name):
+        """config.lto, config.module...: a switch of the table, by its field name."""
+        for s in SWITCHES:
+            if s.field == name:
+                return s.macro in self.switches_on
+        raise AttributeError("%r object has no attribute %r" % (type(self).__name__, name))
 
-    def with_switches(self, lto, prel32, module):
-        return replace(self, lto=lto, prel32=prel32, module=module)
+    def switches(self):
+        """Every switch of the table, and any other switch macro this run defines, as
+        {"CONFIG_LTO_CLANG": True, ...} in the table's order."""
+        return {m: m in self.switches_on for m in switch_order([s.macro for s in SWITCHES]
+                                                               + sorted(self.switches_on))}
+
+    def with_switches(self, values):
+        """This configuration with the switch macros ``values`` ({macro: on}) set."""
+        on = {m for m in self.switches_on if values.get(m, True)}
+        return replace(self, switches_on=frozenset(on | {m for m, v in values.items() if v}))
 
     def search_dirs(self):
         bracket = list(self.include_dirs)
@@ -82,10 +117,7 @@ class RunConfig:
 
     def all_macro_options(self):
         """Every -D/-U in the order gcc applies them: switches and module name first."""
-        opts = []
-        for attr, macro in SWITCHES:
-            if getattr(self, attr):
-                opts.append(("D", macro))
+        opts = [("D", macro) for macro, on in self.switches().items() if on]
         if self.origin == "flags":
             name = self.module_name
             opts.append(("D", 'KBUILD_MODNAME="%s"' % name))
@@ -132,3 +164,18 @@ def standard_predefines(std):
     if not std.startswith("gnu"):
         defs.append("__STRICT_ANSI__ 1")
     return defs
+
+
+def _switch_keywords(init):
+    """RunConfig(lto=True, module=False): the table's switches by field name."""
+    def __init__(self, *args, **kw):
+        on = set(kw.pop("switches_on", ()))
+        for s in SWITCHES:
+            if s.field in kw:
+                (on.add if kw.pop(s.field) else on.discard)(s.macro)
+        init(self, *args, switches_on=frozenset(on), **kw)
+    __init__.__doc__ = init.__doc__
+    return __init__
+
+
+RunConfig.__init__ = _switch_keywords(RunConfig.__init__)

@@ -1,19 +1,73 @@
-"""Running a trace: configuration in, trace model out (no rendering here)."""
+"""Running a trace: configuration in, trace model out (no rendering here).
+
+Nothing here touches a preprocessor object: the engine's session returns a plain
+result value (cut or not, the macros defined at the end, the identifiers written in
+the main file), and the trace model is built from the events it reported.
+"""
 
 import difflib
+import itertools
 import os
+import re
+from dataclasses import dataclass, field
+from typing import Optional
 
+from .config import SWITCHES, ConfigError, switch_order
+from .declarations import declarations
 from .engine import session
+from .engine.diagnostics import PreprocessError
 from .engine.preprocessor import DIRECTIVE
 from .engine.tokens import IDENT
+from .resources import headers_dir
 from .trace.builder import TraceBuilder
+from .trace.matrix import build_matrix
+from .trace.model import Declaration
+
+MAX_AXES = 6            # --matrix by default: at most 2**6 runs
+_NAME = re.compile(r"[A-Za-z_]\w*\Z")
+
+
+@dataclass
+class MacroInfo:
+    name: str
+    spelling: str
+    file: Optional[str]
+    line: int
+
+
+@dataclass
+class RunResult:
+    """What a run of the engine gives besides its events (the shape engine/session.py
+    returns; ``_run_result`` makes it from a preprocessor until it does)."""
+    cut: Optional[PreprocessError]
+    macros: dict                                     # name -> MacroInfo, at the end of the run
+    warnings: list = field(default_factory=list)
+    files: list = field(default_factory=list)
+    source_identifiers: dict = field(default_factory=dict)   # name -> [line] in the main file
+    text: Optional[str] = None
+    cache_hit: bool = False                          # the state after the headers was reused
+
+
+def _run_result(pp, source):
+    """A RunResult from a preprocessor session.trace() returned (the engine half of
+    issue 12 makes session.trace() return the RunResult itself)."""
+    if not hasattr(pp, "file_cache"):
+        return pp
+    idents = {}
+    tokens, _ = pp.file_cache.get(source, (None, None))
+    for t in tokens or ():
+        if t.kind == IDENT and not t.flags & DIRECTIVE:
+            idents.setdefault(t.text, []).append(t.line)
+    macros = {name: MacroInfo(name, m.spelling, (m.site or (None, 0))[0], (m.site or (None, 0))[1])
+              for name, m in pp.macros.items()}
+    return RunResult(cut=pp.cut, macros=macros, files=[p for p, _ in pp.files_read],
+                     source_identifiers=idents, cache_hit=pp.cache_hit)
 
 
 def path_display(config):
     """How paths appear in traces: the bundled headers as ``headers/...``, files in a
     kernel tree relative to that tree (as Kbuild's -fmacro-prefix-map shows them),
     others relative to the working directory when inside it."""
-    from .resources import headers_dir
     roots = [(headers_dir() + os.sep, "headers/")]
     base = config.cwd or os.getcwd()
     for d in config.include_dirs + config.system_dirs + config.forced_includes:
@@ -52,64 +106,92 @@ def wanted(config):
 
 
 def run_trace(config, on_warning=None):
+    """Trace ``config.macro`` in ``config.source``: (Trace, RunResult).  A run cut by
+    --max-steps keeps the invocations so far (the last one marked cut) and
+    ``result.cut`` says why."""
     builder = TraceBuilder(config.macro, config.source, config.describe(), path_display(config))
-    pp = session.trace(config, builder, wanted(config), on_warning)
+    result = _run_result(session.trace(config, builder, wanted(config), on_warning), config.source)
     trace = builder.trace()
     attach_declarations(trace)
     # what was really in effect (a Kbuild command or autoconf.h decides, not our flags)
-    trace.config["switches"] = {name: name in pp.macros for name in config.switches()}
-    modname = pp.macros.get("KBUILD_MODNAME")
+    trace.config["switches"] = {name: name in result.macros for name in config.switches()}
+    modname = result.macros.get("KBUILD_MODNAME")
     if modname is not None and modname.spelling.startswith('"'):
         trace.config["modname"] = modname.spelling.strip('"')
-    return trace, pp
+    return trace, result
 
 
-def no_invocation_message(config, pp):
+def whole_trace(config, on_warning=None):
+    """run_trace() for callers that need every invocation: a cut run, or one that
+    traced nothing, is an error (ConfigError or the cut's PreprocessError)."""
+    trace, result = run_trace(config, on_warning)
+    if result.cut is not None:
+        raise result.cut
+    if not trace.invocations:
+        raise ConfigError(no_invocation_message(config, result))
+    return trace
+
+
+def no_invocation_message(config, result):
     """Why nothing was traced, with close names when the macro name looks mistyped."""
     name, source = config.macro, config.source
-    tokens, _ = pp.file_cache.get(source, (None, None))
-    idents = [t for t in tokens or () if t.kind == IDENT]
-    used = [t for t in idents if t.text == name and not t.flags & DIRECTIVE]
+    lines = sorted(set(result.source_identifiers.get(name, ())))
     where = path_display(config)(source)
-    if config.line is not None and used:
-        lines = sorted({t.line for t in used})
+    if config.line is not None and lines:
         return "%s: no invocation of %s on line %d (it is used on line%s %s)" % (
             where, name, config.line, "s" if len(lines) > 1 else "", ", ".join(map(str, lines)))
-    if used:
+    if lines:
         return ("%s:%d: %s is used here but never expanded (not a macro at that point, "
-                "inside #if 0, or a function-like macro without arguments)" % (where, used[0].line, name))
-    candidates = {name for name in pp.macros if not name.startswith("__has_")}
+                "inside #if 0, or a function-like macro without arguments)" % (where, lines[0], name))
+    candidates = {name for name in result.macros if not name.startswith("__has_")}
     close = difflib.get_close_matches(name, sorted(candidates), n=3, cutoff=0.6)
     hint = " (did you mean %s?)" % ", ".join(close) if close else ""
     return "%s: %s is never invoked in this file%s" % (where, name, hint)
 
 
-def run_matrix(config, on_warning=None):
-    """Trace under every combination of --lto, --prel32, --module."""
-    import itertools
-    from .trace.matrix import build_matrix
+def matrix_axes(text):
+    """--matrix's optional value: comma-separated macro names (None: the default)."""
+    if text is None or text == "":
+        return None
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    bad = [n for n in names if not _NAME.match(n)]
+    if bad or not names:
+        raise ConfigError("--matrix takes macro names separated by commas, not %r" % (bad or [text])[0])
+    return list(dict.fromkeys(names))
+
+
+def run_matrix(config, on_warning=None, axes=None):
+    """Trace under every combination of the switch macros ``axes`` (each defined or
+    not).  By default: the switches of the table (config.SWITCHES), then whatever else
+    the trace of ``config`` depends on (trace/depends.py).  What the other
+    combinations' traces depend on besides the axes is reported, not varied
+    (Matrix.also_depends_on)."""
+    done = {}                       # switches_on -> Trace
+
+    def trace_of(values):
+        c = config.with_switches(values)
+        if c.switches_on not in done:
+            done[c.switches_on] = whole_trace(c, on_warning)   # partial traces compare nothing
+        return done[c.switches_on]
+
+    if axes is None:
+        axes = switch_order([s.macro for s in SWITCHES] + trace_of({}).depends_on)
+    if len(axes) > MAX_AXES:
+        raise ConfigError("--matrix would vary %d symbols (%s): %d runs, more than %d; name at most "
+                          "%d to vary, e.g. --matrix=%s" % (len(axes), ", ".join(axes), 2 ** len(axes),
+                                                           2 ** MAX_AXES, MAX_AXES, ",".join(axes[:3])))
     runs = []
-    for lto, prel32, module in itertools.product((False, True), repeat=3):
-        c = config.with_switches(lto, prel32, module)
-        trace, pp = run_trace(c, on_warning)
-        if pp.cut is not None:
-            raise pp.cut            # a matrix of partial traces would compare nothing
-        if not trace.invocations:
-            raise_no_invocation(c, pp)
-        runs.append((c.switches(), trace))
-    return build_matrix(runs)
-
-
-def raise_no_invocation(config, pp):
-    from .config import ConfigError
-    raise ConfigError(no_invocation_message(config, pp))
+    for values in itertools.product((False, True), repeat=len(axes)):
+        switches = dict(zip(axes, values))
+        runs.append((switches, trace_of(switches)))
+    matrix = build_matrix(runs)
+    matrix.also_depends_on = list(dict.fromkeys(s for _, t in runs for s in t.depends_on if s not in axes))
+    return matrix
 
 
 def attach_declarations(trace):
     """Each invocation's declarations table (never fails: a text pycparser cannot
     read gets one "unparsed" row saying why)."""
-    from .declarations import declarations
-    from .trace.model import Declaration
     for inv in trace.invocations:
         try:
             inv.declarations = declarations(inv.result)

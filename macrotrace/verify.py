@@ -7,11 +7,17 @@ not hidden; when there is no compiler the check says so and is skipped.
 """
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
 
+from .compile_command import without_output
 from .config import ConfigError
+from .trace.model import Check
+
+# the sections a report names: where initcalls, exit calls and .modinfo strings go
+SECTIONS = (".init", ".exit", ".modinfo", ".discard", ".initcall")
 
 
 def compile_command(config, output):
@@ -36,7 +42,6 @@ def compile_command(config, output):
 
 
 def kbuild_compile(argv, output):
-    from .compile_command import without_output
     return without_output(argv) + ["-c", "-o", output]
 
 
@@ -124,7 +129,6 @@ def check_declaration(d, obj):
 
 def _c_string(init):
     """The value of a C string initializer made of adjacent literals."""
-    import re
     parts = re.findall(r'"((?:[^"\\]|\\.)*)"', init)
     if not parts:
         return None
@@ -152,3 +156,13 @@ def verify(config, trace, command_argv=None):
     for inv in trace.invocations:
         rows.append([(d, *check_declaration(d, obj)) for d in inv.declarations])
     return rows, obj
+
+
+def verify_trace(config, trace, command_argv=None):
+    """verify(), with the result put in the model: each invocation's ``checks`` and the
+    trace's ``verified_sections`` (renderers show them; JSON carries them)."""
+    rows, obj = verify(config, trace, command_argv)
+    for inv, checks in zip(trace.invocations, rows):
+        inv.checks = [Check(k, status, detail) for k, (_, status, detail) in enumerate(checks)]
+    trace.verified_sections = [s for s in obj.get("sections", []) if s.startswith(SECTIONS)]
+    return trace

@@ -26,11 +26,9 @@ from ..config import ConfigError
 from ..engine.diagnostics import PreprocessError
 from ..snapshots import SnapshotError
 from .commands import load_all
-from .options import Parser, UsageError
+from .options import EXIT_ERROR, EXIT_INTERNAL, Parser, UsageError
 from .registry import COMMANDS, ordered
 
-EXIT_ERROR = 2
-EXIT_INTERNAL = 3
 TRACE = "trace"
 _TOP_OPTIONS = {"-h", "--help", "--version"}
 

@@ -10,9 +10,12 @@ import os
 import sys
 
 from ..compile_command import find_build_dir, parse_command, read_cmd_file
-from ..config import ConfigError, RunConfig
+from ..config import SWITCHES, ConfigError, RunConfig
 from ..kernel_tree import command_for
 from ..render import registry as formats
+
+EXIT_ERROR = 2          # bad input, said in one line
+EXIT_INTERNAL = 3       # a bug in macrotrace
 
 
 class UsageError(Exception):
@@ -34,9 +37,9 @@ class _MacroOption(argparse.Action):
 def configuration_flags(p):
     """What the preprocessor sees: switches, macros, include paths, the compiler, limits."""
     g = p.add_argument_group("configuration")
-    g.add_argument("--lto", action="store_true", help="define CONFIG_LTO_CLANG")
-    g.add_argument("--prel32", action="store_true", help="define CONFIG_HAVE_ARCH_PREL32_RELOCATIONS")
-    g.add_argument("--module", action="store_true", help="define MODULE (a loadable module)")
+    for switch in SWITCHES:
+        g.add_argument(switch.flag, dest=switch.field, action="store_true",
+                       help=switch.help or "define %s" % switch.macro)
     g.add_argument("--modname", metavar="NAME",
                    help='KBUILD_MODNAME="NAME" and __KBUILD_MODNAME=kmod_NAME (default: file stem)')
     g.add_argument("-D", dest="macro_options", action=_MacroOption, metavar="NAME[=VALUE]", default=[],
@@ -98,7 +101,7 @@ def config_from_args(ns, macro=None, command=None):
         raise ConfigError("--max-steps and --max-expansions must be at least 1")
     fields = dict(
         source=ns.file, macro=macro, line=getattr(ns, "line", None),
-        lto=ns.lto, prel32=ns.prel32, module=ns.module, modname=ns.modname,
+        switches_on=frozenset(s.macro for s in SWITCHES if getattr(ns, s.field)), modname=ns.modname,
         macro_options=tuple(ns.macro_options or ()), include_dirs=tuple(ns.include_dirs),
         quote_dirs=tuple(ns.quote_dirs), system_dirs=tuple(ns.system_dirs),
         after_dirs=tuple(ns.after_dirs), forced_includes=tuple(ns.forced_includes),

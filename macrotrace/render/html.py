@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from ..resources import templates_dir
 from ..trace.matrix import Matrix
-from .text import VERIFIED_SECTIONS
+from ..verify import SECTIONS
 
 _TOKEN = re.compile(
     r'(?P<c>/\*.*?\*/|//[^\n]*)'
@@ -268,27 +268,35 @@ def _asset(name):
     return Markup(text)
 
 
-def _page(title, macro, file, views, matrix, config, command):
+def _page(title, macro, file, views, matrix, config, command, depends_on=(), varied=(),
+          also_depends_on=()):
+    """``depends_on``: a trace's; ``varied``, ``also_depends_on``: a matrix's."""
     return _env().get_template("report.html.j2").render(
         title=title, macro=macro, file=file, views=views, matrix=matrix, config=config or {},
+        depends_on=depends_on, varied=varied, also_depends_on=also_depends_on,
         command=shlex.join(["macrotrace"] + list(command)) if command else "",
         invocations=[item for _, v in views for item in v["invocations"] + v["briefs"]],
         css=_asset("report.css"), js=_asset("report.js"))
 
 
 def render(trace, verification=None, films=FILMS):
-    """The report of one trace; ``verification`` is what verify.verify() returned
-    (rows per invocation, object info), shown under each invocation's declarations;
-    ``films``: how many invocations get their whole film (0: all)."""
+    """The report of one trace; --verify's checks (in the model, or ``verification``:
+    what verify.verify() returned, rows per invocation and object info) are shown under
+    each invocation's declarations; ``films``: how many invocations get their whole
+    film (0: all)."""
     view = _view(trace, films=films)
+    if verification is None and trace.verified_sections is not None:
+        verification = ([[(inv.declarations[c.declaration], c.status, c.detail) for c in inv.checks]
+                         for inv in trace.invocations], {"sections": trace.verified_sections})
     if verification is not None:
         rows, obj = verification
-        sections = [x for x in obj.get("sections", []) if x.startswith(VERIFIED_SECTIONS)]
+        sections = [x for x in obj.get("sections", []) if x.startswith(SECTIONS)]
         for item, checks in zip(view["invocations"], rows):
             item["verify"] = {"checks": checks, "sections": sections,
                               "mismatches": sum(status == "mismatch" for _, status, _ in checks)}
     return _page(title="%s in %s" % (trace.macro, trace.file), macro=trace.macro, file=trace.file,
-                 views=[(None, view)], matrix=None, config=trace.config, command=trace.command)
+                 views=[(None, view)], matrix=None, config=trace.config, command=trace.command,
+                 depends_on=trace.depends_on)
 
 
 def render_matrix(matrix, films=FILMS):
@@ -314,7 +322,8 @@ def render_matrix(matrix, films=FILMS):
         divergences.append({"d": d, "sides": sides})
     return _page(title="%s in %s (%d configurations)" % (matrix.macro, matrix.file, len(matrix.runs)),
                  macro=matrix.macro, file=matrix.file, views=views, matrix={"m": matrix, "divergences": divergences},
-                 config=matrix.config, command=matrix.command)
+                 config=matrix.config, command=matrix.command, also_depends_on=matrix.also_depends_on,
+                 varied=list(matrix.runs[0].switches) if matrix.runs else [])
 
 
 def render_output(obj, options):
@@ -322,4 +331,4 @@ def render_output(obj, options):
     films = FILMS if options.films is None else options.films
     if isinstance(obj, Matrix):
         return render_matrix(obj, films=films)
-    return render(obj, verification=options.verification, films=films)
+    return render(obj, films=films)

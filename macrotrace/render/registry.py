@@ -31,7 +31,6 @@ class RenderOptions:
     """What a renderer may be told besides the model (each uses what applies to it)."""
     color: bool = False           # text: ANSI colours
     films: int = None             # html: invocations shown with their whole film (None: default)
-    verification: tuple = None    # (rows, object info) from verify.verify(), or None
 
 
 def register(kind, name, target):

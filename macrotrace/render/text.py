@@ -169,18 +169,30 @@ def render(trace, color=False):
     style = Style(color)
     head = "%s in %s — %d invocation%s" % (trace.macro, trace.file, len(trace.invocations),
                                            "" if len(trace.invocations) == 1 else "s")
-    parts = [style.bold(head), style.dim(_config_line(trace.config)), ""]
+    parts = [style.bold(head), style.dim(_config_line(trace.config))]
+    if trace.depends_on:
+        parts.extend(_wrapped("depends on: " + ", ".join(trace.depends_on), "", "  ", style.dim))
+    parts.append("")
     for inv in trace.invocations:
         parts.append(render_invocation(trace, inv, style))
         parts.append("")
-    return "\n".join(parts)
+    text = "\n".join(parts)
+    if trace.verified_sections is not None:
+        text += verification_text(trace)
+    return text
 
 
 def render_matrix(matrix, color=False):
     style = Style(color)
     out = [style.bold("%s in %s — %d configurations, %d distinct result%s" % (
         matrix.macro, matrix.file, len(matrix.runs), len(matrix.groups),
-        "" if len(matrix.groups) == 1 else "s")), ""]
+        "" if len(matrix.groups) == 1 else "s"))]
+    if matrix.runs:
+        out.extend(_wrapped("varied: " + (", ".join(matrix.runs[0].switches) or "nothing"), "", "  ", style.dim))
+    if matrix.also_depends_on:
+        out.extend(_wrapped("also depends on (not varied; --matrix=A,B to vary): " + ", ".join(
+            matrix.also_depends_on), "", "  ", style.dim))
+    out.append("")
     first = matrix.runs[0].trace
     for gi, g in enumerate(matrix.groups):
         out.extend(_wrapped("group %d: %s" % (gi + 1, "; ".join(g.labels)), "", "  ", style.bold))
@@ -206,29 +218,25 @@ def render_matrix(matrix, color=False):
     return "\n".join(out) + "\n"
 
 
-VERIFIED_SECTIONS = (".init", ".exit", ".modinfo", ".discard", ".initcall")
-MARKS = {"ok": "ok  ", "mismatch": "DIFF", "expected absent": "gone", "skipped": "skip"}
 
-
-def verification_text(trace, rows, info):
-    """The check of the declarations against the object file (verify.verify())."""
-    out = ["", "verified against the object file (sections: %s)" % " ".join(
-        s for s in info["sections"] if s.startswith(VERIFIED_SECTIONS))]
-    bad = 0
-    for inv, checks in zip(trace.invocations, rows):
+def verification_text(trace):
+    """--verify's result (in the model: Trace.verified_sections, Invocation.checks)."""
+    out = ["", "verified against the object file (sections: %s)" % " ".join(trace.verified_sections)]
+    for inv in trace.invocations:
         out.append("  %s:%d: %s" % (inv.file, inv.line, inv.source))
-        for d, status, detail in checks:
-            bad += status == "mismatch"
-            out.append("    %s %s — %s" % (MARKS[status], declaration_line(d)[:70], detail))
+        for c in inv.checks:
+            out.append("    %s %s — %s" % (MARKS[c.status], declaration_line(inv.declarations[c.declaration])[:70],
+                                         c.detail))
+    bad = trace.mismatches()
     out.append("  %d mismatch%s" % (bad, "" if bad == 1 else "es"))
     return "\n".join(out) + "\n"
+
+
+MARKS = {"ok": "ok  ", "mismatch": "DIFF", "expected absent": "gone", "skipped": "skip"}
 
 
 def render_output(obj, options):
     """The format registry's entry (render/registry.py): a Trace or a Matrix."""
     if isinstance(obj, Matrix):
         return render_matrix(obj, color=options.color)
-    text = render(obj, color=options.color)
-    if options.verification is not None:
-        text += verification_text(obj, *options.verification)
-    return text
+    return render(obj, color=options.color)

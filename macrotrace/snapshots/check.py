@@ -85,9 +85,9 @@ def produce_whole(command):
     """Run a recorded command: the Trace or Matrix (a trace cut by --max-steps is an error)."""
     from ..cli.commands.trace import produce
     cmd, tail = split_command(command)
-    obj, ns = produce(cmd, tail)
-    if ns.cut is not None:
-        raise ns.cut
+    obj, cut = produce(cmd, tail)
+    if cut is not None:
+        raise cut
     obj.command = list(command)
     return obj
 

@@ -140,10 +140,10 @@ def encode(obj):
     tables = _Tables()
     data = obj.to_dict()
     if isinstance(obj, Matrix):
-        content = {"kind": "matrix", "macro": data["macro"], "file": data["file"], "config": data["config"],
-                   "command": data["command"],
-                   "runs": [{"switches": r["switches"], "label": r["label"],
-                             "trace": _encode_trace(tables, r["trace"], r["switches"])} for r in data["runs"]]}
+        # groups and divergences are computed again from the runs when read
+        content = {k: v for k, v in data.items() if k not in ("runs", "groups", "divergences", "schema", "tool")}
+        content["runs"] = [{"switches": r["switches"], "label": r["label"],
+                            "trace": _encode_trace(tables, r["trace"], r["switches"])} for r in data["runs"]]
     else:
         content = {"kind": "trace", "trace": _encode_trace(tables, data)}
     return content, tables.rows
@@ -227,6 +227,10 @@ def _decode_trace(tables, index, switches=None):
     return Trace.from_dict(t)
 
 
+_MATRIX_FIELDS = [f.name for f in dataclasses.fields(Matrix)
+                  if f.name not in ("runs", "groups", "divergences", "schema", "tool", "kind")]
+
+
 def decode(content, tables):
     """The Trace or Matrix of ``encode``'s output; ValueError when it is malformed."""
     if not isinstance(content, dict) or not isinstance(tables, dict):
@@ -238,8 +242,9 @@ def decode(content, tables):
             labels = [r["label"] for r in content["runs"]]
             if [r.label for r in matrix.runs] != labels:
                 raise ValueError("run labels do not match their switches")
-            matrix.config = content.get("config", matrix.config)
-            matrix.command = list(content.get("command", []))
+            for name in _MATRIX_FIELDS:
+                if name in content:
+                    setattr(matrix, name, content[name])
             return matrix
         if content.get("kind") == "trace":
             return _decode_trace(tables, content["trace"])

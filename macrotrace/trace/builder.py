@@ -3,6 +3,7 @@
 from ..engine.events import Listener
 from ..engine.printer import render, space_after
 from ..engine.tokens import MACRO_ARG, PASTE_LEFT, STRINGIFY
+from .depends import attach_depends_on, condition_symbols
 from .model import Argument, Condition, Definition, Invocation, Node, Paste, Step, Trace
 
 
@@ -15,14 +16,8 @@ def definition_key(macro, display=None):
     return "%s@%s:%s" % (macro.name, file, line)
 
 
-_USES = {}
-
-
 def parameter_uses(macro):
     """For each parameter: how the replacement list uses it ("expanded", "#", "##")."""
-    cached = _USES.get(id(macro))
-    if cached is not None and cached[0] is macro:
-        return cached[1]
     uses = [[] for _ in macro.params]
     body = macro.body
     for k, t in enumerate(body):
@@ -36,7 +31,6 @@ def parameter_uses(macro):
             use = "expanded"
         if use not in uses[t.argno]:
             uses[t.argno].append(use)
-    _USES[id(macro)] = (macro, uses)
     return uses
 
 
@@ -70,7 +64,8 @@ class TraceBuilder(Listener):
         self.config = config_description
         self.display = path_display or (lambda p: p)
         self.definitions = {}
-        self.keys = {}            # id(macro) -> (macro, definition key)
+        self.keys = {}            # macro (a definition object, by identity) -> definition key
+        self.uses = {}            # macro -> parameter_uses(macro)
         self.work = {}
         self.open = {}            # trace id -> {"tok", "steps": [events], "root"}
         self.invocations = []
@@ -123,10 +118,10 @@ class TraceBuilder(Listener):
 
     # -- building -------------------------------------------------------------
     def _key(self, macro):
-        key = self.keys.get(id(macro))
-        if key is None or key[0] is not macro:
-            key = self.keys[id(macro)] = (macro, definition_key(macro, self.display))
-        return key[1]
+        key = self.keys.get(macro)
+        if key is None:
+            key = self.keys[macro] = definition_key(macro, self.display)
+        return key
 
     def _define(self, macro):
         key = self._key(macro)
@@ -134,7 +129,9 @@ class TraceBuilder(Listener):
             return key
         file, line = macro.site or ("<built-in>", 0)
         conds = [Condition(c.directive, c.expression, self.display(c.file), c.line, c.taken,
-                           c.describe(), c.guard) for c in macro.conditions]
+                           c.describe(), c.guard,
+                           condition_symbols([e.expression for e in c.earlier] + [c.expression]))
+                 for c in macro.conditions]
         self.definitions[key] = Definition(
             key=key, name=macro.name, signature=macro.signature, body=macro.spelling,
             file=self.display(file), line=line, builtin=macro.builtin is not None,
@@ -149,7 +146,9 @@ class TraceBuilder(Listener):
     def _make_arguments(self, w):
         if w.args is None or not w.macro.fun_like:
             return []
-        uses = parameter_uses(w.macro)
+        uses = self.uses.get(w.macro)
+        if uses is None:
+            uses = self.uses[w.macro] = parameter_uses(w.macro)
         out = []
         for k, param in enumerate(w.macro.params):
             toks = w.args[k].tokens if k < len(w.args) else []
@@ -239,8 +238,8 @@ class TraceBuilder(Listener):
                 if s.definition:
                     used.add(s.definition)
         defs = {k: v for k, v in self.definitions.items() if k in used}
-        return Trace(macro=self.macro_name, file=self.display(self.file), config=self.config,
-                     invocations=invs, definitions=defs)
+        return attach_depends_on(Trace(macro=self.macro_name, file=self.display(self.file),
+                                       config=self.config, invocations=invs, definitions=defs))
 
 
 def _join(text, space, tail):

@@ -1,6 +1,7 @@
-"""One trace per combination of the initcall switches, and where the chains part.
+"""One trace per combination of switch macros, and where the chains part.
 
-``--matrix`` traces MACRO under all 8 combinations of --lto, --prel32, --module;
+``--matrix`` traces MACRO under every combination of its axes (by default the symbols
+the traces depend on: for module_init, --lto, --prel32 and --module's macros, 8 runs);
 configurations giving the same results form a group; for every pair of groups, the
 first step where the chains differ tells which definition made the difference.
 """
@@ -8,13 +9,12 @@ first step where the chains differ tells which definition made the difference.
 from dataclasses import dataclass, field
 from typing import List, Optional
 
-from .model import SCHEMA, Trace
-
-SHORT = {"CONFIG_LTO_CLANG": "LTO", "CONFIG_HAVE_ARCH_PREL32_RELOCATIONS": "PREL32", "MODULE": "MODULE"}
-
+from ..config import switch_label
+from .model import SCHEMA, Trace, plain
 
 def switches_label(switches):
-    return " ".join("%s=%s" % (SHORT.get(k, k), "y" if v else "n") for k, v in switches.items())
+    """{"CONFIG_LTO_CLANG": True, "MODULE": False} -> "LTO=y MODULE=n" (config.SWITCHES' labels)."""
+    return " ".join("%s=%s" % (switch_label(k), "y" if v else "n") for k, v in switches.items())
 
 
 @dataclass
@@ -58,9 +58,9 @@ class Matrix:
     kind: str = "matrix"
     schema: int = SCHEMA
     tool: str = "macrotrace"
+    also_depends_on: List[str] = field(default_factory=list)   # symbols some run depends on, not varied
 
     def to_dict(self):
-        from .model import plain
         return plain(self)
 
     @classmethod
@@ -74,7 +74,7 @@ class Matrix:
             groups = [Group(**g) for g in d["groups"]]
             divs = [Divergence(**x) for x in d["divergences"]]
             return cls(d["macro"], d["file"], d.get("config", {}), runs, groups, divs,
-                       list(d.get("command", [])))
+                       list(d.get("command", [])), also_depends_on=list(d.get("also_depends_on", [])))
         except (KeyError, TypeError) as e:
             raise ValueError("malformed matrix: %s" % e)
 

@@ -20,6 +20,7 @@ class Condition:
     taken: bool
     description: str          # "CONFIG_LTO_CLANG is defined"
     include_guard: bool = False
+    symbols: List[str] = field(default_factory=list)   # names it tests (and its earlier branches)
 
 
 @dataclass
@@ -110,6 +111,14 @@ class Declaration:
 
 
 @dataclass
+class Check:
+    """--verify: one declaration held against the object file (macrotrace/verify.py)."""
+    declaration: int          # index into the invocation's declarations
+    status: str               # ok, mismatch, expected absent, skipped
+    detail: str
+
+
+@dataclass
 class Invocation:
     file: str
     line: int
@@ -120,6 +129,8 @@ class Invocation:
     tree: Optional[Node] = None
     declarations: List[Declaration] = field(default_factory=list)
     cut: bool = False         # --max-steps stopped it: steps so far, result unknown ("")
+    depends_on: List[str] = field(default_factory=list)   # trace/depends.py
+    checks: List[Check] = field(default_factory=list)     # --verify
 
 
 @dataclass
@@ -132,6 +143,12 @@ class Trace:
     command: List[str] = field(default_factory=list)  # macrotrace arguments that make it again
     schema: int = SCHEMA
     tool: str = "macrotrace"
+    depends_on: List[str] = field(default_factory=list)  # the invocations' depends_on, united
+    verified_sections: Optional[List[str]] = None        # --verify: the object's sections (None: not run)
+
+    def mismatches(self):
+        """--verify: how many declarations the object file contradicts."""
+        return sum(c.status == "mismatch" for inv in self.invocations for c in inv.checks)
 
     def to_dict(self):
         return plain(self)
@@ -148,7 +165,8 @@ class Trace:
             _fill_tree(inv.tree, inv.steps)
         return cls(macro=d["macro"], file=d["file"], config=d.get("config", {}),
                    invocations=invs, definitions=defs, command=list(d.get("command", [])),
-                   schema=d["schema"], tool=d["tool"])
+                   schema=d["schema"], tool=d["tool"], depends_on=list(d.get("depends_on", [])),
+                   verified_sections=d.get("verified_sections"))
 
 
 _LEAVES = (str, int, bool, float, type(None))
@@ -196,7 +214,8 @@ def _nested():
         Definition: {"conditions": (Condition, True)},
         Step: {"arguments": (Argument, True), "pastes": (Paste, True)},
         Node: {"arguments": (Argument, True), "pastes": (Paste, True), "children": (Node, True)},
-        Invocation: {"steps": (Step, True), "tree": (Node, False), "declarations": (Declaration, True)},
+        Invocation: {"steps": (Step, True), "tree": (Node, False), "declarations": (Declaration, True),
+                     "checks": (Check, True)},
     }
 
 

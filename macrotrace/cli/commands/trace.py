@@ -8,12 +8,10 @@ from ...config import ConfigError
 from ...render import registry as formats
 from ...render.text import verification_text
 from ...trace.matrix import Matrix
-from ...tracing import no_invocation_message, run_matrix, run_trace
-from ...verify import verify
-from ..options import Parser, UsageError, config_from_args, format_flag, print_warning, write_output
+from ...tracing import matrix_axes, no_invocation_message, run_matrix, run_trace
+from ...verify import verify_trace
+from ..options import EXIT_ERROR, Parser, UsageError, config_from_args, format_flag, print_warning, write_output
 from ..registry import COMMANDS, command
-
-EXIT_ERROR = 2
 
 
 def _arguments(p):
@@ -23,8 +21,9 @@ def _arguments(p):
     g.add_argument("--line", type=int, metavar="N", help="only invocations on line N")
     g.add_argument("--verify", action="store_true",
                    help="compile the file and check the declarations against the object file")
-    g.add_argument("--matrix", action="store_true",
-                   help="trace under all 8 combinations of --lto/--prel32/--module and compare")
+    g.add_argument("--matrix", nargs="?", const="", default=None, metavar="A,B",
+                   help="trace under every combination of the macros A, B... defined or not (by "
+                        "default: the switches and the symbols the trace depends on) and compare")
     format_flag(g, "trace")
     g.add_argument("--films", type=int, default=None, metavar="N",
                    help="HTML: the whole film for the first N invocations only, the rest listed "
@@ -35,23 +34,28 @@ def _arguments(p):
 @command("trace", "trace every invocation of MACRO written in FILE (the default command)",
          arguments=_arguments, flags=("config", "output"), rank=0,
          description="Show, step by step, how the C preprocessor expands MACRO at each "
-                     "place FILE invokes it (gcc -E is the oracle).")
+                     "place FILE invokes it (gcc -E is the oracle).",
+         epilog="--matrix varies, by default, the switches (--lto, --prel32, --module...) and "
+                "the other symbols the trace depends on (the #if conditions around the "
+                "definitions it used); --matrix=A,B varies A and B.  Give --matrix after FILE, "
+                "or as --matrix=A,B.")
 def run(ns, compiler_command):
-    obj, ns = _produced(ns, compiler_command)
-    color = ns.color == "always" or (
-        ns.color == "auto" and not ns.output and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     if ns.films is not None and ns.films < 0:
         raise UsageError("--films takes a number of invocations, 0 for all")
-    verification = _verify(ns, obj) if ns.verify else None
-    if verification is not None and ns.format == "json":
-        # stdout stays one JSON document; the check goes where messages go
-        sys.stderr.write(verification_text(obj, *verification))
-    options = formats.RenderOptions(color=color, films=ns.films, verification=verification)
-    write_output(ns, formats.render("trace", ns.format, obj, options))
-    if ns.cut is not None:
-        print(str(ns.cut), file=sys.stderr)
+    config = config_from_args(ns, macro=ns.macro, command=compiler_command)
+    obj, cut = _produced(ns, config, compiler_command)
+    if ns.verify:
+        _verify(config, obj)
+    color = ns.color == "always" or (
+        ns.color == "auto" and not ns.output and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    write_output(ns, formats.render("trace", ns.format, obj, formats.RenderOptions(color=color, films=ns.films)))
+    if ns.verify and ns.format != "text" and getattr(obj, "verified_sections", None) is not None:
+        # the report is for a tool or a browser; the reader of the terminal gets the check too
+        print(verification_text(obj), end="", file=sys.stderr)
+    if cut is not None:
+        print(str(cut), file=sys.stderr)
         return EXIT_ERROR
-    return 1 if getattr(ns, "verify_failed", False) else 0
+    return 1 if ns.verify and obj.mismatches() else 0
 
 
 def build_trace_parser():
@@ -82,39 +86,32 @@ def recreate_args(argv):
 
 def produce(argv, command=None):
     """Run the trace the trace command's arguments ``argv`` ask for: (Trace or Matrix,
-    namespace).  ``command``: the compiler command line given after --, or None."""
+    the PreprocessError of --max-steps that cut the trace short, or None).  ``command``:
+    the compiler command line given after --, or None."""
     ns = build_trace_parser().parse_args(argv)
     ns.argv = argv
-    return _produced(ns, command)
+    return _produced(ns, config_from_args(ns, macro=ns.macro, command=command), command)
 
 
-def _produced(ns, command):
-    config = config_from_args(ns, macro=ns.macro, command=command)
-    ns.cut = None
-    if ns.matrix:
-        obj = run_matrix(config, print_warning)
+def _produced(ns, config, command):
+    if ns.matrix is not None:
+        obj = run_matrix(config, print_warning, matrix_axes(ns.matrix))
+        cut = None
     else:
-        obj, pp = run_trace(config, print_warning)
-        if pp.cut is not None and not obj.invocations:
-            raise pp.cut
+        obj, result = run_trace(config, print_warning)
+        cut = result.cut            # shown after the trace so far
         if not obj.invocations:
-            raise ConfigError(no_invocation_message(config, pp))
-        ns.cut = pp.cut         # shown after the trace so far
+            raise cut or ConfigError(no_invocation_message(config, result))
     obj.command = recreate_args(ns.argv) + (["--"] + list(command) if command else [])
-    ns.config = config
-    return obj, ns
+    return obj, cut
 
 
-def _verify(ns, obj):
-    """Compile the unit and check the traced declarations: (rows, object info), or None
-    when there is no compiler to do it (said on stderr)."""
+def _verify(config, obj):
+    """Compile the unit and check the traced declarations (into the model); when there
+    is no compiler to do it, say so on stderr."""
     if isinstance(obj, Matrix):
         raise ConfigError("--verify works on one configuration; drop --matrix")
     try:
-        rows, info = verify(ns.config, obj, list(ns.config.compile_argv) or None)
+        verify_trace(config, obj, list(config.compile_argv) or None)
     except ConfigError as e:
         print("macrotrace: %s" % e, file=sys.stderr)
-        return None
-    if any(status == "mismatch" for checks in rows for _, status, _ in checks):
-        ns.verify_failed = True
-    return rows, info
