@@ -468,3 +468,17 @@ def test_snapshot_with_a_broken_reference_is_an_error(tmp_path):
     status, out, err = run_macrotrace(["check", "exp"], cwd=root)
     assert status == 2 and len(err.strip().splitlines()) == 1
     assert "reference 99 out of the traces table" in err
+
+
+def test_snapshot_paths_are_relative_to_the_repository_root(tmp_path):
+    """Made from a subdirectory with -I relative to it: the snapshot names files from the
+    repository root, and checks from anywhere."""
+    root = repository(str(tmp_path / "r"), {"inc/reg.h": REGISTER_H, "src/drv.c": '#include "reg.h"\nREGISTER(a)\n'})
+    status, out, err = run_macrotrace(["snapshot", "REGISTER", "drv.c", "-o", "../exp", "--no-bundled-headers",
+                                       "-I", "../inc"], cwd=os.path.join(root, "src"))
+    assert status == 0 and "wrote ../exp/src/drv.c.REGISTER.json" in out, out + err
+    data = json.load(open(os.path.join(root, "exp", "src", "drv.c.REGISTER.json")))
+    assert data["command"] == ["REGISTER", "src/drv.c", "--no-bundled-headers", "-I", "inc"]
+    for cwd in (root, str(tmp_path), os.path.join(root, "inc")):
+        status, out, err = run_macrotrace(["check", os.path.join(root, "exp")], cwd=cwd)
+        assert status == 0, out + err
