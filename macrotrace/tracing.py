@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from .config import SWITCHES, ConfigError, switch_order
-from .declarations import declarations
 from .engine import session
 from .engine.diagnostics import PreprocessError
 from .engine.preprocessor import DIRECTIVE
@@ -192,6 +191,8 @@ def run_matrix(config, on_warning=None, axes=None):
 def attach_declarations(trace):
     """Each invocation's declarations table (never fails: a text pycparser cannot
     read gets one "unparsed" row saying why)."""
+    # imported here, not at the top: pycparser is a third of a start-up that does not trace
+    from .declarations import declarations
     for inv in trace.invocations:
         try:
             inv.declarations = declarations(inv.result)

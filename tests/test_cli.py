@@ -237,3 +237,14 @@ def test_a_registered_command_and_format_are_offered(tmp_path):
         del registry._FORMATS["trace"]["results"]
     status, _, err = run_macrotrace(["M", path, "--format", "results"])
     assert status == 2 and "invalid choice" in err
+
+
+def test_each_command_module_is_named_as_its_command():
+    """The command line imports only the module of the command it runs, found by name."""
+    from macrotrace.cli import commands
+    from macrotrace.cli.registry import COMMANDS
+    commands.load_all()
+    for name in commands.module_names():
+        registered = [c.name for c in COMMANDS.values()
+                      if c.run.__module__ == "%s.%s" % (commands.__name__, name)]
+        assert registered == [name.replace("_", "-")], (name, registered)

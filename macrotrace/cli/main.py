@@ -24,8 +24,7 @@ import sys
 from .. import __version__
 from ..config import ConfigError
 from ..engine.diagnostics import PreprocessError
-from ..snapshots import SnapshotError
-from .commands import load_all
+from .commands import exists, load, load_all
 from .options import EXIT_ERROR, EXIT_INTERNAL, Parser, UsageError
 from .registry import COMMANDS, ordered
 
@@ -44,9 +43,13 @@ its flags, and its compiler for the predefined macros.  macrotrace COMMAND --hel
 shows a command's flags."""
 
 
-def build_parser():
-    """The whole command line: every registered command as an argparse subcommand."""
-    load_all()
+def build_parser(only=None):
+    """The whole command line: every registered command as an argparse subcommand (or
+    only the command named ``only``, enough to run it)."""
+    if only is None:
+        load_all()
+    elif only not in COMMANDS:
+        load(only)
     p = Parser(prog="macrotrace", usage=USAGE, epilog=EPILOG,
                formatter_class=argparse.RawDescriptionHelpFormatter,
                description="Show, step by step, how the C preprocessor expands a macro "
@@ -54,6 +57,8 @@ def build_parser():
     p.add_argument("--version", action="version", version="macrotrace " + __version__)
     subs = p.add_subparsers(title="commands", metavar="COMMAND")
     for cmd in ordered():
+        if only is not None and cmd.name != only:
+            continue
         sub = subs.add_parser(cmd.name, prog="macrotrace " + cmd.name, help=cmd.help,
                               description=cmd.description or cmd.help,
                               epilog=cmd.epilog)
@@ -70,17 +75,17 @@ def split_command_line(argv):
     if "--" in argv:
         k = argv.index("--")
         argv, compiler = argv[:k], argv[k + 1:]
-    if not bare and argv and (argv[0] in COMMANDS or argv[0] in _TOP_OPTIONS):
+    if not bare and argv and (argv[0] in COMMANDS or exists(argv[0]) or argv[0] in _TOP_OPTIONS):
         return argv[0], argv[1:], compiler
     return TRACE, argv, compiler
 
 
 def run(argv):
     """Parse ``argv`` (without the program name) and run its command: the exit status."""
-    parser = build_parser()
     name, args, compiler = split_command_line(argv)
     if name in _TOP_OPTIONS:
-        parser.parse_args([name] + args)        # prints, then SystemExit
+        build_parser().parse_args([name] + args)        # prints, then SystemExit
+    parser = build_parser(only=name)
     try:
         ns, extra = parser.parse_known_args([name] + args)
         if extra and not ns.subcommand.extra_args:
@@ -131,7 +136,7 @@ def _main(argv):
         return e.code if isinstance(e.code, int) else 0
     except UsageError as e:
         print("macrotrace: error: %s" % e, file=sys.stderr)
-    except (ConfigError, PreprocessError, SnapshotError) as e:
+    except _input_errors() as e:
         msg = str(e)
         print(msg if msg.startswith(("macrotrace", "/")) or ": error:" in msg
               else "macrotrace: error: %s" % msg, file=sys.stderr)
@@ -151,3 +156,11 @@ def _main(argv):
               "please report it)" % (type(e).__name__, e), file=sys.stderr)
         return EXIT_INTERNAL
     return EXIT_ERROR
+
+
+def _input_errors():
+    """The exceptions that are the input's fault (one line, exit status 2).  A snapshot
+    error can only come from a command that imported snapshots.py: a start-up that does
+    not read snapshots does not import it."""
+    snapshots = sys.modules.get(__package__.rsplit(".", 1)[0] + ".snapshots")
+    return (ConfigError, PreprocessError) + ((snapshots.SnapshotError,) if snapshots else ())

@@ -1,7 +1,7 @@
 """The subcommands of ``macrotrace``, registered by name.
 
-Adding a command is adding a module to ``macrotrace/cli/commands/`` (it is found by
-being there) that registers itself::
+Adding a command is adding a module to ``macrotrace/cli/commands/``, named as the
+command (``journey.py``; ``foo_bar.py`` for ``foo-bar``), that registers itself::
 
     def _arguments(p):
         p.add_argument("file", help="the C file")

@@ -1,10 +1,31 @@
-"""One module per subcommand; each registers itself with ``@command``
-(cli/registry.py).  A module added here is a command: ``load_all`` imports them all."""
+"""One module per subcommand, named as the command (dashes as underscores); each
+registers itself with ``@command`` (cli/registry.py).  A module added here is a
+command.  ``load_all`` imports them all (for --help), ``load`` only the one a run
+needs, so a start-up pays for one command's imports."""
 
 import importlib
 import pkgutil
 
 
+def _module(name):
+    return name.replace("-", "_")
+
+
+def module_names():
+    return {m.name for m in pkgutil.iter_modules(__path__)}
+
+
+def exists(name):
+    """Whether a module here is command ``name`` (without importing anything)."""
+    return _module(name) in module_names()
+
+
 def load_all():
-    for module in pkgutil.iter_modules(__path__):
-        importlib.import_module("%s.%s" % (__name__, module.name))
+    for name in sorted(module_names()):
+        importlib.import_module("%s.%s" % (__name__, name))
+
+
+def load(name):
+    """Import the module of command ``name`` (nothing when there is none)."""
+    if exists(name):
+        importlib.import_module("%s.%s" % (__name__, _module(name)))
