@@ -12,5 +12,13 @@ renumbering from change, comparing, and checking a whole tree of snapshots.
     make.py      ``macrotrace snapshot``: snapshots for many files and macros at once
 """
 
-from .errors import OldSchemaError, SnapshotError
-from .layout import dumps, loads, pieces
+from .errors import OldSchemaError, SnapshotError  # noqa: F401
+
+
+def __getattr__(name):
+    """dumps, loads, pieces (the --format json text) on first use: a start-up that only
+    needs the errors does not import the JSON layout."""
+    if name in ("dumps", "loads", "pieces"):
+        from . import layout
+        return getattr(layout, name)
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))

@@ -2,8 +2,6 @@
 
 import shlex
 
-from ...snapshots.codec import load
-from ...snapshots.compare import compare
 from ..registry import command
 from .trace import produce
 
@@ -21,6 +19,8 @@ def _arguments(p):
          epilog="macrotrace diff A.json B.json | macrotrace diff MACRO FILE [trace flags] "
                 "--a=FLAGS --b=FLAGS")
 def run(ns, compiler_command):
+    from ...snapshots.codec import load
+    from ...snapshots.compare import compare
     rest = ns.extra
     if ns.a.endswith(".json") and ns.b.endswith(".json") and not rest and not (ns.flags_a or ns.flags_b):
         a, b = load(ns.a).obj, load(ns.b).obj
