@@ -60,7 +60,7 @@ def _definition(trace, key):
             [(c.directive, c.expression, c.taken, c.include_guard) for c in d.conditions])
 
 
-def _step_differs(ta, sa, tb, sb, eq, renumbered):
+def _step_differs(ta, sa, tb, sb, eq, renumbered, whole_text=True):
     """What differs between two aligned steps ("" when they agree), extending ``eq``."""
     if (sa.kind, sa.macro) != (sb.kind, sb.macro):
         return "another macro (%s, was %s)" % (sb.macro or sb.kind, sa.macro or sa.kind)
@@ -91,7 +91,7 @@ def _step_differs(ta, sa, tb, sb, eq, renumbered):
             if aa.stringified is None or ab.stringified is None:
                 return "argument %s stringified differently" % ab.parameter
             eq.pairs.add((aa.stringified, ab.stringified))
-    for name in ("replaced", "inserted", "text"):
+    for name in ("replaced", "inserted", "text") if whole_text else ("replaced", "inserted"):
         if not eq.same(getattr(sa, name), getattr(sb, name)):
             return "%s %s (was %s)" % (name, _short(getattr(sb, name)), _short(getattr(sa, name)))
     return ""
@@ -119,27 +119,15 @@ def classify(ta, ia, tb, ib):
     return Verdict("renumbered" if renumbered else "same", renumbered)
 
 
-def renumbering(ia, ib):
-    """{stored token: current token} for what the renumbering builtins gave and what it
-    was pasted and stringified into, over the whole film (whatever else differs): to
-    show a diff without the renumbering in it.  A token renumbered two ways is left."""
-    seen = {}
-    for sa, sb in zip(ia.steps, ib.steps):
-        if sa.macro != sb.macro:
-            continue
-        found = []
-        if sa.kind == "builtin" and sa.macro in RENUMBERING:
-            found.append((sa.value, sb.value))
-        found += [(pa.result, pb.result) for pa, pb in zip(sa.pastes, sb.pastes)]
-        found += [(aa.stringified, ab.stringified) for aa, ab in zip(sa.arguments, sb.arguments)]
-        for x, y in found:
-            if x is not None and y is not None and x != y:
-                seen.setdefault(x, set()).add(y)
-    return {x: ys.pop() for x, ys in seen.items() if len(ys) == 1}
 
-
-def translate(text, mapping):
-    """``text`` with each token in ``mapping`` replaced."""
-    if not mapping:
-        return text
-    return "".join(mapping.get(t, t) for t in _tokens(text))
+def agreement(ta, ia, tb, ib):
+    """(indices of the steps that are the same but for renumbering, whether the results
+    are): for a diff that shows only the change.  A step is judged on its own parts
+    (what it replaced and inserted, its arguments, pastes and value), not on the whole
+    text after it, which a change before it alters too."""
+    eq = _Equivalence()
+    same = set()
+    for k, (sa, sb) in enumerate(zip(ia.steps, ib.steps)):
+        if (eq.same(sa.text, sb.text) if k == 0 else not _step_differs(ta, sa, tb, sb, eq, [], False)):
+            same.add(k)
+    return same, eq.same(ia.result, ib.result)

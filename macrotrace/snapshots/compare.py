@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import List, Optional
 
 from ..trace.matrix import Matrix, switches_label
-from .classify import classify, renumbering, translate
+from .classify import agreement, classify
 from .matching import match
 
 ORDER = {"changed": 0, "new": 0, "gone": 0, "renumbered": 1, "moved": 2}
@@ -44,23 +44,22 @@ def configurations(obj):
     return [(switches_label(sw) if sw else "", obj)]
 
 
-def step_lines(trace, inv, mapping=None):
-    """One line per step; ``mapping`` (renumbered tokens) applied to what it inserted."""
+def step_lines(trace, inv):
     lines = []
     for s in inv.steps[1:]:
         d = trace.definitions.get(s.definition)
         where = d.where() if d else ""
-        inserted = s.inserted if s.kind != "builtin" else s.value
-        lines.append("step %s [%s] -> %s" % (s.macro, where, translate(inserted or "", mapping)))
+        lines.append("step %s [%s] -> %s" % (s.macro, where, s.inserted if s.kind != "builtin" else s.value))
     return lines
 
 
 def _diff(ta, ia, tb, ib, name_a, name_b, label):
-    """The per-step diff; the stored film's renumbered values are shown as they are now,
-    so that only the change shows."""
-    mapping = renumbering(ia, ib)
-    left = ["result: " + translate(ia.result, mapping)] + step_lines(ta, ia, mapping)
+    """The per-step diff; a stored step (or result) the same as now but for renumbering
+    is shown as it is now, so that only the change shows."""
+    same, same_result = agreement(ta, ia, tb, ib)
     right = ["result: " + ib.result] + step_lines(tb, ib)
+    left = ["result: " + ia.result] + step_lines(ta, ia)
+    left = [right[k] if (k in same if k else same_result) else line for k, line in enumerate(left)]
     tag = " [%s]" % label if label else ""
     return list(difflib.unified_diff(left, right, "%s %s:%d%s" % (name_a, ia.file, ia.line, tag),
                                      "%s %s:%d%s" % (name_b, ib.file, ib.line, tag), lineterm="", n=2))
