@@ -4,6 +4,8 @@ import json
 import os
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from difftest import run_macrotrace
 
 HEADER = """#ifndef SEC_H
@@ -409,9 +411,9 @@ def _copy_kernel_tree(tree, dest):
     return dest
 
 
+@pytest.mark.kernel
 def test_kernel_tree_snapshot_checks_after_the_tree_moved(tmp_path, monkeypatch):
     import shutil
-    import pytest
     from test_kernel import HELLO as KERNEL_HELLO, TREE
     if TREE is None or shutil.which("make") is None:
         pytest.skip("no kernel headers or no make: apt-get install linux-headers-amd64 make")
