@@ -8,6 +8,7 @@ import hashlib
 import json
 
 from ..render.json import dumps, layout_text, pieces  # noqa: F401  (dumps, pieces: the writer)
+from ..trace import model
 from ..trace.matrix import Matrix
 from ..trace.model import SCHEMA, Trace
 from .errors import OldSchemaError, SnapshotError
@@ -30,9 +31,9 @@ def edited(origin):
 
 
 def require_schema(data, origin):
-    """OldSchemaError (naming the command that makes it again) unless ``data`` is in
-    this macrotrace's schema."""
-    if data.get("schema") != SCHEMA:
+    """OldSchemaError (naming the command that makes it again) unless ``data`` is in a
+    schema this macrotrace reads (the model's READABLE, when it names older ones)."""
+    if data.get("schema") not in getattr(model, "READABLE", (SCHEMA,)):
         raise OldSchemaError("%s: written with JSON schema %s, this macrotrace reads schema %d; "
                              "regenerate it (macrotrace check --update)" % (origin, data.get("schema"), SCHEMA),
                              data.get("command") if isinstance(data.get("command"), list) else None)
