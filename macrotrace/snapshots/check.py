@@ -113,6 +113,9 @@ def make_snapshot(obj, command, run_dir, kernel_tree=None):
     """A Snapshot of ``obj`` made from ``run_dir`` (the neighbourhoods read there)."""
     obj.command = list(command)         # as recorded: the kernel tree not by its path
     invocations = [inv for _, t in _configurations(obj) for inv in t.invocations]
+    for inv in invocations:             # a file outside the working directory is shown
+        if os.path.isabs(inv.file):     # absolute: named from the root, as the command names it
+            inv.file = os.path.relpath(inv.file, run_dir)
     compiler = portable.compiler_identity(obj.config.get("compiler"))
     return codec.Snapshot(obj, list(command), True,
                           portable.tree_identity(kernel_tree) if kernel_tree else None,

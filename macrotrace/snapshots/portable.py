@@ -35,10 +35,11 @@ def repository_root(directory):
 
 
 def _relative(path, root, cwd):
-    """``path`` (as the user gave it, from ``cwd``) relative to ``root`` when inside it."""
+    """``path`` (as the user gave it, from ``cwd``) relative to ``root``; a path given
+    absolute that is outside ``root`` (a system directory) stays absolute."""
     absolute = os.path.normpath(os.path.join(cwd, path))
     rel = os.path.relpath(absolute, root)
-    return absolute if rel.startswith("..") else rel
+    return absolute if rel.startswith("..") and os.path.isabs(path) else rel
 
 
 def portable_command(argv, root, cwd=None):
