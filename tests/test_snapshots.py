@@ -483,3 +483,21 @@ def test_snapshot_paths_are_relative_to_the_repository_root(tmp_path):
     for cwd in (root, str(tmp_path), os.path.join(root, "inc")):
         status, out, err = run_macrotrace(["check", os.path.join(root, "exp")], cwd=cwd)
         assert status == 0, out + err
+
+
+def test_outside_a_repository_the_snapshot_directory_is_the_root(tmp_path):
+    """No .git above: paths are relative to the snapshot directory, so the whole tree
+    can move and still check."""
+    root = str(tmp_path / "one")
+    os.makedirs(os.path.join(root, "src"))
+    with open(os.path.join(root, "src", "reg.h"), "w") as fh:
+        fh.write(REGISTER_H)
+    with open(os.path.join(root, "src", "drv.c"), "w") as fh:
+        fh.write('#include "reg.h"\nREGISTER(a)\n')
+    status, out, err = run_macrotrace(["snapshot", "REGISTER", "src", "-o", "exp", "--no-bundled-headers"],
+                                      cwd=root)
+    assert status == 0, out + err
+    assert json.load(open(os.path.join(root, "exp", "drv.c.REGISTER.json")))["command"][1] == "../src/drv.c"
+    os.rename(root, str(tmp_path / "two"))
+    status, out, err = run_macrotrace(["check", os.path.join("two", "exp")], cwd=str(tmp_path))
+    assert status == 0 and out == "ok      two/exp/drv.c.REGISTER.json\n", out + err
