@@ -469,6 +469,10 @@ def test_snapshot_with_a_broken_reference_is_an_error(tmp_path):
     status, out, err = run_macrotrace(["check", "exp"], cwd=root)
     assert status == 2 and len(err.strip().splitlines()) == 1
     assert "reference 99 out of the traces table" in err
+    status, out, err = run_macrotrace(["check", "exp", "--format", "github"], cwd=root)
+    assert status == 2
+    assert out == ("::error file=exp/drv.c.REGISTER.json,title=cannot check this snapshot::"
+                   "exp/drv.c.REGISTER.json: reference 99 out of the traces table\n"), out
 
 
 def test_snapshot_paths_are_relative_to_the_repository_root(tmp_path):

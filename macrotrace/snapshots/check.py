@@ -139,6 +139,9 @@ def check_one(path, options):
         out.status = 2
         out.messages.append(msg if msg.startswith(path) else "%s: error: %s" % (path, msg))
         out.failure = msg
+        if options.format == "github":      # on the pull request too, at the snapshot
+            out.report.append("::error file=%s,title=cannot check this snapshot::%s" % (
+                _escape(os.path.normpath(path), True), _escape(msg)))
     out.messages = [l for l in err.getvalue().splitlines() if l.strip()] + out.messages
     return out
 
