@@ -8,6 +8,9 @@ renumbering from change, comparing, and checking a whole tree of snapshots.
     matching.py  which stored invocation is which current one (source text and context)
     classify.py  same / renumbered / changed, decided on the steps
     compare.py   the per-step difference of two traces or matrices
+    rerun.py     running a recorded command; a snapshot of its result
+    report.py    text lines, GitHub annotations, JUnit XML
+    pool.py      serially or in a process pool, in order, with a progress line
     check.py     ``macrotrace check``: many snapshots, in parallel, sharded
     make.py      ``macrotrace snapshot``: snapshots for many files and macros at once
 """

@@ -14,10 +14,11 @@ import os
 from dataclasses import dataclass, field
 from typing import List, Optional
 
-from . import codec, layout, pool, portable
-from .compare import compare, configurations as _configurations
+from . import codec, layout, pool, portable, report
+from .compare import compare
 from .errors import OldSchemaError, SnapshotError
-from .matching import file_reader, sites
+from .report import junit_xml  # noqa: F401  (the CLI writes it)
+from .rerun import in_directory, input_errors, make_snapshot, produce_whole
 
 
 @dataclass(frozen=True)
@@ -72,61 +73,6 @@ def shard_of(paths, directory, shard):
     return [p for i, p in enumerate(ordered) if i % n == k - 1]
 
 
-def split_command(command):
-    """A snapshot's command: (macrotrace arguments, compiler command after -- or None)."""
-    cmd = list(command)
-    if "--" in cmd:
-        k = cmd.index("--")
-        return cmd[:k], cmd[k + 1:]
-    return cmd, None
-
-
-def produce_whole(command):
-    """Run a recorded command: the Trace or Matrix (a trace cut by --max-steps is an error)."""
-    from ..cli.commands.trace import produce
-    cmd, tail = split_command(command)
-    obj, cut = produce(cmd, tail)
-    if cut is not None:
-        raise cut
-    obj.command = list(command)
-    return obj
-
-
-@contextlib.contextmanager
-def _in_directory(path):
-    old = os.getcwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(old)
-
-
-def _errors():
-    from ..cli.options import UsageError
-    from ..config import ConfigError
-    from ..engine.diagnostics import PreprocessError
-    return (SnapshotError, ConfigError, PreprocessError, UsageError, OSError)
-
-
-def make_snapshot(obj, command, run_dir, kernel_tree=None):
-    """A Snapshot of ``obj`` made from ``run_dir`` (the neighbourhoods read there)."""
-    obj.command = list(command)         # as recorded: the kernel tree not by its path
-    invocations = [inv for _, t in _configurations(obj) for inv in t.invocations]
-    for inv in invocations:             # a file outside the working directory is shown
-        if os.path.isabs(inv.file):     # absolute: named from the root, as the command names it
-            inv.file = os.path.relpath(inv.file, run_dir)
-    compiler = portable.compiler_identity(obj.config.get("compiler"))
-    return codec.Snapshot(obj, list(command), True,
-                          portable.tree_identity(kernel_tree) if kernel_tree else None,
-                          compiler, sites(invocations, file_reader(run_dir)))
-
-
-def _write(path, text):
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write(text)
-
-
 def check_one(path, options):
     """Check one snapshot file: an Outcome (never raises for a bad snapshot)."""
     out = Outcome(path, 0)
@@ -134,14 +80,13 @@ def check_one(path, options):
     try:
         with contextlib.redirect_stderr(err):
             _check(path, options, out)
-    except _errors() as e:
+    except input_errors() as e:
         msg = str(e)
         out.status = 2
         out.messages.append(msg if msg.startswith(path) else "%s: error: %s" % (path, msg))
         out.failure = msg
         if options.format == "github":      # on the pull request too, at the snapshot
-            out.report.append("::error file=%s,title=cannot check this snapshot::%s" % (
-                _escape(os.path.normpath(path), True), _escape(msg)))
+            out.report.append(report.error_annotation(os.path.normpath(path), msg))
     out.messages = [l for l in err.getvalue().splitlines() if l.strip()] + out.messages
     return out
 
@@ -159,7 +104,7 @@ def _check(path, options, out):
     root = portable.repository_root(os.path.dirname(path)) if snap.portable else options.cwd
     command, tree, notes = _command_here(snap.command, snap.kernel_tree, snap.compiler, options, shown)
     out.report += notes
-    with _in_directory(root):
+    with in_directory(root):
         new = produce_whole(command)
         now = make_snapshot(new, snap.command, root, tree)
     if snap.compiler and now.compiler and snap.compiler != now.compiler:
@@ -174,11 +119,11 @@ def _check(path, options, out):
         return
     out.status = 1 if failing else 0
     if options.format == "github":
-        out.report += [_annotation(f, show, options) for f in findings if f.kind != "moved"]
+        out.report += [report.annotation(f, show, options.strict) for f in findings if f.kind != "moved"]
     else:
         out.report.append("%s %s" % ("CHANGED" if failing else "ok     ", shown))
         for f in findings:
-            out.report += _text_lines(f, show, options)
+            out.report += report.text_lines(f, show, options.strict)
     if failing:
         out.failure = "\n".join(l for f in failing for l in (["%s: %s" % (f.kind, f.title)] + f.lines))
 
@@ -200,12 +145,12 @@ def _command_here(command, tree_identity, compiler, options, shown):
 def _rewrite_old(path, shown, command, options):
     """An older layout cannot be compared, but its command makes it again."""
     if json.loads(layout.read_text(path)).get("kind") != "snapshot":
-        with _in_directory(options.cwd):
+        with in_directory(options.cwd):
             _write(path, layout.dumps(produce_whole(command)))
         return
     root = portable.repository_root(os.path.dirname(path))
     runnable, tree, _ = _command_here(command, None, None, options, shown)
-    with _in_directory(root):
+    with in_directory(root):
         _write(path, codec.dumps(make_snapshot(produce_whole(runnable), command, root, tree)))
 
 
@@ -219,46 +164,6 @@ def _shown_paths(root, options):
     return show
 
 
-def _configs(f):
-    return (" [%s]" % f.labels[0] if len(f.labels) == 1 and f.labels[0] else
-            " [%d configurations]" % len(f.labels) if len(f.labels) > 1 else "")
-
-
-def _place(f, show):
-    moved = " (moved from line %d)" % f.old_line if f.old_line is not None else ""
-    return "%s:%d %s%s" % (show(f.file), f.line, f.source, moved)
-
-
-def _text_lines(f, show, options):
-    if f.kind == "moved":
-        return ["  moved       %s" % _place(f, show)]
-    if f.kind == "renumbered":
-        return ["  %s  %s: %s%s" % ("RENUMBERED" if options.strict else "renumbered", _place(f, show),
-                                     ", ".join(f.renumbered), _configs(f))]
-    return ["  %-11s %s: %s%s" % (f.kind.upper(), _place(f, show), f.title, _configs(f))] + \
-        ["    " + l for l in f.lines]
-
-
-def _escape(text, prop=False):
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
-
-
-def _annotation(f, show, options):
-    if f.kind == "renumbered":
-        level = "error" if options.strict else "notice"
-        title = "renumbered" + (" (--strict)" if options.strict else "")
-        msg = "%s renumbered: %s%s" % (f.source, ", ".join(f.renumbered), _configs(f))
-    else:
-        level, title = "error", f.title
-        msg = "%s expansion %s%s%s" % (f.source, {"changed": "changed", "new": "is new",
-                                                  "gone": "is gone"}[f.kind],
-                                       " (was at line %d)" % f.old_line if f.old_line is not None else "",
-                                       _configs(f))
-    return "::%s file=%s,line=%d,title=%s::%s" % (level, _escape(show(f.file), True), max(f.line, 1),
-                                                  _escape(title, True), _escape(msg))
-
-
 def check(directory, options, jobs=1, shard=None):
     """[Outcome], one per snapshot of ``directory`` (in this shard), in path order."""
     import functools
@@ -266,16 +171,6 @@ def check(directory, options, jobs=1, shard=None):
     return pool.run(functools.partial(check_one, options=options), paths, jobs, "macrotrace check")
 
 
-def junit_xml(outcomes):
-    from xml.sax.saxutils import escape, quoteattr
-    failures = sum(1 for o in outcomes if o.failure is not None)
-    out = ['<?xml version="1.0" encoding="UTF-8"?>',
-           '<testsuite name="macrotrace" tests="%d" failures="%d">' % (len(outcomes), failures)]
-    for o in outcomes:
-        out.append('  <testcase classname="macrotrace.check" name=%s>' % quoteattr(o.path))
-        if o.failure is not None:
-            first = o.failure.splitlines()[0] if o.failure else "expansion changed"
-            out.append('    <failure message=%s>%s</failure>' % (quoteattr(first), escape(o.failure)))
-        out.append("  </testcase>")
-    out.append("</testsuite>")
-    return "\n".join(out) + "\n"
+def _write(path, text):
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import List
 
 from . import codec, pool, portable
-from .check import _errors, _in_directory, make_snapshot, produce_whole
+from .rerun import in_directory, input_errors, make_snapshot, produce_whole
 from .errors import SnapshotError
 
 SOURCE_SUFFIXES = (".c",)
@@ -73,7 +73,7 @@ def make_one(item, macros, flags, out_dir, cwd):
             command, tree = portable.portable_command([",".join(macros), source] + list(flags), root, cwd)
             if tree is not None:
                 tree = os.path.abspath(os.path.join(cwd, tree))
-            with _in_directory(root):
+            with in_directory(root):
                 obj = produce_whole(portable.with_tree(command, tree) if tree else command)
                 snap = make_snapshot(obj, command, root, tree)
             path = snapshot_name(out_dir, root, source, macros)
@@ -85,7 +85,7 @@ def make_one(item, macros, flags, out_dir, cwd):
             made.report.append("wrote %s (%d invocation%s%s)" % (
                 made.path, n, "" if n == 1 else "s",
                 ", %d configurations" % len(obj.runs) if hasattr(obj, "runs") else ""))
-    except _errors() as e:
+    except input_errors() as e:
         if explicit or not _not_invoked(e):
             made.status = 2
             made.messages.append(str(e))
