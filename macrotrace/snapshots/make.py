@@ -7,7 +7,9 @@ flags (``--matrix``, ``--kernel-tree``, ``-I``...) are recorded, with paths made
 relative to the repository root and the kernel tree recorded by what it is.
 """
 
+import contextlib
 import functools
+import io
 import os
 import re
 from dataclasses import dataclass, field
@@ -55,7 +57,8 @@ def sources(paths, macros):
 
 
 def snapshot_name(out_dir, root, source, macros):
-    rel = os.path.relpath(os.path.abspath(source), root)
+    """DIR/<the source's path from the root>.MACRO.json (its name alone when outside)."""
+    rel = os.path.relpath(source, root)
     if rel.startswith(".."):
         rel = os.path.basename(source)
     return os.path.join(out_dir, "%s.%s.json" % (rel, "+".join(macros)))
@@ -63,8 +66,6 @@ def snapshot_name(out_dir, root, source, macros):
 
 def make_one(item, macros, flags, out_dir, cwd):
     source, explicit = item
-    import contextlib
-    import io
     made = Made(source, 0)
     err = io.StringIO()
     root = portable.repository_root(out_dir)
@@ -76,7 +77,7 @@ def make_one(item, macros, flags, out_dir, cwd):
             with in_directory(root):
                 obj = produce_whole(portable.with_tree(command, tree) if tree else command)
                 snap = make_snapshot(obj, command, root, tree)
-            path = snapshot_name(out_dir, root, source, macros)
+            path = snapshot_name(out_dir, root, os.path.join(cwd, source), macros)
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "w", encoding="utf-8") as fh:
                 fh.write(codec.dumps(snap))
@@ -96,6 +97,8 @@ def make_one(item, macros, flags, out_dir, cwd):
 
 
 def _not_invoked(error):
+    """A file found by its text that never expands the macro (in a comment, under #if 0):
+    tracing's "never invoked" / "never expanded" error."""
     text = str(error)
     return "never invoked" in text or "never expanded" in text
 
