@@ -505,3 +505,19 @@ def test_outside_a_repository_the_snapshot_directory_is_the_root(tmp_path):
     os.rename(root, str(tmp_path / "two"))
     status, out, err = run_macrotrace(["check", os.path.join("two", "exp")], cwd=str(tmp_path))
     assert status == 0 and out == "ok      two/exp/drv.c.REGISTER.json\n", out + err
+
+
+def test_snapshot_skips_files_that_only_mention_the_macro(tmp_path):
+    root = repository(str(tmp_path / "r"), {
+        "reg.h": REGISTER_H,
+        "a.c": '#include "reg.h"\nREGISTER(a)\n',
+        "b.c": "/* REGISTER(b) is not used here */\nint b;\n",
+        "c.txt": "REGISTER(c)\n"})
+    status, out, err = run_macrotrace(["snapshot", "REGISTER", ".", "-o", "exp", "--no-bundled-headers"], cwd=root)
+    assert status == 0, out + err
+    assert out.splitlines() == ["wrote exp/a.c.REGISTER.json (1 invocation)",
+                                "skipped b.c: b.c: REGISTER is never invoked in this file"], out
+    # named explicitly, the same file is an error
+    status, out, err = run_macrotrace(["snapshot", "REGISTER", "b.c", "-o", "exp", "--no-bundled-headers"],
+                                      cwd=root)
+    assert status == 2 and "never invoked" in err
