@@ -9,6 +9,7 @@ import difflib
 import itertools
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -47,6 +48,30 @@ class RunResult:
     cache_hit: bool = False                          # the state after the headers was reused
 
 
+class _MacroInfos(Mapping):
+    """name -> MacroInfo over the run's macro table, each made when asked for: after a
+    state-cache hit the table holds ~16,000 kernel macros still encoded, and decoding
+    them all to build this up front took 1.1 s of a 2 s warm trace (callers ask for a
+    handful: the switches, KBUILD_MODNAME, the names for "did you mean")."""
+
+    def __init__(self, table):
+        self._table = table
+
+    def __getitem__(self, name):
+        m = self._table[name]
+        file, line = m.site or (None, 0)
+        return MacroInfo(name, m.spelling, file, line)
+
+    def __contains__(self, name):
+        return name in self._table
+
+    def __iter__(self):
+        return iter(list(self._table.keys()))
+
+    def __len__(self):
+        return len(self._table)
+
+
 def _run_result(pp, source):
     """A RunResult from a preprocessor session.trace() returned (the engine half of
     issue 12 makes session.trace() return the RunResult itself)."""
@@ -57,9 +82,7 @@ def _run_result(pp, source):
     for t in tokens or ():
         if t.kind == IDENT and not t.flags & DIRECTIVE:
             idents.setdefault(t.text, []).append(t.line)
-    macros = {name: MacroInfo(name, m.spelling, (m.site or (None, 0))[0], (m.site or (None, 0))[1])
-              for name, m in pp.macros.items()}
-    return RunResult(cut=pp.cut, macros=macros, files=[p for p, _ in pp.files_read],
+    return RunResult(cut=pp.cut, macros=_MacroInfos(pp.macros), files=[p for p, _ in pp.files_read],
                      source_identifiers=idents, cache_hit=pp.cache_hit)
 
 
@@ -104,14 +127,24 @@ def wanted(config):
     return want
 
 
-def run_trace(config, on_warning=None):
+def run_trace(config, on_warning=None, interrupt=None):
     """Trace ``config.macro`` in ``config.source``: (Trace, RunResult).  A run cut by
     --max-steps keeps the invocations so far (the last one marked cut) and
-    ``result.cut`` says why."""
+    ``result.cut`` says why.  ``interrupt`` (optional) is called at every macro
+    expansion and may raise to stop the run (the language server stops work for a
+    document that changed)."""
     builder = TraceBuilder(config.macro, config.source, config.describe(), path_display(config))
-    result = _run_result(session.trace(config, builder, wanted(config), on_warning), config.source)
+    want = wanted(config)
+    if interrupt is not None:
+        chosen = want
+
+        def want(tok, macro):
+            interrupt()
+            return chosen(tok, macro)
+    result = _run_result(session.trace(config, builder, want, on_warning), config.source)
     trace = builder.trace()
-    attach_declarations(trace)
+    if config.lang == "c":          # assembler and linker scripts declare no C
+        attach_declarations(trace)
     # what was really in effect (a Kbuild command or autoconf.h decides, not our flags)
     trace.config["switches"] = {name: name in result.macros for name in config.switches()}
     modname = result.macros.get("KBUILD_MODNAME")

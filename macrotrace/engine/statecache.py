@@ -129,7 +129,8 @@ def _preamble_signature(tokens, pos):
 
 
 class StateCache:
-    def __init__(self, key_material):
+    def __init__(self, key_material, unsaved=None):
+        self.unsaved = unsaved or {}    # real path -> text: an editor's buffers stand for files
         raw = repr((FORMAT, _engine_fingerprint(), key_material))
         self.key = hashlib.sha256(raw.encode()).hexdigest()[:24]
         self.path = os.path.join(cache_dir(), "state-%s.bin" % self.key)
@@ -191,11 +192,16 @@ class StateCache:
                 if mtime != -1:
                     return None
         for path, digest in state["files"]:
+            text = self.unsaved.get(os.path.realpath(path)) if self.unsaved else None
             try:
-                with open(path, "rb") as fh:
-                    if hashlib.sha1(fh.read()).hexdigest() != digest:
-                        return None
+                if text is not None:
+                    data = text.encode("utf-8")
+                else:
+                    with open(path, "rb") as fh:
+                        data = fh.read()
             except OSError:
+                return None
+            if hashlib.sha1(data).hexdigest() != digest:
                 return None
         return state
 

@@ -15,6 +15,7 @@ import shlex
 import jinja2
 from markupsafe import Markup
 
+from .. import rawbytes
 from ..resources import templates_dir
 from ..trace.matrix import Matrix
 from ..verify import SECTIONS
@@ -271,12 +272,13 @@ def _asset(name):
 def _page(title, macro, file, views, matrix, config, command, depends_on=(), varied=(),
           also_depends_on=()):
     """``depends_on``: a trace's; ``varied``, ``also_depends_on``: a matrix's."""
-    return _env().get_template("report.html.j2").render(
+    # a source byte that is not UTF-8 shows as the text \xXX (rawbytes.py)
+    return rawbytes.visible(_env().get_template("report.html.j2").render(
         title=title, macro=macro, file=file, views=views, matrix=matrix, config=config or {},
         depends_on=depends_on, varied=varied, also_depends_on=also_depends_on,
         command=shlex.join(["macrotrace"] + list(command)) if command else "",
         invocations=[item for _, v in views for item in v["invocations"] + v["briefs"]],
-        css=_asset("report.css"), js=_asset("report.js"))
+        css=_asset("report.css"), js=_asset("report.js")))
 
 
 def render(trace, verification=None, films=FILMS):
