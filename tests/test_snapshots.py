@@ -418,7 +418,7 @@ def test_kernel_tree_snapshot_checks_after_the_tree_moved(tmp_path, monkeypatch)
         pytest.skip("no kernel headers or no make: apt-get install linux-headers-amd64 make")
     tree = _copy_kernel_tree(TREE, str(tmp_path / "one" / "tree"))
     root = repository(str(tmp_path / "repo"), {"hello.c": KERNEL_HELLO})
-    status, out, err = run_macrotrace(["snapshot", "module_init", "hello.c", "-o", "exp", "--kernel-tree", tree],
+    status, out, err = run_macrotrace(["snapshot", "module_init", "hello.c", "-o", "exp", "--kernel-tree", tree, "--builtin"],
                                       cwd=root)
     assert status == 0, out + err
     text = open(os.path.join(root, "exp", "hello.c.module_init.json")).read()

@@ -244,7 +244,7 @@ def test_policy_list_names_the_rules():
 
 
 def test_schema_2_snapshots_still_load(tmp_path):
-    from macrotrace.snapshots import dumps, load
+    from macrotrace.snapshots import dumps, loads
     data = trace_json(["TWICE", str(_twice(tmp_path)), "--no-bundled-headers"])
     data.pop("digest")
     data["schema"] = 2
@@ -257,7 +257,7 @@ def test_schema_2_snapshots_still_load(tmp_path):
     old = Trace.from_dict(data)
     path = tmp_path / "old.json"
     path.write_text(dumps(old))
-    again = load(str(path))
+    again = loads(path.read_text(), str(path))
     assert again.invocations[0].result == old.invocations[0].result
     assert_valid_films(again, ViewOptions())
 
