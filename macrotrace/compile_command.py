@@ -12,10 +12,10 @@ import glob
 import os
 import shlex
 
-from .config import ConfigError
+from .config import ConfigError, source_language
 
 # options taking a separate argument that we do not need
-_SKIP_WITH_ARG = {"-o", "-MF", "-MT", "-MQ", "-x", "--param", "-Xassembler", "-Xlinker",
+_SKIP_WITH_ARG = {"-o", "-MF", "-MT", "-MQ", "--param", "-Xassembler", "-Xlinker",
                   "-aux-info", "-dumpbase", "-dumpdir", "-auxbase", "-auxbase-strip"}
 _SKIP = {"-c", "-E", "-S", "-P", "-C", "-CC", "-M", "-MM", "-MD", "-MMD", "-MG", "-MP", "-v",
          "-pipe", "-H", "-w"}
@@ -36,10 +36,13 @@ def parse_command(argv):
         raise ConfigError("empty compiler command after --")
     out = {"compiler": (argv[0],), "compiler_flags": [], "macro_options": [], "include_dirs": [],
            "quote_dirs": [], "system_dirs": [], "after_dirs": [], "forced_includes": [],
-           "std": "gnu11", "nostdinc": False, "source": None, "macro_prefix_maps": []}
+           "std": "gnu11", "nostdinc": False, "source": None, "macro_prefix_maps": [],
+           "lang": "c", "trigraphs": None, "imacros": []}
+    languages = {}         # source -> the -x in effect where it was named
     args = list(argv[1:])
     i = 0
     sources = []
+    x = None
     while i < len(args):
         a = args[i]
         nxt = args[i + 1] if i + 1 < len(args) else None
@@ -53,6 +56,19 @@ def parse_command(argv):
             continue
         if a in _SKIP_WITH_ARG:
             i += 2
+            continue
+        if a == "-x" or (a.startswith("-x") and len(a) > 2):
+            x = take() if a == "-x" else a[2:]
+            i += 2 if a == "-x" else 1
+            continue
+        if a == "-ansi":
+            out["std"] = "c90"
+            out["compiler_flags"].append(a)
+            i += 1
+            continue
+        if a == "-trigraphs":
+            out["trigraphs"] = True
+            i += 1
             continue
         if a.startswith("-Wp,"):
             # -Wp,-MMD,file and friends: dependency output only
@@ -89,7 +105,9 @@ def parse_command(argv):
             i += 2
             continue
         if a == "-imacros":
-            raise ConfigError("-imacros is not supported yet")
+            out["imacros"].append(take())
+            i += 2
+            continue
         if a == "-nostdinc":
             out["nostdinc"] = True
             i += 1
@@ -117,12 +135,14 @@ def parse_command(argv):
             i += 1
             continue
         sources.append(a)
+        languages[a] = x
         i += 1
     c_sources = [s for s in sources if s.endswith((".c", ".h", ".S", ".i"))] or sources
     if len(c_sources) != 1:
         raise ConfigError("the compiler command must compile exactly one source file (found %d)"
                           % len(c_sources))
     out["source"] = c_sources[0]
+    out["lang"] = source_language(c_sources[0], languages.get(c_sources[0]))
     return out
 
 

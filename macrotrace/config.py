@@ -7,6 +7,7 @@ engine, the trace and the renderers read only that.
 import os
 from dataclasses import dataclass, field, replace
 
+from .engine.lang import ASSEMBLER, UnknownLanguage, lang_options
 from .resources import headers_dir
 
 
@@ -42,15 +43,6 @@ def switch_order(macros):
     listed = list(dict.fromkeys(macros))
     return sorted(listed, key=lambda m: (rank.get(m, len(rank)), listed.index(m)))
 
-STD_VERSIONS = {
-    "c89": None, "c90": None, "gnu89": None, "gnu90": None,
-    "c99": "199901L", "gnu99": "199901L",
-    "c11": "201112L", "gnu11": "201112L",
-    "c17": "201710L", "c18": "201710L", "gnu17": "201710L", "gnu18": "201710L",
-    "c2x": "202000L", "gnu2x": "202000L",
-}
-
-
 class ConfigError(Exception):
     pass
 
@@ -73,9 +65,13 @@ class RunConfig:
     system_dirs: tuple = ()           # -isystem (and the compiler's own, with --cc)
     after_dirs: tuple = ()            # -idirafter
     forced_includes: tuple = ()       # -include
+    imacros: tuple = ()               # -imacros (read first, output thrown away)
     compiler: tuple = None            # --cc / "-- CC ARGS": the compiler whose answers we use
     compiler_flags: tuple = ()        # flags that change the compiler's predefined macros
     std: str = "gnu11"
+    lang: str = "c"                   # -x: "c" or "assembler-with-cpp" (.S files)
+    trigraphs: bool = None            # -trigraphs (None: as the -std says)
+    dollars: bool = None              # -f[no-]dollars-in-identifiers (None: as the language says)
     bundled_headers: bool = True
     max_steps: int = 2000                 # film frames per traced invocation
     max_expansions: int = 1_000_000       # replacements per top-level invocation (bombs)
@@ -140,9 +136,11 @@ class RunConfig:
             "defines": ["-%s%s" % (k, v) for k, v in self.all_macro_options()],
             "include_dirs": [_portable(d) for d in self.include_dirs],
             "forced_includes": [_portable(d) for d in self.forced_includes],
+            **({"imacros": [_portable(d) for d in self.imacros]} if self.imacros else {}),
             "compiler": list(self.compiler) if self.compiler else None,
             "compiler_flags": list(self.compiler_flags),
             "std": self.std,
+            **({"lang": self.lang} if self.lang != "c" else {}),
             "bundled_headers": self.bundled_headers,
             "origin": self.origin,
         }
@@ -159,17 +157,29 @@ def _portable(path):
     return path if rel.startswith("..") else rel
 
 
-def standard_predefines(std):
-    """What ``gcc -undef -std=STD`` still predefines."""
-    if std not in STD_VERSIONS:
-        raise ConfigError("unknown -std=%s (known: %s)" % (std, ", ".join(sorted(STD_VERSIONS))))
-    defs = ["__STDC__ 1"]
-    if STD_VERSIONS[std]:
-        defs.append("__STDC_VERSION__ %s" % STD_VERSIONS[std])
-    defs += ["__STDC_HOSTED__ 1", "__STDC_UTF_16__ 1", "__STDC_UTF_32__ 1"]
-    if not std.startswith("gnu"):
-        defs.append("__STRICT_ANSI__ 1")
-    return defs
+def source_language(path, x=None):
+    """The language gcc preprocesses ``path`` as: ``-x X`` when given, else by the
+    suffix (``.S``/``.sx``, linker scripts ``.lds.S`` included: assembler-with-cpp)."""
+    if x and x != "none":
+        return x
+    return ASSEMBLER if path.endswith((".S", ".sx")) else "c"
+
+
+def _last_flag(flags, on, off):
+    """Whether the last of ``on``/``off`` among ``flags`` is ``on``."""
+    for flag in reversed(flags):
+        if flag in (on, off):
+            return flag == on
+    return False
+
+
+def language(config):
+    """The run's language options (engine/lang.py): -std, -x, -trigraphs."""
+    try:
+        return lang_options(config.std, config.lang, config.trigraphs, config.dollars,
+                            _last_flag(config.compiler_flags, "-fshort-wchar", "-fno-short-wchar"))
+    except UnknownLanguage as e:
+        raise ConfigError(str(e))
 
 
 def _switch_keywords(init):

@@ -76,11 +76,3 @@ def output_error(option, error):
     """A ConfigError for an OSError met writing the output of ``option`` (-o, --junit)."""
     return ConfigError(os_error_text(error, option))
 
-
-def snapshot_error_line(path, error):
-    """error_line() for a snapshot ``check`` could not re-run: the snapshot named
-    first unless the error has a position of its own."""
-    line = error_line(error)
-    if line.startswith(PREFIX) and not line[len(PREFIX):].startswith(path):
-        line = PREFIX + "%s: %s" % (path, line[len(PREFIX):])
-    return line

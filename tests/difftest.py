@@ -36,7 +36,7 @@ def run_macrotrace(argv, cwd=None):
 
 
 def ours_expand(path, flags=(), cwd=None):
-    return run_macrotrace(["expand", path, "--no-bundled-headers"] + list(flags), cwd)
+    return run_macrotrace(["expand", path, "--no-bundled-headers", "-nostdinc"] + list(flags), cwd)
 
 
 def tokens(text):

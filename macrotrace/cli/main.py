@@ -115,6 +115,8 @@ def entry():
     try:
         sys.stdout.flush()
         sys.stderr.flush()
+    except BrokenPipeError:
+        pass                    # the reader stopped reading (| head): not an error
     except (OSError, ValueError):
         status = status or EXIT_ERROR
     os._exit(status if isinstance(status, int) else EXIT_ERROR)
@@ -149,9 +151,10 @@ def _main(argv):
     except MemoryError:
         print("macrotrace: error: out of memory (is the input a macro bomb? try --max-steps)",
               file=sys.stderr)
-    except BrokenPipeError:             # | head: the reader has what it wanted; say nothing
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 141
+    except BrokenPipeError:             # the reader stopped reading (| head): quietly done
+        from ..render.pager import quiet_stdout
+        quiet_stdout()
+        return 0
     except OSError as e:
         print(given_text.relabel(error_line(e)), file=sys.stderr)
     except KeyboardInterrupt:

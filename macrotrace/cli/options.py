@@ -11,8 +11,9 @@ import shutil
 import sys
 
 from ..compile_command import find_build_dir, parse_command, read_cmd_file
-from ..config import SWITCHES, ConfigError, RunConfig
-from ..kernel_tree import command_for
+from .. import rawbytes
+from ..config import SWITCHES, ConfigError, RunConfig, source_language
+from ..kernel_tree import builds_module, command_for
 from ..messages import output_error
 from . import given_text
 from ..render import registry as formats
@@ -43,6 +44,9 @@ def configuration_flags(p):
     for switch in SWITCHES:
         g.add_argument(switch.flag, dest=switch.field, action="store_true",
                        help=switch.help or "define %s" % switch.macro)
+    g.add_argument("--builtin", action="store_true",
+                   help="with --kernel-tree: compile FILE as built-in code (default there: "
+                        "a module, -DMODULE, as Kbuild builds an out-of-tree module)")
     g.add_argument("--modname", metavar="NAME",
                    help='KBUILD_MODNAME="NAME" and __KBUILD_MODNAME=kmod_NAME (default: file stem)')
     g.add_argument("-D", dest="macro_options", action=_MacroOption, metavar="NAME[=VALUE]", default=[],
@@ -53,8 +57,19 @@ def configuration_flags(p):
     g.add_argument("-isystem", dest="system_dirs", action="append", default=[], metavar="DIR")
     g.add_argument("-idirafter", dest="after_dirs", action="append", default=[], metavar="DIR")
     g.add_argument("-include", dest="forced_includes", action="append", default=[], metavar="FILE")
-    g.add_argument("-std", "--std", dest="std", default="gnu11", metavar="STD",
+    g.add_argument("-imacros", dest="imacros", action="append", default=[], metavar="FILE",
+                   help="read FILE's macros first, its output thrown away, as gcc -imacros")
+    g.add_argument("-nostdinc", action="store_true",
+                   help="do not search the compiler's own include directories (<stddef.h>, "
+                        "/usr/include...), as gcc -nostdinc")
+    g.add_argument("-std", "--std", dest="std", default=None, metavar="STD",
                    help="language standard (default gnu11)")
+    g.add_argument("-ansi", action="store_true", help="-std=c90, as gcc")
+    g.add_argument("-trigraphs", action="store_true", help="replace trigraphs whatever the -std")
+    g.add_argument("-fshort-wchar", dest="short_wchar", action="store_true",
+                   help="wchar_t is unsigned short (L'x' in #if; with --cc, the predefined macros)")
+    g.add_argument("-x", dest="x", metavar="LANG", default=None,
+                   help="c or assembler-with-cpp (default: by the suffix, .S is assembler-with-cpp)")
     g.add_argument("--cc", metavar="COMPILER",
                    help="take predefined macros and __has_attribute answers from this compiler")
     g.add_argument("--kernel-tree", metavar="DIR",
@@ -111,8 +126,8 @@ def config_from_args(ns, macro=None, command=None):
     if os.path.isdir(ns.file):
         raise ConfigError("%s: is a directory, not a C file" % ns.file)
     for d in ns.include_dirs:
-        if not os.path.isdir(d):
-            raise ConfigError("-I %s: not a directory" % d)
+        if not os.path.isdir(d):       # gcc ignores it (gcc -v says so)
+            print('macrotrace: note: ignoring nonexistent directory "%s"' % d, file=sys.stderr)
     if ns.max_steps < 1 or ns.max_expansions < 1:
         raise ConfigError("--max-steps and --max-expansions must be at least 1")
     if ns.cmd_file and not os.path.isfile(ns.cmd_file):
@@ -127,8 +142,10 @@ def config_from_args(ns, macro=None, command=None):
         macro_options=tuple(ns.macro_options or ()), include_dirs=tuple(ns.include_dirs),
         quote_dirs=tuple(ns.quote_dirs), system_dirs=tuple(ns.system_dirs),
         after_dirs=tuple(ns.after_dirs), forced_includes=tuple(ns.forced_includes),
-        compiler=tuple(ns.cc.split()) if ns.cc else None, std=ns.std,
-        bundled_headers=not ns.no_bundled_headers, use_system_dirs=bool(ns.cc),
+        imacros=tuple(ns.imacros), compiler_flags=_compiler_flags(ns),
+        compiler=tuple(ns.cc.split()) if ns.cc else None, std="c90" if ns.ansi else ns.std or "gnu11",
+        lang=source_language(ns.file, ns.x), trigraphs=True if ns.trigraphs else None,
+        bundled_headers=not ns.no_bundled_headers, use_system_dirs=not ns.nostdinc,
         max_steps=ns.max_steps, max_expansions=ns.max_expansions,
         cache=not ns.no_cache and os.environ.get("MACROTRACE_CACHE", "1") != "0")
     if getattr(ns, "given", False):
@@ -139,11 +156,21 @@ def config_from_args(ns, macro=None, command=None):
     return RunConfig(**fields)
 
 
+def _compiler_flags(ns):
+    """The flags given to macrotrace that change a compiler's predefined macros (--cc)."""
+    flags = []
+    if ns.std or ns.ansi:
+        flags.append("-ansi" if ns.ansi else "-std=" + ns.std)
+    if ns.short_wchar:
+        flags.append("-fshort-wchar")
+    return tuple(flags)
+
+
 def _build_command(ns, command):
     """RunConfig fields from a real compiler command (-- CC ARGS, .o.cmd, --kernel-tree)."""
     cwd = None
     if command:
-        argv, origin, cwd = command, "command", os.getcwd()
+        argv, origin, cwd = command, "command", getattr(ns, "command_cwd", None) or os.getcwd()
     elif ns.cmd_file or (not ns.kernel_tree and not ns.no_cmd_file and not _names_database(ns)
                          and _beside_cmd_file(ns.file)):
         cmd_file = ns.cmd_file or _beside_cmd_file(ns.file)
@@ -161,7 +188,7 @@ def _build_command(ns, command):
         (argv, cwd), origin = found, "compile-commands"
     elif ns.kernel_tree:
         stem = ns.modname or os.path.splitext(os.path.basename(ns.file))[0].replace("-", "_")
-        argv, cwd = command_for(ns.kernel_tree, ns.file, stem, ns.module)
+        argv, cwd = command_for(ns.kernel_tree, ns.file, stem, builds_module(ns.module, ns.builtin))
         origin = "kernel-tree"
     elif (found := _compile_commands(ns, explicit=False)) is not None:
         (argv, cwd), origin = found, "compile-commands"
@@ -172,8 +199,9 @@ def _build_command(ns, command):
     src_abs = source if os.path.isabs(source) else os.path.join(cwd, source)
     if os.path.realpath(src_abs) != os.path.realpath(ns.file):
         raise ConfigError("the compiler command compiles %s, not %s" % (source, ns.file))
+    extra = {"module": True} if origin == "kernel-tree" and "-DMODULE" in argv else {}
     return dict(
-        source=source, cwd=cwd, origin=origin,
+        source=source, cwd=cwd, origin=origin, **extra,
         compiler=parsed["compiler"], compiler_flags=tuple(parsed["compiler_flags"]),
         macro_options=tuple(parsed["macro_options"]) + tuple(ns.macro_options or ()),
         include_dirs=tuple(parsed["include_dirs"]) + tuple(ns.include_dirs),
@@ -181,7 +209,9 @@ def _build_command(ns, command):
         system_dirs=tuple(parsed["system_dirs"]) + tuple(ns.system_dirs),
         after_dirs=tuple(parsed["after_dirs"]) + tuple(ns.after_dirs),
         forced_includes=tuple(parsed["forced_includes"]) + tuple(ns.forced_includes),
-        std=parsed["std"], use_system_dirs=not parsed["nostdinc"], bundled_headers=False,
+        imacros=tuple(parsed["imacros"]) + tuple(ns.imacros),
+        std=parsed["std"], lang=parsed["lang"], trigraphs=parsed["trigraphs"],
+        use_system_dirs=not parsed["nostdinc"], bundled_headers=False,
         macro_prefix_maps=tuple(parsed["macro_prefix_maps"]),
         compile_argv=tuple(argv))
 
@@ -213,7 +243,8 @@ def _compile_commands(ns, explicit):
 def _beside_cmd_file(source):
     d, base = os.path.split(source)
     stem = os.path.splitext(base)[0]
-    candidate = os.path.join(d, ".%s.o.cmd" % stem)
+    # Kbuild: foo.c -> .foo.o.cmd; a linker script foo.lds.S -> .foo.lds.cmd
+    candidate = os.path.join(d, (".%s.cmd" if base.endswith(".lds.S") else ".%s.o.cmd") % stem)
     return candidate if os.path.isfile(candidate) else None
 
 
@@ -226,13 +257,22 @@ def write_output(ns, text):
     -o FILE or stdout."""
     pieces = [text] if isinstance(text, str) else text
     if getattr(ns, "output", None):
+        # source bytes that are not UTF-8 are written back as they were (rawbytes.py)
         try:
-            fh = open(ns.output, "w", encoding="utf-8")
+            fh = open(ns.output, "w", encoding="utf-8", errors="surrogateescape")
         except OSError as e:
             raise output_error("-o", e)
         with fh:
             for piece in pieces:
                 fh.write(piece)
-    else:
-        for piece in pieces:
+        return
+    buffer = getattr(sys.stdout, "buffer", None)
+
+    def write(piece):
+        if buffer is not None and not piece.isascii() and rawbytes.has_raw(piece):
+            sys.stdout.flush()
+            buffer.write(rawbytes.encode(piece))
+        else:
             sys.stdout.write(piece)
+    from ..render.pager import write_stdout
+    write_stdout(pieces, write, page=not getattr(ns, "no_pager", True), encode=rawbytes.encode)

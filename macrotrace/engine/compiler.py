@@ -57,9 +57,10 @@ def cache_dir():
 class Compiler:
     """A compiler command (``("gcc",)``, ``("gcc-12", "-m64")``...) or None (no compiler)."""
 
-    def __init__(self, command=("gcc",), flags=()):
+    def __init__(self, command=("gcc",), flags=(), lang="c"):
         self.command = tuple(command) if command else None
         self.flags = tuple(flags)
+        self.lang = lang            # -x for the predefined macros (assembler-with-cpp: __ASSEMBLER__)
         self.available = bool(self.command) and shutil.which(self.command[0]) is not None
         self._answers = None
         self._key = None
@@ -73,7 +74,7 @@ class Compiler:
                 ident = "%s:%s:%s" % (exe, st.st_size, int(st.st_mtime)) if st else "none"
             except OSError:
                 ident = exe
-            raw = json.dumps([ident, self.command, self.flags])
+            raw = json.dumps([ident, self.command, self.flags] + ([self.lang] if self.lang != "c" else []))
             self._key = hashlib.sha256(raw.encode()).hexdigest()[:20]
         return self._key
 
@@ -140,7 +141,7 @@ class Compiler:
         answers = self._load()
         if "predefined" in answers:
             return answers["predefined"]
-        proc = self._run(["-dM", "-E", "-x", "c", "-"], "")
+        proc = self._run(["-dM", "-E", "-x", self.lang, "-"], "")
         if proc.returncode != 0:
             raise RuntimeError("%s -dM -E failed: %s" % (" ".join(self.command),
                                                          proc.stderr.strip().splitlines()[-1:]))

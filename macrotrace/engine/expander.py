@@ -20,6 +20,7 @@ and the padding/avoid-paste tokens gcc's lazy paste produces are emitted the sam
 import time
 
 from . import tokens as T
+from .lang import DEFAULT
 from .lexer import relex_single
 from .tokens import (EOF, IDENT, MACRO_ARG, NO_EXPAND, NUMBER, PADDING, PASTE_LEFT,
                      PREV_WHITE, STRING, STRINGIFY, Token, padding)
@@ -135,7 +136,8 @@ class Expander:
         self.expansions = 0          # replacements in the current top-level invocation
         self.max_expansions = max_expansions
         self._paste_cache = {}
-        self.u8_char = False         # C2x: u8'c' is one token (set from -std)
+        self.lang = DEFAULT          # lang.LangOptions: the language's lexing and rules (-std, -x)
+        self.ignore_pragma = 0       # gcc's state.ignore__Pragma: >0 while pre-expanding an argument
 
     # ------------------------------------------------------------------ contexts
     def push_context(self, tokens, macro=None, line=0, lines=None, exp=None):
@@ -224,17 +226,27 @@ class Expander:
         return tok
 
     def get_token_no_padding(self):
+        """The next real token, for a builtin reading its operand (_Pragma("..."),
+        __has_attribute(x)...).  The end of a macro argument is not consumed (gcc backs
+        it up), so an operand missing there is an error, not a read past the argument."""
         rec = self.recorder
         while True:
             tok = self.get_token()
             if rec is not None and rec.operand_stack:
                 rec.driver_tick(tok)        # a builtin's operand is read here
             if tok.kind != PADDING:
+                if tok is ENDARG:
+                    self.backup()
                 return tok
 
     # ------------------------------------------------------------------ macros
     def enter_macro_context(self, m, tok, line, ctx=None):
         """Expand ``m`` named by ``tok`` (read from context ``ctx``; None: the file)."""
+        if m.builtin == "_Pragma" and (self.in_directive or self.ignore_pragma):
+            # gcc leaves _Pragma alone in directives and while pre-expanding a macro
+            # argument (it may be stringified later); the name stays expandable and
+            # the operator runs when the replacement is rescanned
+            return 0
         self.about_to_expand = True
         rec = self.recorder
         exp = None
@@ -361,7 +373,9 @@ class Expander:
             else:
                 self.error('macro "%s" passed %d arguments, but takes just %d' % (m.name, argc, nparams), name_tok)
                 return None
-        if m.variadic and (argc < nparams or (argc == 1 and not args[0].tokens)):
+        # gcc: ", ## __VA_ARGS__" drops the comma when the variadic argument is omitted,
+        # and when it is the only parameter and empty, except in ISO (-std=c..) mode
+        if m.variadic and (argc < nparams or (argc == 1 and not args[0].tokens and not self.lang.std)):
             if argc < nparams:
                 args.append(MacroArg([], []))
             args[nparams - 1].omitted = True
@@ -383,6 +397,7 @@ class Expander:
         toks = arg.tokens + [ENDARG]
         lines = arg.lines + [arg.lines[-1]]
         self.push_context(toks, None, 0, lines)
+        self.ignore_pragma += 1
         rec = self.recorder
         expanded = []
         append = expanded.append
@@ -401,6 +416,7 @@ class Expander:
                 if tok.kind == EOF:
                     break
                 append(tok)
+        self.ignore_pragma -= 1
         arg.expanded = expanded
         if rec is not None:
             rec.arg_end(arg)
@@ -537,9 +553,10 @@ class Expander:
                 pasted = self.paste_tokens(lhs, rhs)
                 if rec is not None:
                     rec.pasted(exp, lhs, rhs, pasted)
-                if pasted is None:
+                if pasted is None and not self.lang.asm:     # no error in assembler
                     self.error('pasting "%s" and "%s" does not give a valid preprocessing token'
                                % (lhs.text, rhs.text), name_tok or lhs0)
+                if pasted is None:
                     lhs = lhs.copy(lhs.flags & ~PASTE_LEFT)
                     i -= 1
                     break
@@ -556,10 +573,10 @@ class Expander:
     def paste_tokens(self, lhs, rhs):
         if rhs.kind == PADDING:
             return lhs.copy(lhs.flags & ~PASTE_LEFT)
-        spelling = lhs.text + rhs.text
+        spelling = _spelled(lhs) + _spelled(rhs)
         if lhs.text == "/" and rhs.text != "=":
             return None
-        tok = relex_single(spelling, self.u8_char)
+        tok = relex_single(spelling, self.lang)
         if tok is None:
             return None
         tok.line, tok.col, tok.file = lhs.line, lhs.col, lhs.file
@@ -582,7 +599,7 @@ class Expander:
                 if source.flags & PREV_WHITE:
                     out.append(" ")
             source = None
-            text = t.text
+            text = _spelled(t)                  # an identifier with UCNs as written
             if t.kind == STRING or t.kind == T.CHAR:
                 text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
             out.append(text)
@@ -612,8 +629,6 @@ class Expander:
     def _builtin_macro(self, m, tok, line, exp):
         kind = m.builtin
         if kind == "_Pragma":
-            if self.in_directive:
-                return 0
             return self.do_pragma_operator(tok, exp)
         hooks = self.hooks
         if kind == "__LINE__":
@@ -709,6 +724,11 @@ class Expander:
     def reset_directive_contexts(self, depth):
         while len(self.contexts) > depth:
             self.pop_context()
+
+
+def _spelled(tok):
+    """A token as written (an identifier with UCNs keeps its spelling in ``source``)."""
+    return tok.source if tok.kind == IDENT and tok.source is not None else tok.text
 
 
 def date_time_strings(epoch=None):

@@ -192,12 +192,13 @@ def _units(code, width, tok):
     return [code]
 
 
-def _char(tok):
-    """The (bits, unsigned) value of a character constant, x86-64 Linux ABI."""
+def _char(tok, short_wchar=False):
+    """The (bits, unsigned) value of a character constant, x86-64 Linux ABI (with
+    -fshort-wchar wchar_t is unsigned short)."""
     text = tok.text
     prefix = text[:text.index("'")]
     body = text[len(prefix) + 1:-1]
-    width = {"": 8, "u8": 8, "u": 16}.get(prefix, 32)
+    width = {"": 8, "u8": 8, "u": 16, "L": 16 if short_wchar else 32}.get(prefix, 32)
     mask = (1 << width) - 1
     if not body:
         raise ExpressionError("empty character constant", tok)
@@ -207,7 +208,14 @@ def _char(tok):
         c = body[i]
         i += 1
         if c != "\\":
-            units += _units(ord(c), width, tok)
+            code = ord(c)
+            if 0xDC80 <= code <= 0xDCFF:        # a source byte that is not UTF-8 (rawbytes.py)
+                if width != 8:
+                    raise ExpressionError("converting to execution character set: Invalid or "
+                                          "incomplete multibyte or wide character", tok)
+                units.append(code - 0xDC00)     # a narrow constant keeps the byte
+                continue
+            units += _units(code, width, tok)
             continue
         c = body[i]
         i += 1
@@ -254,7 +262,7 @@ def _char(tok):
         unsigned = False
     else:
         value = units[-1] & mask                        # the last character counts
-        bits, unsigned = width, prefix != "L"           # wchar_t is int, char16/32_t unsigned
+        bits, unsigned = width, prefix != "L" or short_wchar   # wchar_t is int, char16/32_t unsigned
     if not unsigned and value >> (bits - 1):
         value -= 1 << bits
     return value & MASK, unsigned
@@ -324,7 +332,8 @@ class _Entry:
 
 
 class _Parser:
-    def __init__(self):
+    def __init__(self, short_wchar=False):
+        self.short_wchar = short_wchar
         self.stack = [_Entry("eof", None)]
         self.skip = 0            # > 0 inside an operand that is not evaluated
 
@@ -370,7 +379,7 @@ class _Parser:
         if tok.kind == NUMBER:
             return _number(tok)
         if tok.kind == CHAR:
-            return _char(tok)
+            return _char(tok, self.short_wchar)
         if tok.kind == IDENT:
             return 0, False
         raise ExpressionError("assertions are not supported", tok)
@@ -425,6 +434,6 @@ class _Parser:
             raise ExpressionError("missing '(' in expression", tok)
 
 
-def evaluate(tokens):
+def evaluate(tokens, short_wchar=False):
     """The value of a controlling expression: a Python int in its C type's range."""
-    return _Parser().parse(list(tokens) + [eof_token()])
+    return _Parser(short_wchar).parse(list(tokens) + [eof_token()])

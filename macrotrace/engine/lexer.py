@@ -10,6 +10,8 @@ What gcc (``-std=gnu11``) does and this module matches:
   ``u8_char`` (-std=c2x/gnu2x): before C2x ``u8'c'`` is the identifier ``u8`` then
   ``'c'``), raw strings ``R"x(...)x"``,
   digraphs, and a stray character as an OTHER token.
+Other languages (``lang.LangOptions``: -std=c89, c99..., assembler) change some of these:
+trigraphs, digraphs, literal prefixes, raw strings, ``$``, ``::``, ``p+`` exponents.
 An unterminated string or character literal becomes one OTHER token running to the end
 of its line, flagged UNTERMINATED; the caller decides whether it is an error (gcc does
 not complain about them inside skipped ``#if 0`` blocks).
@@ -17,39 +19,61 @@ not complain about them inside skipped ``#if 0`` blocks).
 
 import re
 
+from .lang import DEFAULT
 from .tokens import (BOL, CHAR, DIGRAPH, DIGRAPHS, IDENT, INDENTED, NUMBER, OTHER, PREV_WHITE,
                      PUNCT, STRING, UNTERMINATED, Token)
 
 _SPLICE = re.compile(r"\\[ \t\f\v]*\n")
 
-_PUNCTUATORS = sorted(
-    """%:%: ... <<= >>= -> ++ -- << >> <= >= == != && || *= /= %= += -= &= ^= |= ## <: :> <% %> %:
-    [ ] ( ) { } . & * + - ~ ! / % < > ^ | ? : ; = , #""".split(), key=len, reverse=True)
+_PUNCTUATORS = """... <<= >>= -> ++ -- << >> <= >= == != && || *= /= %= += -= &= ^= |= ##
+    [ ] ( ) { } . & * + - ~ ! / % < > ^ | ? : ; = , #""".split()
+_DIGRAPH_PUNCTUATORS = ["%:%:", "<:", ":>", "<%", "%>", "%:"]
 
-_IDENT_START = r"A-Za-z_$\u0080-\U0010ffff"
 _TOKEN_PATTERN = r"""
     (?P<ws>[ \t\f\v]+)
    |(?P<nl>\n)
    |(?P<block>/\*.*?\*/)
    |(?P<open_block>/\*.*)
    |(?P<line_comment>//[^\n]*)
-   |(?P<number>\.?[0-9](?:[eEpP][+-]|[0-9A-Za-z_$.])*)
-   |(?P<raw>(?:u8|u|U|L)?R"(?P<delim>[^ ()\\\t\v\f\n"]{0,16})\(.*?\)(?P=delim)")
-   |(?P<string>(?:u8|u|U|L)?"(?:[^"\\\n]|\\.)*")
+   |(?P<number>\.?[0-9](?:EXPONENT[+-]|[0-9A-Za-z_.IDENT_EXTRA]UCN)*)
+   RAW
+   |(?P<string>STRING_PREFIX"(?:[^"\\\n]|\\.)*")
    |(?P<char>CHAR_PREFIX'(?:[^'\\\n]|\\.)*')
-   |(?P<open_literal>(?:(?:u8|u|U|L)?"|CHAR_PREFIX')[^\n]*)
-   |(?P<ident>[%s][0-9%s]*)
-   |(?P<punct>%s)
+   |(?P<open_literal>(?:STRING_PREFIX"|CHAR_PREFIX')[^\n]*)
+   |(?P<ident>(?:[A-Za-z_IDENT_EXTRA]UCN)(?:[0-9A-Za-z_IDENT_EXTRA]UCN)*)
+   |(?P<punct>PUNCTUATORS)
    |(?P<other>.)
-    """ % (_IDENT_START, _IDENT_START, "|".join(re.escape(p) for p in _PUNCTUATORS))
+    """
+_RAW = r"""|(?P<raw>STRING_PREFIXR"(?P<delim>[^ ()\\\t\v\f\n"]{0,16})\(.*?\)(?P=delim)")"""
 
 
-def _compile(char_prefix):
-    return re.compile(_TOKEN_PATTERN.replace("CHAR_PREFIX", char_prefix), re.VERBOSE | re.DOTALL)
+def _compile(lang):
+    """The token regex for one language's options (see lang.py)."""
+    # UTF-8 letters; not U+D800..U+DFFF: bytes that are not UTF-8 (rawbytes.py) are stray characters
+    extra = ("$" if lang.dollars else "") + ("\u0080-\ud7ff\ue000-\U0010ffff" if lang.xid else "")
+    string_prefix = "(?:u8|u|U|L)?" if lang.uliterals else "L?"
+    char_prefix = ("(?:u8|u|U|L)?" if lang.u8_char else "(?:u|U|L)?") if lang.uliterals else "L?"
+    puncts = _PUNCTUATORS + (_DIGRAPH_PUNCTUATORS if lang.digraphs else []) + (["::"] if lang.scope else [])
+    pattern = (_TOKEN_PATTERN
+               .replace("RAW", _RAW if lang.rliterals else "")
+               .replace("STRING_PREFIX", string_prefix)
+               .replace("CHAR_PREFIX", char_prefix)
+               .replace("EXPONENT", "[eEpP]" if lang.xnum else "[eE]")
+               .replace("UCN", r"|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}" if lang.xid else "")
+               .replace("IDENT_EXTRA", extra)
+               .replace("PUNCTUATORS", "|".join(re.escape(p) for p in sorted(puncts, key=len, reverse=True))))
+    return re.compile(pattern, re.VERBOSE | re.DOTALL)
 
 
-_TOKEN_RE = _compile("(?:u|U|L)?")            # gnu11 and earlier
-_TOKEN_RE_U8 = _compile("(?:u8|u|U|L)?")      # C2x: u8'c' is a character constant
+_REGEXES = {}
+
+
+def _regex(lang):
+    rx = _REGEXES.get(lang)
+    if rx is None:
+        rx = _REGEXES[lang] = _compile(lang)
+    return rx
+
 
 _KIND = {"number": NUMBER, "raw": STRING, "string": STRING, "char": CHAR, "ident": IDENT,
          "punct": PUNCT, "other": OTHER}
@@ -62,11 +86,17 @@ class LexDiagnostic:
         self.line, self.col, self.message = line, col, message
 
 
-def normalize(text):
-    """Phase 1-2: unify line endings, drop a BOM, splice lines.
+_TRIGRAPHS = {"=": "#", "/": "\\", "'": "^", "(": "[", ")": "]", "!": "|", "<": "{", ">": "}", "-": "~"}
+_TRIGRAPH = re.compile(r"\?\?([=/'()!<>-])")
 
-    Returns the spliced text and the sorted positions (in the spliced text) where a
-    physical newline was removed, so that line numbers stay those of the file.
+
+def normalize(text, trigraphs=False):
+    """Phase 1-2: unify line endings, drop a BOM, replace trigraphs (when the language
+    has them), splice lines.
+
+    Returns the spliced text, the sorted positions (in the spliced text) where a
+    physical newline was removed, so that line numbers stay those of the file, and what
+    was removed there (a raw string puts it back).
     """
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -74,31 +104,41 @@ def normalize(text):
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text and not text.endswith("\n"):
         text += "\n"
+    if trigraphs and "??" in text:
+        text = _TRIGRAPH.sub(lambda m: _TRIGRAPHS[m.group(1)], text)
     if "\\" not in text:
-        return text, []
+        return text, [], []
     parts = []
     splices = []
+    spliced = []
     last = 0
     removed = 0
     for m in _SPLICE.finditer(text):
         parts.append(text[last:m.start()])
         removed += m.end() - m.start()
         splices.append(m.start() - (removed - (m.end() - m.start())))
+        spliced.append(m.group())
         last = m.end()
     if not splices:
-        return text, []
+        return text, [], []
     parts.append(text[last:])
-    return "".join(parts), splices
+    return "".join(parts), splices, spliced
 
 
-def lex(text, filename=None, first_line=1, u8_char=False):
+def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False, directive_ends=None):
     """Lex a whole file.  Returns (tokens, diagnostics).
 
     White space and comments are not tokens; they set PREV_WHITE on the next token.
     The first token of each logical line carries BOL (and INDENTED when white space
-    precedes it on that line).
+    precedes it on that line).  ``stage3``: the text is a -D value, lexed as it is.
+    ``directive_ends`` (a dict), when given, gets for each line starting with ``#`` the
+    physical line its newline is on, keyed by the index of the token after the line
+    (a #line directive numbers the line after it, splices included).
     """
-    text, splices = normalize(text)
+    if stage3:      # a -D value (gcc's cpp_define): no trigraphs, no line splices
+        text, splices, spliced = (text if text.endswith("\n") else text + "\n"), [], []
+    else:
+        text, splices, spliced = normalize(text, lang.trigraphs)
     tokens = []
     diags = []
     append = tokens.append
@@ -108,12 +148,19 @@ def lex(text, filename=None, first_line=1, u8_char=False):
     sp = 0
     flags = BOL
     kinds = _KIND
-    for m in (_TOKEN_RE_U8 if u8_char else _TOKEN_RE).finditer(text):
+    hash_line = False
+    for m in _regex(lang).finditer(text):
         group = m.lastgroup
         if group == "ws":
             flags |= PREV_WHITE
             continue
         if group == "nl":
+            if hash_line and directive_ends is not None:
+                k, end = sp, m.start()
+                while k < n_splices and splices[k] <= end:
+                    k += 1
+                directive_ends[len(tokens)] = line + k - sp
+            hash_line = False
             line += 1
             line_start = m.end()
             flags = BOL
@@ -135,8 +182,10 @@ def lex(text, filename=None, first_line=1, u8_char=False):
                 line_start = start + value.rfind("\n") + 1
             flags |= PREV_WHITE
             continue
-        if flags & BOL and flags & PREV_WHITE:
-            flags |= INDENTED
+        if flags & BOL:
+            if flags & PREV_WHITE:
+                flags |= INDENTED
+            hash_line = group == "punct"
         value = m.group()
         if group == "open_literal":
             tok = Token(OTHER, value, flags | UNTERMINATED, line, start - line_start + 1, filename)
@@ -145,7 +194,24 @@ def lex(text, filename=None, first_line=1, u8_char=False):
                 flags |= DIGRAPH
             tok = Token(PUNCT, value, flags, line, start - line_start + 1, filename)
         else:
+            spelling = None
+            if group == "ident" and "\\" in value:
+                spelling = value
+                value, bad = ucn_identifier(value)
+                if bad:
+                    diags.append(LexDiagnostic(line, start - line_start + 1, bad))
             tok = Token(kinds[group], value, flags, line, start - line_start + 1, filename)
+            if spelling is not None:
+                tok.source = spelling       # as written, for # (see tokens.Token)
+            if group == "raw" and sp < n_splices and splices[sp] < m.end():
+                # a line splice inside a raw string is undone (phase 2 is reverted there)
+                parts, last, end = [], start, m.end()
+                while sp < n_splices and splices[sp] < end:
+                    parts += [text[last:splices[sp]], spliced[sp]]
+                    last = splices[sp]
+                    sp += 1
+                value = "".join(parts) + text[last:end]
+                tok.text = value
             if group == "raw" and "\n" in value:
                 line += value.count("\n")
                 line_start = start + value.rfind("\n") + 1
@@ -160,16 +226,41 @@ def lex_fragment(text, filename="<fragment>"):
     return tokens
 
 
-def relex_single(spelling, u8_char=False):
+def relex_single(spelling, lang=DEFAULT):
     """Lex ``spelling`` and return its token if it is exactly one token, else None.
 
     This is how ``##`` decides whether a paste gives a valid preprocessing token.
     """
-    m = (_TOKEN_RE_U8 if u8_char else _TOKEN_RE).match(spelling)
+    m = _regex(lang).match(spelling)
     if m is None or m.end() != len(spelling):
         return None
     group = m.lastgroup
     if group in ("ws", "nl", "block", "open_block", "line_comment", "open_literal"):
         return None
     flags = DIGRAPH if group == "punct" and spelling in DIGRAPHS else 0
+    if group == "ident" and "\\" in spelling:
+        name, bad = ucn_identifier(spelling)
+        if bad:
+            return None             # gcc: an error (\u0061 is not a valid universal character)
+        tok = Token(IDENT, name, flags)
+        tok.source = spelling
+        return tok
     return Token(_KIND[group], spelling, flags)
+
+
+_UCN = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def ucn_identifier(spelling):
+    """(name, error or None): an identifier's UCNs as the characters they name, so that
+    macro\\u5B57, macro\\U00005b57 and macro字 are one name, as in gcc."""
+    bad = []
+
+    def char(m):
+        code = int(m.group(1) or m.group(2), 16)
+        if code < 0xA0 and code not in (0x24, 0x40, 0x60) or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+            bad.append("%s is not a valid universal character" % m.group())
+            return m.group()
+        return chr(code)
+    name = _UCN.sub(char, spelling)
+    return name, (bad[0] if bad else None)

@@ -91,8 +91,7 @@ def _parse_params(tokens, i, name_tok):
             raise DefinitionError("missing ')' in macro parameter list", tok)
         if expect_name:
             if tok.kind == IDENT:
-                if tok.text == "__VA_ARGS__":
-                    raise DefinitionError("__VA_ARGS__ can not be used as a parameter name", tok)
+                # __VA_ARGS__ as a named parameter: gcc only warns (a pedwarn)
                 if tok.text in params:
                     raise DefinitionError('duplicate macro parameter "%s"' % tok.text, tok)
                 params.append(tok.text)
@@ -103,6 +102,8 @@ def _parse_params(tokens, i, name_tok):
                     i += 1
                 continue
             if tok.is_op("..."):
+                if "__VA_ARGS__" in params:
+                    raise DefinitionError('duplicate macro parameter "__VA_ARGS__"', tok)
                 params.append("__VA_ARGS__")
                 variadic = True
                 i += 1
@@ -117,8 +118,9 @@ def _parse_params(tokens, i, name_tok):
         raise DefinitionError('expected \',\' or \')\', found "%s"' % tok.text, tok)
 
 
-def parse_define(tokens, site=None):
-    """Build a MacroDef from the tokens after ``#define`` (the directive name excluded)."""
+def parse_define(tokens, site=None, asm=False):
+    """Build a MacroDef from the tokens after ``#define`` (the directive name excluded).
+    In assembler (``asm``) a ``#`` that no parameter follows is an ordinary token."""
     if not tokens:
         raise DefinitionError("no macro name given in #define directive")
     name_tok = tokens[0]
@@ -132,7 +134,7 @@ def parse_define(tokens, site=None):
     if len(tokens) > 1 and tokens[1].is_op("(") and not tokens[1].flags & PREV_WHITE:
         params, variadic, i = _parse_params(tokens, 2, name_tok)
     raw_body = tokens[i:]
-    body = _build_body(raw_body, params, variadic, name_tok)
+    body = _build_body(raw_body, params, variadic, name_tok, asm)
     return MacroDef(name_tok.text, params, variadic, body, site or (name_tok.file, name_tok.line),
                     spelling=spell_body(raw_body))
 
@@ -146,7 +148,7 @@ def spell_body(raw_body):
     return "".join(out)
 
 
-def _build_body(raw, params, variadic, name_tok):
+def _build_body(raw, params, variadic, name_tok, asm=False):
     body = []
     fun_like = params is not None
     index = {p: k for k, p in enumerate(params or ())}
@@ -159,6 +161,10 @@ def _build_body(raw, params, variadic, name_tok):
         if fun_like and tok.is_op("#"):
             nxt = raw[i + 1] if i + 1 < n else None
             if nxt is None or nxt.kind != IDENT or nxt.text not in index:
+                if asm:             # gcc: "Let assembler get away with murder"
+                    body.append(tok)
+                    i += 1
+                    continue
                 raise DefinitionError("'#' is not followed by a macro parameter", tok)
             arg = Token(MACRO_ARG, nxt.text, STRINGIFY | (tok.flags & PREV_WHITE), nxt.line, nxt.col, nxt.file)
             arg.argno = index[nxt.text]

@@ -20,9 +20,11 @@ import time
 
 import pcpp
 
+from .. import rawbytes
 from .diagnostics import PreprocessError, Warning_, error_at
 from .events import Condition, Listener
 from .expander import Expander, ExpansionError, date_time_strings
+from .lang import DEFAULT
 from .lexer import lex
 from .macros import DefinitionError, MacroDef, parse_define, spell_body
 from .recorder import TraceCut
@@ -35,6 +37,11 @@ BUILTINS = ("__LINE__", "__FILE__", "__BASE_FILE__", "__FILE_NAME__", "__COUNTER
             "__has_attribute", "__has_cpp_attribute", "__has_c_attribute", "__has_builtin",
             "__has_include", "__has_include_next")
 
+# gcc 12's directives (#elifdef/#elifndef only where the language has them)
+DIRECTIVES = frozenset("define undef include include_next import if ifdef ifndef elif elifdef elifndef "
+                       "else endif line error warning pragma ident sccs assert unassert".split())
+NO_ASM_BUILTINS = ("__has_attribute", "__has_cpp_attribute", "__has_c_attribute", "__has_builtin")
+
 MAX_INCLUDE_DEPTH = 200
 MAX_FILE_BYTES = 16 * 1024 * 1024     # one source file; a larger one is refused, not read
 COMMAND_LINE = "<command-line>"
@@ -42,7 +49,7 @@ COMMAND_LINE = "<command-line>"
 
 class FileState:
     __slots__ = ("tokens", "pos", "path", "dir", "chain_index", "ifstack", "directives",
-                 "guard", "guard_state", "line_delta", "presumed")
+                 "guard", "guard_state", "line_delta", "presumed", "includer", "markers")
 
     def __init__(self, tokens, path, chain_index):
         self.tokens = tokens
@@ -57,15 +64,17 @@ class FileState:
         self.guard_state = 0    # 0 start, 1 inside #ifndef X, 2 after its #endif, -1 not guarded
         self.line_delta = 0
         self.presumed = path
-
+        self.includer = None    # the presumed name of the including file (line markers' flag 2)
+        self.markers = []       # names line markers with flag 1 entered from
 
 class IfEntry:
-    __slots__ = ("taken_any", "seen_else", "conditions")
+    __slots__ = ("taken_any", "seen_else", "conditions", "last")
 
     def __init__(self, condition, taken):
         self.taken_any = taken
         self.seen_else = False
         self.conditions = [condition]
+        self.last = condition.directive     # if, ifdef, ifndef, then elif or else
 
 
 class ListSource:
@@ -128,6 +137,11 @@ class Preprocessor(pcpp.Preprocessor):
         self.pushed_macros = {}
         self.file_cache = {}
         self.files_read = []
+        self.lang = DEFAULT
+        self.directive_names = DIRECTIVES
+        self.entered = set()          # every file read (gcc's stack_count, for #import)
+        self.directive_ends = {}      # path -> lexer.lex's directive_ends (for #line)
+        self.assertions = {}         # #assert: predicate -> answers (see _answer_key)
         self.unsaved = {}            # real path -> text: files read from an editor's buffer
         for name in BUILTINS:
             self.macros[name] = MacroDef(name, None if name not in ("_Pragma",) else ["x"],
@@ -135,15 +149,25 @@ class Preprocessor(pcpp.Preprocessor):
         self._ready = True
 
     # ---------------------------------------------------------------- set-up API
+    def set_lang(self, lang):
+        """Preprocess as ``lang`` (a lang.LangOptions: -std, -x assembler-with-cpp)."""
+        self.lang = lang
+        self.expander.lang = lang
+        self.file_cache.clear()
+        self.directive_names = DIRECTIVES if lang.elifdef else DIRECTIVES - {"elifdef", "elifndef"}
+        if lang.asm:        # gcc has no __has_attribute/__has_builtin in assembler
+            for name in NO_ASM_BUILTINS:
+                self.macros.pop(name, None)
+
     def define(self, tokens, site=None):
         """``define("NAME VALUE")`` (pcpp's form) or a token list after ``#define``."""
         if not self._ready:
             return None
         if isinstance(tokens, str):
-            tokens = lex(tokens, COMMAND_LINE, u8_char=self.expander.u8_char)[0]
+            tokens = lex(tokens, COMMAND_LINE, lang=self.lang, stage3=True)[0]
             site = site or (COMMAND_LINE, 0)
         try:
-            macro = parse_define(tokens, site)
+            macro = parse_define(tokens, site, self.lang.asm)
         except DefinitionError as e:
             raise error_at(e.token, e.message, *(site or (None, None)))
         self._install(macro, tokens[0] if tokens else None)
@@ -158,7 +182,7 @@ class Preprocessor(pcpp.Preprocessor):
 
     def undef(self, tokens, site=None):
         if isinstance(tokens, str):
-            tokens = lex(tokens, COMMAND_LINE, u8_char=self.expander.u8_char)[0]
+            tokens = lex(tokens, COMMAND_LINE, lang=self.lang)[0]
         if not tokens or tokens[0].kind != IDENT:
             raise error_at(tokens[0] if tokens else None, "macro names must be identifiers", *(site or (None, None)))
         name = tokens[0].text
@@ -220,24 +244,30 @@ class Preprocessor(pcpp.Preprocessor):
     def _tokenize(self, path, data, from_tok=None):
         if b"\0" in data[:8192]:
             raise error_at(from_tok, "%s: binary file (contains NUL bytes), not C source" % path, path)
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as e:
-            line = data[:e.start].count(b"\n") + 1
-            raise PreprocessError("invalid UTF-8 byte 0x%02x; macrotrace reads UTF-8 source" % data[e.start],
-                                  path, line)
-        tokens, diags = lex(text, path, u8_char=self.expander.u8_char)
+        text = rawbytes.decode(data)      # bytes that are not UTF-8 kept (rawbytes.py)
+        ends = self.directive_ends[path] = {}
+        tokens, diags = lex(text, path, lang=self.lang, directive_ends=ends)
         for d in diags:
             raise PreprocessError(d.message, path, d.line, d.col)
         directives = []
         in_dir = False
+        asm = self.lang.asm
+        n = len(tokens)
         for i, t in enumerate(tokens):
             if t.flags & BOL:
                 in_dir = t.kind == PUNCT and t.op == "#"
+                if in_dir and asm and i + 1 < n and not tokens[i + 1].flags & BOL:
+                    # in assembler a # line is a directive only if it names one
+                    name = tokens[i + 1]
+                    in_dir = name.kind == IDENT and name.text in self.directive_names
                 if in_dir:
                     directives.append(i)
             if in_dir:
                 t.flags |= DIRECTIVE
+            if t.flags & UNTERMINATED and not asm:
+                # gcc warns (skipped groups and directives included); the rest of the
+                # line is one token.  Not in assembler.
+                self.warn("missing terminating %s character" % t.text.lstrip("uUL8")[0], t)
         self.files_read.append((path, data))
         self.file_cache[path] = (tokens, directives)
         return tokens, directives
@@ -249,7 +279,10 @@ class Preprocessor(pcpp.Preprocessor):
         tokens, directives = self.read_file(path, from_tok)
         f = FileState(tokens, path, chain_index)
         f.directives = directives
+        if self.files:
+            f.includer = self.files[-1].presumed
         self.files.append(f)
+        self.entered.add(path)
         if from_tok is not None:
             self.listener.file_entered(path, from_tok.file, from_tok.line)
         else:
@@ -259,8 +292,9 @@ class Preprocessor(pcpp.Preprocessor):
     def pop_file(self):
         f = self.files.pop()
         if f.ifstack:
-            c = f.ifstack[-1].conditions[0]
-            raise PreprocessError("unterminated #%s" % c.directive, c.file, c.line)
+            conds = f.ifstack[-1].conditions
+            last = f.ifstack[-1].last        # gcc names the group's last directive
+            raise PreprocessError("unterminated #%s" % last, conds[0].file, conds[0].line)
         if f.guard_state == 2 and f.guard:
             self.guards[f.path] = f.guard
 
@@ -282,6 +316,11 @@ class Preprocessor(pcpp.Preprocessor):
                         self.eof = Token(EOF, "", 0, f.tokens[-1].line if f.tokens else 1, 0, f.path)
                         return self.eof
                     self.pop_file()
+                    if exp.parsing_args:
+                        # gcc: the end of an included file ends a macro's search for its
+                        # '(' (f at the end of a header, then '(' in the includer: "f (")
+                        # and its arguments ("unterminated argument list")
+                        return Token(EOF, "", 0, f.tokens[-1].line if f.tokens else 1, 0, f.path)
                     continue
                 tok = f.tokens[f.pos]
                 f.pos += 1
@@ -300,9 +339,6 @@ class Preprocessor(pcpp.Preprocessor):
                         self.printer.line_change(tok)
                 elif exp.parsing_args == 2 and not flags & PREV_WHITE:
                     tok = tok.copy(flags | PREV_WHITE)
-            if flags & UNTERMINATED:
-                quote = tok.text.lstrip("uUL8")[0]
-                raise error_at(tok, "missing terminating %s character" % quote)
             self.last = tok
             f = self.files[-1] if self.files else None
             if f is not None and f.guard_state == 2:
@@ -360,8 +396,8 @@ class Preprocessor(pcpp.Preprocessor):
             f.guard_state = 1 if name in ("ifndef", "if") else -1
         elif f.guard_state == 2:
             f.guard_state = -1
-        handler = getattr(self, "do_" + name, None)
-        if handler is None or name in ("line_change",):
+        handler = getattr(self, "do_" + name, None) if name in self.directive_names else None
+        if handler is None:
             raise error_at(name_tok, "invalid preprocessing directive #%s" % name)
         handler(f, name_tok, args)
 
@@ -369,7 +405,7 @@ class Preprocessor(pcpp.Preprocessor):
         if not args:
             raise error_at(name_tok, "no macro name given in #define directive")
         try:
-            macro = parse_define(args, (name_tok.file, name_tok.line))
+            macro = parse_define(args, (name_tok.file, name_tok.line), self.lang.asm)
         except DefinitionError as e:
             raise error_at(e.token or name_tok, e.message)
         self._install(macro, args[0])
@@ -381,7 +417,7 @@ class Preprocessor(pcpp.Preprocessor):
         if len(args) > 1:
             self.warn("extra tokens at end of #undef directive", args[1])
 
-    def do_include(self, f, name_tok, args, next_=False):
+    def do_include(self, f, name_tok, args, next_=False, import_=False):
         name, angled = self.header_name(name_tok, args)
         start = None
         if next_:
@@ -391,8 +427,10 @@ class Preprocessor(pcpp.Preprocessor):
                 start = f.chain_index + 1
         path, index = self.search.find(name, angled, f.dir, start)
         if path is None:
+            if (angled or next_) and not self.search.chain[start or 0:] and not os.path.isabs(name):
+                raise error_at(name_tok, "no include path in which to search for %s" % name)
             raise error_at(name_tok, "%s: No such file or directory" % name)
-        if path in self.once or (path in self.guards and self.guards[path] in self.macros):
+        if self._skip_once(path, import_) or (path in self.guards and self.guards[path] in self.macros):
             return
         if os.path.isdir(path):
             raise error_at(name_tok, "%s: is a directory" % name)
@@ -402,13 +440,27 @@ class Preprocessor(pcpp.Preprocessor):
         self.do_include(f, name_tok, args, next_=True)
 
     def do_import(self, f, name_tok, args):
-        name, angled = self.header_name(name_tok, args)
-        path, _ = self.search.find(name, angled, f.dir)
-        if path is not None and path in self.once:
-            return
-        self.do_include(f, name_tok, args)
-        if path is not None:
+        self.do_include(f, name_tok, args, import_=True)
+
+    def _skip_once(self, path, import_):
+        """gcc's should_stack_file: a once-only file (#pragma once, #import) is not read
+        again, nor is a file with the same contents, size and time under another path
+        (sub/h.h, ./sub/h.h); #import also skips any file read before (the main file)."""
+        if path in self.once:
+            return True
+        if import_:
             self.once.add(path)
+            if path in self.entered:
+                return True
+        if not self.once:
+            return False
+        me = _file_id(path)
+        if me is None:
+            return False
+        for other in (self.entered if import_ else self.once):
+            if other != path and _file_id(other) == me and _contents(other) == _contents(path):
+                return True
+        return False
 
     def header_name(self, name_tok, args):
         if not args:
@@ -490,6 +542,7 @@ class Preprocessor(pcpp.Preprocessor):
         entry = self._entry(f, name_tok)
         if entry.seen_else:
             raise error_at(name_tok, "#%s after #else" % name_tok.text)
+        entry.last = "elif"
         if f.guard_state == 1 and len(f.ifstack) == 1:
             f.guard_state = -1
         if entry.taken_any:
@@ -521,6 +574,7 @@ class Preprocessor(pcpp.Preprocessor):
         if entry.seen_else:
             raise error_at(name_tok, "#else after #else")
         entry.seen_else = True
+        entry.last = "else"
         if f.guard_state == 1 and len(f.ifstack) == 1:
             f.guard_state = -1
         if entry.taken_any:
@@ -557,7 +611,7 @@ class Preprocessor(pcpp.Preprocessor):
                     f.pos = i
                     return
                 depth -= 1
-            elif depth == 0 and d in ("elif", "else", "elifdef", "elifndef"):
+            elif depth == 0 and d in ("elif", "else", "elifdef", "elifndef") and d in self.directive_names:
                 f.pos = i
                 return
         f.pos = len(toks)
@@ -598,19 +652,93 @@ class Preprocessor(pcpp.Preprocessor):
             if words[1] == "error":
                 raise error_at(name_tok, msg)
             self.warn(msg, name_tok)
-        if self.printer is not None:
+        if self.printer is not None and not self.lang.asm:     # gcc -E drops them in assembler
             self.printer.directive_line("#pragma " + _spell(args))
 
     def do_ident(self, f, name_tok, args):
-        if self.printer is not None:
-            self.printer.directive_line("#ident " + _spell(args))
+        """gcc: one (macro-expanded) narrow string, printed as #ident "..."; more tokens
+        after it are dropped with a warning."""
+        toks = self.expand_directive(args)
+        if not toks or toks[0].kind != STRING or not toks[0].text.startswith('"'):
+            raise error_at(name_tok, "invalid #%s directive" % name_tok.text)
+        if len(toks) > 1:
+            self.warn("extra tokens at end of #%s directive" % name_tok.text, toks[1])
+        if self.printer is not None and not self.lang.asm:
+            self.printer.directive_line("#ident " + toks[0].text)
 
     do_sccs = do_ident
 
+    # -- assertions (#assert machine(x86), #if #machine(x86)): gcc's deprecated extension
     def do_assert(self, f, name_tok, args):
-        pass
+        pred, answer, rest = self._assertion(name_tok, args)
+        if answer is None:
+            raise error_at(name_tok, "missing '(' after predicate")
+        answers = self.assertions.setdefault(pred, [])
+        if answer in answers:
+            self.warn('"%s" re-asserted' % pred, name_tok)
+        else:
+            answers.append(answer)
+        self._end_assertion(name_tok, rest)
 
-    do_unassert = do_assert
+    def do_unassert(self, f, name_tok, args):
+        pred, answer, rest = self._assertion(name_tok, args)
+        if answer is None:
+            self.assertions.pop(pred, None)
+        elif answer in self.assertions.get(pred, ()):
+            self.assertions[pred].remove(answer)
+        self._end_assertion(name_tok, rest)
+
+    def _end_assertion(self, name_tok, rest):
+        if rest:
+            self.warn("extra tokens at end of #%s directive" % name_tok.text, rest[0])
+        self._preamble_pending = False      # the state cache does not hold assertions
+
+    def _assertion(self, name_tok, args):
+        """(predicate, answer or None, tokens after) of ``pred(answer)``, unexpanded."""
+        if not args:
+            raise error_at(name_tok, "assertion without predicate")
+        if args[0].kind != IDENT:
+            raise error_at(args[0], "predicate must be an identifier")
+        if len(args) < 2 or not args[1].is_op("("):
+            return args[0].text, None, args[1:]
+        for k in range(2, len(args)):
+            if args[k].is_op(")"):
+                if k == 2:
+                    raise error_at(args[k], "predicate's answer is empty")
+                return args[0].text, _answer_key(args[2:k]), args[k + 1:]
+        raise error_at(name_tok, "missing ')' to complete answer")
+
+    def _test_assertion(self, hash_tok):
+        """``#pred`` or ``#pred(answer)`` in #if: 1 or 0 (the predicate is not expanded)."""
+        exp = self.expander
+        exp.prevent_expansion += 1
+        try:
+            pred = exp.get_token_no_padding()
+            if pred.kind == EOF:
+                raise error_at(hash_tok, "assertion without predicate")
+            if pred.kind != IDENT:
+                raise error_at(pred, "predicate must be an identifier")
+            t = exp.get_token_no_padding()
+            answer = None
+            if t.is_op("("):
+                toks = []
+                while True:
+                    t = exp.get_token_no_padding()
+                    if t.kind == EOF:
+                        raise error_at(hash_tok, "missing ')' to complete answer")
+                    if t.is_op(")"):
+                        break
+                    toks.append(t)
+                if not toks:
+                    raise error_at(t, "predicate's answer is empty")
+                answer = _answer_key(toks)
+            else:
+                exp.backup()
+        finally:
+            exp.prevent_expansion -= 1
+        answers = self.assertions.get(pred.text, ())
+        value = bool(answers) if answer is None else answer in answers
+        return Token(NUMBER, "1" if value else "0", 0, hash_tok.line, hash_tok.col, hash_tok.file)
 
     def do_line(self, f, name_tok, args):
         toks = args if name_tok.kind != NUMBER else args
@@ -620,10 +748,28 @@ class Preprocessor(pcpp.Preprocessor):
             raise error_at(name_tok, '"%s" after #line is not a positive integer'
                            % (toks[0].text if toks else ""))
         new_line = int(toks[0].text)
-        physical_next = name_tok.line - f.line_delta + 1
+        name = None
+        if len(toks) > 1:
+            if toks[1].kind != STRING or not toks[1].text.startswith('"'):
+                raise error_at(toks[1], '"%s" is not a valid filename' % toks[1].text)
+            name = toks[1].text[1:-1]
+        flags = [t.text for t in toks[2:]] if name_tok.kind == NUMBER else []
+        if "1" in flags[:1]:                   # a line marker entering a file
+            f.markers.append(f.presumed)
+        elif "2" in flags[:1]:                 # ... and returning to its includer
+            back = f.markers[-1] if f.markers else f.includer
+            if back is None or (name and name != back):
+                self.warn('file "%s" linemarker ignored due to incorrect nesting' % name, name_tok)
+                return
+            if f.markers:
+                f.markers.pop()
+            name = name or back
+        # the line after the directive's newline (a spliced directive spans several lines)
+        end = self.directive_ends.get(f.path, {}).get(f.pos)
+        physical_next = (end if end is not None else name_tok.line - f.line_delta) + 1
         f.line_delta = new_line - physical_next
-        if len(toks) > 1 and toks[1].kind == STRING:
-            f.presumed = toks[1].text[1:-1]
+        if name is not None:
+            f.presumed = name
 
     # ---------------------------------------------------------------- expansion in directives
     def directive_mode(self, args):
@@ -673,13 +819,16 @@ class Preprocessor(pcpp.Preprocessor):
                 if t.kind == IDENT and t.text == "defined":
                     out.append(self._defined_operator(t))
                     continue
+                if t.kind == PUNCT and t.op == "#":
+                    out.append(self._test_assertion(t))
+                    continue
                 out.append(t)
             self._check_expander_errors()
         finally:
             self.end_directive_mode(saved)
         from . import expression
         try:
-            return expression.evaluate(out)
+            return expression.evaluate(out, self.lang.short_wchar)
         except expression.ExpressionError as e:
             raise error_at(e.token if e.token is not None and e.token.file else name_tok, e.message)
 
@@ -780,10 +929,43 @@ class Preprocessor(pcpp.Preprocessor):
         return 1 if path else 0
 
     # ---------------------------------------------------------------- running
-    def run(self, main_path, forced_includes=(), printer=None):
-        """Preprocess ``main_path``; returns the Printer (or None)."""
+    def _command_line_file(self, name, option="-include"):
+        """(path, chain index) of a -include/-imacros FILE: the working directory first,
+        then the #include "..." chain, as gcc looks."""
+        path, index = (name, None) if os.path.isfile(name) else self.search.find(name, False, "")
+        if path is None:
+            raise PreprocessError("%s %s: No such file or directory" % (option, name))
+        return path, index
+
+    def _scan_no_output(self, files):
+        """gcc -imacros (cpp_scan_nooutput): each file's directives run, its text is read
+        without macro expansion and thrown away (a #pragma line is still printed), before
+        the main file (set aside meanwhile)."""
+        main = self.files.pop()
+        pending, self._preamble_pending = self._preamble_pending, False
+        self.expander.prevent_expansion += 1
+        try:
+            for name in files:
+                self.push_file(*self._command_line_file(name, "-imacros"))
+                while True:
+                    tok = self.expander.get_token()
+                    if self.expander.diagnostics:
+                        self._check_expander_errors()
+                    if tok.kind == EOF:
+                        break
+        finally:
+            self.expander.prevent_expansion -= 1
+            self._preamble_pending = pending
+            self.files.append(main)
+
+    def run(self, main_path, forced_includes=(), printer=None, imacros=()):
+        """Preprocess ``main_path``; returns the Printer (or None).  ``imacros`` files are
+        read first with their output thrown away (gcc -imacros), then ``forced_includes``
+        as if #included on the main file's first line (gcc -include)."""
         self.main_path = main_path
         self.printer = printer
+        if printer is not None and self.lang.asm:
+            printer.pragmas = False
         main = self.push_file(main_path, None)
         if self.state_cache is not None:
             state = self.state_cache.load(main.tokens)
@@ -802,11 +984,10 @@ class Preprocessor(pcpp.Preprocessor):
                         self.warning_sink(w)
             else:
                 self._preamble_pending = True
+        if imacros and not self.cache_hit:
+            self._scan_no_output(imacros)
         for inc in reversed(list(forced_includes)):
-            path, index = (inc, None) if os.path.isfile(inc) else self.search.find(inc, False, "")
-            if path is None:
-                raise PreprocessError("-include %s: No such file or directory" % inc)
-            self.push_file(path, index)
+            self.push_file(*self._command_line_file(inc))
         exp = self.expander
         get = exp.get_token
         rec = self.recorder
@@ -840,6 +1021,28 @@ class Preprocessor(pcpp.Preprocessor):
 
 
 _spell = spell_body      # a directive's tokens as written (white space normalised)
+
+
+def _file_id(path):
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, int(st.st_mtime)
+
+
+def _contents(path):
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError:
+        return None
+
+
+def _answer_key(toks):
+    """An assertion's answer compared as gcc compares it: the tokens and the white space
+    between them (not before the first)."""
+    return tuple((t.text, bool(k and t.flags & PREV_WHITE)) for k, t in enumerate(toks))
 
 
 def _if_not_defined(args):

@@ -6,6 +6,8 @@ side by side would lex differently (``cpp_avoid_paste``).  The same rules render
 text of every trace step, so a step reads like compiler output.
 """
 
+import re
+
 from .tokens import CHAR, EOF, IDENT, NUMBER, OTHER, PADDING, PRAGMA, PREV_WHITE, PUNCT, STRING
 
 # Operators that form a new operator when followed by '=' (gcc: type <= CPP_LAST_EQ).
@@ -44,13 +46,14 @@ class Printer:
         self.source = None
         self.pending_space = False
         self.printed = False
+        self.pragmas = True          # gcc -E prints no #pragma lines in assembler
 
     def line_change(self, tok):
         if self.printed:
             self.parts.append("\n")
         self.prev = None
         self.source = None
-        self.pending_space = False
+        # a pending avoid-paste survives: gcc then spaces a '#' that starts the line
         if tok.col > 2:
             self.parts.append(" " * (tok.col - 2))
         self.printed = True
@@ -74,7 +77,7 @@ class Printer:
                 self.source = tok.source
             return
         if kind == PRAGMA:
-            self.directive_line("#pragma " + tok.text)
+            self.directive_line("#pragma " + tok.text if self.pragmas else "")
             return
         parts = self.parts
         if self.pending_space:
@@ -88,7 +91,7 @@ class Printer:
         self.pending_space = False
         self.source = None
         self.prev = tok
-        parts.append(tok.text)
+        parts.append(tok.text if kind != IDENT else printed(tok))
         self.printed = True
 
     def text(self):
@@ -99,8 +102,23 @@ class Printer:
 
 
 def printed(tok):
-    """How one real token prints (a _Pragma's result is a whole #pragma line)."""
-    return "#pragma " + tok.text if tok.kind == PRAGMA else tok.text
+    r"""How one real token prints (a _Pragma's result is a whole #pragma line; an
+    identifier with letters beyond ASCII as gcc 12 prints it: π as \U000003c0)."""
+    kind = tok.kind
+    if kind == IDENT:
+        text = tok.text
+        return text if text.isascii() and "\\" not in text else ucn_spelling(text)
+    return "#pragma " + tok.text if kind == PRAGMA else tok.text
+
+
+_UCN = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def ucn_spelling(ident):
+    r"""gcc -E's spelling of an extended identifier: each character beyond ASCII (written
+    in UTF-8 or as a UCN) as \UXXXXXXXX."""
+    text = _UCN.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), ident)
+    return "".join(c if c < "\x80" else "\\U%08x" % ord(c) for c in text)
 
 
 def render(tokens):
@@ -138,6 +156,8 @@ def _render(tokens, offsets):
         if kind == EOF:             # the end of an argument or line: prints nothing
             continue
         text = t.text
+        if kind == IDENT:
+            text = printed(t)
         if kind == PRAGMA:
             text = printed(t)
             space = prev is not None

@@ -17,20 +17,22 @@ from .statecache import StateCache
 
 
 def make_preprocessor(config, listener=None, recorder=None, mode="trace"):
-    from ..config import standard_predefines
+    from ..config import language
 
     dirs = config.search_dirs()
-    compiler = Compiler(config.compiler or ("gcc",), config.compiler_flags)
-    if config.compiler and getattr(config, "use_system_dirs", False):
+    compiler = Compiler(config.compiler or ("gcc",), config.compiler_flags, config.lang)
+    if config.use_system_dirs and compiler.available:
+        # the compiler's own directories (<stddef.h>, <stdint.h>...), with --cc or without
         dirs["system"] = dirs["system"] + list(compiler.system_include_dirs())
     search = SearchPath(**dirs)
     pp = Preprocessor(search, compiler, listener, recorder, config.max_expansions,
                       config.max_output_tokens)
-    pp.expander.u8_char = config.std in ("c2x", "gnu2x")      # u8'c' constants
+    lang = language(config)
+    pp.set_lang(lang)
     if config.compiler:
         predefined = compiler.predefined_macros()
     else:
-        predefined = standard_predefines(config.std)
+        predefined = lang.predefined()
     for text in predefined:
         pp.define(text, site=("<built-in>", 0))
     pp.prefix_maps = list(config.macro_prefix_maps)
@@ -50,9 +52,11 @@ def make_preprocessor(config, listener=None, recorder=None, mode="trace"):
 def _cache_key(config, compiler, search, mode):
     """Everything besides file contents that decides the state after the headers."""
     return (mode, config.describe(), os.path.abspath(config.source), os.getcwd(),
-            compiler._cache_key(), config.compiler_flags, config.std, config.use_system_dirs,
+            compiler._cache_key(), config.compiler_flags, config.std, config.lang, config.trigraphs,
+            config.dollars, config.use_system_dirs,
             config.macro_prefix_maps, search.quote, search.chain,
-            [os.path.abspath(p) for p in config.forced_includes])
+            [os.path.abspath(p) for p in config.forced_includes],
+            [os.path.abspath(p) for p in config.imacros])
 
 
 @contextlib.contextmanager
@@ -75,7 +79,7 @@ def expand(config, on_warning=None):
         pp = make_preprocessor(config, mode="expand")
         pp.warning_sink = on_warning
         printer = Printer()
-        pp.run(config.source, config.forced_includes, printer)
+        pp.run(config.source, config.forced_includes, printer, config.imacros)
         return printer.text()
 
 
@@ -91,7 +95,7 @@ def trace(config, listener, want, on_warning=None):
         pp.warning_sink = on_warning
         pp.cut = None
         try:
-            pp.run(config.source, config.forced_includes, None)
+            pp.run(config.source, config.forced_includes, None, config.imacros)
         except PreprocessError as e:
             if not getattr(e, "trace_cut", False):
                 raise

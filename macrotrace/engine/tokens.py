@@ -37,7 +37,9 @@ class Token:
     ``line``/``col``/``file`` are the spelling location for tokens read from a
     file (1-based).  ``source`` is only used by PADDING tokens: the token whose
     PREV_WHITE decides whether a space is printed (None means gcc's
-    ``avoid_paste`` padding).  ``argno`` is only used by MACRO_ARG tokens.
+    ``avoid_paste`` padding) -- and by an identifier written with UCNs, whose ``text``
+    is its name (macro\u5B57 is macro字): its spelling, which ``#`` keeps.
+    ``argno`` is only used by MACRO_ARG tokens.
     """
 
     __slots__ = ("kind", "text", "flags", "line", "col", "file", "source", "argno")

@@ -9,6 +9,7 @@ import hashlib
 import json
 import json.encoder
 
+from .. import rawbytes
 from ..trace.model import record_of
 
 
@@ -68,7 +69,8 @@ def _layout(value, key, out, indent=""):
 def _parts(data):
     out = []
     _layout(data, None, out)
-    return out
+    # a source byte that is not UTF-8 is written \udcXX (rawbytes.py)
+    return [rawbytes.json_escaped(part) for part in out]
 
 
 def layout_text(data):
