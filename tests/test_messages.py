@@ -96,7 +96,11 @@ def test_the_installed_command_prints_the_same_line(tmp_path):
 # Suggestions
 
 def test_defined_but_not_invoked_says_where_and_through_what():
-    line = error_of(["__define_initcall", HELLO])
+    """A plain trace follows the macro inside module_init (run_trace_reached); --matrix
+    needs invocations written in FILE and says which one reaches it."""
+    status, out, err = run_macrotrace(["__define_initcall", HELLO, "--color", "never"])
+    assert status == 0 and "module_init(hello_init)" in out, err
+    line = error_of(["__define_initcall", HELLO, "--matrix"])
     assert line.startswith("macrotrace: error: ")
     assert "__define_initcall is defined at headers/linux/init.h:" in line
     assert "never invoked in this file" in line
