@@ -82,6 +82,7 @@ class RunConfig:
     macro_prefix_maps: tuple = ()     # -fmacro-prefix-map=OLD=NEW pairs (for __FILE__)
     cache: bool = True                # reuse the state reached after the headers
     compile_argv: tuple = ()          # the real compiler command, for --verify
+    source_name: str = None           # how traces name the source when it is no file (<stdin>)
     unsaved: tuple = field(default=(), compare=False)   # (real path, text): editor buffers
 
     @property

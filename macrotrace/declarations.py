@@ -1,12 +1,15 @@
 """What an expansion declares: parsing a traced invocation's final text as C.
 
-The kernel's expansions are GNU C, which pycparser does not read, so this module
-takes out what pycparser cannot parse and records it itself: ``__attribute__((...))``
-lists (section, used, alias, copy...), top-level ``asm("...")`` blocks (the PREL32
-initcall entries: the section they switch to, the label they define, the relocation
-they emit) and ``_Static_assert``.  Function bodies are emptied (they may hold
-statement expressions); type names pycparser does not know (``initcall_t``) are
-declared as typedefs until the text parses.
+The kernel's expansions are GNU C, which pycparser does not read: ``gnu_c.py`` rewrites
+each declaration into the C pycparser reads (attributes and asm labels taken out and
+recorded, ``typeof`` and statement expressions held by placeholders), top-level
+``asm("...")`` blocks are followed by ``asm_entries.py`` (the PREL32 initcall entries,
+the export table: the labels they define, their sections, the relocations they emit),
+and ``_Static_assert`` is recorded as such. Type names pycparser does not know
+(``initcall_t``) are declared as typedefs until the text parses.
+
+A text that declares nothing says what it is instead, in words: "an expression, not a
+declaration", "a statement, not a declaration", "an initializer, not a declaration".
 """
 
 import re
@@ -14,8 +17,10 @@ import re
 from pycparser import c_ast, c_generator, c_parser
 from pycparser.c_parser import ParseError
 
+from .asm_entries import asm_labels, data_type, relative_target
 from .engine.lexer import lex
 from .engine.printer import render
+from .gnu_c import ASM, ASM_QUALIFIERS, Rewrite, balanced
 from .trace.model import Declaration
 
 _GEN = c_generator.CGenerator()
@@ -56,95 +61,17 @@ def split_items(tokens):
     return [[t for t in item if not (t.is_op(";") and t is item[-1])] for item in items if item]
 
 
-def _balanced(tokens, i):
-    """Index after the parenthesised group starting at tokens[i] == '('."""
-    depth = 0
-    for j in range(i, len(tokens)):
-        if tokens[j].is_op("("):
-            depth += 1
-        elif tokens[j].is_op(")"):
-            depth -= 1
-            if depth == 0:
-                return j + 1
-    return len(tokens)
-
-
-def _attribute_list(inner):
-    """``__section__(".x"), __used__`` -> [(name, args tokens)]."""
-    out, cur, depth = [], [], 0
-    for t in inner + [None]:
-        if t is None or (t.is_op(",") and depth == 0):
-            if cur:
-                name = cur[0].text.strip("_") or cur[0].text
-                args = cur[2:-1] if len(cur) > 1 and cur[1].is_op("(") else []
-                out.append((name, args))
-            cur = []
-            continue
-        if t.is_op("("):
-            depth += 1
-        elif t.is_op(")"):
-            depth -= 1
-        cur.append(t)
-    return out
-
-
-def strip_gnu(tokens):
-    """Remove __attribute__((...)) and asm labels; return (tokens, attributes)."""
-    out, attrs = [], []
-    i = 0
-    while i < len(tokens):
-        t = tokens[i]
-        if t.kind == "ident" and t.text in ("__attribute__", "__attribute") and i + 1 < len(tokens) \
-                and tokens[i + 1].is_op("("):
-            end = _balanced(tokens, i + 1)
-            attrs.extend(_attribute_list(tokens[i + 3:end - 2]))
-            i = end
-            continue
-        if t.kind == "ident" and t.text in ("asm", "__asm__", "__asm") and out and i + 1 < len(tokens) \
-                and tokens[i + 1].is_op("("):
-            end = _balanced(tokens, i + 1)
-            attrs.append(("asm_label", tokens[i + 2:end - 1]))
-            i = end
-            continue
-        if t.kind == "ident" and t.text in ("__inline__", "__inline"):
-            t = t.copy()
-            t.text = "inline"
-        out.append(t)
-        i += 1
-    return out, attrs
-
-
-def _empty_bodies(tokens):
-    """Replace function bodies by {} (they may hold GNU statement expressions)."""
-    out, i = [], 0
-    while i < len(tokens):
-        t = tokens[i]
-        if t.is_op("{") and out and out[-1].is_op(")"):
-            depth = 0
-            j = i
-            while j < len(tokens):
-                if tokens[j].is_op("{"):
-                    depth += 1
-                elif tokens[j].is_op("}"):
-                    depth -= 1
-                    if depth == 0:
-                        break
-                j += 1
-            out.append(t)
-            out.append(tokens[j] if j < len(tokens) else t)
-            i = j + 1
-            continue
-        out.append(t)
-        i += 1
-    return out
-
-
 _PARSER = None
 _TYPEDEFS = []      # names a parse needed as invented typedefs (most come back every time)
+NOT_A_DECLARATION = "not a declaration"
+EXPRESSION = "an expression, not a declaration"
+STATEMENT = "a statement, not a declaration"
+INITIALIZER = "an initializer, not a declaration"
 
 
-def _parse(text):
-    """pycparser AST of ``text``, inventing typedefs for unknown type names.
+def _parse(text, typedefs=()):
+    """pycparser AST of ``text`` and how many typedefs were put before it, inventing
+    typedefs for unknown type names.
 
     One parser serves every call (building one cost more than most parses), and the
     names earlier texts needed as types are offered first when this text uses them,
@@ -154,34 +81,24 @@ def _parse(text):
         _PARSER = c_parser.CParser()
     parser = _PARSER
     words = set(re.findall(r"[A-Za-z_]\w*", text))
-    known = [n for n in _TYPEDEFS if n in words]
+    typedefs = list(typedefs) + [n for n in _cast_types(text) if n not in typedefs]
+    known = [n for n in _TYPEDEFS if n in words and n not in typedefs]
     try:
-        return _parse_with(parser, text, known)
+        return _parse_with(parser, text, list(typedefs) + known)
     except ParseError:
         if not known:
             raise
-    return _parse_with(parser, text, [])
+    return _parse_with(parser, text, list(typedefs))
 
 
 def _parse_with(parser, text, typedefs):
     typedefs = list(typedefs)
-    for _ in range(12):
+    for _ in range(16):
         src = "".join("typedef int %s;\n" % n for n in typedefs) + text
         try:
             return parser.parse(src, filename="<expansion>"), len(typedefs)
         except ParseError as e:
-            m = re.match(r".*?:(\d+):(\d+):", str(e))
-            if not m:
-                raise
-            line, col = int(m.group(1)), int(m.group(2))
-            line_text = src.splitlines()[line - 1] if line - 1 < len(src.splitlines()) else ""
-            word = re.match(r"[A-Za-z_]\w*", line_text[col - 1:]) or None
-            if word is None:
-                # the unknown name may sit just before the error position
-                prev = re.findall(r"[A-Za-z_]\w*", line_text[:col - 1])
-                word_text = prev[-1] if prev else None
-            else:
-                word_text = word.group()
+            word_text = _unknown_type_name(src, str(e))
             if not word_text or word_text in typedefs:
                 raise
             typedefs.append(word_text)
@@ -190,82 +107,205 @@ def _parse_with(parser, text, typedefs):
     raise ParseError("could not parse")
 
 
+# "(NAME) x", "(NAME *)": NAME can only be a type there (a cast or a compound literal)
+_CAST = re.compile(r"\(\s*([A-Za-z_]\w*)\s*(?:\)\s*(?=[A-Za-z_0-9{~!\"'])|\*[\s*]*\))")
+
+
+def _cast_types(text):
+    return list(dict.fromkeys(n for n in _CAST.findall(text) if n not in _C_WORDS))
+
+
+def _unknown_type_name(src, message):
+    """The name at (or just before) a parse error's position: likely a type name."""
+    m = re.match(r".*?:(\d+):(\d+):", message)
+    if not m:
+        # no position: a cast or compound literal of an unknown type, "(T) {" / "(T *)"
+        casts = re.findall(r"\(\s*([A-Za-z_]\w*)\s*(?:\*[\s*]*)?\)", src)
+        return next((c for c in casts if c not in _C_WORDS and "typedef int %s;" % c not in src), None)
+    line, col = int(m.group(1)), int(m.group(2))
+    lines = src.splitlines()
+    line_text = lines[line - 1] if line - 1 < len(lines) else ""
+    word = re.match(r"[A-Za-z_]\w*", line_text[col - 1:])
+    if word is not None and word.group() not in _C_WORDS:
+        return word.group()
+    prev = [w for w in re.findall(r"[A-Za-z_]\w*", line_text[:col - 1]) if w not in _C_WORDS]
+    return prev[-1] if prev else None
+
+
+_C_WORDS = set("""auto break case char const continue default do double else enum extern float for
+goto if inline int long register restrict return short signed sizeof static struct switch typedef
+union unsigned void volatile while _Bool _Complex _Alignas _Alignof _Atomic _Noreturn
+_Static_assert _Thread_local typedef""".split())
+
+
 def _attr_text(name, args):
     return name if not args else "%s(%s)" % (name, render(args))
 
 
-def _asm_entry(tokens):
-    text = _strings(tokens)
-    section = label = target = None
-    m = re.search(r'\.section\s+"?([^",\s]+)"?', text)
-    if m:
-        section = m.group(1)
-    m = re.search(r"^\s*([A-Za-z_.$][\w.$]*)\s*:", text, re.M)
-    if m:
-        label = m.group(1)
-    m = re.search(r"\.long\s+([A-Za-z_.$][\w.$]*)\s*-\s*\.", text)
-    if m:
-        target = m.group(1)
-    data_type = "int (32-bit place-relative offset)" if target else "assembler data"
-    return Declaration(name=label or "", kind="asm entry", type=data_type,
-                       storage=["local label"], attributes=[], section=section,
-                       initializer=("%s - ." % target) if target else None,
-                       relocation=("R_X86_64_PC32 against %s" % target) if target else None,
-                       asm=text.strip())
+def _asm_entries(tokens):
+    """Rows for a top-level ``asm("...")``: one per label it defines."""
+    j = 1
+    while j < len(tokens) and tokens[j].kind == "ident" and tokens[j].text in ASM_QUALIFIERS:
+        j += 1
+    text = _strings(tokens[j:])
+    rows = []
+    for label, section, data in asm_labels(text) or [("", None, [])]:
+        target = relative_target(data)
+        rows.append(Declaration(name=label, kind="asm entry", type=data_type(data),
+                                storage=["local label"] if label else [], attributes=[], section=section,
+                                initializer=("%s - ." % target) if target else None,
+                                relocation=("R_X86_64_PC32 against %s" % target) if target else None,
+                                asm=text.strip()))
+    return rows
+
+
+def _is_asm(item):
+    if item[0].kind != "ident" or item[0].text not in ASM:
+        return False
+    j = 1
+    while j < len(item) and item[j].kind == "ident" and item[j].text in ASM_QUALIFIERS:
+        j += 1
+    return j < len(item) and item[j].is_op("(") and balanced(item, j) == len(item)
+
+
+def _nothing(note):
+    return Declaration(name="", kind=NOT_A_DECLARATION, type="", storage=[], attributes=[], note=note)
+
+
+def _unread(item):
+    """A row for text that is neither declarations nor a statement, saying where."""
+    return Declaration(name="", kind="unparsed", type="", storage=[], attributes=[],
+                       note="macrotrace could not read %s as C declarations" % _quote(item))
+
+
+def _quote(item):
+    text = render(item)
+    return "`%s`" % (text if len(text) <= 60 else text[:57] + "...")
+
+
+def _what_it_is(item):
+    """EXPRESSION, STATEMENT or INITIALIZER when the tokens read as one, else None."""
+    first = item[0]
+    if first.kind == "ident" and first.text in _STATEMENT_WORDS:
+        return STATEMENT
+    rewrite = Rewrite(item)
+    text = render(rewrite.tokens)
+    ast = _parses("void __macrotrace_f(void) { %s; }" % text, rewrite.typedefs)
+    if ast is not None:
+        body = ast.ext[-1].body.block_items or []
+        if len(body) == 1 and not isinstance(body[0], _STATEMENTS):
+            return EXPRESSION
+        if body and not any(isinstance(b, c_ast.Decl) for b in body):
+            return STATEMENT
+    if first.is_op("{") and _parses("int __macrotrace_v = %s;" % text, rewrite.typedefs) is not None:
+        return INITIALIZER
+    return None
+
+
+_STATEMENTS = (c_ast.Decl, c_ast.Compound, c_ast.If, c_ast.For, c_ast.While, c_ast.DoWhile, c_ast.Switch,
+               c_ast.Return, c_ast.Goto, c_ast.Label, c_ast.Break, c_ast.Continue)
+
+
+def _parses(text, typedefs):
+    try:
+        return _parse(text, typedefs)[0]
+    except ParseError:
+        return None
+
+
+def _declared(item):
+    """The rows for one declaration item, or None when it does not parse as one."""
+    rewrite = Rewrite(item)
+    plain_tokens, attrs = rewrite.tokens, rewrite.attributes
+    if not plain_tokens:
+        return []
+    try:
+        ast, invented = _parse(render(plain_tokens) + ";", rewrite.typedefs)
+    except ParseError:
+        return None
+    section = alias = copy = None
+    for name, args in attrs:
+        if name == "section":
+            section = _strings(args)
+        elif name == "alias":
+            alias = _strings(args)
+        elif name == "copy":
+            copy = render(args)
+    attr_texts = [_attr_text(n, a) for n, a in attrs if n != "asm_label"]
+    rows = []
+    for ext in ast.ext[invented:]:
+        if isinstance(ext, c_ast.FuncDef):
+            d = ext.decl
+            kind = "function definition"
+        elif isinstance(ext, c_ast.Decl):
+            d = ext
+            kind = "function" if isinstance(d.type, c_ast.FuncDecl) else "variable"
+            if d.name is None:
+                kind = "type"
+        elif isinstance(ext, c_ast.Typedef):
+            d = ext
+            kind = "typedef"
+        elif isinstance(ext, c_ast.StaticAssert):
+            rows.append(Declaration(name="", kind="static_assert", type="", storage=[], attributes=[],
+                                    initializer=rewrite.restore(_GEN.visit(ext.cond))))
+            continue
+        else:
+            continue
+        if kind == "type":
+            type_text = _GEN.visit(d.type)
+            rows.append(Declaration(name=getattr(d.type, "name", None) or "", kind="type",
+                                    type=rewrite.restore(_one_line(type_text.split("{")[0])),
+                                    storage=[], attributes=attr_texts))
+            continue
+        if alias:
+            kind = "alias"
+        type_text = _GEN.visit(d.type) if not isinstance(d.type, c_ast.FuncDecl) else \
+            _GEN.visit(c_ast.Decl(None, [], [], [], [], d.type, None, None))
+        init = _GEN.visit(d.init) if getattr(d, "init", None) is not None else None
+        rows.append(Declaration(name=d.name or "", kind=kind, type=rewrite.restore(_one_line(type_text)),
+                                storage=list(getattr(d, "storage", [])) + list(getattr(d, "funcspec", None) or []),
+                                attributes=attr_texts, section=section, initializer=rewrite.restore(init),
+                                alias_of=alias, copy_of=copy,
+                                used="used" in [n for n, _ in attrs]))
+    return rows
+
+
+def _one_line(text):
+    """A type as pycparser's generator prints it (struct members on lines), on one line."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _item_rows(item):
+    head = item[0]
+    if _is_asm(item):
+        return _asm_entries(item)
+    if head.kind == "ident" and head.text in ("_Static_assert", "static_assert") and len(item) > 2:
+        return [Declaration(name="", kind="static_assert", type="", storage=[], attributes=[],
+                            initializer=render(item[2:-1]))]
+    if not (head.is_op("(") or head.is_op("{") or head.text in _STATEMENT_WORDS):
+        rows = _declared(item)
+        if rows is not None:
+            return rows
+    what = _what_it_is(item)
+    return [_nothing(what)] if what else [_unread(item)]
 
 
 def declarations(result_text):
-    """The declarations in an expansion's final text, as a list of Declaration."""
+    """The declarations in an expansion's final text, as a list of Declaration. Text
+    that declares nothing gives one row of kind "not a declaration" saying what it is
+    (an expression, a statement); text that cannot be read, a row of kind "unparsed"."""
     tokens, _ = lex(result_text, "<expansion>")
     decls = []
     for item in split_items(tokens):
         if not item:
             continue
-        head = item[0]
-        if head.kind == "ident" and head.text in ("asm", "__asm__") and len(item) > 1 and item[1].is_op("("):
-            decls.append(_asm_entry(item))
-            continue
-        if head.kind == "ident" and head.text in ("_Static_assert", "static_assert"):
-            decls.append(Declaration(name="", kind="static_assert", type="", storage=[], attributes=[],
-                                     initializer=render(item[2:-1])))
-            continue
-        plain_tokens, attrs = strip_gnu(_empty_bodies(item))
-        if not plain_tokens or plain_tokens[0].is_op("(") or plain_tokens[0].is_op("{") \
-                or plain_tokens[0].text in _STATEMENT_WORDS:
-            continue            # an expression or a statement: it declares nothing
-        text = render(plain_tokens) + ";"
         try:
-            ast, invented = _parse(text)
-        except ParseError as e:
-            decls.append(Declaration(name="", kind="unparsed", type="", storage=[], attributes=[],
-                                     initializer=None, note="pycparser: %s" % e))
-            continue
-        section = alias = copy = None
-        for name, args in attrs:
-            if name == "section":
-                section = _strings(args)
-            elif name == "alias":
-                alias = _strings(args)
-            elif name == "copy":
-                copy = render(args)
-        attr_texts = [_attr_text(n, a) for n, a in attrs if n != "asm_label"]
-        for ext in ast.ext[invented:]:
-            if isinstance(ext, c_ast.FuncDef):
-                d = ext.decl
-                kind = "function definition"
-            elif isinstance(ext, c_ast.Decl):
-                d = ext
-                kind = "function" if isinstance(d.type, c_ast.FuncDecl) else "variable"
-            else:
+            rows = _item_rows(item)
+        except (RecursionError, AssertionError, TypeError, AttributeError, IndexError):
+            rows = [_unread(item)]          # pycparser's limits (very deep nesting)
+        for row in rows:
+            if row.kind == NOT_A_DECLARATION and decls and decls[-1].kind == NOT_A_DECLARATION \
+                    and decls[-1].note == row.note:
                 continue
-            if alias:
-                kind = "alias"
-            type_text = _GEN.visit(d.type) if not isinstance(d.type, c_ast.FuncDecl) else \
-                _GEN.visit(c_ast.Decl(None, [], [], [], [], d.type, None, None))
-            init = _GEN.visit(d.init) if getattr(d, "init", None) is not None else None
-            decls.append(Declaration(name=d.name or "", kind=kind, type=type_text.strip(),
-                                     storage=list(d.storage) + list(d.funcspec or []),
-                                     attributes=attr_texts, section=section, initializer=init,
-                                     alias_of=alias, copy_of=copy,
-                                     used="used" in [n for n, _ in attrs]))
+            decls.append(row)
     return decls

@@ -39,10 +39,14 @@ def path_display(config):
     roots.sort(key=lambda r: -len(r[0]))
     user_cwd = os.getcwd()
 
+    given = os.path.normpath(os.path.join(base, config.source)) if config.source_name else None
+
     def display(path):
         if not path or path.startswith("<"):
             return path
         ap = os.path.normpath(os.path.join(base, path))
+        if ap == given:
+            return config.source_name
         for root, prefix in roots:
             if ap.startswith(root):
                 return prefix + ap[len(root):]
@@ -64,14 +68,14 @@ def wanted(config):
     return want
 
 
-def run_trace(config, on_warning=None, interrupt=None):
+def run_trace(config, on_warning=None, interrupt=None, want=None):
     """Trace ``config.macro`` in ``config.source``: (Trace, RunResult).  A run cut by
     --max-steps keeps the invocations so far (the last one marked cut) and
     ``result.cut`` says why.  ``interrupt`` (optional) is called at every macro
     expansion and may raise to stop the run (the language server stops work for a
-    document that changed)."""
+    document that changed).  ``want`` replaces the choice of invocations (wanted())."""
     builder = TraceBuilder(config.macro, config.source, config.describe(), path_display(config))
-    want = wanted(config)
+    want = want or wanted(config)
     if interrupt is not None:
         chosen = want
 
@@ -96,6 +100,41 @@ def run_trace(config, on_warning=None, interrupt=None):
     return trace, result
 
 
+def run_trace_reached(config, on_warning=None):
+    """MACRO is never written in FILE: trace the invocations written there whose
+    expansion reaches it (``__define_initcall`` through ``module_init``).  Their trees
+    contain MACRO; a view focuses on it.  None when no invocation reaches it."""
+    source, line = config.source, config.line
+    targets = set(config.macro.split(","))
+
+    def any_written(tok, macro):
+        return tok.file == source and not tok.flags & DIRECTIVE and (line is None or tok.line == line)
+    trace, result = run_trace(config, on_warning, want=any_written)
+    kept = [inv for inv in trace.invocations if _reaches(inv.tree, targets)]
+    # an invocation nested in the arguments of another kept one is part of it already
+    outer = []
+    for inv in kept:
+        if not any(o.line == inv.line and o.column < inv.column and
+                   inv.source in o.source for o in outer):
+            outer.append(inv)
+    if not outer:
+        return None, result
+    trace.invocations = outer
+    used = {s.definition for inv in outer for s in inv.steps if s.definition}
+    trace.definitions = {k: v for k, v in trace.definitions.items() if k in used}
+    return trace, result
+
+
+def _reaches(node, targets):
+    stack = [node] if node is not None else []
+    while stack:
+        n = stack.pop()
+        if n.macro in targets and n.step is not None:
+            return True
+        stack.extend(n.children)
+    return False
+
+
 def whole_trace(config, on_warning=None):
     """run_trace() for callers that need every invocation: a cut run, or one that
     traced nothing, is an error (ConfigError or the cut's PreprocessError)."""
@@ -118,7 +157,10 @@ def no_invocation_message(config, result):
     if lines:
         return ("%s:%d: %s is used here but never expanded (not a macro at that point, "
                 "inside #if 0, or a function-like macro without arguments)" % (where, lines[0], name))
-    candidates = {name for name in result.macros if not name.startswith("__has_")}
+    if name in result.macros:
+        from .not_invoked import defined_not_invoked
+        return defined_not_invoked(config, result.macros[name], where, path_display(config))
+    candidates = {m for m in result.macros if not m.startswith("__has_") and m != name}
     close = difflib.get_close_matches(name, sorted(candidates), n=3, cutoff=0.6)
     hint = " (did you mean %s?)" % ", ".join(close) if close else ""
     return "%s: %s is never invoked in this file%s" % (where, name, hint)
@@ -174,4 +216,5 @@ def attach_declarations(trace):
             inv.declarations = declarations(inv.result)
         except Exception as e:          # a parser limit must not cost the trace
             inv.declarations = [Declaration(name="", kind="unparsed", type="", storage=[], attributes=[],
-                                            note="%s: %s" % (type(e).__name__, e))]
+                                            note="macrotrace could not read this text as C "
+                                                 "declarations (%s)" % type(e).__name__)]

@@ -14,10 +14,25 @@ import tempfile
 
 from .compile_command import without_output
 from .config import ConfigError
+from .scope import FILE_SCOPE, source_contexts
 from .trace.model import Check
 
 # the sections a report names: where initcalls, exit calls and .modinfo strings go
 SECTIONS = (".init", ".exit", ".modinfo", ".discard", ".initcall")
+
+
+class CompileFailed(ConfigError):
+    """The compile itself failed: the file does not build with the run's command.
+    Unlike a missing compiler (the check is skipped), this is the answer."""
+
+
+def first_error_line(stderr):
+    """gcc's first error line ("file:line:col: error: ..."), else its first line."""
+    lines = [l for l in stderr.splitlines() if l.strip()]
+    for line in lines:
+        if ": error:" in line or ": fatal error:" in line:
+            return line.strip()
+    return lines[0].strip() if lines else "(no output)"
 
 
 def compile_command(config, output):
@@ -84,8 +99,12 @@ def check_declaration(d, obj):
     syms = obj["symbols"]
     if d.kind == "static_assert":
         return "ok", "checked by the compiler (the object exists)"
-    if d.kind == "unparsed":
+    if d.kind in ("unparsed", "not a declaration"):
         return "skipped", d.note or "could not parse"
+    if d.kind == "asm entry" and not d.name:
+        return "skipped", "assembler that defines no label: nothing to find in the object"
+    if d.kind in ("type", "typedef"):
+        return "ok", "a type: nothing in the object"
     if d.section == ".modinfo" and d.initializer:
         text = _c_string(d.initializer)
         if text is not None and text in obj["modinfo"]:
@@ -135,25 +154,56 @@ def _c_string(init):
     return "".join(parts).encode("latin-1", "backslashreplace").decode("unicode_escape")
 
 
+# A hostile input (a macro bomb) must not make the compiler run for ever or take the
+# machine's memory: a real module compiles in seconds and well under 1 GiB.
+COMPILE_SECONDS = 300
+COMPILE_MEMORY = 4 << 30
+
+
+def _limit_memory():
+    import resource
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (COMPILE_MEMORY, COMPILE_MEMORY))
+    except (ValueError, OSError):
+        pass
+
+
+def compile_unit(config, command_argv, out, what):
+    """Compile config.source to ``out`` with the run's own command (Kbuild's when there
+    is one); returns ``out``.  ConfigError when there is no compiler here, CompileFailed
+    (with gcc's first error line) when the file does not compile."""
+    cc = (command_argv[0] if command_argv else (config.compiler[0] if config.compiler else "gcc"))
+    if shutil.which(cc) is None:
+        raise ConfigError("%s: no compiler %s here; skipped" % (what, cc))
+    argv = kbuild_compile(command_argv, out) if command_argv else compile_command(config, out)
+    try:
+        proc = subprocess.run(argv, capture_output=True, text=True, cwd=config.cwd or None,
+                              timeout=COMPILE_SECONDS, preexec_fn=_limit_memory)
+    except subprocess.TimeoutExpired:
+        raise CompileFailed("%s: the compiler did not finish in %d s (%s stopped it)"
+                            % (config.source, COMPILE_SECONDS, what))
+    if proc.returncode != 0:
+        raise CompileFailed("%s (%s: the file does not compile with the run's command)"
+                            % (first_error_line(proc.stderr), what))
+    return out
+
+
 def verify(config, trace, command_argv=None):
     """Compile and compare; returns (report rows per invocation, object info) or raises
     ConfigError when no compiler is available (the caller says so and skips)."""
-    cc = (command_argv[0] if command_argv else (config.compiler[0] if config.compiler else "gcc"))
-    if shutil.which(cc) is None:
-        raise ConfigError("--verify: no compiler %s here; skipped" % cc)
     work = tempfile.mkdtemp(prefix="macrotrace-verify-")
-    out = os.path.join(work, "traced.o")
     try:
-        argv = kbuild_compile(command_argv, out) if command_argv else compile_command(config, out)
-        proc = subprocess.run(argv, capture_output=True, text=True, cwd=config.cwd or None)
-        if proc.returncode != 0:
-            last = proc.stderr.strip().splitlines()[-1:] or ["(no output)"]
-            raise ConfigError("--verify: the compiler failed: %s" % last[0])
-        obj = read_object(out)
+        obj = read_object(compile_unit(config, command_argv, os.path.join(work, "traced.o"), "--verify"))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     rows = []
+    where = source_contexts(os.path.join(config.cwd or "", config.source))
     for inv in trace.invocations:
+        if where.get((inv.line, inv.column), FILE_SCOPE) != FILE_SCOPE:
+            # a local variable or an initializer: nothing of its own in the symbol table
+            rows.append([(d, "skipped", "written inside braces or after =, not at file scope")
+                         for d in inv.declarations])
+            continue
         rows.append([(d, *check_declaration(d, obj)) for d in inv.declarations])
     return rows, obj
 

@@ -21,10 +21,13 @@ import gc
 import os
 import sys
 
-from .. import __version__, progress
+from .. import progress, version_line
 from ..config import ConfigError
 from ..engine.diagnostics import PreprocessError
+from ..messages import error_line
+from . import given_text
 from .commands import exists, load, load_all
+from .completion import complete
 from .options import EXIT_ERROR, EXIT_INTERNAL, Parser, UsageError
 from .registry import COMMANDS, ordered
 
@@ -54,7 +57,7 @@ def build_parser(only=None):
                formatter_class=argparse.RawDescriptionHelpFormatter,
                description="Show, step by step, how the C preprocessor expands a macro "
                            "(gcc -E is the oracle).")
-    p.add_argument("--version", action="version", version="macrotrace " + __version__)
+    p.add_argument("--version", action="version", version=version_line())
     subs = p.add_subparsers(title="commands", metavar="COMMAND")
     for cmd in ordered():
         if only is not None and cmd.name != only:
@@ -82,6 +85,8 @@ def split_command_line(argv):
 
 def run(argv):
     """Parse ``argv`` (without the program name) and run its command: the exit status."""
+    if "_ARGCOMPLETE" in os.environ:
+        complete(build_parser())                # the shell asking for completions: answer, exit
     name, args, compiler = split_command_line(argv)
     if name in _TOP_OPTIONS:
         build_parser().parse_args([name] + args)        # prints, then SystemExit
@@ -111,6 +116,8 @@ def entry():
     try:
         sys.stdout.flush()
         sys.stderr.flush()
+    except BrokenPipeError:
+        pass                    # the reader stopped reading (| head): not an error
     except (OSError, ValueError):
         status = status or EXIT_ERROR
     os._exit(status if isinstance(status, int) else EXIT_ERROR)
@@ -126,6 +133,7 @@ def main(argv=None):
     try:
         return _main(list(sys.argv[1:] if argv is None else argv))
     finally:
+        given_text.cleanup()
         if was_enabled:
             gc.enable()
 
@@ -138,16 +146,18 @@ def _main(argv):
     except UsageError as e:
         print("macrotrace: error: %s" % e, file=sys.stderr)
     except _input_errors() as e:
-        msg = str(e)
-        print(msg if msg.startswith(("macrotrace", "/")) or ": error:" in msg
-              else "macrotrace: error: %s" % msg, file=sys.stderr)
+        print(given_text.relabel(error_line(e)), file=sys.stderr)
     except RecursionError:
         print("macrotrace: error: input nests too deeply to follow", file=sys.stderr)
     except MemoryError:
         print("macrotrace: error: out of memory (is the input a macro bomb? try --max-steps)",
               file=sys.stderr)
+    except BrokenPipeError:             # the reader stopped reading (| head): quietly done
+        from ..render.pager import quiet_stdout
+        quiet_stdout()
+        return 0
     except OSError as e:
-        print("macrotrace: error: %s" % e, file=sys.stderr)
+        print(given_text.relabel(error_line(e)), file=sys.stderr)
     except KeyboardInterrupt:
         return 130
     except Exception as e:      # a bug in macrotrace, not in the input

@@ -7,13 +7,16 @@ a new shared flag goes in its group here, once.
 
 import argparse
 import os
+import shutil
 import sys
 
 from ..compile_command import find_build_dir, parse_command, read_cmd_file
 from .. import rawbytes
 from ..config import SWITCHES, ConfigError, RunConfig, source_language
-from ..kernel_tree import command_for
+from ..kernel_tree import builds_module, command_for
+from ..messages import output_error
 from .. import progress
+from . import given_text
 from ..render import registry as formats
 
 EXIT_ERROR = 2          # bad input, said in one line
@@ -42,6 +45,9 @@ def configuration_flags(p):
     for switch in SWITCHES:
         g.add_argument(switch.flag, dest=switch.field, action="store_true",
                        help=switch.help or "define %s" % switch.macro)
+    g.add_argument("--builtin", action="store_true",
+                   help="with --kernel-tree: compile FILE as built-in code (default there: "
+                        "a module, -DMODULE, as Kbuild builds an out-of-tree module)")
     g.add_argument("--modname", metavar="NAME",
                    help='KBUILD_MODNAME="NAME" and __KBUILD_MODNAME=kmod_NAME (default: file stem)')
     g.add_argument("-D", dest="macro_options", action=_MacroOption, metavar="NAME[=VALUE]", default=[],
@@ -91,6 +97,13 @@ def configuration_flags(p):
                    help="stop one invocation after N macro replacements (default 1000000)")
 
 
+def text_flag(p):
+    """-e TEXT: the source is TEXT instead of FILE (as echo TEXT | cpp)."""
+    p.add_argument("-e", dest="text", metavar="TEXT",
+                   help="preprocess TEXT instead of a FILE, as echo TEXT | cpp would (FILE - reads "
+                        "standard input)")
+
+
 def output_flags(p):
     o = p.add_argument_group("output")
     o.add_argument("-o", dest="output", metavar="FILE", help="write to FILE instead of stdout")
@@ -120,6 +133,12 @@ def config_from_args(ns, macro=None, command=None):
             print('macrotrace: note: ignoring nonexistent directory "%s"' % d, file=sys.stderr)
     if ns.max_steps < 1 or ns.max_expansions < 1:
         raise ConfigError("--max-steps and --max-expansions must be at least 1")
+    if ns.cmd_file and not os.path.isfile(ns.cmd_file):
+        raise ConfigError("--cmd-file %s: No such file" % ns.cmd_file)
+    if ns.cc and shutil.which(ns.cc.split()[0]) is None:
+        raise ConfigError("--cc %s: no such compiler (not found on PATH)" % ns.cc)
+    if command and shutil.which(command[0]) is None:
+        raise ConfigError("the compiler command after --: %s: not found on PATH" % command[0])
     fields = dict(
         source=ns.file, macro=macro, line=getattr(ns, "line", None),
         switches_on=frozenset(s.macro for s in SWITCHES if getattr(ns, s.field)), modname=ns.modname,
@@ -132,6 +151,8 @@ def config_from_args(ns, macro=None, command=None):
         bundled_headers=not ns.no_bundled_headers, use_system_dirs=not ns.nostdinc,
         max_steps=ns.max_steps, max_expansions=ns.max_expansions,
         cache=not ns.no_cache and os.environ.get("MACROTRACE_CACHE", "1") != "0")
+    if getattr(ns, "given", False):
+        fields.update(given_text.config_fields(ns.file, fields))
     build = _build_command(ns, command)
     if build is not None:
         fields.update(build)
@@ -152,7 +173,7 @@ def _build_command(ns, command):
     """RunConfig fields from a real compiler command (-- CC ARGS, .o.cmd, --kernel-tree)."""
     cwd = None
     if command:
-        argv, origin, cwd = command, "command", os.getcwd()
+        argv, origin, cwd = command, "command", getattr(ns, "command_cwd", None) or os.getcwd()
     elif ns.cmd_file or (not ns.kernel_tree and not ns.no_cmd_file and not _names_database(ns)
                          and _beside_cmd_file(ns.file)):
         cmd_file = ns.cmd_file or _beside_cmd_file(ns.file)
@@ -170,7 +191,7 @@ def _build_command(ns, command):
         (argv, cwd), origin = found, "compile-commands"
     elif ns.kernel_tree:
         stem = ns.modname or os.path.splitext(os.path.basename(ns.file))[0].replace("-", "_")
-        argv, cwd = command_for(ns.kernel_tree, ns.file, stem, ns.module)
+        argv, cwd = command_for(ns.kernel_tree, ns.file, stem, builds_module(ns.module, ns.builtin))
         origin = "kernel-tree"
     elif (found := _compile_commands(ns, explicit=False)) is not None:
         (argv, cwd), origin = found, "compile-commands"
@@ -181,8 +202,9 @@ def _build_command(ns, command):
     src_abs = source if os.path.isabs(source) else os.path.join(cwd, source)
     if os.path.realpath(src_abs) != os.path.realpath(ns.file):
         raise ConfigError("the compiler command compiles %s, not %s" % (source, ns.file))
+    extra = {"module": True} if origin == "kernel-tree" and "-DMODULE" in argv else {}
     return dict(
-        source=source, cwd=cwd, origin=origin,
+        source=source, cwd=cwd, origin=origin, **extra,
         compiler=parsed["compiler"], compiler_flags=tuple(parsed["compiler_flags"]),
         macro_options=tuple(parsed["macro_options"]) + tuple(ns.macro_options or ()),
         include_dirs=tuple(parsed["include_dirs"]) + tuple(ns.include_dirs),
@@ -240,14 +262,21 @@ def write_output(ns, text):
     pieces = [text] if isinstance(text, str) else text
     if getattr(ns, "output", None):
         # source bytes that are not UTF-8 are written back as they were (rawbytes.py)
-        with open(ns.output, "w", encoding="utf-8", errors="surrogateescape") as fh:
+        try:
+            fh = open(ns.output, "w", encoding="utf-8", errors="surrogateescape")
+        except OSError as e:
+            raise output_error("-o", e)
+        with fh:
             for piece in pieces:
                 fh.write(piece)
         return
     buffer = getattr(sys.stdout, "buffer", None)
-    for piece in pieces:
+
+    def write(piece):
         if buffer is not None and not piece.isascii() and rawbytes.has_raw(piece):
             sys.stdout.flush()
             buffer.write(rawbytes.encode(piece))
         else:
             sys.stdout.write(piece)
+    from ..render.pager import write_stdout
+    write_stdout(pieces, write, page=not getattr(ns, "no_pager", True), encode=rawbytes.encode)

@@ -118,6 +118,7 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         self.recorder = recorder
         self.files = []
         self.main_path = None
+        self.base_file_name = None   # __BASE_FILE__ when not main_path (gcc: "" for standard input)
         self.pushback = None
         self.last = None
         self.printer = None
@@ -492,7 +493,7 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
             path = self.on_include_not_found(False, angled, f.dir, name)
             path = path if isinstance(path, str) and os.path.isfile(path) else None
         if path is None:
-            if angled and not self.search.chain and not os.path.isabs(name):
+            if (angled or next_) and not self.search.chain[start or 0:] and not os.path.isabs(name):
                 raise error_at(name_tok, "no include path in which to search for %s" % name)
             raise error_at(name_tok, "%s: No such file or directory" % name)
         if self._skip_once(path, import_) or (path in self.guards and self.guards[path] in self.macros):
@@ -907,6 +908,8 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         if kind == "__BASE_FILE__" or len(self.files) == 1:
             self.base_file_used = True
         if kind == "__BASE_FILE__":
+            if self.base_file_name is not None:
+                return self.base_file_name
             name = self.main_path or ""
         else:
             name = f.presumed if f else (self.main_path or "")
@@ -1071,12 +1074,12 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         return saved
 
     # ---------------------------------------------------------------- running
-    def _command_line_file(self, name):
+    def _command_line_file(self, name, option="-include"):
         """(path, chain index) of a -include/-imacros FILE: the working directory first,
         then the #include "..." chain, as gcc looks."""
         path, index = (name, None) if os.path.isfile(name) else self.search.find(name, False, "")
         if path is None:
-            raise PreprocessError("%s: No such file or directory" % name)
+            raise PreprocessError("%s %s: No such file or directory" % (option, name))
         return path, index
 
     def _scan_no_output(self, files):
@@ -1087,7 +1090,7 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         pending, self._preamble_pending = self._preamble_pending, False
         try:
             for name in files:
-                self.push_file(*self._command_line_file(name))
+                self.push_file(*self._command_line_file(name, "-imacros"))
                 while True:
                     tok = self.expander.get_token_unexpanded()
                     if self.expander.diagnostics:

@@ -42,6 +42,8 @@ def make_preprocessor(config, listener=None, recorder=None, on_warning=None):
         predefined = lang.predefined()
     for text in predefined:
         pp.define(text, site=("<built-in>", 0))
+    if config.source_name == "<stdin>":
+        pp.base_file_name = ""          # gcc's __BASE_FILE__ for standard input
     for kind, value in config.all_macro_options():
         if kind == "D":
             pp.define_option(value)

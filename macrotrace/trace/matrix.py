@@ -9,8 +9,9 @@ first step where the chains differ tells which definition made the difference.
 from dataclasses import dataclass, field
 from typing import List, Optional
 
+from .. import __version__
 from ..config import switch_label
-from .model import SCHEMA, Trace, plain
+from .model import READABLE, SCHEMA, Trace, plain
 
 def switches_label(switches):
     """{"CONFIG_LTO_CLANG": True, "MODULE": False} -> "LTO=y MODULE=n" (config.SWITCHES' labels)."""
@@ -58,6 +59,7 @@ class Matrix:
     kind: str = "matrix"
     schema: int = SCHEMA
     tool: str = "macrotrace"
+    version: str = __version__                         # of the macrotrace that made it
     also_depends_on: List[str] = field(default_factory=list)   # symbols some run depends on, not varied
 
     def to_dict(self):
@@ -67,14 +69,15 @@ class Matrix:
     def from_dict(cls, d):
         if not isinstance(d, dict) or d.get("tool") != "macrotrace" or d.get("kind") != "matrix":
             raise ValueError("not a macrotrace matrix")
-        if d.get("schema") != SCHEMA:
+        if d.get("schema") not in READABLE:
             raise ValueError("matrix schema %r, this macrotrace reads schema %d" % (d.get("schema"), SCHEMA))
         try:
             runs = [Run(r["switches"], r["label"], Trace.from_dict(r["trace"])) for r in d["runs"]]
             groups = [Group(**g) for g in d["groups"]]
             divs = [Divergence(**x) for x in d["divergences"]]
             return cls(d["macro"], d["file"], d.get("config", {}), runs, groups, divs,
-                       list(d.get("command", [])), also_depends_on=list(d.get("also_depends_on", [])))
+                       list(d.get("command", [])), also_depends_on=list(d.get("also_depends_on", [])),
+                       version=d.get("version", ""))
         except (KeyError, TypeError) as e:
             raise ValueError("malformed matrix: %s" % e)
 
