@@ -27,7 +27,7 @@ def reached_through(config, name):
 
 
 def defined_not_invoked(config, info, where, display):
-    """The message for ``info`` (tracing.MacroInfo of the macro) defined but not invoked
+    """The message for ``info`` (engine.result.MacroInfo of the macro) defined but not invoked
     in the file shown as ``where``; ``display`` shows a path as traces do."""
     name = info.name
     if not info.file or info.file.startswith("<"):

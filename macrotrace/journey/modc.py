@@ -104,7 +104,7 @@ def _traced_mod_c(ctx):
         with open(cfg.source if not cfg.cwd else os.path.join(cfg.cwd, cfg.source)) as fh:
             text = fh.read()
         from ..engine.session import expand
-        expanded = expand(cfg, ctx.on_warning)
+        expanded = expand(cfg, ctx.on_warning).text
         lines = this_module_lines(text)
         trace = None
         if lines:
