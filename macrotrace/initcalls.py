@@ -56,12 +56,13 @@ def _entry_of(inv):
     return None
 
 
-def collect(config, files, run_trace):
-    """Initcalls of ``files`` (traced with ``config``), in do_initcalls() order."""
+def collect(configs, run_trace):
+    """Initcalls of the files ``configs`` describe (one RunConfig per file, in link
+    order: each file is its own unit, with its own KBUILD_MODNAME and, on a kernel
+    tree, its own compiler command), in do_initcalls() order."""
     calls = []
-    for n, path in enumerate(files):
-        cfg = replace(config, source=path, macro=",".join(MACROS), modname=config.modname)
-        trace, _ = run_trace(cfg)
+    for n, config in enumerate(configs):
+        trace, _ = run_trace(replace(config, macro=",".join(MACROS)))
         for inv in trace.invocations:
             m = re.match(r"\s*\w+\s*\(\s*(\w+)", inv.source)
             fn = m.group(1) if m else inv.source

@@ -89,6 +89,15 @@ def probe_command(tree, kind="c"):
     return argv, build_dir
 
 
+def builds_module(module, builtin):
+    """Whether a --kernel-tree run compiles FILE as a loadable module.  Kbuild compiles an
+    out-of-tree module (``make -C KDIR M=DIR``) with -DMODULE, so that is the default;
+    --builtin selects the built-in form (the file linked into vmlinux)."""
+    if module and builtin:
+        raise ConfigError("--module and --builtin contradict each other")
+    return not builtin
+
+
 def command_for(tree, source, modname, module):
     """The probe's command, rewritten for ``source`` as module ``modname``."""
     kind = source_kind(source)

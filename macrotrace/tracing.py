@@ -127,14 +127,14 @@ def wanted(config):
     return want
 
 
-def run_trace(config, on_warning=None, interrupt=None):
+def run_trace(config, on_warning=None, interrupt=None, want=None):
     """Trace ``config.macro`` in ``config.source``: (Trace, RunResult).  A run cut by
     --max-steps keeps the invocations so far (the last one marked cut) and
     ``result.cut`` says why.  ``interrupt`` (optional) is called at every macro
     expansion and may raise to stop the run (the language server stops work for a
-    document that changed)."""
+    document that changed).  ``want`` replaces the choice of invocations (wanted())."""
     builder = TraceBuilder(config.macro, config.source, config.describe(), path_display(config))
-    want = wanted(config)
+    want = want or wanted(config)
     if interrupt is not None:
         chosen = want
 
@@ -151,6 +151,41 @@ def run_trace(config, on_warning=None, interrupt=None):
     if modname is not None and modname.spelling.startswith('"'):
         trace.config["modname"] = modname.spelling.strip('"')
     return trace, result
+
+
+def run_trace_reached(config, on_warning=None):
+    """MACRO is never written in FILE: trace the invocations written there whose
+    expansion reaches it (``__define_initcall`` through ``module_init``).  Their trees
+    contain MACRO; a view focuses on it.  None when no invocation reaches it."""
+    source, line = config.source, config.line
+    targets = set(config.macro.split(","))
+
+    def any_written(tok, macro):
+        return tok.file == source and not tok.flags & DIRECTIVE and (line is None or tok.line == line)
+    trace, result = run_trace(config, on_warning, want=any_written)
+    kept = [inv for inv in trace.invocations if _reaches(inv.tree, targets)]
+    # an invocation nested in the arguments of another kept one is part of it already
+    outer = []
+    for inv in kept:
+        if not any(o.line == inv.line and o.column < inv.column and
+                   inv.source in o.source for o in outer):
+            outer.append(inv)
+    if not outer:
+        return None, result
+    trace.invocations = outer
+    used = {s.definition for inv in outer for s in inv.steps if s.definition}
+    trace.definitions = {k: v for k, v in trace.definitions.items() if k in used}
+    return trace, result
+
+
+def _reaches(node, targets):
+    stack = [node] if node is not None else []
+    while stack:
+        n = stack.pop()
+        if n.macro in targets and n.step is not None:
+            return True
+        stack.extend(n.children)
+    return False
 
 
 def whole_trace(config, on_warning=None):

@@ -20,6 +20,20 @@ from .trace.model import Check
 SECTIONS = (".init", ".exit", ".modinfo", ".discard", ".initcall")
 
 
+class CompileFailed(ConfigError):
+    """The compile itself failed: the file does not build with the run's command.
+    Unlike a missing compiler (the check is skipped), this is the answer."""
+
+
+def first_error_line(stderr):
+    """gcc's first error line ("file:line:col: error: ..."), else its first line."""
+    lines = [l for l in stderr.splitlines() if l.strip()]
+    for line in lines:
+        if ": error:" in line or ": fatal error:" in line:
+            return line.strip()
+    return lines[0].strip() if lines else "(no output)"
+
+
 def compile_command(config, output):
     """argv that compiles config.source to ``output`` as the run preprocessed it."""
     if config.origin != "flags":
@@ -135,21 +149,46 @@ def _c_string(init):
     return "".join(parts).encode("latin-1", "backslashreplace").decode("unicode_escape")
 
 
+# A hostile input (a macro bomb) must not make the compiler run for ever or take the
+# machine's memory: a real module compiles in seconds and well under 1 GiB.
+COMPILE_SECONDS = 300
+COMPILE_MEMORY = 4 << 30
+
+
+def _limit_memory():
+    import resource
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (COMPILE_MEMORY, COMPILE_MEMORY))
+    except (ValueError, OSError):
+        pass
+
+
+def compile_unit(config, command_argv, out, what):
+    """Compile config.source to ``out`` with the run's own command (Kbuild's when there
+    is one); returns ``out``.  ConfigError when there is no compiler here, CompileFailed
+    (with gcc's first error line) when the file does not compile."""
+    cc = (command_argv[0] if command_argv else (config.compiler[0] if config.compiler else "gcc"))
+    if shutil.which(cc) is None:
+        raise ConfigError("%s: no compiler %s here; skipped" % (what, cc))
+    argv = kbuild_compile(command_argv, out) if command_argv else compile_command(config, out)
+    try:
+        proc = subprocess.run(argv, capture_output=True, text=True, cwd=config.cwd or None,
+                              timeout=COMPILE_SECONDS, preexec_fn=_limit_memory)
+    except subprocess.TimeoutExpired:
+        raise CompileFailed("%s: the compiler did not finish in %d s (%s stopped it)"
+                            % (config.source, COMPILE_SECONDS, what))
+    if proc.returncode != 0:
+        raise CompileFailed("%s (%s: the file does not compile with the run's command)"
+                            % (first_error_line(proc.stderr), what))
+    return out
+
+
 def verify(config, trace, command_argv=None):
     """Compile and compare; returns (report rows per invocation, object info) or raises
     ConfigError when no compiler is available (the caller says so and skips)."""
-    cc = (command_argv[0] if command_argv else (config.compiler[0] if config.compiler else "gcc"))
-    if shutil.which(cc) is None:
-        raise ConfigError("--verify: no compiler %s here; skipped" % cc)
     work = tempfile.mkdtemp(prefix="macrotrace-verify-")
-    out = os.path.join(work, "traced.o")
     try:
-        argv = kbuild_compile(command_argv, out) if command_argv else compile_command(config, out)
-        proc = subprocess.run(argv, capture_output=True, text=True, cwd=config.cwd or None)
-        if proc.returncode != 0:
-            last = proc.stderr.strip().splitlines()[-1:] or ["(no output)"]
-            raise ConfigError("--verify: the compiler failed: %s" % last[0])
-        obj = read_object(out)
+        obj = read_object(compile_unit(config, command_argv, os.path.join(work, "traced.o"), "--verify"))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     rows = []

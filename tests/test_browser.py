@@ -167,7 +167,7 @@ def press(driver, key):
 
 
 def test_keyboard_film_matches_the_json(page, tmp_path, kernel_args):
-    url, trace = make(tmp_path, kernel_args)
+    url, trace = make(tmp_path, kernel_args + ["--all-steps"])
     steps = trace["invocations"][0]["steps"]
     last = len(steps) - 1
     assert last > 10
@@ -297,3 +297,116 @@ def test_nothing_is_fetched(page, tmp_path, kernel_args):
     assert fetched == []
     errors = [e for e in page.get_log("browser") if e.get("level") == "SEVERE"] if hasattr(page, "get_log") else []
     assert not errors, errors
+
+
+FILM = """
+var sec = document.getElementById('inv0');
+var sel = sec.querySelector('select[data-nav=jump]');
+sel.value = '0'; sel.dispatchEvent(new Event('change'));
+var next = sec.querySelector('[data-nav=next]'), frames = [];
+function text(div) { return div ? div.textContent : null; }
+for (var guard = 0; guard < 1000; guard++) {
+  var a = Array.prototype.filter.call(sec.querySelectorAll('article.step'), function (e) { return !e.hidden; });
+  if (a.length !== 1) return {error: 'visible articles: ' + a.length};
+  var el = a[0], note = el.querySelector('.folded');
+  var before = el.querySelector('.folded-before .before > div.code') || el.querySelector('.before > div.code');
+  frames.push({step: +el.getAttribute('data-step'), macro: el.getAttribute('data-macro'),
+               folded: note && !note.hidden ? note.textContent : '',
+               before: text(before), after: text(el.querySelector('.after > div.code'))});
+  if (next.disabled) break;
+  next.click();
+}
+return {frames: frames, state: document.querySelector('.viewbar .viewstate').textContent};
+"""
+
+
+def film(driver):
+    out = driver.execute_script(FILM)
+    assert "error" not in out, out
+    return out["frames"], out["state"]
+
+
+def assert_chained(frames, steps):
+    """The film the page shows chains: each frame starts from the text the last one ended on."""
+    assert frames[0]["step"] == 0 and frames[0]["after"] == steps[0]["text"]
+    for prev, f in zip(frames, frames[1:]):
+        assert f["before"] == prev["after"], (prev["step"], f["step"])
+        assert f["after"] == steps[f["step"]]["text"]
+    assert frames[-1]["after"] == steps[-1]["text"]
+
+
+def test_views_live_all_steps_hide_and_focus(page, tmp_path, kernel_args):
+    """The report opens in the policy's view; "all steps" shows every step; a macro is
+    hidden and focused by clicking it, in a step and in the tree."""
+    url, trace = make(tmp_path, kernel_args)
+    steps = trace["invocations"][0]["steps"]
+    assert trace["policy"]["name"] == "kernel"
+    page.get(url)
+    frames, state = film(page)
+    visible = [s["index"] for s in steps if not s["hidden"]]
+    assert [f["step"] for f in frames] == visible + ([len(steps) - 1] if steps[-1]["hidden"] else [])
+    assert len(frames) < len(steps) and "%d of %d steps shown" % (len(visible) - 1, len(steps) - 1) in state
+    assert any(f["folded"].startswith("+ ") and "__PASTE" in f["folded"] for f in frames)
+    assert_chained(frames, steps)
+    # all steps
+    page.find_element(By.ID, "all-steps").click()
+    frames, state = film(page)
+    assert [f["step"] for f in frames] == list(range(len(steps))) and not any(f["folded"] for f in frames)
+    page.find_element(By.ID, "all-steps").click()
+    # hide a macro by clicking it in its step
+    k = next(s["index"] for s in steps if s.get("macro") == "device_initcall")
+    page.get(url + "#inv0-step%d" % k)
+    page.find_element(By.CSS_SELECTOR, "#inv0-step%d .acts button[data-act=hide]" % k).click()
+    frames, _ = film(page)
+    assert "device_initcall" not in [f["macro"] for f in frames]
+    assert any("device_initcall" in f["folded"] for f in frames)
+    assert_chained(frames, steps)
+    # show it again, then focus __initcall_id from the expansion tree
+    page.get(url + "#inv0-step%d" % k)
+    page.find_element(By.CSS_SELECTOR, "#inv0-step%d .acts button[data-act=show]" % k).click()
+    assert "device_initcall" in [f["macro"] for f in film(page)[0]]
+    button = page.find_element(By.XPATH, "//section[@id='inv0']//div[@class='tree']//summary"
+                                         "[.//*[normalize-space()='__initcall_id']]//button[@data-act='focus']")
+    page.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    button.click()
+    frames, state = film(page)
+    assert "focus: __initcall_id" in state
+    assert {f["macro"] for f in frames[1:]} == {"__initcall_id", "__KBUILD_MODNAME", "__COUNTER__", "__LINE__"}
+    page.find_element(By.ID, "all-steps").click()
+    frames, _ = film(page)
+    assert {f["macro"] for f in frames[1:]} == {"__initcall_id", "__KBUILD_MODNAME", "__COUNTER__", "__LINE__",
+                                                "__PASTE", "___PASTE"}
+    assert frames[-1]["after"].find("kmod_hello__4_20_hello_init") >= 0 or kernel_args[1] != HELLO
+    page.find_element(By.ID, "view-reset").click()
+    frames, _ = film(page)
+    assert len(frames) == len(visible) + (1 if steps[-1]["hidden"] else 0)
+
+
+def test_matrix_results_side_by_side_and_films_aligned(page, tmp_path):
+    url, data = make(tmp_path, ["module_init", HELLO, "--matrix"], name="matrix")
+    page.get(url)
+    table = page.find_element(By.CSS_SELECTOR, "table.side-by-side")
+    cells = table.find_elements(By.CSS_SELECTOR, "tbody td")
+    assert len(cells) == len(data["groups"]) and table.location["y"] < 1400    # on the first screen
+    for cell, group in zip(cells, data["groups"]):
+        assert cell.text.split() == group["results"][0].split()
+        assert cell.rect["x"] > cells[0].rect["x"] - 1 and cell.rect["y"] == cells[0].rect["y"]   # one row
+    button = page.find_element(By.CSS_SELECTOR, "button.align")
+    ids = button.get_attribute("data-align").split()
+    page.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    button.click()
+    for step_id in ids:
+        sec = step_id.split("-")[0]
+        assert page.execute_script("return Array.prototype.filter.call(document.querySelectorAll("
+                                   "'section#' + arguments[0] + ' article.step'), function (e) "
+                                   "{ return !e.hidden; }).map(function (e) { return e.id; })", sec) == [step_id]
+    assert ids[0].split("-step")[1] == ids[1].split("-step")[1]
+
+
+def test_break_opens_the_film_at_the_macro(page, tmp_path, kernel_args):
+    url, trace = make(tmp_path, kernel_args + ["--break", "__initcall_id"], name="break")
+    steps = trace["invocations"][0]["steps"]
+    k = next(s["index"] for s in steps if s.get("macro") == "__initcall_id")
+    page.get(url)
+    assert visible_steps(page) == ["inv0-step%d" % k]
+    assert "in expansion of module_init" in page.find_element(By.ID, "inv0-step%d" % k).text

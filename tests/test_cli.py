@@ -28,7 +28,7 @@ def test_json_contract_on_nested_invocations(tmp_path):
     assert status == 0, err
     data = json.loads(out)
     assert data["macro"] == "TWICE"
-    assert data["tool"] == "macrotrace" and data["schema"] == 2
+    assert data["tool"] == "macrotrace" and data["schema"] == 3
     invs = data["invocations"]
     assert [(i["line"], i["column"]) for i in invs] == [(3, 1), (4, 4), (5, 1)]
     for inv in invs:

@@ -21,4 +21,11 @@
 #define __maybe_unused			__attribute__((__unused__))
 #define __used				__attribute__((__used__))
 
+/* Kept visible to the linker even under LTO (what .mod.c's __this_module needs). */
+#if __has_attribute(__externally_visible__)
+# define __visible			__attribute__((__externally_visible__))
+#else
+# define __visible
+#endif
+
 #endif /* __LINUX_COMPILER_ATTRIBUTES_H */

@@ -110,6 +110,8 @@ def entry():
     try:
         sys.stdout.flush()
         sys.stderr.flush()
+    except BrokenPipeError:
+        pass                    # the reader stopped reading (| head): not an error
     except (OSError, ValueError):
         status = status or EXIT_ERROR
     os._exit(status if isinstance(status, int) else EXIT_ERROR)
@@ -145,6 +147,10 @@ def _main(argv):
     except MemoryError:
         print("macrotrace: error: out of memory (is the input a macro bomb? try --max-steps)",
               file=sys.stderr)
+    except BrokenPipeError:             # the reader stopped reading (| head): quietly done
+        from ..render.pager import quiet_stdout
+        quiet_stdout()
+        return 0
     except OSError as e:
         print("macrotrace: error: %s" % e, file=sys.stderr)
     except KeyboardInterrupt:

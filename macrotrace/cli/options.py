@@ -12,7 +12,7 @@ import sys
 from ..compile_command import find_build_dir, parse_command, read_cmd_file
 from .. import rawbytes
 from ..config import SWITCHES, ConfigError, RunConfig, source_language
-from ..kernel_tree import command_for
+from ..kernel_tree import builds_module, command_for
 from ..render import registry as formats
 
 EXIT_ERROR = 2          # bad input, said in one line
@@ -41,6 +41,9 @@ def configuration_flags(p):
     for switch in SWITCHES:
         g.add_argument(switch.flag, dest=switch.field, action="store_true",
                        help=switch.help or "define %s" % switch.macro)
+    g.add_argument("--builtin", action="store_true",
+                   help="with --kernel-tree: compile FILE as built-in code (default there: "
+                        "a module, -DMODULE, as Kbuild builds an out-of-tree module)")
     g.add_argument("--modname", metavar="NAME",
                    help='KBUILD_MODNAME="NAME" and __KBUILD_MODNAME=kmod_NAME (default: file stem)')
     g.add_argument("-D", dest="macro_options", action=_MacroOption, metavar="NAME[=VALUE]", default=[],
@@ -149,7 +152,7 @@ def _build_command(ns, command):
     """RunConfig fields from a real compiler command (-- CC ARGS, .o.cmd, --kernel-tree)."""
     cwd = None
     if command:
-        argv, origin, cwd = command, "command", os.getcwd()
+        argv, origin, cwd = command, "command", getattr(ns, "command_cwd", None) or os.getcwd()
     elif ns.cmd_file or (not ns.kernel_tree and not ns.no_cmd_file and not _names_database(ns)
                          and _beside_cmd_file(ns.file)):
         cmd_file = ns.cmd_file or _beside_cmd_file(ns.file)
@@ -167,7 +170,7 @@ def _build_command(ns, command):
         (argv, cwd), origin = found, "compile-commands"
     elif ns.kernel_tree:
         stem = ns.modname or os.path.splitext(os.path.basename(ns.file))[0].replace("-", "_")
-        argv, cwd = command_for(ns.kernel_tree, ns.file, stem, ns.module)
+        argv, cwd = command_for(ns.kernel_tree, ns.file, stem, builds_module(ns.module, ns.builtin))
         origin = "kernel-tree"
     elif (found := _compile_commands(ns, explicit=False)) is not None:
         (argv, cwd), origin = found, "compile-commands"
@@ -178,8 +181,9 @@ def _build_command(ns, command):
     src_abs = source if os.path.isabs(source) else os.path.join(cwd, source)
     if os.path.realpath(src_abs) != os.path.realpath(ns.file):
         raise ConfigError("the compiler command compiles %s, not %s" % (source, ns.file))
+    extra = {"module": True} if origin == "kernel-tree" and "-DMODULE" in argv else {}
     return dict(
-        source=source, cwd=cwd, origin=origin,
+        source=source, cwd=cwd, origin=origin, **extra,
         compiler=parsed["compiler"], compiler_flags=tuple(parsed["compiler_flags"]),
         macro_options=tuple(parsed["macro_options"]) + tuple(ns.macro_options or ()),
         include_dirs=tuple(parsed["include_dirs"]) + tuple(ns.include_dirs),
@@ -241,9 +245,12 @@ def write_output(ns, text):
                 fh.write(piece)
         return
     buffer = getattr(sys.stdout, "buffer", None)
-    for piece in pieces:
+
+    def write(piece):
         if buffer is not None and not piece.isascii() and rawbytes.has_raw(piece):
             sys.stdout.flush()
             buffer.write(rawbytes.encode(piece))
         else:
             sys.stdout.write(piece)
+    from ..render.pager import write_stdout
+    write_stdout(pieces, write, page=not getattr(ns, "no_pager", True), encode=rawbytes.encode)

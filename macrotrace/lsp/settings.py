@@ -97,6 +97,8 @@ class Settings:
         args = [path] + [s.flag for s in SWITCHES if s.field in self.switches]
         if self.kernel_tree:
             args += ["--kernel-tree", self.kernel_tree]
+            if "module" not in self.switches:
+                args.append("--builtin")    # --kernel-tree alone builds a module, as Kbuild does
         if self.compile_commands:
             args += ["--compile-commands" if self.compile_commands.endswith(".json") else "-p",
                      self.compile_commands]

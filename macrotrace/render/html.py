@@ -18,6 +18,7 @@ from markupsafe import Markup
 from .. import rawbytes
 from ..resources import templates_dir
 from ..trace.matrix import Matrix
+from ..trace.views import ViewOptions, annotate, backtrace, spine, tree_index
 from ..verify import SECTIONS
 
 _TOKEN = re.compile(
@@ -202,6 +203,8 @@ def _view(trace, inv_base=0, prefix="", films=FILMS):
                            "result": code(inv.result, macros=macros)})
             continue
         steps = []
+        ix = tree_index(inv)
+        names = {nid: entry[0].macro for nid, entry in ix.items()}
         prev = Tokens(inv.steps[0].text if inv.steps else "", macros)
         for s in inv.steps:
             sid = "inv%d-step%d" % (n, s.index)
@@ -214,6 +217,8 @@ def _view(trace, inv_base=0, prefix="", films=FILMS):
                 "lost_before": lost_before, "lost_after": lost_after,
                 "args": _args(s.arguments, macros),
                 "label": "%d: %s" % (s.index, s.macro if s.index else "as written"),
+                "chain": [names[i] for i in _trail(ix, s) if i in names],
+                "depth": ix[s.node][2] if s.node in ix else 0,
             })
             if s.definition in uses:
                 uses[s.definition].append((sid, "#%d step %d" % (n - inv_base + 1, s.index)))
@@ -232,14 +237,24 @@ def _view(trace, inv_base=0, prefix="", films=FILMS):
                     "invocation": code(node.invocation, macros=macros), "args": _args(node.arguments, macros),
                     "step_id": "inv%d-step%d" % (n, node.step) if node.step in step_ids else None,
                     "children": [tree(c, node) for c in node.children]}
+        shown = {s.node: not s.hidden for s in inv.steps if s.node is not None}
         invocations.append({"inv": inv, "n": n, "num": n - inv_base + 1, "id": "inv%d" % n, "steps": steps,
-                            "brief": False,
+                            "brief": False, "hidden": sum(1 for s in inv.steps if s.hidden),
+                            "spine": [names[i] for i in (inv.spine if inv.spine is not None else spine(inv))
+                                      if i in names and shown.get(i, True)],
                             "source": code(inv.source, macros=macros),
                             "result": code(inv.result, macros=macros),
                             "tree": tree(inv.tree) if inv.tree else None, "verify": None})
     definitions = [dict(definition(k), uses=uses[k]) for k in order]
     return {"trace": trace, "invocations": invocations, "briefs": briefs, "definitions": definitions,
             "anchors": anchors, "films": films}
+
+
+def _trail(index, step):
+    """The expansions in progress around a step (its backtrace), outermost first."""
+    if step.backtrace is not None:
+        return step.backtrace
+    return backtrace(index, step.node) if step.node is not None else []
 
 
 def _step_id(view, n, step):
@@ -270,22 +285,33 @@ def _asset(name):
 
 
 def _page(title, macro, file, views, matrix, config, command, depends_on=(), varied=(),
-          also_depends_on=()):
-    """``depends_on``: a trace's; ``varied``, ``also_depends_on``: a matrix's."""
+          also_depends_on=(), policy=None):
+    """``depends_on``: a trace's; ``varied``, ``also_depends_on``: a matrix's; ``policy``:
+    the view the report opens with (Trace.policy)."""
     # a source byte that is not UTF-8 shows as the text \xXX (rawbytes.py)
     return rawbytes.visible(_env().get_template("report.html.j2").render(
         title=title, macro=macro, file=file, views=views, matrix=matrix, config=config or {},
         depends_on=depends_on, varied=varied, also_depends_on=also_depends_on,
+        policy=policy or {"name": "none"},
         command=shlex.join(["macrotrace"] + list(command)) if command else "",
         invocations=[item for _, v in views for item in v["invocations"] + v["briefs"]],
         css=_asset("report.css"), js=_asset("report.js")))
 
 
-def render(trace, verification=None, films=FILMS):
+def _with_view(trace, options):
+    """The view the report opens with: ``options``, else the one recorded in the trace
+    (cli annotates it), else the default policy.  The reader can change it live."""
+    if options is not None or trace.policy is None:
+        annotate(trace, options or ViewOptions())
+    return trace.policy
+
+
+def render(trace, verification=None, films=FILMS, options=None):
     """The report of one trace; --verify's checks (in the model, or ``verification``:
     what verify.verify() returned, rows per invocation and object info) are shown under
     each invocation's declarations; ``films``: how many invocations get their whole
-    film (0: all)."""
+    film (0: all); ``options``: the view it opens with (views.ViewOptions)."""
+    policy = _with_view(trace, options)
     view = _view(trace, films=films)
     if verification is None and trace.verified_sections is not None:
         verification = ([[(inv.declarations[c.declaration], c.status, c.detail) for c in inv.checks]
@@ -298,10 +324,13 @@ def render(trace, verification=None, films=FILMS):
                               "mismatches": sum(status == "mismatch" for _, status, _ in checks)}
     return _page(title="%s in %s" % (trace.macro, trace.file), macro=trace.macro, file=trace.file,
                  views=[(None, view)], matrix=None, config=trace.config, command=trace.command,
-                 depends_on=trace.depends_on)
+                 depends_on=trace.depends_on, policy=policy)
 
 
-def render_matrix(matrix, films=FILMS):
+def render_matrix(matrix, films=FILMS, options=None):
+    policy = None
+    for run in matrix.runs:
+        policy = _with_view(run.trace, options)
     views, bases = [], []
     base = 0
     for g_index, g in enumerate(matrix.groups):
@@ -325,12 +354,12 @@ def render_matrix(matrix, films=FILMS):
     return _page(title="%s in %s (%d configurations)" % (matrix.macro, matrix.file, len(matrix.runs)),
                  macro=matrix.macro, file=matrix.file, views=views, matrix={"m": matrix, "divergences": divergences},
                  config=matrix.config, command=matrix.command, also_depends_on=matrix.also_depends_on,
-                 varied=list(matrix.runs[0].switches) if matrix.runs else [])
+                 varied=list(matrix.runs[0].switches) if matrix.runs else [], policy=policy)
 
 
 def render_output(obj, options):
     """The format registry's entry (render/registry.py): a Trace or a Matrix."""
     films = FILMS if options.films is None else options.films
     if isinstance(obj, Matrix):
-        return render_matrix(obj, films=films)
-    return render(obj, films=films)
+        return render_matrix(obj, films=films, options=options.view)
+    return render(obj, films=films, options=options.view)

@@ -23,6 +23,11 @@ _FORMATS = {
         "text": "macrotrace.initcalls:render_text",
         "json": "macrotrace.initcalls:render_json",
     },
+    "journey": {
+        "text": "macrotrace.render.journey_text:render_output",
+        "json": "macrotrace.render.journey_text:render_json",
+        "html": "macrotrace.render.journey_html:render_output",
+    },
 }
 
 
@@ -31,6 +36,10 @@ class RenderOptions:
     """What a renderer may be told besides the model (each uses what applies to it)."""
     color: bool = False           # text: ANSI colours
     films: int = None             # html: invocations shown with their whole film (None: default)
+    view: object = None           # trace.views.ViewOptions: which steps are shown (None: all)
+    width: int = 100              # text: columns to fill
+    brief: bool = False           # text: one line per visible step
+    backtrace: bool = False       # text: each step's backtrace
 
 
 def register(kind, name, target):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import List, Optional
 
 from ..config import switch_label
-from .model import SCHEMA, Trace, plain
+from .model import READABLE, SCHEMA, Trace, plain
 
 def switches_label(switches):
     """{"CONFIG_LTO_CLANG": True, "MODULE": False} -> "LTO=y MODULE=n" (config.SWITCHES' labels)."""
@@ -67,7 +67,7 @@ class Matrix:
     def from_dict(cls, d):
         if not isinstance(d, dict) or d.get("tool") != "macrotrace" or d.get("kind") != "matrix":
             raise ValueError("not a macrotrace matrix")
-        if d.get("schema") != SCHEMA:
+        if d.get("schema") not in READABLE:
             raise ValueError("matrix schema %r, this macrotrace reads schema %d" % (d.get("schema"), SCHEMA))
         try:
             runs = [Run(r["switches"], r["label"], Trace.from_dict(r["trace"])) for r in d["runs"]]

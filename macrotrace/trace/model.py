@@ -7,7 +7,8 @@ JSON layout (``Trace.to_dict``) is the documented contract; bump SCHEMA when it 
 from dataclasses import dataclass, field, fields
 from typing import List, Optional
 
-SCHEMA = 2      # 2: a tree node that is a step refers to it instead of repeating it
+SCHEMA = 3      # 2: a tree node that is a step refers to it instead of repeating it
+                # 3: optional fields (views); CI snapshots in their own compact envelope
 
 
 @dataclass
@@ -75,6 +76,8 @@ class Step:
     pastes: List[Paste] = field(default_factory=list)
     value: Optional[str] = None          # builtins: what __COUNTER__/__LINE__... gave
     node: Optional[int] = None           # the tree node this step is
+    hidden: bool = False                 # the view in effect folds it (it is still here)
+    backtrace: Optional[List[int]] = None    # tree node ids in progress around it, outermost first
 
 
 @dataclass
@@ -130,6 +133,12 @@ class Invocation:
     cut: bool = False         # --max-steps stopped it: steps so far, result unknown ("")
     depends_on: List[str] = field(default_factory=list)   # trace/depends.py
     checks: List[Check] = field(default_factory=list)     # --verify
+    spine: Optional[List[int]] = None   # tree node ids on the main rescan path
+
+
+# Schemas that load: 3 added only optional fields (the view: policy, per-step hidden and
+# backtrace, the spine), so a schema-2 trace reads with their defaults.
+READABLE = (2, 3)
 
 
 @dataclass
@@ -144,6 +153,7 @@ class Trace:
     tool: str = "macrotrace"
     depends_on: List[str] = field(default_factory=list)  # the invocations' depends_on, united
     verified_sections: Optional[List[str]] = None        # --verify: the object's sections (None: not run)
+    policy: Optional[dict] = None     # the view in effect (views.ViewOptions.describe())
 
     def mismatches(self):
         """--verify: how many declarations the object file contradicts."""
@@ -156,7 +166,7 @@ class Trace:
     def from_dict(cls, d):
         if not isinstance(d, dict) or d.get("tool") != "macrotrace":
             raise ValueError("not a macrotrace trace (no \"tool\": \"macrotrace\" field)")
-        if d.get("schema") != SCHEMA:
+        if d.get("schema") not in READABLE:
             raise ValueError("trace schema %r, this macrotrace reads schema %d" % (d.get("schema"), SCHEMA))
         defs = {k: _build(Definition, v) for k, v in d.get("definitions", {}).items()}
         invs = [_build(Invocation, v) for v in d.get("invocations", [])]
@@ -165,7 +175,7 @@ class Trace:
         return cls(macro=d["macro"], file=d["file"], config=d.get("config", {}),
                    invocations=invs, definitions=defs, command=list(d.get("command", [])),
                    schema=d["schema"], tool=d["tool"], depends_on=list(d.get("depends_on", [])),
-                   verified_sections=d.get("verified_sections"))
+                   verified_sections=d.get("verified_sections"), policy=d.get("policy"))
 
 
 _LEAVES = (str, int, bool, float, type(None))
@@ -218,15 +228,26 @@ def _nested():
     }
 
 
-def _build(klass, data):
-    """Rebuild a dataclass tree from its asdict() form, strictly."""
+def check_document(d, kind, schema):
+    """Raise ValueError unless ``d`` is a macrotrace document of ``kind`` in ``schema``."""
+    if not isinstance(d, dict) or d.get("tool") != "macrotrace" or d.get("kind") != kind:
+        raise ValueError("not a macrotrace %s" % kind)
+    if d.get("schema") != schema:
+        raise ValueError("%s schema %r, this macrotrace reads schema %d" % (kind, d.get("schema"), schema))
+
+
+def _build(klass, data, nested_records=None):
+    """Rebuild a dataclass tree from its asdict() form, strictly (``nested_records``: the
+    table of nested fields, {class: {field: (record class, is a list)}}; the trace's own
+    by default)."""
     if not isinstance(data, dict):
         raise ValueError("expected an object for %s, got %s" % (klass.__name__, type(data).__name__))
     names = {f.name for f in fields(klass)}
     unknown = set(data) - names
     if unknown:
         raise ValueError("unknown field(s) %s in %s" % (", ".join(sorted(unknown)), klass.__name__))
-    nested = _nested().get(klass, {})
+    table = nested_records or _nested()
+    nested = table.get(klass, {})
     kwargs = {}
     for name, value in data.items():
         if name in nested and value is not None:
@@ -234,9 +255,9 @@ def _build(klass, data):
             if is_list:
                 if not isinstance(value, list):
                     raise ValueError("%s.%s must be a list" % (klass.__name__, name))
-                value = [_build(sub, v) for v in value]
+                value = [_build(sub, v, table) for v in value]
             else:
-                value = _build(sub, value)
+                value = _build(sub, value, table)
         kwargs[name] = value
     try:
         return klass(**kwargs)

@@ -19,11 +19,21 @@ def _arguments(p):
          arguments=_arguments, flags=("config", "output"), rank=40,
          description="List the initcalls of FILEs in the order do_initcalls() runs them.")
 def run(ns, compiler_command):
-    ns.file = ns.files[0]
-    config = config_from_args(ns, command=compiler_command)
     for f in ns.files:
         if not os.path.isfile(f):
             raise ConfigError("%s: No such file or directory" % f)
-    calls = collect(config, ns.files, lambda c: run_trace(c, print_warning))
+    calls = collect(_configs_per_file(ns, compiler_command), lambda c: run_trace(c, print_warning))
     write_output(ns, formats.render("initcalls", ns.format, calls))
     return 0
+
+
+def _configs_per_file(ns, compiler_command):
+    """One RunConfig per file: each its own KBUILD_MODNAME (unless --modname) and, with
+    --kernel-tree, its own Kbuild command."""
+    import copy
+    configs = []
+    for f in ns.files:
+        one = copy.copy(ns)
+        one.file = f
+        configs.append(config_from_args(one, command=compiler_command))
+    return configs

@@ -8,10 +8,11 @@ from ...config import ConfigError
 from ...render import registry as formats
 from ...render.text import verification_text
 from ...trace.matrix import Matrix
-from ...tracing import matrix_axes, no_invocation_message, run_matrix, run_trace
-from ...verify import verify_trace
+from ...tracing import matrix_axes, no_invocation_message, run_matrix, run_trace, run_trace_reached
+from ...verify import CompileFailed, verify_trace
 from ..options import EXIT_ERROR, Parser, UsageError, config_from_args, format_flag, print_warning, write_output
 from ..registry import COMMANDS, command
+from ..view_flags import add_view_flags, annotate_views
 
 
 def _arguments(p):
@@ -29,6 +30,7 @@ def _arguments(p):
                    help="HTML: the whole film for the first N invocations only, the rest listed "
                         "with their results (default 50; 0: all)")
     g.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    add_view_flags(p)
 
 
 @command("trace", "trace every invocation of MACRO written in FILE (the default command)",
@@ -48,7 +50,11 @@ def run(ns, compiler_command):
         _verify(config, obj)
     color = ns.color == "always" or (
         ns.color == "auto" and not ns.output and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
-    write_output(ns, formats.render("trace", ns.format, obj, formats.RenderOptions(color=color, films=ns.films)))
+    from ...render.wrap import WIDTH, terminal_width
+    options = formats.RenderOptions(color=color, films=ns.films, view=ns.view_options, brief=ns.brief,
+                                    backtrace=ns.backtrace,
+                                    width=terminal_width() if not ns.output else WIDTH)
+    write_output(ns, formats.render("trace", ns.format, obj, options))
     if ns.verify and ns.format != "text" and getattr(obj, "verified_sections", None) is not None:
         # the report is for a tool or a browser; the reader of the terminal gets the check too
         print(verification_text(obj), end="", file=sys.stderr)
@@ -100,9 +106,15 @@ def _produced(ns, config, command):
     else:
         obj, result = run_trace(config, print_warning)
         cut = result.cut            # shown after the trace so far
+        if not obj.invocations and cut is not None:
+            raise cut
         if not obj.invocations:
-            raise cut or ConfigError(no_invocation_message(config, result))
+            # MACRO may be reached only through the macros written in FILE
+            obj, _ = run_trace_reached(config, print_warning)
+            if obj is None:
+                raise ConfigError(no_invocation_message(config, result))
     obj.command = recreate_args(ns.argv) + (["--"] + list(command) if command else [])
+    ns.view_options = annotate_views(obj, ns)
     return obj, cut
 
 
@@ -113,5 +125,7 @@ def _verify(config, obj):
         raise ConfigError("--verify works on one configuration; drop --matrix")
     try:
         verify_trace(config, obj, list(config.compile_argv) or None)
+    except CompileFailed:
+        raise                   # the answer, not a skipped check: exit 2 with gcc's error
     except ConfigError as e:
         print("macrotrace: %s" % e, file=sys.stderr)
