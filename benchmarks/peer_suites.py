@@ -70,6 +70,10 @@ EXPLAINED = {
                         "space (a warning) and prints the rest; macrotrace refuses a file with "
                         "NUL bytes as binary, on purpose (tests/test_hostile.py)",
     "pcpp:alternate_input_encodings2_ucs16le.c": "as alternate_input_encodings1_ucs16le.c",
+    "mcpp-c:m_33_ksc.c": "both refuse the KSC wide character constant; gcc words the error "
+                         "with iconv's errno (\"Invalid argument\": the bad sequence ends the "
+                         "literal), macrotrace always with \"Invalid or incomplete multibyte or "
+                         "wide character\"",
 }
 
 
