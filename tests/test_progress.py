@@ -2,11 +2,12 @@
 end; it counts units and invocations traced."""
 
 import os
-import pty
 import subprocess
 import sys
 
 import pytest
+
+import terminal
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 HELLO = os.path.join(os.path.dirname(HERE), "examples", "hello.c")
@@ -14,22 +15,7 @@ HELLO = os.path.join(os.path.dirname(HERE), "examples", "hello.c")
 
 def run_on_terminal(args, delay="0"):
     """Run the CLI with stderr on a pseudo-terminal: (exit status, what the terminal got)."""
-    master, slave = pty.openpty()
-    env = dict(os.environ, MACROTRACE_PROGRESS_DELAY=delay)
-    proc = subprocess.Popen([sys.executable, "-m", "macrotrace"] + args, stdout=subprocess.DEVNULL,
-                            stderr=slave, env=env)
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 4096)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(master)
-    return proc.wait(), b"".join(chunks).decode("utf-8", "replace")
+    return terminal.run_on_terminal(args, "stderr", dict(os.environ, MACROTRACE_PROGRESS_DELAY=delay))
 
 
 def test_a_progress_line_on_a_terminal_then_erased():

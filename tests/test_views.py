@@ -346,32 +346,11 @@ def test_a_macro_reached_only_through_another_is_traced_inside_it():
 
 
 def _in_a_terminal(args, tmp_path, env_extra):
-    """Run macrotrace with stdout on a pseudo-terminal of 24 rows; returns its exit status."""
-    import fcntl
-    import pty
-    import struct
-    import subprocess
-    import sys
-    import termios
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    """Run macrotrace with stdout on a pseudo-terminal of 24 rows; (exit status, what it got)."""
+    import terminal
     env = dict(os.environ, PYTHONPATH=ROOT, **env_extra)
     env.pop("COLUMNS", None)
-    proc = subprocess.Popen([sys.executable, "-m", "macrotrace"] + args, stdout=slave, stderr=subprocess.PIPE,
-                            env=env, cwd=str(tmp_path))
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    status = proc.wait()
-    os.close(master)
-    return status, b"".join(chunks).decode("utf-8", "replace")
+    return terminal.run_on_terminal(args, "stdout", env, cwd=str(tmp_path))
 
 
 def test_long_output_to_a_terminal_goes_through_the_pager(tmp_path):
