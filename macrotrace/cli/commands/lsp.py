@@ -20,6 +20,8 @@ def run(ns, compiler_command):
     try:
         from ...lsp.server import serve
     except ImportError as e:
-        raise ConfigError("macrotrace lsp needs pygls: pip install 'macrotrace[lsp]' (%s)" % e)
+        # not 'macrotrace[lsp]': that name on the package index is another project
+        raise ConfigError("macrotrace lsp needs pygls: pip install pygls, or from a checkout "
+                          "pip install '.[lsp]' (%s)" % e)
     gc.enable()         # a long-running server makes cyclic garbage over time
     return serve(ns.log, ns.verbose)
