@@ -170,6 +170,25 @@ async def test_code_actions_expand_one_level_and_fully(client, tmp_path):
 
 
 @pytest.mark.asyncio
+async def test_positions_are_utf16_units_as_the_protocol_counts(client, tmp_path):
+    # "😋" is one code point but two UTF-16 units: columns after it differ by one
+    src = await on_file(client, tmp_path, "u.c",
+                        "#define ID(x) x\n#define TWICE(x) ID(x) + ID(x)\n/* 😋 */ int a = TWICE(2);\n")
+    line = src.read_text().splitlines()[2]
+    utf16 = len(line[:line.index("TWICE")].encode("utf-16-le")) // 2
+    h = await hover(client, str(src), 2, utf16 + 1)
+    assert code_block(h) == "2 + 2"
+    assert h.range == types.Range(types.Position(2, utf16), types.Position(2, utf16 + len("TWICE")))
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        types.TextDocumentIdentifier(uri_of(src)), types.Range(types.Position(2, utf16), types.Position(2, utf16)),
+        types.CodeActionContext(diagnostics=[])))
+    fully, = [a for a in actions if a.title.startswith("Expand fully")]
+    edit, = fully.edit.changes[uri_of(src)]
+    assert edit.range == types.Range(types.Position(2, utf16), types.Position(2, utf16 + len("TWICE(2)")))
+    assert edit.new_text == "2 + 2"
+
+
+@pytest.mark.asyncio
 async def test_film_written_and_shown(client, tmp_path):
     await start(client, os.path.dirname(HELLO), {"reportDir": str(tmp_path)})
     text = await open_doc(client, HELLO)

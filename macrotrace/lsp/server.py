@@ -250,8 +250,23 @@ def _guarded(handler):
     return run
 
 
+def _from_client(ls, uri, pos):
+    """A position the client sent (UTF-16 code units by default, or the encoding
+    negotiated at initialize) in code points of the line, as document.py counts."""
+    doc = ls.doc(uri)
+    p = doc.position_codec.position_from_client_units(doc.lines, pos)
+    return types.Position(p.line, p.character)
+
+
+def _to_client(ls, uri, range_):
+    """A range in code points, in the client's units."""
+    doc = ls.doc(uri)
+    return doc.position_codec.range_to_client_units(doc.lines, range_)
+
+
 async def _hover(ls, params):
-    uri, pos = params.text_document.uri, params.position
+    uri = params.text_document.uri
+    pos = _from_client(ls, uri, params.position)
     text = ls.doc(uri).source
     name = document.defined_name(text, pos.line, pos.character)
     if name is not None:
@@ -264,7 +279,8 @@ async def _hover(ls, params):
         return None
     trace, inv, start, end = hit
     return _markdown(views.invocation_hover(trace, inv, ls.settings_line(trace)),
-                     types.Range(types.Position(pos.line, start), types.Position(pos.line, end)))
+                     _to_client(ls, uri, types.Range(types.Position(pos.line, start),
+                                                     types.Position(pos.line, end))))
 
 
 def _defined_sync(config, line, interrupt):
@@ -285,7 +301,7 @@ def _markdown(text, range_=None):
 
 async def _code_action(ls, params):
     uri = params.text_document.uri
-    pos = params.range.start
+    pos = _from_client(ls, uri, params.range.start)
     hit = await ls.invocation(uri, pos.line, pos.character)
     if hit is None:
         # inside an invocation's arguments: the invocation they belong to
@@ -300,7 +316,8 @@ async def _code_action(ls, params):
     actions = []
     end = document.extent(text, pos.line, start, inv.source)
     if end is not None and not inv.cut:
-        where = types.Range(types.Position(pos.line, start), types.Position(*document.position_of(text, end)))
+        where = _to_client(ls, uri, types.Range(types.Position(pos.line, start),
+                                                types.Position(*document.position_of(text, end))))
         for title, new in (("Expand one level", views.one_level(inv)), ("Expand fully", inv.result)):
             if new is None:
                 continue
