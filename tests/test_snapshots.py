@@ -368,6 +368,9 @@ def test_parallel_and_sharded_checks_report_as_serial(tmp_path):
     assert not set(heads(shards[0][1])) & set(heads(shards[1][1]))
     assert max(shards[0][0], shards[1][0]) == serial[0]
     assert len(serial[1].splitlines()) == len(shards[0][1].splitlines()) + len(shards[1][1].splitlines())
+    # more shards than snapshots: an empty shard passes, and says so
+    status, out, err = run_macrotrace(["check", "exp", "--shard", "23/30"], cwd=root)
+    assert status == 0 and out == "" and "shard 23/30 holds none of the snapshots" in err
 
 
 def test_a_different_compiler_version_is_reported(tmp_path):
