@@ -21,7 +21,6 @@ worker) are awaited, so the hover is measured alone.  Target: warm ≤ 3× gcc -
 
 import argparse
 import asyncio
-import glob
 import json
 import os
 import re
@@ -41,6 +40,7 @@ from lsprotocol import types  # noqa: E402
 from pygls.lsp.client import LanguageClient  # noqa: E402
 
 from macrotrace.compile_command import without_output  # noqa: E402
+from kernel_tree import kernel_tree  # noqa: E402  (benchmarks/kernel_tree.py)
 
 HELLO = """#include <linux/init.h>
 #include <linux/module.h>
@@ -55,13 +55,6 @@ static int __init hello_init(void)
 
 module_init(hello_init);
 """
-
-
-def kernel_tree():
-    for d in sorted(glob.glob("/usr/src/linux-headers-*-amd64")):
-        if os.path.exists(os.path.join(d, "Makefile")):
-            return d
-    return None
 
 
 def build(tree, work):

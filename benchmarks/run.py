@@ -29,6 +29,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, ROOT)
 
+from kernel_tree import kernel_tree  # noqa: E402  (benchmarks/kernel_tree.py)
+
 from macrotrace.resources import headers_dir  # noqa: E402
 
 TIME = shutil.which("time") and "/usr/bin/time"
@@ -111,14 +113,6 @@ def bench_generated(runs, counts, env):
         results[count] = {"gcc": gcc, "pcpp": pcpp, "expand": expand, "trace": trace}
     shutil.rmtree(work, ignore_errors=True)
     return results
-
-
-def kernel_tree():
-    import glob
-    for d in sorted(glob.glob("/usr/src/linux-headers-*-amd64")):
-        if os.path.exists(os.path.join(d, "Makefile")):
-            return d
-    return None
 
 
 def bench_kernel(runs, env):

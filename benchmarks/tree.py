@@ -10,7 +10,6 @@ units processed one after another starting from an empty cache (what shared prea
 and the state cache give), all as ratios to ``gcc -E`` of the same unit in this run.
 """
 
-import glob
 import os
 import re
 import shutil
@@ -20,20 +19,15 @@ import sys
 import tarfile
 import tempfile
 
+from kernel_tree import kernel_tree
+
 SOURCE_TARBALL = "/usr/src/linux-source-6.1.tar.xz"
 WANTED = 24
 
 
-def headers_tree():
-    for d in sorted(glob.glob("/usr/src/linux-headers-*-amd64")):
-        if os.path.exists(os.path.join(d, "Makefile")):
-            return d
-    return None
-
-
 def build_units(work, count=WANTED):
     """Build up to ``count`` lib/ files with Kbuild: [(source path, .o.cmd path)]."""
-    tree = headers_tree()
+    tree = kernel_tree()
     if tree is None or not os.path.exists(SOURCE_TARBALL) or shutil.which("make") is None:
         return None, "needs linux-headers-amd64, linux-source-6.1 and make"
     src_dir = os.path.join(work, "units")
@@ -81,7 +75,7 @@ def main():
     for src, cmd in units:
         argv, deps = read_cmd_file(cmd)
         commands[src] = (without_output(argv) + ["-E", "-P", "-o", os.devnull],
-                         find_build_dir(deps, parse_command(argv), [headers_tree()]))
+                         find_build_dir(deps, parse_command(argv), [kernel_tree()]))
     # the heaviest units (gcc -E time), as drivers and file systems are heavier than lib/
     gcc_time = {src: measure(*commands[src]) for src, _ in units}
     units = sorted(units, key=lambda u: -gcc_time[u[0]][2])[:WANTED]
@@ -99,7 +93,7 @@ def main():
     for row, (src, cmd) in zip(rows, units):
         row.append(measure(macrotrace("expand", src, "--cmd-file", cmd, "-o", os.devnull), env=cenv))
     print("\n%d real Kbuild units of Linux 6.1 lib/ (%s; the heaviest of %d), CPU time as a "
-          "ratio to gcc -E of the same unit" % (len(rows), os.path.basename(headers_tree()), len(gcc_time)))
+          "ratio to gcc -E of the same unit" % (len(rows), os.path.basename(kernel_tree()), len(gcc_time)))
     print("  %-24s %8s %8s %8s %10s" % ("unit", "gcc -E", "cold", "in turn", "peak RSS"))
 
     def ratio(a, b):

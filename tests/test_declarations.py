@@ -8,6 +8,7 @@ import shutil
 import pytest
 
 from difftest import run_macrotrace
+from test_kernel import TREE as KERNEL_TREE
 
 from macrotrace.config import RunConfig
 from macrotrace.declarations import declarations
@@ -199,12 +200,6 @@ def test_a_macro_cycle_at_file_scope_is_an_expression(tmp_path):
 # MODULE_*, module_*, *_initcall, EXPORT_SYMBOL*, DEFINE_* families reads as
 # declarations, and --verify finds each where the table says in Kbuild's object.
 
-def _kernel_tree():
-    import glob
-    found = [d for d in sorted(glob.glob("/usr/src/linux-headers-*-amd64")) if os.path.exists(d + "/Makefile")]
-    return found[0] if found else None
-
-
 def _source_tarball():
     import glob
     found = sorted(glob.glob("/usr/src/linux-source-*.tar.xz"))
@@ -214,7 +209,7 @@ def _source_tarball():
 @pytest.fixture(scope="module")
 def kernel_corpus(tmp_path_factory):
     import decl_corpus
-    tree, tarball = _kernel_tree(), _source_tarball()
+    tree, tarball = KERNEL_TREE, _source_tarball()
     if tree is None or shutil.which("make") is None:
         pytest.skip("no kernel headers: apt-get install linux-headers-amd64 make")
     if tarball is None:

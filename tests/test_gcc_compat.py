@@ -8,6 +8,7 @@ import pytest
 
 from difftest import (GCC, assert_same_tokens, first_spacing_difference, gcc_expand, ours_expand,
                       run_macrotrace)
+from test_kernel import TREE as KERNEL_TREE
 
 pytestmark = pytest.mark.skipif(GCC is None, reason="gcc is not installed")
 
@@ -156,14 +157,6 @@ def test_linker_script_with_kbuild_flags(tmp_path):
     assert "linker_script 1" in out
 
 
-def _kernel_tree():
-    import glob
-    for d in sorted(glob.glob("/usr/src/linux-headers-*-amd64")):
-        if os.path.exists(os.path.join(d, "Makefile")):
-            return d
-    return None
-
-
 KERNEL_LDS = """#include <asm-generic/vmlinux.lds.h>
 
 SECTIONS
@@ -180,14 +173,14 @@ SECTIONS
 """
 
 
-@pytest.mark.skipif(_kernel_tree() is None, reason="no kernel headers: apt-get install linux-headers-amd64")
+@pytest.mark.skipif(KERNEL_TREE is None, reason="no kernel headers: apt-get install linux-headers-amd64")
 @pytest.mark.skipif(__import__("shutil").which("make") is None, reason="make is not installed")
 def test_kernel_linker_script_as_kbuild_makes_it(tmp_path):
     """A module's .lds.S using the kernel's include/asm-generic/vmlinux.lds.h: Kbuild
     preprocesses it (cmd_cpp_lds_S), and macrotrace gives the same text, both from the
     .cmd file Kbuild left and from --kernel-tree alone."""
     import subprocess
-    tree = _kernel_tree()
+    tree = KERNEL_TREE
     (tmp_path / "probe.lds.S").write_text(KERNEL_LDS)
     (tmp_path / "Makefile").write_text("obj-m := dummy.o\n")
     proc = subprocess.run(["make", "-C", tree, "M=%s" % tmp_path, "probe.lds"], capture_output=True, text=True)
@@ -587,14 +580,14 @@ SYM_FUNC_END(macrotrace_asm_probe)
 """
 
 
-@pytest.mark.skipif(_kernel_tree() is None, reason="no kernel headers: apt-get install linux-headers-amd64")
+@pytest.mark.skipif(KERNEL_TREE is None, reason="no kernel headers: apt-get install linux-headers-amd64")
 @pytest.mark.skipif(__import__("shutil").which("make") is None, reason="make is not installed")
 def test_kernel_assembler_as_kbuild_compiles_it(tmp_path):
     """A module's .S: Kbuild assembles it (cmd_as_o_S); its command with -E -P is the
     oracle, and macrotrace gives the same text from the .o.cmd and from --kernel-tree."""
     import subprocess
     from macrotrace.compile_command import read_cmd_file, without_output
-    tree = _kernel_tree()
+    tree = KERNEL_TREE
     (tmp_path / "entry.S").write_text(KERNEL_ASM)
     (tmp_path / "Makefile").write_text("obj-m := entry.o\n")
     proc = subprocess.run(["make", "-C", tree, "M=%s" % tmp_path, "entry.o"], capture_output=True, text=True)
