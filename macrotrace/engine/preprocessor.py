@@ -106,7 +106,8 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
 
     def __init__(self, search=None, compiler=None, listener=None, recorder=None,
                  max_expansions=1_000_000, max_output_tokens=None, lang=None, prefix_maps=(),
-                 state_cache=None, warning_sink=None, preamble_key=None, unsaved=None):
+                 state_cache=None, warning_sink=None, preamble_key=None, unsaved=None,
+                 base_file_name=None):
         self._pcpp_setup()
         standalone = search is None
         self.search = search
@@ -118,7 +119,7 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         self.recorder = recorder
         self.files = []
         self.main_path = None
-        self.base_file_name = None   # __BASE_FILE__ when not main_path (gcc: "" for standard input)
+        self.base_file_name = base_file_name    # __BASE_FILE__ when not main_path (gcc: "" for stdin)
         self.pushback = None
         self.last = None
         self.printer = None

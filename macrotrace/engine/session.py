@@ -34,7 +34,9 @@ def make_preprocessor(config, listener=None, recorder=None, on_warning=None):
                       prefix_maps=config.macro_prefix_maps, state_cache=cache,
                       warning_sink=on_warning,
                       preamble_key=_preamble_key(config, compiler, search) if config.cache else None,
-                      unsaved=unsaved)
+                      unsaved=unsaved,
+                      # gcc's __BASE_FILE__ for standard input
+                      base_file_name="" if config.source_name == "<stdin>" else None)
     lang = pp.lang
     if config.compiler:
         predefined = compiler.predefined_macros()
@@ -42,8 +44,6 @@ def make_preprocessor(config, listener=None, recorder=None, on_warning=None):
         predefined = lang.predefined()
     for text in predefined:
         pp.define(text, site=("<built-in>", 0))
-    if config.source_name == "<stdin>":
-        pp.base_file_name = ""          # gcc's __BASE_FILE__ for standard input
     for kind, value in config.all_macro_options():
         if kind == "D":
             pp.define_option(value)
