@@ -68,13 +68,18 @@ def wanted(config):
     return want
 
 
-def run_trace(config, on_warning=None, interrupt=None, want=None):
+def run_trace(config, on_warning=None, interrupt=None, want=None, stream=None):
     """Trace ``config.macro`` in ``config.source``: (Trace, RunResult).  A run cut by
     --max-steps keeps the invocations so far (the last one marked cut) and
     ``result.cut`` says why.  ``interrupt`` (optional) is called at every macro
     expansion and may raise to stop the run (the language server stops work for a
-    document that changed).  ``want`` replaces the choice of invocations (wanted())."""
-    builder = TraceBuilder(config.macro, config.source, config.describe(), path_display(config))
+    document that changed).  ``want`` replaces the choice of invocations (wanted()).
+    ``stream`` (a streaming.Stream): each invocation is finished, with the stream's
+    view, as it completes and kept out of memory (the trace's view is then recorded)."""
+    builder = TraceBuilder(config.macro, config.source, config.describe(), path_display(config),
+                           sink=stream.take if stream is not None else None)
+    if stream is not None:
+        stream.start(builder, declarations_of if config.lang == "c" else None)
     want = want or wanted(config)
     if interrupt is not None:
         chosen = want
@@ -83,15 +88,18 @@ def run_trace(config, on_warning=None, interrupt=None, want=None):
             interrupt()
             return chosen(tok, macro)
     progress.add("units", 0)
-    progress.watch("invocations traced", lambda: len(builder.invocations))
+    progress.watch("invocations traced", lambda: builder.count)
     try:
         result = session.trace(config, builder, want, on_warning)
     finally:
         progress.unwatch("invocations traced")
     progress.add("units")
-    trace = builder.trace()
-    if config.lang == "c":          # assembler and linker scripts declare no C
-        attach_declarations(trace)
+    if stream is not None:
+        trace = stream.trace()
+    else:
+        trace = builder.trace()
+        if config.lang == "c":          # assembler and linker scripts declare no C
+            attach_declarations(trace)
     # what was really in effect (a Kbuild command or autoconf.h decides, not our flags)
     trace.config["switches"] = {name: name in result.macros for name in config.switches()}
     modname = result.macros.get("KBUILD_MODNAME")
@@ -209,12 +217,17 @@ def run_matrix(config, on_warning=None, axes=None):
 def attach_declarations(trace):
     """Each invocation's declarations table (never fails: a text pycparser cannot
     read gets one "unparsed" row saying why)."""
+    for inv in trace.invocations:
+        inv.declarations = declarations_of(inv)
+
+
+def declarations_of(inv):
+    """One invocation's declarations table (see attach_declarations)."""
     # imported here, not at the top: pycparser is a third of a start-up that does not trace
     from .declarations import declarations
-    for inv in trace.invocations:
-        try:
-            inv.declarations = declarations(inv.result)
-        except Exception as e:          # a parser limit must not cost the trace
-            inv.declarations = [Declaration(name="", kind="unparsed", type="", storage=[], attributes=[],
-                                            note="macrotrace could not read this text as C "
-                                                 "declarations (%s)" % type(e).__name__)]
+    try:
+        return declarations(inv.result)
+    except Exception as e:          # a parser limit must not cost the trace
+        return [Declaration(name="", kind="unparsed", type="", storage=[], attributes=[],
+                            note="macrotrace could not read this text as C "
+                                 "declarations (%s)" % type(e).__name__)]

@@ -51,12 +51,19 @@ def view_options(ns, focus=()):
 def check_found(trace, views, options):
     """--focus NAME / --break NAME that no traced invocation expands: a one-line error
     rather than a trace with nothing in it."""
+    if views and not any(v.films for v in views):
+        inv = views[0].invocation
+        not_found(trace, options, (inv.file, inv.line), len(views))
+
+
+def not_found(trace, options, first, count):
+    """check_found's error, when none of ``count`` invocations (the first at ``first``,
+    (file, line)) made a film."""
     for flag, names in (("--focus", options.focus), ("--break", options.breaks)):
-        if names and views and not any(v.films for v in views):
-            inv = views[0].invocation
+        if names:
             raise ConfigError("%s:%d: error: %s %s: never expanded by %s here%s" % (
-                inv.file, inv.line, flag, ",".join(names), trace.macro,
-                "" if len(views) == 1 else " (nor in the %d other invocations)" % (len(views) - 1)))
+                first[0], first[1], flag, ",".join(names), trace.macro,
+                "" if count == 1 else " (nor in the %d other invocations)" % (count - 1)))
 
 
 def annotate_views(obj, ns):

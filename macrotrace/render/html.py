@@ -8,6 +8,7 @@ autoescape (in the templates); nothing from the source reaches a <script>.
 """
 
 import bisect
+from collections import namedtuple
 import os
 import re
 import shlex
@@ -174,6 +175,8 @@ def _args(arguments, macros):
 
 FILMS = 50     # invocations shown with their whole film; the rest are listed with results
 
+_Place = namedtuple("_Place", "file line column")     # where a listed invocation is written
+
 
 def _view(trace, inv_base=0, prefix="", films=FILMS):
     """What the templates show of one trace.  Past the first ``films`` invocations (0:
@@ -198,8 +201,11 @@ def _view(trace, inv_base=0, prefix="", films=FILMS):
     invocations, briefs = [], []
     for n, inv in enumerate(trace.invocations, inv_base):
         if films and n - inv_base >= films:
-            briefs.append({"inv": inv, "n": n, "num": n - inv_base + 1, "id": "inv%d" % n, "brief": True,
-                           "steps": inv.steps, "source": code(inv.source, macros=macros),
+            # only what the list shows: the invocation itself is let go (a streamed
+            # trace's are read back one at a time, streaming.py)
+            briefs.append({"inv": _Place(inv.file, inv.line, inv.column), "n": n, "num": n - inv_base + 1,
+                           "id": "inv%d" % n, "brief": True, "nsteps": len(inv.steps) - 1,
+                           "source": code(inv.source, macros=macros),
                            "result": code(inv.result, macros=macros)})
             continue
         steps = []
@@ -239,6 +245,7 @@ def _view(trace, inv_base=0, prefix="", films=FILMS):
                     "children": [tree(c, node) for c in node.children]}
         shown = {s.node: not s.hidden for s in inv.steps if s.node is not None}
         invocations.append({"inv": inv, "n": n, "num": n - inv_base + 1, "id": "inv%d" % n, "steps": steps,
+                            "nsteps": len(steps) - 1,
                             "brief": False, "hidden": sum(1 for s in inv.steps if s.hidden),
                             "spine": [names[i] for i in (inv.spine if inv.spine is not None else spine(inv))
                                       if i in names and shown.get(i, True)],
@@ -288,8 +295,9 @@ def _page(title, macro, file, views, matrix, config, command, depends_on=(), var
           also_depends_on=(), policy=None):
     """``depends_on``: a trace's; ``varied``, ``also_depends_on``: a matrix's; ``policy``:
     the view the report opens with (Trace.policy)."""
-    # a source byte that is not UTF-8 shows as the text \xXX (rawbytes.py)
-    return rawbytes.visible(_env().get_template("report.html.j2").render(
+    # a source byte that is not UTF-8 shows as the text \xXX (rawbytes.py); the page is
+    # made as it is written (jinja2's generate), never held whole
+    return (rawbytes.visible(piece) for piece in _env().get_template("report.html.j2").generate(
         title=title, macro=macro, file=file, views=views, matrix=matrix, config=config or {},
         depends_on=depends_on, varied=varied, also_depends_on=also_depends_on,
         policy=policy or {"name": "none"},
@@ -301,12 +309,17 @@ def _page(title, macro, file, views, matrix, config, command, depends_on=(), var
 def _with_view(trace, options):
     """The view the report opens with: ``options``, else the one recorded in the trace
     (cli annotates it), else the default policy.  The reader can change it live."""
-    if options is not None or trace.policy is None:
-        annotate(trace, options or ViewOptions())
+    if trace.policy is None or (options is not None and options.describe() != trace.policy):
+        annotate(trace, options or ViewOptions())     # (a streamed trace has its view already)
     return trace.policy
 
 
 def render(trace, verification=None, films=FILMS, options=None):
+    """The report of one trace, as one string (render_pieces)."""
+    return "".join(render_pieces(trace, verification, films, options))
+
+
+def render_pieces(trace, verification=None, films=FILMS, options=None):
     """The report of one trace; --verify's checks (in the model, or ``verification``:
     what verify.verify() returned, rows per invocation and object info) are shown under
     each invocation's declarations; ``films``: how many invocations get their whole
@@ -328,6 +341,11 @@ def render(trace, verification=None, films=FILMS, options=None):
 
 
 def render_matrix(matrix, films=FILMS, options=None):
+    """The report of a --matrix run, as one string."""
+    return "".join(matrix_pieces(matrix, films, options))
+
+
+def matrix_pieces(matrix, films=FILMS, options=None):
     policy = None
     for run in matrix.runs:
         policy = _with_view(run.trace, options)
@@ -361,5 +379,5 @@ def render_output(obj, options):
     """The format registry's entry (render/registry.py): a Trace or a Matrix."""
     films = FILMS if options.films is None else options.films
     if isinstance(obj, Matrix):
-        return render_matrix(obj, films=films, options=options.view)
-    return render(obj, films=films, options=options.view)
+        return matrix_pieces(obj, films=films, options=options.view)
+    return render_pieces(obj, films=films, options=options.view)

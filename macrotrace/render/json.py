@@ -10,7 +10,8 @@ import json
 import json.encoder
 
 from .. import rawbytes
-from ..trace.model import record_of
+from ..trace.model import invocation_from_dict, record_of
+from ..trace.spool import Spool
 
 
 def _record(o):
@@ -43,34 +44,70 @@ _LINE = _line_encoder()
 _KEY = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def _layout(value, key, out, indent=""):
+def _layout(value, key, indent=""):
+    """The pieces of ``value``'s layout, made as they are asked for."""
     if hasattr(value, "__dataclass_fields__"):
         value = record_of(value)
-    spread = key in _SPREAD and isinstance(value, (dict, list)) and value
+    elif isinstance(value, Spool) and not value:
+        value = []
+    # a streamed trace's invocations are a Spool (trace/spool.py), read back one by one
+    spread = key in _SPREAD and isinstance(value, (dict, list, Spool)) and value
     if not spread:
-        out.append(_LINE(value))
+        yield _LINE(value)
+        return
+    if isinstance(value, Spool) and value.form == _FORM + indent:
+        yield from _stored_layout(value, indent)
         return
     inner = indent + "  "
     is_dict = isinstance(value, dict)
     items = value.items() if is_dict else ((key + "[]", v) for v in value)
     n = len(value)
-    out.append("{\n" if is_dict else "[\n")
+    yield "{\n" if is_dict else "[\n"
     for k, (sub, item) in enumerate(items):
-        out.append(inner)
+        yield inner
         if is_dict:
-            out.append(_KEY(sub) + ": ")
+            yield _KEY(sub) + ": "
         elif key in ("invocations", "runs"):
             sub = None
-        _layout(item, sub, out, inner)
-        out.append(",\n" if k < n - 1 else "\n")
-    out.append(indent + ("}" if is_dict else "]"))
+        yield from _layout(item, sub, inner)
+        yield ",\n" if k < n - 1 else "\n"
+    yield indent + ("}" if is_dict else "]")
+
+
+# -- a streamed trace (streaming.py) -----------------------------------------------
+# Each invocation is laid out as it finishes, where a trace's invocations stand (two
+# levels in), and stored so; writing the trace copies the stored text.
+
+_FORM = "json layout at "
+_AT = "    "
+
+
+def spool():
+    """A Spool keeping each invocation as its JSON layout."""
+    return Spool(encode=_laid_out, decode=_read_back, form=_FORM + "  ")
+
+
+def _laid_out(inv):
+    return "".join(rawbytes.json_escaped(p) for p in _layout(inv, None, _AT)).encode()
+
+
+def _read_back(data):
+    return invocation_from_dict(json.loads(data))
+
+
+def _stored_layout(spool_, indent):
+    n = len(spool_)
+    yield "[\n"
+    for k, data in enumerate(spool_.stored()):
+        yield _AT
+        yield data.decode()
+        yield ",\n" if k < n - 1 else "\n"
+    yield indent + "]"
 
 
 def _parts(data):
-    out = []
-    _layout(data, None, out)
     # a source byte that is not UTF-8 is written \udcXX (rawbytes.py)
-    return [rawbytes.json_escaped(part) for part in out]
+    return (rawbytes.json_escaped(part) for part in _layout(data, None))
 
 
 def layout_text(data):
@@ -80,17 +117,22 @@ def layout_text(data):
 
 def pieces(obj):
     """The snapshot text of a Trace or Matrix, in pieces: the layout, then the digest of
-    the whole layout in place of its closing brace.  Writing the pieces one by one
-    keeps a large trace from holding several whole copies of its text at once."""
-    parts = _parts(obj)
+    the whole layout in place of its closing brace.  The pieces are made as they are
+    written (a generator): a large trace is never held as text, and a streamed trace's
+    invocations are read back one at a time (streaming.py)."""
     digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part.encode())
-    # the layout ends "\n" "}"; the digest goes before the brace
-    assert parts[-2:] == ["\n", "}"], parts[-2:]
-    del parts[-2:]
-    parts.append(',\n  "digest": "%s"\n}\n' % digest.hexdigest())
-    return parts
+    held = []                   # the last two pieces: the layout ends "\n" "}"
+    for part in _parts(obj):
+        held.append(part)
+        if len(held) > 2:
+            done = held.pop(0)
+            digest.update(done.encode())
+            yield done
+    assert held == ["\n", "}"], held
+    digest.update(held[0].encode())
+    digest.update(held[1].encode())
+    # the digest goes before the closing brace
+    yield ',\n  "digest": "%s"\n}\n' % digest.hexdigest()
 
 
 def dumps(obj):

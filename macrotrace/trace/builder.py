@@ -56,9 +56,13 @@ class _Work:
 
 
 class TraceBuilder(Listener):
-    """Collects invocations of one macro; ``trace()`` returns the model."""
+    """Collects invocations of one macro; ``trace()`` returns the model.
 
-    def __init__(self, macro_name, file, config_description, path_display=None):
+    With a ``sink`` (streaming, issue 18), each finished invocation is handed to
+    ``sink(invocation)`` instead, in the order the invocations began (one finished
+    inside another's arguments waits for it), and none is kept here."""
+
+    def __init__(self, macro_name, file, config_description, path_display=None, sink=None):
         self.macro_name = macro_name
         self.file = file
         self.config = config_description
@@ -70,6 +74,10 @@ class TraceBuilder(Listener):
         self.open = {}            # trace id -> {"tok", "steps": [events], "root"}
         self.invocations = []
         self.order = []           # trace ids in order of appearance
+        self.sink = sink
+        self.finished = {}        # with a sink: trace id -> invocation not yet handed on
+        self.handed = 0           # with a sink: how many of self.order were handed on
+        self.count = 0            # invocations finished (the progress line's count)
 
     # -- events ---------------------------------------------------------------
     def trace_begin(self, trace_id, name_token):
@@ -108,10 +116,33 @@ class TraceBuilder(Listener):
         state = self.open.pop(ev.trace_id)
         if ev.abandoned:
             self.order.remove(ev.trace_id)
+            self._hand_on()
             return
-        self.invocations.append((ev.trace_id, self._invocation(state, ev)))
+        inv = self._invocation(state, ev)
         if ev.cut:
-            self.invocations[-1][1].cut = True
+            inv.cut = True
+        self.count += 1
+        if self.sink is None:
+            self.invocations.append((ev.trace_id, inv))
+            return
+        self.finished[ev.trace_id] = inv
+        self._hand_on()
+
+    def _hand_on(self, everything=False):
+        """Give the sink the finished invocations whose predecessors all went
+        (``everything``: at the end, those after one that never finished too)."""
+        if self.sink is None:
+            return
+        order, finished = self.order, self.finished
+        while self.handed < len(order) and (order[self.handed] in finished or everything):
+            inv = finished.pop(order[self.handed], None)
+            self.handed += 1
+            if inv is not None:
+                self.sink(inv)
+
+    def flush(self):
+        """Streaming: hand on what is left (a run cut short leaves some unfinished)."""
+        self._hand_on(everything=True)
 
     # -- building -------------------------------------------------------------
     def _key(self, macro):

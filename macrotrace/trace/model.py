@@ -173,9 +173,7 @@ class Trace:
         if d.get("schema") not in READABLE:
             raise ValueError("trace schema %r, this macrotrace reads schema %d" % (d.get("schema"), SCHEMA))
         defs = {k: _build(Definition, v) for k, v in d.get("definitions", {}).items()}
-        invs = [_build(Invocation, v) for v in d.get("invocations", [])]
-        for inv in invs:
-            _fill_tree(inv.tree, inv.steps)
+        invs = [invocation_from_dict(v) for v in d.get("invocations", [])]
         return cls(macro=d["macro"], file=d["file"], config=d.get("config", {}),
                    invocations=invs, definitions=defs, command=list(d.get("command", [])),
                    schema=d["schema"], tool=d["tool"], version=d.get("version", ""),
@@ -206,6 +204,13 @@ def record_of(obj):
         return {"id": obj.id, "macro": obj.macro, "role": obj.role, "step": obj.step,
                 "children": obj.children}
     return obj.__dict__
+
+
+def invocation_from_dict(d):
+    """One invocation of a trace's JSON, as the model."""
+    inv = _build(Invocation, d)
+    _fill_tree(inv.tree, inv.steps)
+    return inv
 
 
 def _fill_tree(node, steps):

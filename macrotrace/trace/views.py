@@ -333,13 +333,19 @@ def annotate(trace, options):
     views = view(trace, options)
     trace.policy = options.describe()
     for v in views:
-        inv = v.invocation
-        inv.spine = v.spine
-        chains = backtraces(inv)
-        for s, shown in zip(inv.steps, v.shown):
-            s.hidden = not shown
-            s.backtrace = chains.get(s.node, [])
+        record_view(v)
     return views
+
+
+def record_view(v):
+    """Record one invocation's view in it (annotate's work, one invocation at a time
+    for a streamed trace)."""
+    inv = v.invocation
+    inv.spine = v.spine
+    chains = backtraces(inv)
+    for s, shown in zip(inv.steps, v.shown):
+        s.hidden = not shown
+        s.backtrace = chains.get(s.node, [])
 
 
 def folded_summary(steps, folded):

@@ -7,6 +7,7 @@ import sys
 from ...config import ConfigError
 from ...render import registry as formats
 from ...render.text import verification_text
+from ...streaming import Stream
 from ...trace.matrix import Matrix
 from ...tracing import matrix_axes, no_invocation_message, run_matrix, run_trace, run_trace_reached
 from ...verify import CompileFailed, verify_trace
@@ -14,7 +15,7 @@ from .. import given_text
 from ..options import (EXIT_ERROR, Parser, UsageError, config_from_args, format_flag, print_warning,
                        text_flag, write_output)
 from ..registry import COMMANDS, command
-from ..view_flags import add_view_flags, annotate_views
+from ..view_flags import add_view_flags, annotate_views, not_found, view_options
 
 
 def _arguments(p):
@@ -50,7 +51,10 @@ def run(ns, compiler_command):
         raise UsageError("--films takes a number of invocations, 0 for all")
     given_text.resolve(ns, wants_macro=True)
     config = config_from_args(ns, macro=ns.macro, command=compiler_command)
-    obj, cut = _produced(ns, config, compiler_command)
+    # JSON and HTML are written from a streamed trace (issue 18: memory); the text view,
+    # --matrix and --verify need the whole trace (streaming.py says why)
+    streamed = ns.format in ("json", "html") and ns.matrix is None and not ns.verify
+    obj, cut = _produced(ns, config, compiler_command, streamed)
     if ns.verify:
         _verify(config, obj)
     color = ns.color == "always" or (
@@ -105,12 +109,16 @@ def produce(argv, command=None):
     return _produced(ns, config_from_args(ns, macro=ns.macro, command=command), command)
 
 
-def _produced(ns, config, command):
+def _produced(ns, config, command, streamed=False):
+    stream = None
+    if streamed:
+        from ...render import json as json_format
+        stream = Stream(view_options(ns), json_format.spool() if ns.format == "json" else None)
     if ns.matrix is not None:
         obj = run_matrix(config, print_warning, matrix_axes(ns.matrix))
         cut = None
     else:
-        obj, result = run_trace(config, print_warning)
+        obj, result = run_trace(config, print_warning, stream=stream)
         cut = result.cut            # shown after the trace so far
         if not obj.invocations and cut is not None:
             raise cut
@@ -120,7 +128,12 @@ def _produced(ns, config, command):
             if obj is None:
                 raise ConfigError(no_invocation_message(config, result))
     obj.command = given_text.recorded(recreate_args(ns.argv), ns) + (["--"] + list(command) if command else [])
-    ns.view_options = annotate_views(obj, ns)
+    if stream is not None and obj.invocations is stream.spool:
+        ns.view_options = stream.options          # recorded as each invocation finished
+        if not stream.found and len(obj.invocations):
+            not_found(obj, stream.options, stream.first, len(obj.invocations))
+    else:
+        ns.view_options = annotate_views(obj, ns)
     return obj, cut
 
 
