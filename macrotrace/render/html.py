@@ -10,6 +10,7 @@ autoescape (in the templates); nothing from the source reaches a <script>.
 import bisect
 from collections import namedtuple
 import os
+import pickle
 import re
 import shlex
 
@@ -19,6 +20,7 @@ from markupsafe import Markup
 from .. import rawbytes
 from ..resources import templates_dir
 from ..trace.matrix import Matrix
+from ..trace.spool import Spool
 from ..trace.views import ViewOptions, annotate, backtrace, spine, tree_index
 from ..verify import SECTIONS
 
@@ -129,23 +131,17 @@ def _anchor_id(prefix, name, taken):
     return anchor
 
 
-def _definition_order(trace):
-    """Definition keys in the order the chains first use them, then the rest."""
-    seen = {}
-
-    def walk(node):
-        if node is None:
-            return
+def _used_keys(inv):
+    """The definition keys an invocation uses: its steps', then its tree's (preorder)."""
+    for s in inv.steps:
+        if s.definition:
+            yield s.definition
+    stack = [inv.tree] if inv.tree is not None else []
+    while stack:
+        node = stack.pop()
         if node.definition:
-            seen.setdefault(node.definition, None)
-        for c in node.children:
-            walk(c)
-    for inv in trace.invocations:
-        for s in inv.steps:
-            if s.definition:
-                seen.setdefault(s.definition, None)
-        walk(inv.tree)
-    return [k for k in seen if k in trace.definitions] + sorted(k for k in trace.definitions if k not in seen)
+            yield node.definition
+        stack.extend(reversed(node.children))
 
 
 def _where(d):
@@ -176,6 +172,35 @@ def _args(arguments, macros):
 FILMS = 50     # invocations shown with their whole film; the rest are listed with results
 
 _Place = namedtuple("_Place", "file line column")     # where a listed invocation is written
+# What the page shows of an invocation past the films: a streamed trace for HTML keeps
+# no more of it (spool() below); ``keys``: the definitions it uses, for their order.
+Brief = namedtuple("Brief", "file line column source result nsteps keys")
+
+
+def brief_of(inv):
+    return Brief(inv.file, inv.line, inv.column, inv.source, inv.result, len(inv.steps) - 1,
+                 list(dict.fromkeys(_used_keys(inv))))
+
+
+class _HtmlForm:
+    """A Spool's encoding for a trace streamed to HTML: the first ``films`` invocations
+    whole (pickled), the others as the page lists them (Brief): the page needs no more,
+    and unpickling 2,000 whole invocations costs a fifth of the run.  (The JSON of a
+    streamed trace keeps every invocation whole, render/json.py.)"""
+
+    def __init__(self, films):
+        self.films, self.count = films, 0
+
+    def __call__(self, inv):
+        self.count += 1
+        kept = inv if not self.films or self.count <= self.films else brief_of(inv)
+        return pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def spool(films=None):
+    """The Spool a trace streamed to this page keeps its invocations in (streaming.py)."""
+    films = FILMS if films is None else films
+    return Spool(encode=_HtmlForm(films), decode=pickle.loads, form="html, %d films" % films)
 
 
 def _view(trace, inv_base=0, prefix="", films=FILMS):
@@ -184,9 +209,11 @@ def _view(trace, inv_base=0, prefix="", films=FILMS):
     (325 MB for 2,000 module_init) is more than a browser or a reader can take."""
     macros = frozenset(d.name for d in trace.definitions.values())
     taken = set()
-    order = _definition_order(trace)
-    anchors = {k: _anchor_id(prefix, trace.definitions[k].name, taken) for k in order}
-    uses = {k: [] for k in order}          # definition key -> [(step id, label)]
+    # definitions in the order the chains first use them (then the rest): their anchors
+    # are given as the invocations are read, in one pass (a streamed trace's are read
+    # back from its spool, streaming.py)
+    anchors = {}
+    uses = {k: [] for k in trace.definitions}          # definition key -> [(step id, label)]
 
     memo = {}
 
@@ -200,14 +227,21 @@ def _view(trace, inv_base=0, prefix="", films=FILMS):
 
     invocations, briefs = [], []
     for n, inv in enumerate(trace.invocations, inv_base):
+        brief = type(inv) is Brief
+        for key in inv.keys if brief else _used_keys(inv):
+            if key not in anchors and key in trace.definitions:
+                anchors[key] = _anchor_id(prefix, trace.definitions[key].name, taken)
         if films and n - inv_base >= films:
             # only what the list shows: the invocation itself is let go (a streamed
             # trace's are read back one at a time, streaming.py)
             briefs.append({"inv": _Place(inv.file, inv.line, inv.column), "n": n, "num": n - inv_base + 1,
-                           "id": "inv%d" % n, "brief": True, "nsteps": len(inv.steps) - 1,
+                           "id": "inv%d" % n, "brief": True,
+                           "nsteps": inv.nsteps if brief else len(inv.steps) - 1,
                            "source": code(inv.source, macros=macros),
                            "result": code(inv.result, macros=macros)})
             continue
+        if brief:
+            raise ValueError("a trace streamed for %d films rendered with %d" % (n - inv_base, films))
         steps = []
         ix = tree_index(inv)
         names = {nid: entry[0].macro for nid, entry in ix.items()}
@@ -252,7 +286,9 @@ def _view(trace, inv_base=0, prefix="", films=FILMS):
                             "source": code(inv.source, macros=macros),
                             "result": code(inv.result, macros=macros),
                             "tree": tree(inv.tree) if inv.tree else None, "verify": None})
-    definitions = [dict(definition(k), uses=uses[k]) for k in order]
+    for k in sorted(k for k in trace.definitions if k not in anchors):
+        anchors[k] = _anchor_id(prefix, trace.definitions[k].name, taken)
+    definitions = [dict(definition(k), uses=uses[k]) for k in anchors]
     return {"trace": trace, "invocations": invocations, "briefs": briefs, "definitions": definitions,
             "anchors": anchors, "films": films}
 

@@ -112,8 +112,13 @@ def produce(argv, command=None):
 def _produced(ns, config, command, streamed=False):
     stream = None
     if streamed:
-        from ...render import json as json_format
-        stream = Stream(view_options(ns), json_format.spool() if ns.format == "json" else None)
+        # each renderer keeps the finished invocations in its own form
+        if ns.format == "json":
+            from ...render.json import spool
+            stream = Stream(view_options(ns), spool())
+        else:
+            from ...render.html import spool
+            stream = Stream(view_options(ns), spool(ns.films))
     if ns.matrix is not None:
         obj = run_matrix(config, print_warning, matrix_axes(ns.matrix))
         cut = None
