@@ -2,7 +2,8 @@
 
 Shown only when stderr is a terminal, only once a run has taken ``DELAY`` seconds, and
 not with ``--quiet``; redrawn by a background thread twice a second from counters the
-code updates (units done, invocations traced, snapshots checked) or counts it can read
+code updates (units done, invocations traced, snapshots checked, configurations of a
+--matrix), against a total when one is known (``total``), or counts it can read
 (``watch``), and erased before anything else is written to stderr and at the end.
 """
 
@@ -25,6 +26,8 @@ class Progress:
         self.start = time.monotonic()
         self.counts = {}          # label -> number, in the order first counted
         self.watched = {}         # label -> callable giving a number still growing
+        self.totals = {}          # label -> how many there are to do ("3/8 configurations")
+        self.pid = os.getpid()    # a process forked from this one (a pool) draws nothing
         self.shown = False
         self.lock = threading.Lock()
         self.stop = threading.Event()
@@ -41,6 +44,12 @@ class Progress:
             self.counts.setdefault(label, 0)
             self.watched[label] = count
 
+    def total(self, label, n):
+        """``label`` counts towards ``n``: shown as done/n."""
+        with self.lock:
+            self.counts.setdefault(label, 0)
+            self.totals[label] = n
+
     def unwatch(self, label):
         with self.lock:
             count = self.watched.pop(label, None)
@@ -53,7 +62,9 @@ class Progress:
             for label, n in self.counts.items():
                 count = self.watched.get(label)
                 total = n + (count() if count is not None else 0)
-                parts.append("%s %s" % (format(total, ","), label))
+                whole = self.totals.get(label)
+                done = format(total, ",") + ("/" + format(whole, ",") if whole is not None else "")
+                parts.append("%s %s" % (done, label))
         return "macrotrace: %s%.0f s" % (", ".join(parts) + " · " if parts else "",
                                         time.monotonic() - self.start)
 
@@ -63,6 +74,8 @@ class Progress:
                 self._draw(self.line())
 
     def _draw(self, text):
+        if os.getpid() != self.pid:
+            return
         try:
             self.stream.write("\r\x1b[K" + text)
             self.stream.flush()
@@ -71,7 +84,7 @@ class Progress:
             self.stop.set()
 
     def erase(self):
-        if self.shown:
+        if self.shown and os.getpid() == self.pid:
             try:
                 self.stream.write("\r\x1b[K")
                 self.stream.flush()
@@ -82,6 +95,8 @@ class Progress:
     def close(self):
         self.stop.set()
         self.thread.join()
+        if self.shown:
+            self._draw(self.line())     # the counts at the end, then the line goes
         self.erase()
 
 
@@ -118,22 +133,34 @@ def _isatty(stream):
         return False
 
 
+def _mine():
+    """The line of this process: a process forked from it (snapshots/pool.py) counts
+    nothing (its copy of the lock may have been held at the fork) and draws nothing."""
+    return _current if _current is not None and _current.pid == os.getpid() else None
+
+
 def add(label, n=1):
-    if _current is not None:
+    if _mine():
         _current.add(label, n)
 
 
 def watch(label, count):
-    if _current is not None:
+    if _mine():
         _current.watch(label, count)
 
 
+def total(label, n):
+    """``label`` counts towards ``n`` (the progress line shows done/n)."""
+    if _mine():
+        _current.total(label, n)
+
+
 def unwatch(label):
-    if _current is not None:
+    if _mine():
         _current.unwatch(label)
 
 
 def erase():
     """Before writing to stderr: the progress line goes (it is drawn again later)."""
-    if _current is not None:
+    if _mine():
         _current.erase()

@@ -206,9 +206,11 @@ def run_matrix(config, on_warning=None, axes=None):
                           "%d to vary, e.g. --matrix=%s" % (len(axes), ", ".join(axes), 2 ** len(axes),
                                                            2 ** MAX_AXES, MAX_AXES, ",".join(axes[:3])))
     runs = []
+    progress.total("configurations", 2 ** len(axes))
     for values in itertools.product((False, True), repeat=len(axes)):
         switches = dict(zip(axes, values))
         runs.append((switches, trace_of(switches)))
+        progress.add("configurations")
     matrix = build_matrix(runs)
     matrix.also_depends_on = list(dict.fromkeys(s for _, t in runs for s in t.depends_on if s not in axes))
     return matrix

@@ -442,18 +442,22 @@ def test_kernel_tree_snapshot_checks_after_the_tree_moved(tmp_path, monkeypatch)
     assert status == 0 and "renumbered  hello.c:18 module_init(hello_init) (moved from line 17)" in out, out + err
 
 
-def test_progress_line_only_on_a_terminal():
+def test_progress_line_only_on_a_terminal(monkeypatch):
+    """The pool counts its items on the progress line (progress.py), in a pool too."""
     import io
+    from macrotrace import progress
     from macrotrace.snapshots import pool
 
     class Terminal(io.StringIO):
         def isatty(self):
             return True
-    tty, pipe = Terminal(), io.StringIO()
-    assert pool.run(abs, [-1, -2, -3], 1, "checking", stream=tty) == [1, 2, 3]
-    assert tty.getvalue() == "\rchecking 1/3\rchecking 2/3\rchecking 3/3\r\033[K"
-    assert pool.run(abs, [-1, -2, -3], 2, "checking", stream=pipe) == [1, 2, 3]
-    assert pipe.getvalue() == ""
+    monkeypatch.setenv("MACROTRACE_PROGRESS_DELAY", "600")
+    for jobs in (1, 2):
+        with progress.running(stream=Terminal()) as line:
+            assert pool.run(abs, [-1, -2, -3], jobs, "checked") == [1, 2, 3]
+            assert line.line().startswith("macrotrace: 3/3 checked · ")
+    with progress.running(stream=io.StringIO()) as line:
+        assert line is None and pool.run(abs, [-1, -2, -3], 2, "checked") == [1, 2, 3]
 
 
 def test_snapshot_with_a_broken_reference_is_an_error(tmp_path):

@@ -107,7 +107,12 @@ def text_flag(p):
 def output_flags(p):
     o = p.add_argument_group("output")
     o.add_argument("-o", dest="output", metavar="FILE", help="write to FILE instead of stdout")
-    o.add_argument("-q", "--quiet", action="store_true",
+    quiet_flag(o)
+
+
+def quiet_flag(p):
+    """-q/--quiet: no progress line (progress.py)."""
+    p.add_argument("-q", "--quiet", action="store_true",
                    help="no progress line on stderr (shown on a terminal for runs over 2 s)")
 
 

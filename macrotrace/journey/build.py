@@ -16,6 +16,7 @@ from dataclasses import replace
 from ..config import ConfigError
 from ..initcalls import MACROS
 from ..render.text import declaration_line
+from .. import progress
 from ..tracing import path_display, run_trace
 from ..verify import CompileFailed, check_declaration, compile_unit, read_object
 from . import chains, ko, lds, modc
@@ -70,6 +71,7 @@ def build_journey(configs, tree=None, config_for=None, on_warning=None, command=
                 ctx.compile()
             for inv in trace.invocations:
                 chains_.append(_chain(ctx, inv))
+                progress.add("initcalls followed")
         finally:
             shutil.rmtree(work, ignore_errors=True)
     if not chains_:

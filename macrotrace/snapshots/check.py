@@ -168,7 +168,7 @@ def check(directory, options, jobs=1, shard=None):
     """[Outcome], one per snapshot of ``directory`` (in this shard), in path order."""
     import functools
     paths = shard_of(snapshot_files(directory), directory, shard)
-    return pool.run(functools.partial(check_one, options=options), paths, jobs, "macrotrace check")
+    return pool.run(functools.partial(check_one, options=options), paths, jobs, "snapshots checked")
 
 
 def _write(path, text):

@@ -113,4 +113,4 @@ def make(macros, paths, flags, out_dir, jobs=1, cwd=None):
     if not items:
         raise SnapshotError("no C file under %s invokes %s" % (" ".join(paths), ", ".join(macros)))
     job = functools.partial(make_one, macros=macros, flags=list(flags), out_dir=out_dir, cwd=cwd)
-    return pool.run(job, items, jobs, "macrotrace snapshot")
+    return pool.run(job, items, jobs, "files snapshotted")

@@ -3,7 +3,8 @@ progress line on a terminal.  The results are the same either way: each item is 
 by a top-level function whose result is plain data, printed by the caller in order."""
 
 import os
-import sys
+
+from .. import progress
 
 
 def default_jobs():
@@ -13,42 +14,22 @@ def default_jobs():
         return os.cpu_count() or 1
 
 
-class _Progress:
-    def __init__(self, what, total, stream=None):
-        self.stream = stream or sys.stderr
-        self.on = total > 1 and getattr(self.stream, "isatty", lambda: False)()
-        self.what, self.total, self.done = what, total, 0
-
-    def step(self):
-        self.done += 1
-        if self.on:
-            self.stream.write("\r%s %d/%d" % (self.what, self.done, self.total))
-            self.stream.flush()
-
-    def close(self):
-        if self.on:
-            self.stream.write("\r\033[K")
-            self.stream.flush()
-
-
-def run(func, items, jobs, what, stream=None):
-    """[func(item) for item in items], with ``jobs`` processes; the progress line goes
-    to ``stream`` (standard error) when it is a terminal."""
-    progress = _Progress(what, len(items), stream)
-    try:
-        if jobs <= 1 or len(items) <= 1:
-            out = []
-            for item in items:
-                out.append(func(item))
-                progress.step()
-            return out
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-        with ProcessPoolExecutor(max_workers=min(jobs, len(items))) as pool:
-            futures = {pool.submit(func, item): k for k, item in enumerate(items)}
-            out = [None] * len(items)
-            for future in as_completed(futures):
-                out[futures[future]] = future.result()
-                progress.step()
-            return out
-    finally:
-        progress.close()
+def run(func, items, jobs, what):
+    """[func(item) for item in items], with ``jobs`` processes; the progress line
+    (progress.py: on a terminal, not with --quiet) counts the items done as ``what``
+    ("snapshots checked")."""
+    progress.total(what, len(items))
+    if jobs <= 1 or len(items) <= 1:
+        out = []
+        for item in items:
+            out.append(func(item))
+            progress.add(what)
+        return out
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    with ProcessPoolExecutor(max_workers=min(jobs, len(items))) as pool:
+        futures = {pool.submit(func, item): k for k, item in enumerate(items)}
+        out = [None] * len(items)
+        for future in as_completed(futures):
+            out[futures[future]] = future.result()
+            progress.add(what)
+        return out

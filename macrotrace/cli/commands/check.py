@@ -5,6 +5,7 @@ import sys
 
 from ...messages import output_error
 from ...snapshots import SnapshotError
+from ..options import quiet_flag
 from ..registry import command
 
 
@@ -21,6 +22,7 @@ def _arguments(p):
     p.add_argument("--shard", metavar="K/N", help="check only the K-th of N disjoint slices of the snapshots")
     p.add_argument("--kernel-tree", metavar="DIR",
                    help="the kernel tree for snapshots made on one (default: $MACROTRACE_KERNEL_TREE)")
+    quiet_flag(p)
 
 
 @command("check", "re-run every stored snapshot in DIR and compare (CI)", arguments=_arguments,

@@ -2,6 +2,7 @@
 
 import os
 
+from ... import progress
 from ...config import ConfigError
 from ...initcalls import collect
 from ...render import registry as formats
@@ -22,7 +23,9 @@ def run(ns, compiler_command):
     for f in ns.files:
         if not os.path.isfile(f):
             raise ConfigError("%s: No such file or directory" % f)
-    calls = collect(_configs_per_file(ns, compiler_command), lambda c: run_trace(c, print_warning))
+    configs = _configs_per_file(ns, compiler_command)
+    progress.total("units", len(configs))          # the progress line: 3/40 units
+    calls = collect(configs, lambda c: run_trace(c, print_warning))
     write_output(ns, formats.render("initcalls", ns.format, calls))
     return 0
 

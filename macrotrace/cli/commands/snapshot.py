@@ -3,10 +3,11 @@
 
 import sys
 
-from ..options import UsageError
+from ..options import UsageError, quiet_flag
 from ..registry import command
 
 OWN = {"-o": "output", "--output": "output", "-j": "jobs", "--jobs": "jobs"}
+QUIET = {"-q", "--quiet"}
 
 
 def _arguments(p):
@@ -14,6 +15,7 @@ def _arguments(p):
     p.add_argument("paths", nargs="+", metavar="PATH", help="C files, or directories searched for them")
     p.add_argument("-o", "--output", metavar="DIR", required=True, help="where the snapshots go")
     p.add_argument("-j", "--jobs", metavar="N", help="trace N files at a time (default: the number of CPUs)")
+    quiet_flag(p)
 
 
 @command("snapshot", "store a snapshot of MACRO for every C file in PATHs that invokes it (CI)",
@@ -32,6 +34,9 @@ def run(ns, compiler_command):
     k = 0
     while k < len(args):
         a = args[k]
+        if a in QUIET:
+            k += 1              # the progress line's, not a trace flag to record
+            continue
         if a in OWN and k + 1 < len(args):
             own[OWN[a]] = args[k + 1]
             k += 2
