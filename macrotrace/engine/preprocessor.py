@@ -867,6 +867,8 @@ class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor)
             f.markers.append(f.presumed)
         elif "2" in flags[:1]:                 # ... and returning to its includer
             back = f.markers[-1] if f.markers else f.includer
+            if not f.markers and self._rec is not None:
+                self._rec.checks.append(("includer", f.includer))
             if back is None or (name and name != back):
                 self.warn('file "%s" linemarker ignored due to incorrect nesting' % name, name_tok)
                 return

@@ -113,11 +113,12 @@ class SegmentReuse:
             self.include(f, Token(IDENT, text, 0, line, col, f.path), name, angled, next_)
 
     def _file_state(self, f):
-        """A file's own state at a starting point, as a plain value."""
+        """A file's own state at a starting point, as a plain value (its includer's name,
+        which differs from unit to unit for the headers a unit includes, is a check of the
+        segments that read it: a line marker returning to it)."""
         return (tuple((e.taken_any, e.seen_else, e.last, tuple(branch_row(c) for c in e.conditions))
                       for e in f.ifstack),
-                f.guard, f.guard_state, f.line_delta, f.presumed, tuple(f.markers), f.includer,
-                f.chain_index)
+                f.guard, f.guard_state, f.line_delta, f.presumed, tuple(f.markers), f.chain_index)
 
     def _set_file_state(self, f, pos, saved):
         from .preprocessor import IfEntry
@@ -191,6 +192,8 @@ class SegmentReuse:
         if p is not None:
             chunk = "".join(p.parts[rec.parts:])
             p.parts[rec.parts:] = [chunk] if chunk else []
+            if chunk and rec.psig[0] and chunk[0] != "\n":
+                return                  # (its first line did not start as _replay assumes)
             psig_end = (p.printed, p.pending_space)
             ntok = p.count - rec.count
         warnings = tuple((w.message, w.file, w.line) for w in self.warnings[rec.warnings:])
@@ -213,7 +216,7 @@ class SegmentReuse:
         get = dict.get
         for v in variants:
             psig, names, fps, checks, effect = v
-            if p is not None and (psig != now or effect[4] is None):
+            if p is not None and (psig is None or psig[1] != now[1] or effect[4] is None):
                 continue
             for name, fp in zip(names, fps):
                 if _fingerprint_of(table, name, get(table, name)) != fp:
@@ -245,6 +248,9 @@ class SegmentReuse:
             elif kind == "level":
                 if len(self.files) != c[1]:
                     return False
+            elif kind == "includer":
+                if f.includer != c[1]:
+                    return False
         return True
 
     def _replay(self, f, variant):
@@ -263,8 +269,16 @@ class SegmentReuse:
         p = self.printer
         if p is not None:
             if chunk:
+                # the segment's first line began with a new line only if one was open
+                # (Printer.line_change): as the output stands now, not as it stood
+                was_open = variant[0][0]
+                if was_open and not p.printed:
+                    chunk = chunk[1:]
+                elif p.printed and not was_open:
+                    chunk = "\n" + chunk
                 p.parts.append(chunk)
-            p.printed, p.pending_space = psig_end
+                p.printed = psig_end[0]
+            p.pending_space = psig_end[1]
             p.prev = p.source = None
             p.count += ntok
             self.replayed_tokens += ntok

@@ -106,6 +106,8 @@ class SegmentStore:
                 pass
             if not isinstance(e, dict) or e.get("format") != FORMAT or e.get("path") != path:
                 e = None
+            else:
+                diskcache.touch(self._file(path))     # (least recently used goes first)
             self.loaded[path] = e = e or {"format": FORMAT, "path": path, "sha": digest, "v": {}}
         if e["sha"] != digest:        # the file changed: what was recorded is void
             e["sha"], e["v"] = digest, {}
