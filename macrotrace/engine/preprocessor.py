@@ -56,7 +56,7 @@ COMMAND_LINE = "<command-line>"
 class FileState:
     __slots__ = ("tokens", "pos", "path", "dir", "chain_index", "ifstack", "directives",
                  "guard", "guard_state", "line_delta", "presumed", "includer", "markers",
-                 "digest", "data", "cached", "seg")
+                 "digest", "data", "cached", "lazy", "seg")
 
     def __init__(self, tokens, path, chain_index):
         self.tokens = tokens
@@ -76,7 +76,8 @@ class FileState:
         # per-header reuse (segments.py): a header is read lazily, its tokens only
         # when a segment of it is not replayed
         self.digest = None      # sha1 of its contents
-        self.data = None        # its bytes, not lexed yet
+        self.lazy = False       # not lexed yet (``tokens`` is empty until it is)
+        self.data = None        # its bytes, if read already
         self.cached = None      # (tokens, directives) lexed earlier, not taken yet
         self.seg = False        # at a segment's start: look for a recorded one first
 

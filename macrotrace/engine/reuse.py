@@ -14,6 +14,9 @@ first starting point with nothing recorded, the file is lexed, read as usual fro
 there, and recorded until its next boundary (``end_recording``).
 """
 
+import marshal
+import os
+
 from . import state
 from .diagnostics import Warning_
 from .events import Listener
@@ -27,9 +30,6 @@ UNRECORDABLE = frozenset(("__DATE__", "__TIME__", "__TIMESTAMP__", "__BASE_FILE_
 # listener hooks a replayed segment would not call
 _DIRECTIVE_HOOKS = ("macro_defined", "macro_undefined", "conditional")
 
-
-import os
-_DEBUG = os.environ.get("MT_SEGDEBUG")
 
 
 class SegmentReuse:
@@ -50,16 +50,30 @@ class SegmentReuse:
             self.files_read.append((path, digest))
 
     def _lazy_file(self, path, chain_index, from_tok):
+        """A header's FileState, not lexed: its contents' sha1 is known (from the file,
+        or from the store when the file's stat says it is the file hashed before)."""
         from .preprocessor import FileState
         f = FileState((), path, chain_index)
+        f.lazy = True
+        store = self.segments
         cached = self.file_cache.get(path)
         if cached is not None and path in self._digests:
             f.cached, f.digest = cached, self._digests[path]
         else:
-            data = self.file_bytes(path, from_tok)
-            f.data, f.digest = data, state.digest(data)
+            st = None
+            if not (self.unsaved and os.path.realpath(path) in self.unsaved):
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    pass                 # (file_bytes says what is wrong)
+            f.digest = store.known_digest(path, st) if st is not None else None
+            if f.digest is None:
+                f.data = self.file_bytes(path, from_tok)
+                f.digest = state.digest(f.data)
+                if st is not None:
+                    store.note_stat(path, f.digest, st)
             self.read_once(path, f.digest)
-        f.seg = not self.segments.entry(path, f.digest).get("warns")
+        f.seg = not store.entry(path, f.digest).get("warns")
         if not f.seg:
             self._load_tokens(f)
         return f
@@ -67,13 +81,21 @@ class SegmentReuse:
     def _load_tokens(self, f):
         """Lex ``f`` now: a segment of it is read, not replayed."""
         f.seg = False
-        if f.tokens or (f.cached is None and f.data is None):
+        if not f.lazy:
             return
+        f.lazy = False
         if f.cached is not None:
             f.tokens, f.directives = f.cached
         else:
+            data = f.data
+            if data is None:
+                data = self.file_bytes(f.path)
+                digest = state.digest(data)
+                if digest != f.digest:          # changed since it was looked at
+                    f.digest = digest
+                    self.read_once(f.path, digest)
             before = len(self.warnings)
-            f.tokens, f.directives = self._tokenize(f.path, f.data)
+            f.tokens, f.directives = self._tokenize(f.path, data)
             if len(self.warnings) > before:
                 # its lexer warns (an unterminated quote): gcc warns as it reads, so a
                 # file that is not read through is not replayed either
@@ -199,30 +221,26 @@ class SegmentReuse:
         warnings = tuple((w.message, w.file, w.line) for w in self.warnings[rec.warnings:])
         effect = (end, f.pos, self._file_state(f), tuple(defs), chunk, psig_end, ntok, warnings,
                   exp.counter if "__COUNTER__" in rec.used else None, rec.once_add)
-        self.segments.add(rec.path, rec.digest, rec.start, (rec.psig, names, fps, tuple(checks), effect))
+        # the effect stays a marshal blob until a run replays it: loading a header's
+        # variants then costs little more than reading the file
+        self.segments.add(rec.path, rec.digest, rec.start,
+                          (rec.psig, chunk is not None, names, fps, tuple(checks), marshal.dumps(effect)))
 
     # ---------------------------------------------------------------- replaying
     def _find_variant(self, f, start):
         variants = self.segments.variants(f.path, f.digest, start)
         if not variants:
-            if _DEBUG:
-                import sys
-                e = self.segments.entry(f.path, f.digest)["v"]
-                print("nostart", f.path, f.pos, len(e), start if len(e) else "", [k for k in e if k[0] == f.pos][:1], file=sys.stderr)
             return None
         p = self.printer
         now = (p.printed, p.pending_space) if p is not None else None
         table = self.expander.macros
         get = dict.get
         for v in variants:
-            psig, names, fps, checks, effect = v
-            if p is not None and (psig is None or psig[1] != now[1] or effect[4] is None):
+            psig, has_output, names, fps, checks, _ = v
+            if p is not None and (not has_output or psig[1] != now[1]):
                 continue
             for name, fp in zip(names, fps):
                 if _fingerprint_of(table, name, get(table, name)) != fp:
-                    if _DEBUG:
-                        import sys
-                        print("miss", f.path, f.pos, name, get(table, name), file=sys.stderr)
                     break
             else:
                 if not checks or self._checks_hold(f, checks):
@@ -255,7 +273,8 @@ class SegmentReuse:
 
     def _replay(self, f, variant):
         """Apply a segment's effect to the run; how it ended."""
-        (end, pos, fstate, defs, chunk, psig_end, ntok, warnings, counter, once_add) = variant[4]
+        (end, pos, fstate, defs, chunk, psig_end, ntok, warnings, counter, once_add) = \
+            marshal.loads(variant[5])
         exp = self.expander
         if defs:
             if not isinstance(exp.macros, state.LazyMacros):

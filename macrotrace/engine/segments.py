@@ -35,6 +35,7 @@ key, as there.
 import hashlib
 import marshal
 import os
+import time
 
 from . import diskcache
 from .diskcache import cache_dir
@@ -42,6 +43,11 @@ from .statecache import _engine_fingerprint
 
 FORMAT = 1
 MAX_VARIANTS = 16          # per starting point; the oldest goes first
+RACY_NS = 2_000_000_000    # a file changed this close to its hashing is hashed again
+
+
+def _stamp(st):
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
 
 
 # ---------------------------------------------------------------- fingerprints
@@ -90,29 +96,59 @@ class SegmentStore:
         self.loaded = {}          # path -> {"sha": ..., "v": {start: [variant...]}}
         self.dirty = set()
         self.hits = self.misses = self.recorded = 0
+        self.dir = cache_dir()
+        self.files = {}           # path -> its file in the cache directory
 
     def _file(self, path):
-        h = hashlib.sha1(os.path.abspath(path).encode("utf-8", "surrogatepass")).hexdigest()[:20]
-        return os.path.join(cache_dir(), "seg-%s-%s.bin" % (self.key, h))
+        name = self.files.get(path)
+        if name is None:
+            h = hashlib.sha1(os.path.abspath(path).encode("utf-8", "surrogatepass")).hexdigest()[:20]
+            name = self.files[path] = os.path.join(self.dir, "seg-%s-%s.bin" % (self.key, h))
+        return name
+
+    def _load(self, path):
+        """The stored entry of ``path`` (None when there is none)."""
+        if path in self.loaded:
+            return self.loaded[path]
+        e = None
+        name = self._file(path)
+        try:
+            with open(name, "rb") as fh:
+                e = marshal.loads(fh.read())   # (load(fh) reads piecemeal: slow)
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
+        if not isinstance(e, dict) or e.get("format") != FORMAT or e.get("path") != path:
+            e = None
+        else:
+            diskcache.touch(name)              # (least recently used goes first)
+        self.loaded[path] = e
+        return e
 
     def entry(self, path, digest):
-        e = self.loaded.get(path)
+        e = self._load(path)
         if e is None:
-            e = None
-            try:
-                with open(self._file(path), "rb") as fh:
-                    e = marshal.load(fh)
-            except (OSError, EOFError, ValueError, TypeError):
-                pass
-            if not isinstance(e, dict) or e.get("format") != FORMAT or e.get("path") != path:
-                e = None
-            else:
-                diskcache.touch(self._file(path))     # (least recently used goes first)
-            self.loaded[path] = e = e or {"format": FORMAT, "path": path, "sha": digest, "v": {}}
+            self.loaded[path] = e = {"format": FORMAT, "path": path, "sha": digest, "v": {}}
         if e["sha"] != digest:        # the file changed: what was recorded is void
-            e["sha"], e["v"] = digest, {}
+            e.clear()
+            e.update(format=FORMAT, path=path, sha=digest, v={})
             self.dirty.add(path)
         return e
+
+    def known_digest(self, path, st):
+        """The sha1 recorded for ``path`` when ``st`` (its ``os.stat``) is the one taken
+        when it was hashed, and its last change was well before that (git's rule for a
+        "racily clean" file: a write in the same clock tick would not show); else None."""
+        e = self._load(path)
+        if e is None or e.get("stat") != _stamp(st) or st.st_ctime_ns >= e["at"] - RACY_NS:
+            return None
+        return e["sha"]
+
+    def note_stat(self, path, digest, st):
+        """``path``, as ``st`` shows it, has the contents ``digest``."""
+        e = self.entry(path, digest)
+        if e.get("stat") != _stamp(st):
+            e["stat"], e["at"] = _stamp(st), time.time_ns()
+            self.dirty.add(path)
 
     def variants(self, path, digest, start):
         return self.entry(path, digest)["v"].get(start, ())
@@ -128,13 +164,10 @@ class SegmentStore:
 
     def flush(self):
         """Write the files that gained variants (each replaced atomically)."""
-        if os.environ.get("MT_SEGDEBUG"):
-            import sys
-            print("segments: %d replayed, %d read, %d recorded, %d files" % (self.hits, self.misses, self.recorded, len(self.dirty)), file=sys.stderr)
         if not self.dirty:
             return
         try:
-            os.makedirs(cache_dir(), exist_ok=True)
+            os.makedirs(self.dir, exist_ok=True)
         except OSError:
             return
         last = None

@@ -73,6 +73,7 @@ class Encoder:
         self.cond_index = {id(c): (c, i) for i, c in enumerate(branches)}
         self.conds = list(rows)
         self.blobs = {}           # id(MacroDef) -> (MacroDef, blob)
+        self.outers = {}          # id(outer chain) -> (chain, its numbers)
 
     def encode(self, macros):
         """(one (name, blob) per user macro, the #if conditions they refer to)."""
@@ -86,7 +87,7 @@ class Encoder:
                     out.append((name, m))
                     continue
                 if type(m) is Pending:        # a replayed segment's, not decoded yet
-                    out.append((name, m.blob, tuple(self._index(c) for c in m.outer), m.fp))
+                    out.append((name, m.blob, self._outer(m.outer), m.fp))
                     continue
             else:
                 m = macros[name]
@@ -97,6 +98,14 @@ class Encoder:
                 cached = blobs[id(m)] = (m, self._blob(name, m))
             out.append((name, cached[1]))
         return out, list(self.conds)
+
+    def _outer(self, outer):
+        """The numbers of a replayed segment's outer #if chain (one tuple for all the
+        definitions the segment made)."""
+        entry = self.outers.get(id(outer))
+        if entry is None or entry[0] is not outer:
+            entry = self.outers[id(outer)] = (outer, tuple(self._index(c) for c in outer))
+        return entry[1]
 
     def _index(self, c):
         cond_index, conds = self.cond_index, self.conds
