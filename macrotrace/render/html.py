@@ -8,11 +8,11 @@ autoescape (in the templates); nothing from the source reaches a <script>.
 """
 
 import bisect
-from collections import namedtuple
 import os
 import pickle
 import re
 import shlex
+from collections import namedtuple
 
 import jinja2
 from markupsafe import Markup

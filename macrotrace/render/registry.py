@@ -3,8 +3,9 @@
 Each kind of result a command produces (``trace``: a Trace or a Matrix; ``initcalls``:
 the initcall list) has its formats.  A renderer is ``render_output(obj, options)`` and
 returns the text, as one string or as an iterable of pieces written one after the other
-(a large JSON or HTML trace is never held whole: they are generators).  Entries are "module:function" strings, imported
-only when the format is used (jinja2 costs a text run nothing).
+(a large JSON or HTML trace is never held whole: they are generators).  Entries are
+"module:function" strings, imported only when the format is used (jinja2 costs a text
+run nothing).
 
 To add a format: one row below, or ``register(kind, name, target)`` from the module
 that defines it.  ``--format`` offers the names of its command's kind.
