@@ -23,6 +23,9 @@ from .trace.spool import Spool
 from .trace.views import Visibility, record_view, view_invocation
 
 
+BATCH = 32          # invocations finished together (at most this many in memory)
+
+
 class Stream:
     """The sink of a streamed trace and what it accumulates."""
 
@@ -35,6 +38,7 @@ class Stream:
         self.depends_on = []            # their union, in order
         self.found = False              # --focus/--break: some film was made
         self.first = None               # (file, line) of the first invocation
+        self.pending = []               # finished by the engine, not yet here
         self.builder = self.visibility = self.declarations = None
 
     def start(self, builder, declarations):
@@ -46,23 +50,38 @@ class Stream:
         self.visibility = Visibility(builder, self.options)
 
     def take(self, inv):
+        self.pending.append(inv)
+        if len(self.pending) >= BATCH:
+            self._finish()
+
+    def _finish(self):
+        """Finish the pending invocations, one kind of work at a time over the batch.
+        One invocation at a time ran the same instructions (callgrind) but measured ~10%
+        slower on 2,000 module_init; batched, within 2% of the whole trace (the
+        engine's, the C parser's and the encoder's code staying warm in the caches,
+        likely)."""
+        batch, self.pending = self.pending, []
         if self.declarations is not None:
-            inv.declarations = self.declarations(inv)
-        inv.depends_on = invocation_depends_on(self.builder, inv)
-        self.depends_on.extend(s for s in inv.depends_on if s not in self.depends_on)
-        v = view_invocation(self.builder, inv, self.options, self.visibility)
-        record_view(v)
-        self.found = self.found or bool(v.films)
-        if self.first is None:
-            self.first = (inv.file, inv.line)
-        self.used.update(s.definition for s in inv.steps if s.definition)
-        self.spool.append(inv)
+            for inv in batch:
+                inv.declarations = self.declarations(inv)
+        for inv in batch:
+            inv.depends_on = invocation_depends_on(self.builder, inv)
+            self.depends_on.extend(s for s in inv.depends_on if s not in self.depends_on)
+            v = view_invocation(self.builder, inv, self.options, self.visibility)
+            record_view(v)
+            self.found = self.found or bool(v.films)
+            if self.first is None:
+                self.first = (inv.file, inv.line)
+            self.used.update(s.definition for s in inv.steps if s.definition)
+        for inv in batch:
+            self.spool.append(inv)
 
     def trace(self):
         """The Trace, its invocations in the spool (what builder.trace() gives, with
         attach_depends_on and annotate done)."""
         b = self.builder
         b.flush()
+        self._finish()
         defs = {k: v for k, v in b.definitions.items() if k in self.used}
         return Trace(macro=b.macro_name, file=b.display(b.file), config=b.config,
                      invocations=self.spool, definitions=defs, depends_on=list(self.depends_on),

@@ -95,6 +95,19 @@ def test_streamed_html_is_the_whole_trace_s_page(source, films):
         assert "7 more invocations" in page
 
 
+def test_more_invocations_than_a_batch(tmp_path):
+    from macrotrace.streaming import BATCH
+    (tmp_path / "s.c").write_bytes(SOURCE + b"F(F(6)); F(7);\n" * BATCH)
+    args = ["F", "s.c", "--no-cache", "--hide", "CAT"]
+    for fmt in ("json", "html"):
+        proc = run_cli(args + ["--format", fmt, "-o", "out." + fmt], tmp_path)
+        assert proc.returncode == 0, proc.stderr
+    obj, _ = whole(args, tmp_path)
+    assert len(obj.invocations) == 9 + 3 * BATCH
+    assert (tmp_path / "out.json").read_bytes() == json_format.dumps(obj).encode("utf-8", "surrogateescape")
+    assert (tmp_path / "out.html").read_text(encoding="utf-8") == html_format.render(obj)
+
+
 def test_a_cut_trace_streams_the_invocations_so_far(source):
     args = ["F", "s.c", "--no-cache", "--max-steps", "5"]
     proc = run_cli(args + ["--format", "json", "-o", "out.json"], source)
