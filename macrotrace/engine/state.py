@@ -117,13 +117,31 @@ class Encoder:
         return entry[1]
 
     def _blob(self, name, m):
-        # an identifier written with UCNs keeps its spelling (``source``) for ``#``
-        body = tuple((t.kind, t.text, t.flags, t.line, t.col, t.file, t.argno,
-                      t.source if t.kind == IDENT else None)
-                     for t in m.body)
         row = (name, tuple(m.params) if m.fun_like else None, m.variadic, tuple(m.site or ()),
-               m.spelling, m.from_command_line, tuple(self._index(c) for c in m.conditions), body)
+               m.spelling, m.from_command_line, tuple(self._index(c) for c in m.conditions),
+               body_rows(m))
         return marshal.dumps(row)
+
+
+def body_rows(m):
+    """A definition's replacement list as plain rows (a token's file only when it is not
+    the definition's: a kernel unit stores ~16,000 of these)."""
+    home = m.site[0] if m.site else None
+    # an identifier written with UCNs keeps its spelling (``source``) for ``#``
+    return tuple((t.kind, t.text, t.flags, t.line, t.col, None if t.file == home else t.file,
+                  t.argno, t.source if t.kind == IDENT else None) for t in m.body)
+
+
+def body_of(rows, site):
+    home = site[0] if site else None
+    toks = []
+    for kind, text, flags, line, col, file, argno, spelled in rows:
+        t = Token(kind, text, flags, line, col, home if file is None else file)
+        t.argno = argno
+        if spelled is not None:
+            t.source = spelled
+        toks.append(t)
+    return toks
 
 
 # -- definitions made by a header segment (segments.py), and their #if branches
@@ -142,26 +160,16 @@ def branch_of(row):
 def macro_blob(m, n_outer):
     """A definition made by a segment; its #if chain without the part the includers
     give (``n_outer`` branches), which the replaying run supplies."""
-    body = tuple((t.kind, t.text, t.flags, t.line, t.col, t.file, t.argno,
-                  t.source if t.kind == IDENT else None)
-                 for t in m.body)
     own = tuple(branch_row(c) for c in m.conditions[n_outer:])
     return marshal.dumps((m.name, tuple(m.params) if m.fun_like else None, m.variadic,
-                          tuple(m.site or ()), m.spelling, m.from_command_line, own, body))
+                          tuple(m.site or ()), m.spelling, m.from_command_line, own, body_rows(m)))
 
 
 def macro_of(blob, outer):
     name, params, variadic, site, spelling, cmdline, own, body = marshal.loads(blob)
-    toks = []
-    for kind, text, flags, line, col, file, argno, spelled in body:
-        t = Token(kind, text, flags, line, col, file)
-        t.argno = argno
-        if spelled is not None:
-            t.source = spelled
-        toks.append(t)
     m = MacroDef(name, list(params) if params is not None else None, variadic, (),
                  tuple(site) if site else None, spelling=spelling)
-    m.body = toks
+    m.body = body_of(body, site)
     m.from_command_line = cmdline
     m.conditions = tuple(outer) + tuple(branch_of(r) for r in own)
     return m
@@ -194,16 +202,9 @@ def _load_conditions(rows):
 def _converter(conds):
     def convert(blob):
         name, params, variadic, site, spelling, cmdline, cond_ids, body = marshal.loads(blob)
-        toks = []
-        for kind, text, flags, line, col, file, argno, spelled in body:
-            t = Token(kind, text, flags, line, col, file)
-            t.argno = argno
-            if spelled is not None:
-                t.source = spelled
-            toks.append(t)
         m = MacroDef(name, list(params) if params is not None else None, variadic, (),
                      tuple(site) if site else None, spelling=spelling)
-        m.body = toks
+        m.body = body_of(body, site)
         m.from_command_line = cmdline
         m.conditions = tuple(conds[i] for i in cond_ids)
         return m
