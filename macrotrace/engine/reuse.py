@@ -324,4 +324,6 @@ def _fingerprint_of(table, name, entry):
         return entry.fp or fingerprint(entry)
     if t is bytes:                       # a saved state's blob (state.LazyMacros)
         return fingerprint(table[name])
-    return entry.fp                      # segments.Pending
+    if t is tuple:                       # a saved state's segment definition
+        return entry[2]
+    return entry.fp                      # state.Pending

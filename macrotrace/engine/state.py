@@ -25,7 +25,7 @@ class LazyMacros(dict):
         self._convert = convert
 
     def _materialise(self, name, v):
-        v = self._convert(v) if type(v) is bytes else v.decode()
+        v = self._convert(v) if type(v) is not Pending else v.decode()
         dict.__setitem__(self, name, v)
         return v
 
@@ -44,7 +44,7 @@ class LazyMacros(dict):
     def pop(self, name, *default):
         v = dict.pop(self, name, *default)
         if v is not None and type(v) is not MacroDef:
-            v = self._convert(v) if type(v) is bytes else v.decode()
+            v = self._convert(v) if type(v) is not Pending else v.decode()
         return v
 
     def values(self):
@@ -83,11 +83,12 @@ class Encoder:
         for name in macros:
             if raw is not None:
                 m = raw(name)
-                if type(m) is bytes:          # restored and never looked at: as it was
+                t = type(m)
+                if t is bytes or t is tuple:  # restored and never looked at: as it was
                     out.append((name, m))
                     continue
-                if type(m) is Pending:        # a replayed segment's, not decoded yet
-                    out.append((name, m.blob, self._outer(m.outer), m.fp))
+                if t is Pending:              # a replayed segment's, not decoded yet
+                    out.append((name, (m.blob, self._outer(m.outer), m.fp)))
                     continue
             else:
                 m = macros[name]
@@ -201,6 +202,9 @@ def _load_conditions(rows):
 
 def _converter(conds):
     def convert(blob):
+        if type(blob) is tuple:     # a segment's definition, its outer #ifs numbered
+            blob, outer, fp = blob
+            return Pending(blob, tuple(conds[i] for i in outer), fp).decode()
         name, params, variadic, site, spelling, cmdline, cond_ids, body = marshal.loads(blob)
         m = MacroDef(name, list(params) if params is not None else None, variadic, (),
                      tuple(site) if site else None, spelling=spelling)
@@ -216,12 +220,7 @@ def decode_macros(encoded, conditions, builtins):
     decoded; an Encoder that goes on numbering its conditions as they were)."""
     branches = _load_conditions(conditions)
     lazy = LazyMacros(builtins, _converter(branches))
-    for entry in encoded:
-        if len(entry) == 2:
-            dict.__setitem__(lazy, entry[0], entry[1])
-        else:                       # a segment's definition (Pending), outer #ifs numbered
-            name, blob, outer, fp = entry
-            dict.__setitem__(lazy, name, Pending(blob, tuple(branches[i] for i in outer), fp))
+    dict.update(lazy, encoded)      # blobs, and (blob, outer #if numbers, fp) of segments'
     return lazy, Encoder(conditions, branches)
 
 
