@@ -47,6 +47,7 @@ class Printer:
         self.pending_space = False
         self.printed = False
         self.pragmas = True          # gcc -E prints no #pragma lines in assembler
+        self.count = 0               # tokens printed
 
     def line_change(self, tok):
         if self.printed:
@@ -93,6 +94,7 @@ class Printer:
         self.prev = tok
         parts.append(tok.text if kind != IDENT else printed(tok))
         self.printed = True
+        self.count += 1
 
     def drain(self):
         """The text pieces printed since the last call (a token, its white space, a new

@@ -66,7 +66,7 @@ class StateCache:
         gc.disable()
         try:
             with open(self.path, "rb") as fh:
-                saved = marshal.load(fh)
+                saved = marshal.loads(fh.read())   # (load(fh) reads piecemeal: slow)
         except (OSError, EOFError, ValueError, TypeError):
             return None
         finally:
