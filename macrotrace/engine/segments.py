@@ -41,16 +41,12 @@ import time
 
 from . import diskcache
 from .diskcache import cache_dir
+from .state import file_stamp, unchanged
 from .statecache import _engine_fingerprint
 
 FORMAT = 1
 MAX_VARIANTS = 16          # per starting point; the oldest goes first
-RACY_NS = 2_000_000_000    # a file changed this close to its hashing is hashed again
 MAX_DELTAS = 300           # header files recorded since the pack, before they are folded in
-
-
-def _stamp(st):
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
 
 
 # ---------------------------------------------------------------- fingerprints
@@ -162,15 +158,15 @@ class SegmentStore:
         when it was hashed, and its last change was well before that (git's rule for a
         "racily clean" file: a write in the same clock tick would not show); else None."""
         e = self._load(path)
-        if e is None or e.get("stat") != _stamp(st) or st.st_ctime_ns >= e["at"] - RACY_NS:
+        if e is None or "stat" not in e or not unchanged(st, e["stat"], e["at"]):
             return None
         return e["sha"]
 
     def note_stat(self, path, digest, st):
         """``path``, as ``st`` shows it, has the contents ``digest``."""
         e = self.entry(path, digest)
-        if e.get("stat") != _stamp(st):
-            e["stat"], e["at"] = _stamp(st), time.time_ns()
+        if e.get("stat") != file_stamp(st):
+            e["stat"], e["at"] = file_stamp(st), time.time_ns()
             self.dirty.add(path)
 
     def variants(self, path, digest, start):

@@ -236,6 +236,22 @@ def digest(data):
     return hashlib.sha1(data).hexdigest()
 
 
+# a file changed this close to the time it was hashed is hashed again: a write in the
+# same clock tick would leave its stat unchanged (git's "racily clean" rule)
+RACY_NS = 2_000_000_000
+
+
+def file_stamp(st):
+    """What of an ``os.stat`` says the file was not written since."""
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
+def unchanged(st, stamp, at):
+    """``st`` is the stat stamped ``stamp`` when hashed at ``at`` (ns), long enough after
+    its last change."""
+    return stamp == file_stamp(st) and st.st_ctime_ns < at - RACY_NS
+
+
 def directory_stamps(directories):
     """(directory, mtime in ns or -1) for each: a new file in one changes its stamp."""
     out = []
