@@ -271,3 +271,23 @@ def test_real_units_replay_each_others_headers_and_give_gccs_result(built):
     expected = test_kernel.gcc_preprocess(argv, cwd)
     assert test_kernel.first_difference(shared.text, expected) is None
     assert shared.text == session.expand(replace(second, cache=False)).text
+
+
+def test_folded_into_the_pack_the_segments_still_replay(tmp_path, monkeypatch):
+    """Deltas (a file per header) are folded into the pack when they pile up; what was
+    folded replays as before, and a delta written after the fold wins over the pack."""
+    from macrotrace.engine import segments
+    monkeypatch.setattr(segments, "MAX_DELTAS", 2)
+    inc = tree(tmp_path)
+    expand(config(tmp_path, unit(tmp_path, "one.c", ["a.h", "b.h", "c.h"]), inc))
+    names = os.listdir(diskcache.cache_dir())
+    assert any(n.endswith(".pack") for n in names)
+    assert not [n for n in names if n.startswith("seg-") and n.endswith(".bin")]
+    forget_unit_states()
+    again = expand(config(tmp_path, unit(tmp_path, "two.c", ["c.h", "b.h", "a.h"]), inc))
+    assert again.segments[0] >= 3
+    (inc / "c.h").write_text("#define NAME_OF_UNIT KBUILD_MODNAME\n#define C_VALUE (B_VALUE - CFG)\n")
+    changed = expand(config(tmp_path, unit(tmp_path, "three.c", ["a.h", "b.h", "c.h"]), inc))
+    assert "(10 - 1)" in changed.text
+    forget_unit_states()
+    assert expand(config(tmp_path, unit(tmp_path, "four.c", ["a.h", "b.h", "c.h"]), inc)).segments[1] == 0

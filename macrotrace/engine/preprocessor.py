@@ -1043,6 +1043,7 @@ class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor)
             # the main file is covered by the signature of its leading directives
             "files": [(p, d) for p, d in self.files_read if p != self.main_path],
             "dirs": state.directory_stamps(self.search.probed),
+            "at": self.started_ns,      # every file above was read after this
         }
         return saved
 
@@ -1114,6 +1115,7 @@ class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor)
         main file's first line (gcc -include).  A trace cut by ``--max-steps`` raises
         ``recorder.TraceCut``."""
         self._output_wanted = printer is not None
+        self.started_ns = time.time_ns()
         if printer is None and self.state_cache is not None:
             # a trace prints the output of the headers too: the state it saves then is the
             # one ``expand`` needs, and the other way round (one cache entry for both)

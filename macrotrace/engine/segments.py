@@ -32,22 +32,21 @@ statecache.py (the same size cap and LRU eviction); the engine's code is part of
 key, as there.
 """
 
+import fcntl
 import hashlib
 import marshal
+import mmap
 import os
 import time
 
 from . import diskcache
 from .diskcache import cache_dir
+from .state import file_stamp, unchanged
 from .statecache import _engine_fingerprint
 
 FORMAT = 1
 MAX_VARIANTS = 16          # per starting point; the oldest goes first
-RACY_NS = 2_000_000_000    # a file changed this close to its hashing is hashed again
-
-
-def _stamp(st):
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+MAX_DELTAS = 300           # header files recorded since the pack, before they are folded in
 
 
 # ---------------------------------------------------------------- fingerprints
@@ -73,7 +72,7 @@ class Recording:
     """One segment being recorded (the top file's, from ``start`` on)."""
 
     __slots__ = ("path", "digest", "start", "psig", "reads", "written", "used", "checks",
-                 "tainted", "counter", "depth", "n_outer", "parts", "count", "warnings",
+                 "tainted", "counter", "depth", "outer", "parts", "count", "warnings",
                  "once_add")
 
     def __init__(self, path, digest, start, psig):
@@ -87,8 +86,14 @@ class Recording:
 
 
 class SegmentStore:
-    """The recorded segments of one configuration: per header path, a file in the cache
-    directory holding that file's sha1 and its variants by starting point."""
+    """The recorded segments of one configuration, per header path: the file's sha1 and
+    its variants by starting point.
+
+    On disk: a *pack* holding every header's entry (an index, then one marshal blob per
+    header: a run opens one file and decodes only the headers it meets), and a *delta*
+    file per header recorded since the pack was written (each replaced atomically, so
+    parallel runs never see half a file); when deltas pile up, a run folds them into the
+    pack under a lock.  A delta is newer than the pack's entry of the same header."""
 
     def __init__(self, key_material):
         raw = repr((FORMAT, _engine_fingerprint(), key_material))
@@ -97,7 +102,10 @@ class SegmentStore:
         self.dirty = set()
         self.hits = self.misses = self.recorded = 0
         self.dir = cache_dir()
-        self.files = {}           # path -> its file in the cache directory
+        self.pack_file = os.path.join(self.dir, "seg-%s.pack" % self.key)
+        self.pack = None          # Pack: the entries folded so far (read on first need)
+        self.deltas = set()       # delta file names present when the pack was read
+        self.files = {}           # path -> its delta file
 
     def _file(self, path):
         name = self.files.get(path)
@@ -106,21 +114,32 @@ class SegmentStore:
             name = self.files[path] = os.path.join(self.dir, "seg-%s-%s.bin" % (self.key, h))
         return name
 
+    def _read_pack(self):
+        prefix = "seg-%s-" % self.key
+        try:
+            self.deltas = {n for n in os.listdir(self.dir) if n.startswith(prefix)}
+        except OSError:
+            self.deltas = set()
+        self.pack = Pack(self.pack_file)
+        if self.pack.index:
+            diskcache.touch(self.pack_file)     # (least recently used goes first)
+
     def _load(self, path):
         """The stored entry of ``path`` (None when there is none)."""
         if path in self.loaded:
             return self.loaded[path]
-        e = None
+        if self.pack is None:
+            self._read_pack()
         name = self._file(path)
-        try:
-            with open(name, "rb") as fh:
-                e = marshal.loads(fh.read())   # (load(fh) reads piecemeal: slow)
-        except (OSError, EOFError, ValueError, TypeError):
-            pass
+        e = None
+        if os.path.basename(name) in self.deltas:
+            e = _read(name)
+            if e is not None:
+                diskcache.touch(name)
+        if e is None:
+            e = self.pack.get(path)
         if not isinstance(e, dict) or e.get("format") != FORMAT or e.get("path") != path:
             e = None
-        else:
-            diskcache.touch(name)              # (least recently used goes first)
         self.loaded[path] = e
         return e
 
@@ -139,15 +158,15 @@ class SegmentStore:
         when it was hashed, and its last change was well before that (git's rule for a
         "racily clean" file: a write in the same clock tick would not show); else None."""
         e = self._load(path)
-        if e is None or e.get("stat") != _stamp(st) or st.st_ctime_ns >= e["at"] - RACY_NS:
+        if e is None or "stat" not in e or not unchanged(st, e["stat"], e["at"]):
             return None
         return e["sha"]
 
     def note_stat(self, path, digest, st):
         """``path``, as ``st`` shows it, has the contents ``digest``."""
         e = self.entry(path, digest)
-        if e.get("stat") != _stamp(st):
-            e["stat"], e["at"] = _stamp(st), time.time_ns()
+        if e.get("stat") != file_stamp(st):
+            e["stat"], e["at"] = file_stamp(st), time.time_ns()
             self.dirty.add(path)
 
     def variants(self, path, digest, start):
@@ -163,24 +182,131 @@ class SegmentStore:
         self.recorded += 1
 
     def flush(self):
-        """Write the files that gained variants (each replaced atomically)."""
+        """Write the entries that changed as deltas (each replaced atomically); fold the
+        deltas into the pack when they pile up."""
         if not self.dirty:
             return
         try:
             os.makedirs(self.dir, exist_ok=True)
         except OSError:
             return
-        last = None
-        for path in sorted(self.dirty):
-            target = self._file(path)
-            tmp = "%s.%d" % (target, os.getpid())
-            try:
-                with open(tmp, "wb") as fh:
-                    marshal.dump(self.loaded[path], fh)
-                os.replace(tmp, target)
-                last = target
-            except (OSError, ValueError):
-                continue
+        written = []
+        if len(self.deltas) + len(self.dirty) > MAX_DELTAS and \
+                self._fold({path: marshal.dumps(self.loaded[path]) for path in self.dirty}):
+            written.append(self.pack_file)      # (a cold unit: ~500 headers in one write)
+        else:
+            for path in sorted(self.dirty):
+                target = self._file(path)
+                if _write(target, self.loaded[path]):
+                    written.append(target)
+                    self.deltas.add(os.path.basename(target))
         self.dirty.clear()
-        if last is not None:
-            diskcache.evict(keep=last)
+        if written:
+            diskcache.evict(keep=set(written) | {self.pack_file})
+
+    def _fold(self, ours):
+        """The deltas on disk and ``ours`` (path -> entry blob, newer) into the pack,
+        under a lock; False when another run holds it (it is folding: leave it be)."""
+        try:
+            lock = open(os.path.join(self.dir, "seg-%s.lock" % self.key), "wb")
+        except OSError:
+            return False
+        with lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return False
+            old = Pack(self.pack_file)
+            blobs = {path: old.blob(path) for path in old.index}
+            prefix = "seg-%s-" % self.key
+            try:
+                names = [n for n in os.listdir(self.dir) if n.startswith(prefix)]
+            except OSError:
+                return False
+            for n in names:
+                try:
+                    with open(os.path.join(self.dir, n), "rb") as fh:
+                        blob = fh.read()
+                    e = marshal.loads(blob)
+                except (OSError, EOFError, ValueError, TypeError):
+                    continue
+                if isinstance(e, dict) and e.get("format") == FORMAT:
+                    blobs[e["path"]] = blob
+            blobs.update(ours)
+            if not Pack.write(self.pack_file, blobs):
+                return False
+            for n in names:
+                try:
+                    os.unlink(os.path.join(self.dir, n))
+                except OSError:
+                    pass
+            self.deltas = set()
+            return True
+
+
+class Pack:
+    """The pack file: 8 bytes giving the index's length, the index (marshal: path ->
+    (offset, size)), then each header's entry as a marshal blob."""
+
+    def __init__(self, name):
+        self.data = b""
+        self.index = {}
+        try:
+            with open(name, "rb") as fh:
+                # mapped, not read: a run decodes the few hundred headers it meets
+                data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+            n = int.from_bytes(data[:8], "little")
+            self.index = marshal.loads(data[8:8 + n])
+            self.data, self.base = data, 8 + n
+        except (OSError, EOFError, ValueError, TypeError):
+            self.index = {}
+
+    def blob(self, path):
+        off, size = self.index[path]
+        return self.data[self.base + off:self.base + off + size]
+
+    def get(self, path):
+        if path not in self.index:
+            return None
+        try:
+            return marshal.loads(self.blob(path))
+        except (EOFError, ValueError, TypeError):
+            return None
+
+    @staticmethod
+    def write(name, blobs):
+        index, off = {}, 0
+        for path, blob in blobs.items():
+            index[path] = (off, len(blob))
+            off += len(blob)
+        head = marshal.dumps(index)
+        tmp = "%s.%d" % (name, os.getpid())
+        try:
+            with open(tmp, "wb") as fh:
+                fh.write(len(head).to_bytes(8, "little"))
+                fh.write(head)
+                for blob in blobs.values():
+                    fh.write(blob)
+            os.replace(tmp, name)
+            return True
+        except OSError:
+            return False
+
+
+def _read(name):
+    try:
+        with open(name, "rb") as fh:
+            return marshal.loads(fh.read())   # (load(fh) reads piecemeal: slow)
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+
+
+def _write(name, value):
+    tmp = "%s.%d" % (name, os.getpid())
+    try:
+        with open(tmp, "wb") as fh:
+            marshal.dump(value, fh)
+        os.replace(tmp, name)
+        return True
+    except (OSError, ValueError):
+        return False

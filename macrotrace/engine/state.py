@@ -25,7 +25,7 @@ class LazyMacros(dict):
         self._convert = convert
 
     def _materialise(self, name, v):
-        v = self._convert(v) if type(v) is bytes else v.decode()
+        v = self._convert(v) if type(v) is not Pending else v.decode()
         dict.__setitem__(self, name, v)
         return v
 
@@ -44,7 +44,7 @@ class LazyMacros(dict):
     def pop(self, name, *default):
         v = dict.pop(self, name, *default)
         if v is not None and type(v) is not MacroDef:
-            v = self._convert(v) if type(v) is bytes else v.decode()
+            v = self._convert(v) if type(v) is not Pending else v.decode()
         return v
 
     def values(self):
@@ -74,6 +74,12 @@ class Encoder:
         self.conds = list(rows)
         self.blobs = {}           # id(MacroDef) -> (MacroDef, blob)
         self.outers = {}          # id(outer chain) -> (chain, its numbers)
+        self.segment_blobs = {}   # id(MacroDef) -> (MacroDef, segment blob, outer chain)
+
+    def known(self, m, blob, outer):
+        """``m`` was stored by a segment as ``blob`` (state.macro_blob), its outer #if
+        chain being ``outer``: a snapshot stores it the same way, not encoded again."""
+        self.segment_blobs[id(m)] = (m, blob, outer)
 
     def encode(self, macros):
         """(one (name, blob) per user macro, the #if conditions they refer to)."""
@@ -83,15 +89,20 @@ class Encoder:
         for name in macros:
             if raw is not None:
                 m = raw(name)
-                if type(m) is bytes:          # restored and never looked at: as it was
+                t = type(m)
+                if t is bytes or t is tuple:  # restored and never looked at: as it was
                     out.append((name, m))
                     continue
-                if type(m) is Pending:        # a replayed segment's, not decoded yet
-                    out.append((name, m.blob, self._outer(m.outer), m.fp))
+                if t is Pending:              # a replayed segment's, not decoded yet
+                    out.append((name, (m.blob, self._outer(m.outer), m.fp)))
                     continue
             else:
                 m = macros[name]
             if m.builtin is not None:
+                continue
+            seg = self.segment_blobs.get(id(m))
+            if seg is not None and seg[0] is m:       # made by a segment just recorded
+                out.append((name, (seg[1], self._outer(seg[2]), m.fp)))
                 continue
             cached = blobs.get(id(m))
             if cached is None or cached[0] is not m:
@@ -117,13 +128,31 @@ class Encoder:
         return entry[1]
 
     def _blob(self, name, m):
-        # an identifier written with UCNs keeps its spelling (``source``) for ``#``
-        body = tuple((t.kind, t.text, t.flags, t.line, t.col, t.file, t.argno,
-                      t.source if t.kind == IDENT else None)
-                     for t in m.body)
         row = (name, tuple(m.params) if m.fun_like else None, m.variadic, tuple(m.site or ()),
-               m.spelling, m.from_command_line, tuple(self._index(c) for c in m.conditions), body)
+               m.spelling, m.from_command_line, tuple(self._index(c) for c in m.conditions),
+               body_rows(m))
         return marshal.dumps(row)
+
+
+def body_rows(m):
+    """A definition's replacement list as plain rows (a token's file only when it is not
+    the definition's: a kernel unit stores ~16,000 of these)."""
+    home = m.site[0] if m.site else None
+    # an identifier written with UCNs keeps its spelling (``source``) for ``#``
+    return tuple((t.kind, t.text, t.flags, t.line, t.col, None if t.file == home else t.file,
+                  t.argno, t.source if t.kind == IDENT else None) for t in m.body)
+
+
+def body_of(rows, site):
+    home = site[0] if site else None
+    toks = []
+    for kind, text, flags, line, col, file, argno, spelled in rows:
+        t = Token(kind, text, flags, line, col, home if file is None else file)
+        t.argno = argno
+        if spelled is not None:
+            t.source = spelled
+        toks.append(t)
+    return toks
 
 
 # -- definitions made by a header segment (segments.py), and their #if branches
@@ -142,26 +171,16 @@ def branch_of(row):
 def macro_blob(m, n_outer):
     """A definition made by a segment; its #if chain without the part the includers
     give (``n_outer`` branches), which the replaying run supplies."""
-    body = tuple((t.kind, t.text, t.flags, t.line, t.col, t.file, t.argno,
-                  t.source if t.kind == IDENT else None)
-                 for t in m.body)
     own = tuple(branch_row(c) for c in m.conditions[n_outer:])
     return marshal.dumps((m.name, tuple(m.params) if m.fun_like else None, m.variadic,
-                          tuple(m.site or ()), m.spelling, m.from_command_line, own, body))
+                          tuple(m.site or ()), m.spelling, m.from_command_line, own, body_rows(m)))
 
 
 def macro_of(blob, outer):
     name, params, variadic, site, spelling, cmdline, own, body = marshal.loads(blob)
-    toks = []
-    for kind, text, flags, line, col, file, argno, spelled in body:
-        t = Token(kind, text, flags, line, col, file)
-        t.argno = argno
-        if spelled is not None:
-            t.source = spelled
-        toks.append(t)
     m = MacroDef(name, list(params) if params is not None else None, variadic, (),
                  tuple(site) if site else None, spelling=spelling)
-    m.body = toks
+    m.body = body_of(body, site)
     m.from_command_line = cmdline
     m.conditions = tuple(outer) + tuple(branch_of(r) for r in own)
     return m
@@ -193,17 +212,13 @@ def _load_conditions(rows):
 
 def _converter(conds):
     def convert(blob):
+        if type(blob) is tuple:     # a segment's definition, its outer #ifs numbered
+            blob, outer, fp = blob
+            return Pending(blob, tuple(conds[i] for i in outer), fp).decode()
         name, params, variadic, site, spelling, cmdline, cond_ids, body = marshal.loads(blob)
-        toks = []
-        for kind, text, flags, line, col, file, argno, spelled in body:
-            t = Token(kind, text, flags, line, col, file)
-            t.argno = argno
-            if spelled is not None:
-                t.source = spelled
-            toks.append(t)
         m = MacroDef(name, list(params) if params is not None else None, variadic, (),
                      tuple(site) if site else None, spelling=spelling)
-        m.body = toks
+        m.body = body_of(body, site)
         m.from_command_line = cmdline
         m.conditions = tuple(conds[i] for i in cond_ids)
         return m
@@ -215,12 +230,7 @@ def decode_macros(encoded, conditions, builtins):
     decoded; an Encoder that goes on numbering its conditions as they were)."""
     branches = _load_conditions(conditions)
     lazy = LazyMacros(builtins, _converter(branches))
-    for entry in encoded:
-        if len(entry) == 2:
-            dict.__setitem__(lazy, entry[0], entry[1])
-        else:                       # a segment's definition (Pending), outer #ifs numbered
-            name, blob, outer, fp = entry
-            dict.__setitem__(lazy, name, Pending(blob, tuple(branches[i] for i in outer), fp))
+    dict.update(lazy, encoded)      # blobs, and (blob, outer #if numbers, fp) of segments'
     return lazy, Encoder(conditions, branches)
 
 
@@ -234,6 +244,22 @@ def preamble_signature(tokens, pos):
 
 def digest(data):
     return hashlib.sha1(data).hexdigest()
+
+
+# a file changed this close to the time it was hashed is hashed again: a write in the
+# same clock tick would leave its stat unchanged (git's "racily clean" rule)
+RACY_NS = 2_000_000_000
+
+
+def file_stamp(st):
+    """What of an ``os.stat`` says the file was not written since."""
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
+def unchanged(st, stamp, at):
+    """``st`` is the stat stamped ``stamp`` when hashed at ``at`` (ns), long enough after
+    its last change."""
+    return stamp == file_stamp(st) and st.st_ctime_ns < at - RACY_NS
 
 
 def directory_stamps(directories):
