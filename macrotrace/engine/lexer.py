@@ -29,9 +29,16 @@ _PUNCTUATORS = """... <<= >>= -> ++ -- << >> <= >= == != && || *= /= %= += -= &=
     [ ] ( ) { } . & * + - ~ ! / % < > ^ | ? : ; = , #""".split()
 _DIGRAPH_PUNCTUATORS = ["%:%:", "<:", ":>", "<%", "%>", "%:"]
 
+# Each match is one token (or newline, or comment) with the blanks before it: one step
+# of the lexer's loop per token, not two.  The most common tokens are tried first, with
+# lookaheads that leave to the later branches what they must win: an identifier is not a
+# literal's prefix (L"x"), a punctuator does not start a comment or a number (.5).
+# ``ident2`` is the identifier that starts what looked like a raw string but is not one.
 _TOKEN_PATTERN = r"""
-    (?P<ws>[ \t\f\v]+)
-   |(?P<nl>\n)
+    [ \t\f\v]*
+   (?:(?P<nl>\n)
+   |(?P<ident>(?!STRING_PREFIX"|CHAR_PREFIX'RLOOK)(?:[A-Za-z_IDENT_EXTRA]UCN)(?:[0-9A-Za-z_IDENT_EXTRA]UCN)*)
+   |(?P<punct>(?!\.[0-9]|/[*/])(?:PUNCTUATORS))
    |(?P<block>/\*.*?\*/)
    |(?P<open_block>/\*.*)
    |(?P<line_comment>//[^\n]*)
@@ -40,9 +47,8 @@ _TOKEN_PATTERN = r"""
    |(?P<string>STRING_PREFIX"(?:[^"\\\n]|\\.)*")
    |(?P<char>CHAR_PREFIX'(?:[^'\\\n]|\\.)*')
    |(?P<open_literal>(?:STRING_PREFIX"|CHAR_PREFIX')[^\n]*)
-   |(?P<ident>(?:[A-Za-z_IDENT_EXTRA]UCN)(?:[0-9A-Za-z_IDENT_EXTRA]UCN)*)
-   |(?P<punct>PUNCTUATORS)
-   |(?P<other>.)
+   |(?P<ident2>(?:[A-Za-z_IDENT_EXTRA]UCN)(?:[0-9A-Za-z_IDENT_EXTRA]UCN)*)
+   |(?P<other>.))
     """
 _RAW = r"""|(?P<raw>STRING_PREFIXR"(?P<delim>[^ ()\\\t\v\f\n"]{0,16})\(.*?\)(?P=delim)")"""
 
@@ -56,6 +62,7 @@ def _compile(lang):
     puncts = _PUNCTUATORS + (_DIGRAPH_PUNCTUATORS if lang.digraphs else []) + (["::"] if lang.scope else [])
     pattern = (_TOKEN_PATTERN
                .replace("RAW", _RAW if lang.rliterals else "")
+               .replace("RLOOK", '|STRING_PREFIXR"' if lang.rliterals else "")
                .replace("STRING_PREFIX", string_prefix)
                .replace("CHAR_PREFIX", char_prefix)
                .replace("EXPONENT", "[eEpP]" if lang.xnum else "[eE]")
@@ -76,7 +83,20 @@ def _regex(lang):
 
 
 _KIND = {"number": NUMBER, "raw": STRING, "string": STRING, "char": CHAR, "ident": IDENT,
-         "punct": PUNCT, "other": OTHER}
+         "punct": PUNCT, "other": OTHER, "open_literal": OTHER, "ident2": IDENT}
+_KINDS = {}
+
+
+def _kinds_by_index(rx):
+    """For each group number of a token regex, the kind of token it makes (None: a
+    newline, a comment, or an inner group)."""
+    kinds = _KINDS.get(rx)
+    if kinds is None:
+        kinds = [None] * (rx.groups + 1)
+        for name, index in rx.groupindex.items():
+            kinds[index] = _KIND.get(name)
+        kinds = _KINDS[rx] = tuple(kinds)
+    return kinds
 
 
 class LexDiagnostic:
@@ -146,75 +166,88 @@ def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False, directive
     line_start = 0
     n_splices = len(splices)
     sp = 0
+    next_splice = splices[0] if splices else len(text) + 1
     flags = BOL
-    kinds = _KIND
+    rx = _regex(lang)
+    kinds = _kinds_by_index(rx)
+    NL, RAW = rx.groupindex["nl"], rx.groupindex.get("raw")
+    groups = rx.groupindex
+    PUNCT_, OPEN_LITERAL = groups["punct"], groups["open_literal"]
+    OPEN_BLOCK, LINE_COMMENT = groups["open_block"], groups["line_comment"]
     hash_line = False
-    for m in _regex(lang).finditer(text):
-        group = m.lastgroup
-        if group == "ws":
+    for m in rx.finditer(text):
+        gi = m.lastindex
+        start = m.start(gi)
+        if start != m.start():
             flags |= PREV_WHITE
-            continue
-        if group == "nl":
+        if gi == NL:
             if hash_line and directive_ends is not None:
-                k, end = sp, m.start()
-                while k < n_splices and splices[k] <= end:
+                k = sp
+                while k < n_splices and splices[k] <= start:
                     k += 1
                 directive_ends[len(tokens)] = line + k - sp
             hash_line = False
             line += 1
-            line_start = m.end()
+            line_start = start + 1
             flags = BOL
             continue
-        start = m.start()
-        while sp < n_splices and splices[sp] <= start:
-            line += 1
-            # a splice inside a token or comment can be passed only now, after a later
-            # newline: it still counts a line, but the line starts after that newline
-            line_start = max(line_start, splices[sp])
-            sp += 1
-        if group == "block" or group == "open_block" or group == "line_comment":
-            if group == "open_block":
+        if start >= next_splice:
+            while sp < n_splices and splices[sp] <= start:
+                line += 1
+                # a splice inside a token or comment can be passed only now, after a later
+                # newline: it still counts a line, but the line starts after that newline
+                line_start = max(line_start, splices[sp])
+                sp += 1
+            next_splice = splices[sp] if sp < n_splices else len(text) + 1
+        kind = kinds[gi]
+        value = m.group(gi)
+        if kind is None:        # a comment: white space
+            if gi == OPEN_BLOCK:
                 diags.append(LexDiagnostic(line, start - line_start + 1, "unterminated comment"))
-            value = m.group()
-            newlines = value.count("\n")
-            if newlines:
-                line += newlines
-                line_start = start + value.rfind("\n") + 1
+            if gi != LINE_COMMENT:
+                newlines = value.count("\n")
+                if newlines:
+                    line += newlines
+                    line_start = start + value.rfind("\n") + 1
             flags |= PREV_WHITE
             continue
         if flags & BOL:
             if flags & PREV_WHITE:
                 flags |= INDENTED
-            hash_line = group == "punct"
-        value = m.group()
-        if group == "open_literal":
-            tok = Token(OTHER, value, flags | UNTERMINATED, line, start - line_start + 1, filename)
-        elif group == "punct":
-            if value in DIGRAPHS:
-                flags |= DIGRAPH
-            tok = Token(PUNCT, value, flags, line, start - line_start + 1, filename)
-        else:
-            spelling = None
-            if group == "ident" and "\\" in value:
+            hash_line = gi == PUNCT_
+        if kind is IDENT:
+            if "\\" in value:
                 spelling = value
                 value, bad = ucn_identifier(value)
                 if bad:
                     diags.append(LexDiagnostic(line, start - line_start + 1, bad))
-            tok = Token(kinds[group], value, flags, line, start - line_start + 1, filename)
-            if spelling is not None:
+                tok = Token(IDENT, value, flags, line, start - line_start + 1, filename)
                 tok.source = spelling       # as written, for # (see tokens.Token)
-            if group == "raw" and sp < n_splices and splices[sp] < m.end():
-                # a line splice inside a raw string is undone (phase 2 is reverted there)
-                parts, last, end = [], start, m.end()
-                while sp < n_splices and splices[sp] < end:
-                    parts += [text[last:splices[sp]], spliced[sp]]
-                    last = splices[sp]
-                    sp += 1
-                value = "".join(parts) + text[last:end]
-                tok.text = value
-            if group == "raw" and "\n" in value:
-                line += value.count("\n")
-                line_start = start + value.rfind("\n") + 1
+            else:
+                tok = Token(IDENT, value, flags, line, start - line_start + 1, filename)
+        elif gi == PUNCT_:
+            if value in DIGRAPHS:
+                flags |= DIGRAPH
+            tok = Token(PUNCT, value, flags, line, start - line_start + 1, filename)
+        elif gi == OPEN_LITERAL:
+            tok = Token(OTHER, value, flags | UNTERMINATED, line, start - line_start + 1, filename)
+        else:
+            tok = Token(kind, value, flags, line, start - line_start + 1, filename)
+            if gi == RAW:
+                end = m.end()
+                if sp < n_splices and splices[sp] < end:
+                    # a line splice inside a raw string is undone (phase 2 is reverted there)
+                    parts, last = [], start
+                    while sp < n_splices and splices[sp] < end:
+                        parts += [text[last:splices[sp]], spliced[sp]]
+                        last = splices[sp]
+                        sp += 1
+                    next_splice = splices[sp] if sp < n_splices else len(text) + 1
+                    value = "".join(parts) + text[last:end]
+                    tok.text = value
+                if "\n" in value:
+                    line += value.count("\n")
+                    line_start = start + value.rfind("\n") + 1
         append(tok)
         flags = 0
     return tokens, diags
@@ -232,13 +265,13 @@ def relex_single(spelling, lang=DEFAULT):
     This is how ``##`` decides whether a paste gives a valid preprocessing token.
     """
     m = _regex(lang).match(spelling)
-    if m is None or m.end() != len(spelling):
-        return None
+    if m is None or m.end() != len(spelling) or m.start(m.lastindex) != 0:
+        return None         # (not one token, or blanks before it)
     group = m.lastgroup
-    if group in ("ws", "nl", "block", "open_block", "line_comment", "open_literal"):
+    if group in ("nl", "block", "open_block", "line_comment", "open_literal"):
         return None
     flags = DIGRAPH if group == "punct" and spelling in DIGRAPHS else 0
-    if group == "ident" and "\\" in spelling:
+    if group in ("ident", "ident2") and "\\" in spelling:
         name, bad = ucn_identifier(spelling)
         if bad:
             return None             # gcc: an error (\u0061 is not a valid universal character)
