@@ -573,8 +573,8 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         taken = (name in self.macros) != negate
         guard = name if negate and f.guard_state == GUARD_OPEN and not f.ifstack else None
         cond = Branch(name_tok.text, name, name_tok.file, name_tok.line, taken, guard=bool(guard))
-        if f.guard_state == GUARD_OPEN and not guard:
-            f.guard_state = NOT_GUARDED
+        if f.guard_state == GUARD_OPEN and not guard and not f.ifstack:
+            f.guard_state = NOT_GUARDED     # (a #ifdef nested in the guard keeps it)
         self._push_if(f, cond, taken, guard)
 
     def do_ifndef(self, f, name_tok, args):
