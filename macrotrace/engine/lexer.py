@@ -18,6 +18,7 @@ not complain about them inside skipped ``#if 0`` blocks).
 """
 
 import re
+from sys import intern
 
 from .lang import DEFAULT
 from .tokens import (BOL, CHAR, DIGRAPH, DIGRAPHS, IDENT, INDENTED, NUMBER, OTHER, PREV_WHITE,
@@ -223,8 +224,8 @@ def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False, directive
                     diags.append(LexDiagnostic(line, start - line_start + 1, bad))
                 tok = Token(IDENT, value, flags, line, start - line_start + 1, filename)
                 tok.source = spelling       # as written, for # (see tokens.Token)
-            else:
-                tok = Token(IDENT, value, flags, line, start - line_start + 1, filename)
+            else:       # one string per name, however many times it is written
+                tok = Token(IDENT, intern(value), flags, line, start - line_start + 1, filename)
         elif gi == PUNCT_:
             if value in DIGRAPHS:
                 flags |= DIGRAPH
