@@ -21,8 +21,8 @@ import re
 from sys import intern
 
 from .lang import DEFAULT
-from .tokens import (BOL, CHAR, DIGRAPH, DIGRAPHS, IDENT, INDENTED, NUMBER, OTHER, PREV_WHITE,
-                     PUNCT, STRING, UNTERMINATED, Token)
+from .tokens import (BOL, CHAR, DIGRAPH, DIGRAPHS, DIRECTIVE, IDENT, INDENTED, NUMBER, OTHER,
+                     PREV_WHITE, PUNCT, STRING, UNTERMINATED, Token)
 
 _SPLICE = re.compile(r"\\[ \t\f\v]*\n")
 
@@ -146,7 +146,8 @@ def normalize(text, trigraphs=False):
     return "".join(parts), splices, spliced
 
 
-def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False, directive_ends=None):
+def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False, directive_ends=None,
+        directives=None, unterminated=None):
     """Lex a whole file.  Returns (tokens, diagnostics).
 
     White space and comments are not tokens; they set PREV_WHITE on the next token.
@@ -155,6 +156,10 @@ def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False, directive
     ``directive_ends`` (a dict), when given, gets for each line starting with ``#`` the
     physical line its newline is on, keyed by the index of the token after the line
     (a #line directive numbers the line after it, splices included).
+    ``directives`` (a list), when given, gets the index of each ``#`` that starts a line,
+    and the tokens of those lines are flagged DIRECTIVE (not for assembler, where a ``#``
+    line is a directive only if it names one: the caller decides); ``unterminated`` (a
+    list) gets the UNTERMINATED tokens.
     """
     if stage3:      # a -D value (gcc's cpp_define): no trigraphs, no line splices
         text, splices, spliced = (text if text.endswith("\n") else text + "\n"), [], []
@@ -175,7 +180,8 @@ def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False, directive
     groups = rx.groupindex
     PUNCT_, OPEN_LITERAL = groups["punct"], groups["open_literal"]
     OPEN_BLOCK, LINE_COMMENT = groups["open_block"], groups["line_comment"]
-    hash_line = False
+    hash_line = in_dir = False
+    marking = directives is not None
     for m in rx.finditer(text):
         gi = m.lastindex
         start = m.start(gi)
@@ -216,6 +222,10 @@ def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False, directive
             if flags & PREV_WHITE:
                 flags |= INDENTED
             hash_line = gi == PUNCT_
+            if marking:
+                in_dir = hash_line and (value == "#" or value == "%:")
+                if in_dir:
+                    directives.append(len(tokens))
         if kind is IDENT:
             if "\\" in value:
                 spelling = value
@@ -232,6 +242,8 @@ def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False, directive
             tok = Token(PUNCT, value, flags, line, start - line_start + 1, filename)
         elif gi == OPEN_LITERAL:
             tok = Token(OTHER, value, flags | UNTERMINATED, line, start - line_start + 1, filename)
+            if unterminated is not None:
+                unterminated.append(tok)
         else:
             tok = Token(kind, value, flags, line, start - line_start + 1, filename)
             if gi == RAW:
@@ -249,6 +261,8 @@ def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False, directive
                 if "\n" in value:
                     line += value.count("\n")
                     line_start = start + value.rfind("\n") + 1
+        if in_dir:
+            tok.flags |= DIRECTIVE
         append(tok)
         flags = 0
     return tokens, diags

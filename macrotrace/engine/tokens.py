@@ -27,6 +27,7 @@ STRINGIFY = 16      # MACRO_ARG only: the parameter is the operand of #
 DIGRAPH = 32        # punctuator spelled as a digraph (<: :> <% %> %: %:%:)
 UNTERMINATED = 64   # OTHER only: an unterminated string or character literal
 INDENTED = 128      # BOL token that had white space before it on its line
+DIRECTIVE = 256     # part of a directive line (set by the lexer or the preprocessor)
 
 DIGRAPHS = {"<:": "[", ":>": "]", "<%": "{", "%>": "}", "%:": "#", "%:%:": "##"}
 
