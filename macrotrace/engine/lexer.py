@@ -182,6 +182,7 @@ def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False, directive
     OPEN_BLOCK, LINE_COMMENT = groups["open_block"], groups["line_comment"]
     hash_line = in_dir = False
     marking = directives is not None
+    new_token = Token.__new__
     for m in rx.finditer(text):
         gi = m.lastindex
         start = m.start(gi)
@@ -226,45 +227,53 @@ def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False, directive
                 in_dir = hash_line and (value == "#" or value == "%:")
                 if in_dir:
                     directives.append(len(tokens))
+        col = start - line_start + 1
+        spelling = None
         if kind is IDENT:
             if "\\" in value:
-                spelling = value
+                spelling = value            # as written, for # (see tokens.Token)
                 value, bad = ucn_identifier(value)
                 if bad:
-                    diags.append(LexDiagnostic(line, start - line_start + 1, bad))
-                tok = Token(IDENT, value, flags, line, start - line_start + 1, filename)
-                tok.source = spelling       # as written, for # (see tokens.Token)
+                    diags.append(LexDiagnostic(line, col, bad))
             else:       # one string per name, however many times it is written
-                tok = Token(IDENT, intern(value), flags, line, start - line_start + 1, filename)
+                value = intern(value)
         elif gi == PUNCT_:
             if value in DIGRAPHS:
                 flags |= DIGRAPH
-            tok = Token(PUNCT, value, flags, line, start - line_start + 1, filename)
         elif gi == OPEN_LITERAL:
-            tok = Token(OTHER, value, flags | UNTERMINATED, line, start - line_start + 1, filename)
-            if unterminated is not None:
-                unterminated.append(tok)
-        else:
-            tok = Token(kind, value, flags, line, start - line_start + 1, filename)
-            if gi == RAW:
-                end = m.end()
-                if sp < n_splices and splices[sp] < end:
-                    # a line splice inside a raw string is undone (phase 2 is reverted there)
-                    parts, last = [], start
-                    while sp < n_splices and splices[sp] < end:
-                        parts += [text[last:splices[sp]], spliced[sp]]
-                        last = splices[sp]
-                        sp += 1
-                    next_splice = splices[sp] if sp < n_splices else len(text) + 1
-                    value = "".join(parts) + text[last:end]
-                    tok.text = value
-                if "\n" in value:
-                    line += value.count("\n")
-                    line_start = start + value.rfind("\n") + 1
+            flags |= UNTERMINATED
         if in_dir:
-            tok.flags |= DIRECTIVE
+            flags |= DIRECTIVE
+        # Token(kind, value, flags, line, col, filename), without the call (a third of
+        # the cost of making a token)
+        tok = new_token(Token)
+        tok.kind = kind
+        tok.text = value
+        tok.flags = flags
+        tok.line = line
+        tok.col = col
+        tok.file = filename
+        tok.source = spelling
+        tok.argno = -1
         append(tok)
         flags = 0
+        if gi == RAW:
+            end = m.end()
+            if sp < n_splices and splices[sp] < end:
+                # a line splice inside a raw string is undone (phase 2 is reverted there)
+                parts, last = [], start
+                while sp < n_splices and splices[sp] < end:
+                    parts += [text[last:splices[sp]], spliced[sp]]
+                    last = splices[sp]
+                    sp += 1
+                next_splice = splices[sp] if sp < n_splices else len(text) + 1
+                value = "".join(parts) + text[last:end]
+                tok.text = value
+            if "\n" in value:
+                line += value.count("\n")
+                line_start = start + value.rfind("\n") + 1
+        elif gi == OPEN_LITERAL and unterminated is not None:
+            unterminated.append(tok)
     return tokens, diags
 
 
