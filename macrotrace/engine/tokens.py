@@ -85,9 +85,17 @@ class Token:
 
 def padding(source):
     """A padding token inheriting its spacing from ``source`` (None: avoid-paste)."""
-    t = Token(PADDING, "")
+    t = _new(Token)           # (Token(PADDING, ""), without the type call: one per expansion)
+    t.kind = PADDING
+    t.text = ""
+    t.flags = t.line = t.col = 0
+    t.file = None
     t.source = source
+    t.argno = -1
     return t
+
+
+_new = Token.__new__
 
 
 def eof_token(line=0, file=None):
