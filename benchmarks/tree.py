@@ -25,8 +25,9 @@ SOURCE_TARBALL = "/usr/src/linux-source-6.1.tar.xz"
 WANTED = 24
 
 
-def build_units(work, count=WANTED):
-    """Build up to ``count`` lib/ files with Kbuild: [(source path, .o.cmd path)]."""
+def build_units(work, count=WANTED, pattern=r"lib/[a-z0-9_-]+\.c$"):
+    """Build up to ``count`` files (``pattern``: their path in the tarball, lib/ by
+    default) with Kbuild: [(source path, .o.cmd path)]."""
     tree = kernel_tree()
     if tree is None or not os.path.exists(SOURCE_TARBALL) or shutil.which("make") is None:
         return None, "needs linux-headers-amd64, linux-source-6.1 and make"
@@ -34,12 +35,14 @@ def build_units(work, count=WANTED):
     os.makedirs(src_dir)
     with tarfile.open(SOURCE_TARBALL) as tar:
         members = [m for m in tar.getmembers()
-                   if re.match(r"linux-source-6\.1/lib/[a-z0-9_-]+\.c$", m.name)]
+                   if re.match(r"linux-source-6\.1/" + pattern, m.name)]
         for m in members:
             data = tar.extractfile(m).read()
             if b'#include "' in data or b"module_init" in data or b"EXPORT_SYMBOL" not in data:
                 continue
             name = os.path.basename(m.name).replace("-", "_")
+            if os.path.exists(os.path.join(src_dir, name)):
+                continue            # (one directory for all: one file of each name)
             with open(os.path.join(src_dir, name), "wb") as fh:
                 fh.write(data)
     candidates = sorted(os.listdir(src_dir))
