@@ -155,7 +155,8 @@ def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False, directive
     precedes it on that line).  ``stage3``: the text is a -D value, lexed as it is.
     ``directive_ends`` (a dict), when given, gets for each line starting with ``#`` the
     physical line its newline is on, keyed by the index of the token after the line
-    (a #line directive numbers the line after it, splices included).
+    (a #line directive numbers the line after it, splices included), when that is not
+    the line of the token after the ``#`` (a kernel unit has 100,000 directives).
     ``directives`` (a list), when given, gets the index of each ``#`` that starts a line,
     and the tokens of those lines are flagged DIRECTIVE (not for assembler, where a ``#``
     line is a directive only if it names one: the caller decides); ``unterminated`` (a
@@ -181,6 +182,7 @@ def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False, directive
     PUNCT_, OPEN_LITERAL = groups["punct"], groups["open_literal"]
     OPEN_BLOCK, LINE_COMMENT = groups["open_block"], groups["line_comment"]
     hash_line = in_dir = False
+    hash_at = 0
     marking = directives is not None
     new_token = Token.__new__
     for m in rx.finditer(text):
@@ -193,7 +195,10 @@ def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False, directive
                 k = sp
                 while k < n_splices and splices[k] <= start:
                     k += 1
-                directive_ends[len(tokens)] = line + k - sp
+                end = line + k - sp
+                name = hash_at + 1       # (a line that ends where its name is needs no entry)
+                if name >= len(tokens) or tokens[name].line != end:
+                    directive_ends[len(tokens)] = end
             hash_line = False
             line += 1
             line_start = start + 1
@@ -223,6 +228,7 @@ def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False, directive
             if flags & PREV_WHITE:
                 flags |= INDENTED
             hash_line = gi == PUNCT_
+            hash_at = len(tokens)
             if marking:
                 in_dir = hash_line and (value == "#" or value == "%:")
                 if in_dir:
