@@ -124,11 +124,10 @@ def test_the_cache_keeps_under_its_cap_evicting_the_least_recently_used(tmp_path
         other = tmp_path / ("other%d.c" % k)
         other.write_text(src.read_text() + "int k%d;\n" % k)
         others.append(other)
-    # every unit saves its own state (the others also reuse the first one's shared
-    # prefix); the cap leaves room for about two and a half states
+    # every unit saves its own state (the others also replay the first one's header
+    # segments); the cap leaves room for about two and a half units' worth
     trace(src, inc)
-    own = os.path.getsize(session.make_preprocessor(RunConfig(
-        source=str(src), include_dirs=(str(inc),), bundled_headers=False)).state_cache.path)
+    own = diskcache.info()[2]
     monkeypatch.setenv("MACROTRACE_CACHE_MAX", str(int(2.5 * own)))
     for other in others:
         time.sleep(0.02)

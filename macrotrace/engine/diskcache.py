@@ -66,15 +66,16 @@ def touch(path):
 
 def evict(keep=None, limit=None):
     """Delete least-recently-used files until the directory fits the cap (never ``keep``,
-    the file just written).  Returns the number of files deleted."""
+    the file or the set of files just written).  Returns the number of files deleted."""
     limit = max_bytes() if limit is None else limit
     entries = _entries(cache_dir())
     total = sum(size for _, size, _ in entries)
     deleted = 0
+    keep = {os.path.abspath(k) for k in ([keep] if isinstance(keep, str) else keep or ())}
     for _, size, path in sorted(entries):
         if total <= limit:
             break
-        if keep is not None and os.path.abspath(path) == os.path.abspath(keep):
+        if os.path.abspath(path) in keep:
             continue
         try:
             os.unlink(path)

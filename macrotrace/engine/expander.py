@@ -223,33 +223,54 @@ class Expander:
         self.expansions = 0          # replacements in the current top-level invocation
         self.max_expansions = max_expansions
         self._paste_cache = {}
-        self.expanded_options = set()   # -D macros expanded so far (shared preambles)
         self.lang = lang             # lang.LangOptions: the language's lexing and rules (-std, -x)
         self.ignore_pragma = 0       # gcc's state.ignore__Pragma: >0 while pre-expanding an argument
+        # while the preprocessor records a segment (segments.py), what it depends on:
+        self.reads = None            # dict: every macro name looked up, first look first
+        self.written = None          # dict: name -> its definition before the segment changed it
+        self.used = None             # set: the builtins expanded
 
     # ------------------------------------------------------------------ the macro table
     def define(self, macro):
         """Install ``macro`` (replacing any definition of its name); the old one or None."""
-        old = self.macros.get(macro.name)
-        self.macros[macro.name] = macro
+        name = macro.name
+        old = self.macros.get(name)
+        if self.written is not None:
+            self.reads[name] = None
+            if name not in self.written:
+                self.written[name] = old
+        self.macros[name] = macro
         self._paste_cache.clear()
         return old
+
+    def define_pending(self, name, pending):
+        """Install a definition a replayed segment made, decoded when first looked up
+        (the table is a ``state.LazyMacros`` then)."""
+        dict.__setitem__(self.macros, name, pending)
+        self._paste_cache.clear()
+
+    def set_counter(self, value):
+        """``__COUNTER__`` as a replayed segment left it."""
+        self.counter = value
 
     def undefine(self, name):
         """Remove ``name``'s definition; the old one or None."""
         self._paste_cache.clear()
-        return self.macros.pop(name, None)
+        old = self.macros.pop(name, None)
+        if self.written is not None:
+            self.reads[name] = None
+            if name not in self.written:
+                self.written[name] = old
+        return old
 
     def state(self):
-        """(macro table, __COUNTER__, the command-line macros expanded so far): what a
-        later run can start from."""
-        return self.macros, self.counter, self.expanded_options
+        """(macro table, __COUNTER__): what a later run can start from."""
+        return self.macros, self.counter
 
-    def restore(self, macros, counter, expanded_options):
+    def restore(self, macros, counter):
         """Start from a saved state (``macros`` may be a lazily decoded table)."""
         self.macros = macros
         self.counter = counter
-        self.expanded_options = expanded_options
         self._paste_cache.clear()
 
     def reading(self, tokens):
@@ -339,6 +360,8 @@ class Expander:
                 break
             name = tok.text
             m = self.macros.get(name)
+            if self.reads is not None:
+                self.reads[name] = None
             if m is None:
                 break
             if name not in self.disabled:
@@ -399,8 +422,6 @@ class Expander:
         if m.builtin is not None:
             self.about_to_expand = False
             return self.builtin_macro(m, tok, line, exp)
-        if m.from_command_line:
-            self.expanded_options.add(m.name)
         if self.expansions >= self.max_expansions:
             self._count_step(tok)
         if m.fun_like:
@@ -774,6 +795,8 @@ class Expander:
 
     def _builtin_macro(self, m, tok, line, exp):
         kind = m.builtin
+        if self.used is not None:
+            self.used.add(kind)
         if kind == "_Pragma":
             return self.do_pragma_operator(tok, exp)
         hooks = self.hooks

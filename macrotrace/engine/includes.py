@@ -29,6 +29,8 @@ class SearchPath:
         self.chain = chain
         self.system_start = len([d for d in bracket if os.path.realpath(d) not in sys_real])
         self.probed = set()      # directories looked into (a cache of the run must check them)
+        self._found = {}         # the answers so far: a kernel unit asks for <linux/types.h>
+                                 # hundreds of times (the files do not change during a run)
 
     def _exists(self, candidate):
         self.probed.add(os.path.dirname(candidate) or ".")
@@ -48,6 +50,13 @@ class SearchPath:
         ``index_in_chain`` is -1 for the current file's directory and the quote
         directories; ``start_index`` (for #include_next) skips entries before it.
         """
+        key = (name, angled, current_dir, start_index)
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = self._find(name, angled, current_dir, start_index)
+        return found
+
+    def _find(self, name, angled, current_dir, start_index):
         if os.path.isabs(name):
             return (name, None) if self._exists(name) else (None, None)
         if start_index is None:

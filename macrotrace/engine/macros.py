@@ -28,7 +28,7 @@ class MacroDef:
     """
 
     __slots__ = ("name", "params", "variadic", "fun_like", "body", "site", "conditions",
-                 "builtin", "spelling", "from_command_line")
+                 "builtin", "spelling", "from_command_line", "fp")
 
     def __init__(self, name, params=None, variadic=False, body=(), site=None, builtin=None,
                  spelling=""):
@@ -42,6 +42,7 @@ class MacroDef:
         self.builtin = builtin
         self.spelling = spelling
         self.from_command_line = False
+        self.fp = None             # segments.fingerprint, computed when first needed
 
     @property
     def signature(self):

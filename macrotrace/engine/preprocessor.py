@@ -31,7 +31,7 @@ from .expander import Expander, ExpansionError, date_time_strings
 from .lang import DEFAULT
 from .lexer import lex
 from .macros import DefinitionError, MacroDef, parse_define, spell_body
-from .preamble import Preamble
+from .reuse import SegmentReuse
 from .printer import Printer
 from . import state
 from .tokens import BOL, DIRECTIVE, EOF, IDENT, NUMBER, PREV_WHITE, PUNCT, STRING, Token
@@ -54,7 +54,8 @@ COMMAND_LINE = "<command-line>"
 
 class FileState:
     __slots__ = ("tokens", "pos", "path", "dir", "chain_index", "ifstack", "directives",
-                 "guard", "guard_state", "line_delta", "presumed", "includer", "markers")
+                 "guard", "guard_state", "line_delta", "presumed", "includer", "markers",
+                 "digest", "data", "cached", "lazy", "seg")
 
     def __init__(self, tokens, path, chain_index):
         self.tokens = tokens
@@ -71,6 +72,13 @@ class FileState:
         self.presumed = path
         self.includer = None    # the presumed name of the including file (line markers' flag 2)
         self.markers = []       # names line markers with flag 1 entered from
+        # per-header reuse (segments.py): a header is read lazily, its tokens only
+        # when a segment of it is not replayed
+        self.digest = None      # sha1 of its contents
+        self.lazy = False       # not lexed yet (``tokens`` is empty until it is)
+        self.data = None        # its bytes, if read already
+        self.cached = None      # (tokens, directives) lexed earlier, not taken yet
+        self.seg = False        # at a segment's start: look for a recorded one first
 
 # Detecting an include guard (gcc's multiple-include optimisation), per file:
 GUARD_START = 0       # nothing but white space and comments read yet
@@ -89,7 +97,7 @@ class IfEntry:
         self.last = condition.directive     # if, ifdef, ifndef, then elif or else
 
 
-class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
+class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor):
     """gcc-faithful preprocessing of one translation unit.
 
     ``Preprocessor()`` alone is pcpp's object (pcpp_api.py): the macros of
@@ -105,8 +113,8 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
 
     def __init__(self, search=None, compiler=None, listener=None, recorder=None,
                  max_expansions=1_000_000, max_output_tokens=None, lang=None, prefix_maps=(),
-                 state_cache=None, warning_sink=None, preamble_key=None, unsaved=None,
-                 base_file_name=None):
+                 state_cache=None, warning_sink=None, unsaved=None,
+                 base_file_name=None, segments=None):
         self._pcpp_setup()
         standalone = search is None
         self.search = search
@@ -134,11 +142,6 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         self.eof = Token(EOF, "", 0, 0, 0, None)
         self.max_output_tokens = max_output_tokens
         self.pushed_macros = {}
-        self.preamble_key = preamble_key   # shared preambles (preamble.py), or None
-        self.preamble = None
-        self.preamble_hit = None     # the prefix length a shared state was found for
-        self.options = []            # the command line's -D/-U: (kind, name, value)
-        self.base_file_used = False  # __BASE_FILE__ expanded: the state names the unit
         self._warnings_before = 0    # warnings of the command line (not part of a state)
         self._encoder = state.Encoder()
         self.file_cache = {}
@@ -147,6 +150,9 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         self.directive_ends = {}      # path -> lexer.lex's directive_ends (for #line)
         self.assertions = {}         # #assert: predicate -> answers (see _answer_key)
         self.unsaved = dict(unsaved or {})   # real path -> text: an editor's unsaved buffers
+        self._digests = {}            # path -> sha1 of what was read (files_read, once each)
+        self._imacros = False         # reading -imacros files
+        self._segments_setup(segments)
         for name in BUILTINS:
             self.expander.define(MacroDef(name, None if name not in ("_Pragma",) else ["x"],
                                           builtin=name, site=("<built-in>", 0)))
@@ -191,13 +197,11 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         name, eq, value = option.partition("=")
         macro = self.define(name + " " + (value if eq else "1"))
         macro.from_command_line = True
-        self.options.append(("D", name.strip(), option))
         return macro
 
     def undef_option(self, name):
         """gcc's ``-U NAME``."""
         self.undef(name)
-        self.options.append(("U", name.strip(), None))
 
     def undef(self, tokens, site=None):
         tokens = _own_tokens(tokens)
@@ -237,24 +241,33 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         cached = self.file_cache.get(path)
         if cached is not None:
             return cached
+        data = self.file_bytes(path, from_tok)
+        if type(data) is str:           # pcpp's on_file_open hook gave the text
+            return self.add_file(path, data)
+        return self._tokenize(path, data, from_tok)
+
+    def file_bytes(self, path, from_tok=None):
+        """The contents of ``path`` (an editor's buffer stands for its file), refused
+        when too large, a directory, unreadable or binary."""
         if self.unsaved and os.path.realpath(path) in self.unsaved:
             # an editor's buffer: its text, not the file on disk
-            return self._tokenize(path, self.unsaved[os.path.realpath(path)].encode("utf-8"))
+            return self.unsaved[os.path.realpath(path)].encode("utf-8")
         try:
             size = os.path.getsize(path)
             if size > MAX_FILE_BYTES and not os.path.isdir(path):
                 raise error_at(from_tok, "%s: %.1f MB is larger than the %d MB macrotrace reads "
                                "from one file" % (path, size / 1e6, MAX_FILE_BYTES // (1024 * 1024)), path)
             if "on_file_open" in self.overridden:
-                text = path_of_hook_file(self.on_file_open(len(self.files) > 0, path))
-                return self.add_file(path, text)
+                return path_of_hook_file(self.on_file_open(len(self.files) > 0, path))
             with open(path, "rb") as fh:
                 data = fh.read()
         except IsADirectoryError:
             raise error_at(from_tok, "%s: is a directory" % path, path)
         except OSError as e:
             raise error_at(from_tok, "%s: %s" % (path, e.strerror or e), path)
-        return self._tokenize(path, data, from_tok)
+        if b"\0" in data[:8192]:
+            raise error_at(from_tok, "%s: binary file (contains NUL bytes), not C source" % path, path)
+        return data
 
     def _tokenize(self, path, data, from_tok=None):
         if b"\0" in data[:8192]:
@@ -278,8 +291,8 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
                 # gcc warns (skipped groups and directives included); the rest of the
                 # line is one token.  Not in assembler.
                 self.warn("missing terminating %s character" % t.text.lstrip("uUL8")[0], t)
-        self.files_read.append((path, state.digest(data if data is not None
-                                                   else text.encode("utf-8", "surrogatepass"))))
+        self.read_once(path, state.digest(data if data is not None
+                                          else text.encode("utf-8", "surrogatepass")))
         self.file_cache[path] = (tokens, directives)
         return tokens, directives
 
@@ -302,9 +315,12 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         if len(self.files) >= MAX_INCLUDE_DEPTH:
             raise error_at(from_tok, "#include nested depth %d exceeds maximum of %d"
                            % (len(self.files), MAX_INCLUDE_DEPTH))
-        tokens, directives = self.read_file(path, from_tok)
-        f = FileState(tokens, path, chain_index)
-        f.directives = directives
+        if self.segments is not None and self.files and not self._imacros:
+            f = self._lazy_file(path, chain_index, from_tok)     # a header: segments.py
+        else:
+            tokens, directives = self.read_file(path, from_tok)
+            f = FileState(tokens, path, chain_index)
+            f.directives = directives
         if self.files:
             f.includer = self.files[-1].presumed
         self.files.append(f)
@@ -341,16 +357,23 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
                     return self.eof
                 f = self.files[-1]
                 if f.pos >= len(f.tokens):
+                    if f.seg:                 # a header not read yet (segments.py)
+                        self.segment_start()
+                        continue
                     if len(self.files) == 1:
                         self.pop_file()
                         self.eof = Token(EOF, "", 0, f.tokens[-1].line if f.tokens else 1, 0, f.path)
                         return self.eof
+                    if self._rec is not None:
+                        self.end_recording(("eof",))
                     self.pop_file()
                     if parsing_args:
                         # gcc: the end of an included file ends a macro's search for its
                         # '(' (f at the end of a header, then '(' in the includer: "f (")
                         # and its arguments ("unterminated argument list")
                         return Token(EOF, "", 0, f.tokens[-1].line if f.tokens else 1, 0, f.path)
+                    if self.segments is not None and len(self.files) > 1:
+                        self.segment_start()          # the includer goes on: a new segment
                     continue
                 tok = f.tokens[f.pos]
                 f.pos += 1
@@ -382,16 +405,9 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         """The first token of code in the main file: save the state reached."""
         self._preamble_pending = False
         f = self.files[-1]
-        shared = None
-        if self.preamble is not None and self.preamble.saves and len(self.files) == 1:
-            shared = self._save_preamble(f.pos - 1)
         if not (len(self.files) != 1 or f.ifstack or not self.expander.idle()
                 or f.tokens[f.pos - 1] is not tok or f.line_delta or self.pushed_macros):
-            if shared is not None:      # the same state: only the main file's part differs
-                saved = dict(shared, preamble=state.preamble_signature(f.tokens, f.pos - 1))
-            else:
-                saved = self.snapshot(f.pos - 1)
-            self.state_cache.save(saved)
+            self.state_cache.save(self.snapshot(f.pos - 1))
         if not self._output_wanted:
             self.printer = None         # (printed only for the state's sake)
 
@@ -412,8 +428,6 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         return line
 
     def handle_directive(self, f, hash_tok):
-        if self.preamble is not None and self.preamble.saves and len(self.files) == 1:
-            self._save_preamble(f.pos - 1)
         line = self.directive_line(f, hash_tok)
         if f.line_delta:
             hash_tok = hash_tok.copy()
@@ -489,10 +503,15 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
 
     def do_include(self, f, name_tok, args, next_=False, import_=False):
         name, angled = self.header_name(name_tok, args)
+        self.include(f, name_tok, name, angled, next_, import_)
+
+    def include(self, f, name_tok, name, angled, next_=False, import_=False):
+        """Run ``#include``/``#include_next``/``#import`` of ``name`` from file ``f``."""
         start = None
+        primary = False
         if next_:
             if f.chain_index is None or len(self.files) == 1:
-                self.warn("#include_next in primary source file", name_tok)
+                primary = True
             else:
                 start = f.chain_index + 1
         path, index = self.search.find(name, angled, f.dir, start)
@@ -500,13 +519,31 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
             path = self.on_include_not_found(False, angled, f.dir, name)
             path = path if isinstance(path, str) and os.path.isfile(path) else None
         if path is None:
+            if primary:
+                self.warn("#include_next in primary source file", name_tok)
             if (angled or next_) and not self.search.chain[start or 0:] and not os.path.isabs(name):
                 raise error_at(name_tok, "no include path in which to search for %s" % name)
             raise error_at(name_tok, "%s: No such file or directory" % name)
-        if self._skip_once(path, import_) or (path in self.guards and self.guards[path] in self.macros):
+        once = self._skip_once(path, import_)
+        guard = self.guards.get(path)
+        rec = self._rec
+        if rec is not None:
+            if guard is not None:
+                self.expander.reads[guard] = None
+            if import_:
+                rec.tainted = True
+        if once or (guard is not None and guard in self.macros):
+            if rec is not None:
+                rec.checks.append(("skip", name, angled, start, path, guard, once))
+            if primary:
+                self.warn("#include_next in primary source file", name_tok)
             return
         if os.path.isdir(path):
             raise error_at(name_tok, "%s: is a directory" % name)
+        if rec is not None:
+            self.end_recording(("inc", name, angled, next_, name_tok.line, name_tok.col, name_tok.text))
+        if primary:
+            self.warn("#include_next in primary source file", name_tok)
         self.push_file(path, index, name_tok)
 
     def do_include_next(self, f, name_tok, args):
@@ -576,6 +613,7 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         name = args[0].text
         if len(args) > 1:
             self.warn("extra tokens at end of #%s directive" % name_tok.text, args[1])
+        self._looked_up(name)
         taken = (name in self.macros) != negate
         guard = name if negate and f.guard_state == GUARD_OPEN and not f.ifstack else None
         cond = Branch(name_tok.text, name, name_tok.file, name_tok.line, taken, guard=bool(guard))
@@ -629,6 +667,7 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         else:
             if not args or args[0].kind != IDENT:
                 raise error_at(name_tok, "no macro name given in #%s directive" % name_tok.text)
+            self._looked_up(args[0].text)
             defined = args[0].text in self.macros
             value = defined if name_tok.text == "elifdef" else not defined
             cond = Branch(name_tok.text, args[0].text, name_tok.file, name_tok.line, bool(value))
@@ -704,8 +743,11 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
             if len(self.files) == 1:
                 self.warn("#pragma once in main file", name_tok)
             self.once.add(f.path)
+            if self._rec is not None:
+                self._rec.once_add = True
             return
         if words[:1] in (["push_macro"], ["pop_macro"]) and len(args) >= 4 and args[2].kind == STRING:
+            self._unrecordable()
             name = args[2].text[1:-1]
             stack = self.pushed_macros.setdefault(name, [])
             if words[0] == "push_macro":
@@ -744,6 +786,7 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
 
     # -- assertions (#assert machine(x86), #if #machine(x86)): gcc's deprecated extension
     def do_assert(self, f, name_tok, args):
+        self._unrecordable()
         pred, answer, rest = self._assertion(name_tok, args)
         if answer is None:
             raise error_at(name_tok, "missing '(' after predicate")
@@ -755,6 +798,7 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         self._end_assertion(name_tok, rest)
 
     def do_unassert(self, f, name_tok, args):
+        self._unrecordable()
         pred, answer, rest = self._assertion(name_tok, args)
         if answer is None:
             self.assertions.pop(pred, None)
@@ -785,6 +829,7 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
     def _test_assertion(self, hash_tok):
         """``#pred`` or ``#pred(answer)`` in #if: 1 or 0 (the predicate is not expanded)."""
         exp = self.expander
+        self._unrecordable()
         with exp.unexpanded():
             pred = exp.get_token_no_padding()
             if pred.kind == EOF:
@@ -829,6 +874,8 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
             f.markers.append(f.presumed)
         elif "2" in flags[:1]:                 # ... and returning to its includer
             back = f.markers[-1] if f.markers else f.includer
+            if not f.markers and self._rec is not None:
+                self._rec.checks.append(("includer", f.includer))
             if back is None or (name and name != back):
                 self.warn('file "%s" linemarker ignored due to incorrect nesting' % name, name_tok)
                 return
@@ -890,6 +937,7 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
             raise error_at(tok, 'operator "defined" requires an identifier')
         if paren and not exp.get_token_unexpanded().is_op(")"):
             raise error_at(tok, 'missing \')\' after "defined"')
+        self._looked_up(t.text)
         if t.text not in self.macros and "on_unknown_macro_in_defined_expr" in self.overridden:
             return Token(NUMBER, "1" if self.on_unknown_macro_in_defined_expr(lextoken_of(t)) is True
                          else "0", 0, tok.line, tok.col, tok.file)
@@ -912,8 +960,6 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
     # ---------------------------------------------------------------- expander hooks
     def current_file_name(self, kind):
         f = self.files[-1] if self.files else None
-        if kind == "__BASE_FILE__" or len(self.files) == 1:
-            self.base_file_used = True
         if kind == "__BASE_FILE__":
             if self.base_file_name is not None:
                 return self.base_file_name
@@ -981,54 +1027,43 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         if kind == "__has_include_next" and f.chain_index is not None and len(self.files) > 1:
             start = f.chain_index + 1
         path, _ = self.search.find(name, angled, f.dir, start)
+        if self._rec is not None:
+            self._rec.checks.append(("has", name, angled, start, bool(path)))
         return 1 if path else 0
 
     # ---------------------------------------------------------------- state
-    def snapshot(self, pos, shared=False):
+    def snapshot(self, pos):
         """The state reached at token ``pos`` of the main file, as a plain value (lists,
         tuples, strings, bytes: ``marshal`` stores it): the macro table, ``__COUNTER__``,
         include guards, ``#pragma once`` files, the output so far, the warnings, and what
-        decides whether it still holds (the files read, the directories searched).
-        ``shared``: for other units too (preamble.py), so the main file's tokens are not
-        part of it, and the -D/-U options with what the prefix may have looked at are."""
-        macros, counter, expanded_options = self.expander.state()
+        decides whether it still holds (the files read, the directories searched)."""
+        macros, counter = self.expander.state()
         encoded, conditions = self._encoder.encode(macros)
         main = self.files[0]
         saved = {
-            "pos": pos, "preamble": "" if shared else state.preamble_signature(main.tokens, pos),
+            "pos": pos, "preamble": state.preamble_signature(main.tokens, pos),
             "macros": encoded, "conditions": conditions, "counter": counter,
-            "expanded_options": sorted(expanded_options), "guards": sorted(self.guards.items()), "once": sorted(self.once),
+            "guards": sorted(self.guards.items()), "once": sorted(self.once),
             "output": self.printer.state() if self.printer is not None else ("", False),
             "warnings": [(w.message, w.file, w.line) for w in self.warnings[self._warnings_before:]],
             # the main file is covered by the signature of its leading directives
             "files": [(p, d) for p, d in self.files_read if p != self.main_path],
             "dirs": state.directory_stamps(self.search.probed),
+            "at": self.started_ns,      # every file above was read after this
         }
-        if shared:
-            saved["options"] = self.options
-            saved["looked_at"] = sorted(expanded_options | self._replaced_options())
         return saved
-
-    def _replaced_options(self):
-        """-D macros a directive redefined or undefined (their values mattered)."""
-        out = set()
-        for kind, name, option in self.options:
-            m = self.macros.get(name)
-            if kind == "D" and (m is None or not m.from_command_line or
-                                m.spelling != _option_body(option)):
-                out.add(name)
-        return out
 
     def restore(self, saved):
         """Continue from ``snapshot``'s value: the main file must be open; returns the
         position in it to continue from."""
         builtins = {name: m for name, m in self.macros.items() if m.builtin is not None}
         macros, self._encoder = state.decode_macros(saved["macros"], saved["conditions"], builtins)
-        self.expander.restore(macros, saved["counter"], set(saved["expanded_options"]))
+        self.expander.restore(macros, saved["counter"])
         self.guards = dict(saved["guards"])
         self.once = set(saved["once"])
         self.files_read = [entry for entry in self.files_read if entry[0] == self.main_path] + \
             [tuple(entry) for entry in saved["files"]]
+        self._digests = dict(self.files_read)
         if self.printer is not None:
             self.printer.resume(saved["output"])
         for message, file, line in saved["warnings"]:
@@ -1039,8 +1074,7 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         return saved["pos"]
 
     def _start_from_saved_state(self, main):
-        """Continue from this unit's own state, else from the longest shared prefix
-        another unit stored; True when the -include files are already read."""
+        """Continue from this unit's own state (True: the -include files are read)."""
         saved = self.state_cache.load(lambda pos: state.preamble_signature(main.tokens, pos)
                                       if pos <= len(main.tokens) else None)
         if saved is not None:
@@ -1048,37 +1082,7 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
             self.cache_hit = True
             return True
         self._preamble_pending = True
-        if self.preamble_key is None:
-            return False
-        self.preamble = plan = Preamble(self.preamble_key, main.tokens, self.unsaved)
-        found = plan.find(self.options)
-        if found is None:
-            return False
-        k, saved, again = found
-        self.restore(saved)
-        main.pos = plan.position(k)
-        if k:
-            main.guard_state = NOT_GUARDED
-        for kind, name, value in again:       # this unit's own -D values
-            self.expander.undefine(name)
-            if kind == "D":
-                self.define_option(value)
-                self.options.pop()
-        self.preamble_hit = k
-        return True
-
-    def _save_preamble(self, pos):
-        """The main file is about to read token ``pos``: store the shared state there
-        (and return it)."""
-        k = self.preamble.saves.pop(pos, None)
-        if (k is None or self.preamble_hit is not None and k <= self.preamble_hit
-                or len(self.files) != 1 or self.files[0].ifstack or not self.expander.idle()
-                or self.pushed_macros or self.base_file_used or self.files[0].line_delta
-                or any(w.file == self.main_path for w in self.warnings)):
-            return
-        saved = self.snapshot(pos, shared=True)
-        self.preamble.cache(k).save(saved)
-        return saved
+        return False
 
     # ---------------------------------------------------------------- running
     def _command_line_file(self, name, option="-include"):
@@ -1095,6 +1099,7 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         the main file (set aside meanwhile)."""
         main = self.files.pop()
         pending, self._preamble_pending = self._preamble_pending, False
+        self._imacros = True
         try:
             for name in files:
                 self.push_file(*self._command_line_file(name, "-imacros"))
@@ -1106,6 +1111,7 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
                         break
         finally:
             self._preamble_pending = pending
+            self._imacros = False
             self.files.append(main)
 
     def run(self, main_path, forced_includes=(), printer=None, imacros=()):
@@ -1115,6 +1121,7 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
         main file's first line (gcc -include).  A trace cut by ``--max-steps`` raises
         ``recorder.TraceCut``."""
         self._output_wanted = printer is not None
+        self.started_ns = time.time_ns()
         if printer is None and self.state_cache is not None:
             # a trace prints the output of the headers too: the state it saves then is the
             # one ``expand`` needs, and the other way round (one cache entry for both)
@@ -1155,23 +1162,20 @@ class Preprocessor(PcppInterface, PcppDefaults, pcpp.Preprocessor):
                     p.token(tok)
                 if limit is not None:
                     count += 1
-                    if count > limit:
+                    if count + self.replayed_tokens > limit:
                         raise error_at(tok, "output cut after %d tokens (a bigger output is "
                                        "refused)" % limit)
         except ExpansionError as e:
             raise error_at(e.token, str(e))
         except RecursionError:
             raise error_at(self.last, "expansion too deep to follow")
+        finally:
+            if self.segments is not None:
+                self.segments.flush()
         return printer if self._output_wanted else None
 
 
 _HANDLED = frozenset(("define", "undef", "include", "include_next", "import"))
-
-
-def _option_body(option):
-    """The replacement list ``-D option`` gives, as a MacroDef spells it."""
-    name, eq, value = option.partition("=")
-    return spell_body(lex(value if eq else "1", COMMAND_LINE)[0])
 
 
 def _own_tokens(tokens):

@@ -47,6 +47,7 @@ class Printer:
         self.pending_space = False
         self.printed = False
         self.pragmas = True          # gcc -E prints no #pragma lines in assembler
+        self.count = 0               # tokens printed
 
     def line_change(self, tok):
         if self.printed:
@@ -96,6 +97,7 @@ class Printer:
             text = ucn_spelling(text)       # (printed(tok), inline: one call less a token)
         parts.append(text)
         self.printed = True
+        self.count += 1
 
     def drain(self):
         """The text pieces printed since the last call (a token, its white space, a new

@@ -54,9 +54,9 @@ class RunResult:
     end.  ``warnings``: one line each, as printed.  ``files``: every file read, in order.
     ``source_identifiers``: identifier -> the lines where the main file uses it outside
     directives.  ``text``: the preprocessed output (``expand``), else None.
-    ``cache_hit``: the run started from the state cache (this unit's own state);
-    ``shared_prefix``: else the number of ``#include <...>`` lines whose shared state
-    (preamble.py) it started from, 0 for the -include files alone, or None."""
+    ``cache_hit``: the run started from the state cache (this unit's own state).
+    ``segments``: (header segments replayed, segments read and recorded) (segments.py),
+    or None without a cache."""
     cut: Optional[Exception] = None
     macros: Mapping = field(default_factory=dict)
     warnings: list = field(default_factory=list)
@@ -64,4 +64,4 @@ class RunResult:
     source_identifiers: dict = field(default_factory=dict)
     text: Optional[str] = None
     cache_hit: bool = False
-    shared_prefix: Optional[int] = None
+    segments: Optional[tuple] = None

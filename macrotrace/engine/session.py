@@ -15,6 +15,7 @@ from .includes import SearchPath
 from .preprocessor import DIRECTIVE, Preprocessor
 from .printer import Printer
 from .recorder import Recorder, TraceCut
+from .segments import SegmentStore
 from .result import MacroInfos, RunResult
 from .statecache import StateCache
 from .tokens import IDENT
@@ -33,10 +34,11 @@ def make_preprocessor(config, listener=None, recorder=None, on_warning=None):
                       config.max_output_tokens, lang=language(config),
                       prefix_maps=config.macro_prefix_maps, state_cache=cache,
                       warning_sink=on_warning,
-                      preamble_key=_preamble_key(config, compiler, search) if config.cache else None,
                       unsaved=unsaved,
                       # gcc's __BASE_FILE__ for standard input
-                      base_file_name="" if config.source_name == "<stdin>" else None)
+                      base_file_name="" if config.source_name == "<stdin>" else None,
+                      segments=SegmentStore(_segment_key(config, compiler, search))
+                      if config.cache else None)
     lang = pp.lang
     if config.compiler:
         predefined = compiler.predefined_macros()
@@ -63,14 +65,13 @@ def _cache_key(config, compiler, search):
             [os.path.abspath(p) for p in config.imacros])
 
 
-def _preamble_key(config, compiler, search):
-    """What decides the state after -include files and #include <...> lines, for any
-    unit: not the unit's name, nor the values of -D options (preamble.py checks those)."""
+def _segment_key(config, compiler, search):
+    """What decides a header's segments besides their dependencies (segments.py): the
+    language, the compiler's answers, the search path, the limits; not the unit, its
+    -D/-U options or its -include files (the macros a segment looked at are checked)."""
     return (os.getcwd(), compiler._cache_key(), config.compiler_flags, config.std, config.lang,
             config.trigraphs, config.dollars, config.use_system_dirs, config.macro_prefix_maps,
-            search.quote, search.chain, [os.path.abspath(p) for p in config.forced_includes],
-            [os.path.abspath(p) for p in config.imacros],
-            [(kind, value.partition("=")[0].strip()) for kind, value in config.all_macro_options()])
+            search.quote, search.chain, config.max_expansions, config.max_output_tokens)
 
 
 @contextlib.contextmanager
@@ -117,7 +118,8 @@ def _result(pp, config, cut=None, text=None):
     return RunResult(cut=cut, macros=MacroInfos(pp.macros), warnings=[str(w) for w in pp.warnings],
                      files=[path for path, _ in pp.files_read],
                      source_identifiers=_source_identifiers(pp, config.source), text=text,
-                     cache_hit=pp.cache_hit, shared_prefix=pp.preamble_hit)
+                     cache_hit=pp.cache_hit,
+                     segments=(pp.segments.hits, pp.segments.misses) if pp.segments else None)
 
 
 def _source_identifiers(pp, source):

@@ -13,33 +13,39 @@ import os
 
 from .events import Branch
 from .macros import MacroDef
-from .tokens import Token
+from .tokens import IDENT, Token
 
 
 class LazyMacros(dict):
-    """The macro table, with definitions materialised on first lookup."""
+    """The macro table, with definitions materialised on first lookup: marshal blobs
+    from a saved state, or objects with a ``decode()`` method (segments.Pending)."""
 
-    def __init__(self, data, convert):
+    def __init__(self, data, convert=None):
         super().__init__(data)
         self._convert = convert
 
+    def _materialise(self, name, v):
+        v = self._convert(v) if type(v) is not Pending else v.decode()
+        dict.__setitem__(self, name, v)
+        return v
+
     def get(self, name, default=None):
         v = dict.get(self, name, default)
-        if type(v) is bytes:
-            v = self._convert(v)
-            dict.__setitem__(self, name, v)
+        if v is not None and type(v) is not MacroDef:
+            v = self._materialise(name, v)
         return v
 
     def __getitem__(self, name):
         v = dict.__getitem__(self, name)
-        if type(v) is bytes:
-            v = self._convert(v)
-            dict.__setitem__(self, name, v)
+        if type(v) is not MacroDef:
+            v = self._materialise(name, v)
         return v
 
     def pop(self, name, *default):
         v = dict.pop(self, name, *default)
-        return self._convert(v) if type(v) is bytes else v
+        if v is not None and type(v) is not MacroDef:
+            v = self._convert(v) if type(v) is not Pending else v.decode()
+        return v
 
     def values(self):
         return [self[k] for k in self]
@@ -48,8 +54,13 @@ class LazyMacros(dict):
         return [(k, self[k]) for k in self]
 
     def raw(self, name):
-        """The entry as stored: a MacroDef, or the blob not decoded yet."""
+        """The entry as stored: a MacroDef, or what is not decoded yet."""
         return dict.get(self, name)
+
+
+def lazy(macros):
+    """``macros`` as a LazyMacros (the same table when it is one)."""
+    return macros if isinstance(macros, LazyMacros) else LazyMacros(macros)
 
 
 class Encoder:
@@ -62,6 +73,7 @@ class Encoder:
         self.cond_index = {id(c): (c, i) for i, c in enumerate(branches)}
         self.conds = list(rows)
         self.blobs = {}           # id(MacroDef) -> (MacroDef, blob)
+        self.outers = {}          # id(outer chain) -> (chain, its numbers)
 
     def encode(self, macros):
         """(one (name, blob) per user macro, the #if conditions they refer to)."""
@@ -71,8 +83,12 @@ class Encoder:
         for name in macros:
             if raw is not None:
                 m = raw(name)
-                if type(m) is bytes:          # restored and never looked at: as it was
+                t = type(m)
+                if t is bytes or t is tuple:  # restored and never looked at: as it was
                     out.append((name, m))
+                    continue
+                if t is Pending:              # a replayed segment's, not decoded yet
+                    out.append((name, (m.blob, self._outer(m.outer), m.fp)))
                     continue
             else:
                 m = macros[name]
@@ -84,6 +100,14 @@ class Encoder:
             out.append((name, cached[1]))
         return out, list(self.conds)
 
+    def _outer(self, outer):
+        """The numbers of a replayed segment's outer #if chain (one tuple for all the
+        definitions the segment made)."""
+        entry = self.outers.get(id(outer))
+        if entry is None or entry[0] is not outer:
+            entry = self.outers[id(outer)] = (outer, tuple(self._index(c) for c in outer))
+        return entry[1]
+
     def _index(self, c):
         cond_index, conds = self.cond_index, self.conds
         entry = cond_index.get(id(c))
@@ -94,10 +118,77 @@ class Encoder:
         return entry[1]
 
     def _blob(self, name, m):
-        body = tuple((t.kind, t.text, t.flags, t.line, t.col, t.file, t.argno) for t in m.body)
         row = (name, tuple(m.params) if m.fun_like else None, m.variadic, tuple(m.site or ()),
-               m.spelling, m.from_command_line, tuple(self._index(c) for c in m.conditions), body)
+               m.spelling, m.from_command_line, tuple(self._index(c) for c in m.conditions),
+               body_rows(m))
         return marshal.dumps(row)
+
+
+def body_rows(m):
+    """A definition's replacement list as plain rows (a token's file only when it is not
+    the definition's: a kernel unit stores ~16,000 of these)."""
+    home = m.site[0] if m.site else None
+    # an identifier written with UCNs keeps its spelling (``source``) for ``#``
+    return tuple((t.kind, t.text, t.flags, t.line, t.col, None if t.file == home else t.file,
+                  t.argno, t.source if t.kind == IDENT else None) for t in m.body)
+
+
+def body_of(rows, site):
+    home = site[0] if site else None
+    toks = []
+    for kind, text, flags, line, col, file, argno, spelled in rows:
+        t = Token(kind, text, flags, line, col, home if file is None else file)
+        t.argno = argno
+        if spelled is not None:
+            t.source = spelled
+        toks.append(t)
+    return toks
+
+
+# -- definitions made by a header segment (segments.py), and their #if branches
+def branch_row(c):
+    return (c.directive, c.expression, c.file, c.line, c.taken, c.value, c.guard,
+            tuple(branch_row(e) for e in c.earlier))
+
+
+def branch_of(row):
+    directive, expression, file, line, taken, value, guard, earlier = row
+    c = Branch(directive, expression, file, line, taken, value, guard)
+    c.earlier = tuple(branch_of(e) for e in earlier)
+    return c
+
+
+def macro_blob(m, n_outer):
+    """A definition made by a segment; its #if chain without the part the includers
+    give (``n_outer`` branches), which the replaying run supplies."""
+    own = tuple(branch_row(c) for c in m.conditions[n_outer:])
+    return marshal.dumps((m.name, tuple(m.params) if m.fun_like else None, m.variadic,
+                          tuple(m.site or ()), m.spelling, m.from_command_line, own, body_rows(m)))
+
+
+def macro_of(blob, outer):
+    name, params, variadic, site, spelling, cmdline, own, body = marshal.loads(blob)
+    m = MacroDef(name, list(params) if params is not None else None, variadic, (),
+                 tuple(site) if site else None, spelling=spelling)
+    m.body = body_of(body, site)
+    m.from_command_line = cmdline
+    m.conditions = tuple(outer) + tuple(branch_of(r) for r in own)
+    return m
+
+
+class Pending:
+    """A definition a replayed segment made, decoded when first looked up
+    (``state.LazyMacros``): a unit's headers define thousands it never uses."""
+
+    __slots__ = ("blob", "outer", "fp")
+
+    def __init__(self, blob, outer, fp):
+        self.blob, self.outer, self.fp = blob, outer, fp
+
+    def decode(self):
+        m = macro_of(self.blob, self.outer)
+        m.fp = self.fp
+        return m
 
 
 def _load_conditions(rows):
@@ -111,15 +202,13 @@ def _load_conditions(rows):
 
 def _converter(conds):
     def convert(blob):
+        if type(blob) is tuple:     # a segment's definition, its outer #ifs numbered
+            blob, outer, fp = blob
+            return Pending(blob, tuple(conds[i] for i in outer), fp).decode()
         name, params, variadic, site, spelling, cmdline, cond_ids, body = marshal.loads(blob)
-        toks = []
-        for kind, text, flags, line, col, file, argno in body:
-            t = Token(kind, text, flags, line, col, file)
-            t.argno = argno
-            toks.append(t)
         m = MacroDef(name, list(params) if params is not None else None, variadic, (),
                      tuple(site) if site else None, spelling=spelling)
-        m.body = toks
+        m.body = body_of(body, site)
         m.from_command_line = cmdline
         m.conditions = tuple(conds[i] for i in cond_ids)
         return m
@@ -131,8 +220,7 @@ def decode_macros(encoded, conditions, builtins):
     decoded; an Encoder that goes on numbering its conditions as they were)."""
     branches = _load_conditions(conditions)
     lazy = LazyMacros(builtins, _converter(branches))
-    for name, blob in encoded:
-        dict.__setitem__(lazy, name, blob)
+    dict.update(lazy, encoded)      # blobs, and (blob, outer #if numbers, fp) of segments'
     return lazy, Encoder(conditions, branches)
 
 
@@ -146,6 +234,22 @@ def preamble_signature(tokens, pos):
 
 def digest(data):
     return hashlib.sha1(data).hexdigest()
+
+
+# a file changed this close to the time it was hashed is hashed again: a write in the
+# same clock tick would leave its stat unchanged (git's "racily clean" rule)
+RACY_NS = 2_000_000_000
+
+
+def file_stamp(st):
+    """What of an ``os.stat`` says the file was not written since."""
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
+def unchanged(st, stamp, at):
+    """``st`` is the stat stamped ``stamp`` when hashed at ``at`` (ns), long enough after
+    its last change."""
+    return stamp == file_stamp(st) and st.st_ctime_ns < at - RACY_NS
 
 
 def directory_stamps(directories):

@@ -22,7 +22,7 @@ import os
 
 from . import diskcache
 from .diskcache import cache_dir
-from .state import digest
+from .state import digest, file_stamp, unchanged
 
 FORMAT = 2
 
@@ -45,7 +45,10 @@ class StateCache:
     # -- saving ---------------------------------------------------------------
     def save(self, saved):
         """Store a ``Preprocessor.snapshot`` value."""
-        saved = dict(saved, format=FORMAT)
+        # the files were hashed after saved["at"] (the run's start): a file whose last
+        # change is older than that (by the racy margin) and whose stat is the same later
+        # need not be hashed again
+        saved = dict(saved, format=FORMAT, stamps=[self._stamp(path) for path, _ in saved["files"]])
         try:
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
             tmp = "%s.%d" % (self.path, os.getpid())
@@ -55,6 +58,14 @@ class StateCache:
         except (OSError, ValueError):
             return
         diskcache.evict(keep=self.path)
+
+    def _stamp(self, path):
+        if self.unsaved and os.path.realpath(path) in self.unsaved:
+            return None
+        try:
+            return file_stamp(os.stat(path))
+        except OSError:
+            return None
 
     # -- loading --------------------------------------------------------------
     def load(self, signature):
@@ -66,7 +77,7 @@ class StateCache:
         gc.disable()
         try:
             with open(self.path, "rb") as fh:
-                saved = marshal.load(fh)
+                saved = marshal.loads(fh.read())   # (load(fh) reads piecemeal: slow)
         except (OSError, EOFError, ValueError, TypeError):
             return None
         finally:
@@ -83,8 +94,15 @@ class StateCache:
             except OSError:
                 if mtime != -1:
                     return None
-        for path, sha in saved["files"]:
+        at = saved["at"]
+        for (path, sha), stamp in zip(saved["files"], saved["stamps"]):
             text = self.unsaved.get(os.path.realpath(path)) if self.unsaved else None
+            if text is None and stamp is not None:
+                try:
+                    if unchanged(os.stat(path), stamp, at):
+                        continue        # the file hashed then, not written since
+                except OSError:
+                    return None
             try:
                 if text is not None:
                     data = text.encode("utf-8")

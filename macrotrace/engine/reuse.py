@@ -1,0 +1,329 @@
+"""The preprocessor's side of per-header reuse (segments.py says what a segment is).
+
+A mixin of ``preprocessor.Preprocessor``: the file stack, the printer, the warnings and
+the guards stay the preprocessor's; these methods are the only ones that record a
+header's segments or replay them.  When the run has no segment store (no cache, pcpp's
+hooks overridden, a listener that wants every ``#define``) nothing here runs, and a
+header is pushed and lexed as before.
+
+The flow: ``push_file`` of a header makes a lazy ``FileState`` (no tokens, ``seg``
+set); when ``next`` reaches it, ``segment_start`` looks for a recorded segment whose
+dependencies hold and applies its effect, then runs the ``#include`` it ended with (the
+nested header is looked up the same way) or pops the file at its end, and so on; at the
+first starting point with nothing recorded, the file is lexed, read as usual from
+there, and recorded until its next boundary (``end_recording``).
+"""
+
+import marshal
+import os
+
+from . import state
+from .diagnostics import Warning_
+from .events import Listener
+from .segments import Recording, fingerprint
+from .state import Pending, branch_of, branch_row, macro_blob
+from .macros import MacroDef
+from .tokens import IDENT, Token
+
+# builtins whose value depends on more than the segment's dependencies
+UNRECORDABLE = frozenset(("__DATE__", "__TIME__", "__TIMESTAMP__", "__BASE_FILE__"))
+# listener hooks a replayed segment would not call
+_DIRECTIVE_HOOKS = ("macro_defined", "macro_undefined", "conditional")
+
+
+
+class SegmentReuse:
+
+    def _segments_setup(self, store):
+        listener_hooks = any(getattr(type(self.listener), h) is not getattr(Listener, h)
+                             for h in _DIRECTIVE_HOOKS)
+        self.segments = store if store is not None and not self.overridden \
+            and not listener_hooks else None
+        self._rec = None             # the segment being recorded (segments.Recording)
+        self.replayed_tokens = 0     # tokens printed by replayed segments (--max-output bound)
+
+    # ---------------------------------------------------------------- reading lazily
+    def read_once(self, path, digest):
+        """Note that ``path`` was read (``files_read``, once per path)."""
+        if self._digests.get(path) != digest:
+            self._digests[path] = digest
+            self.files_read.append((path, digest))
+
+    def _lazy_file(self, path, chain_index, from_tok):
+        """A header's FileState, not lexed: its contents' sha1 is known (from the file,
+        or from the store when the file's stat says it is the file hashed before)."""
+        from .preprocessor import FileState
+        f = FileState((), path, chain_index)
+        f.lazy = True
+        store = self.segments
+        cached = self.file_cache.get(path)
+        if cached is not None and path in self._digests:
+            f.cached, f.digest = cached, self._digests[path]
+        else:
+            st = None
+            if not (self.unsaved and os.path.realpath(path) in self.unsaved):
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    pass                 # (file_bytes says what is wrong)
+            f.digest = store.known_digest(path, st) if st is not None else None
+            if f.digest is None:
+                f.data = self.file_bytes(path, from_tok)
+                f.digest = state.digest(f.data)
+                if st is not None:
+                    store.note_stat(path, f.digest, st)
+            self.read_once(path, f.digest)
+        f.seg = not store.entry(path, f.digest).get("warns")
+        if not f.seg:
+            self._load_tokens(f)
+        return f
+
+    def _load_tokens(self, f):
+        """Lex ``f`` now: a segment of it is read, not replayed."""
+        f.seg = False
+        if not f.lazy:
+            return
+        f.lazy = False
+        if f.cached is not None:
+            f.tokens, f.directives = f.cached
+        else:
+            data = f.data
+            if data is None:
+                data = self.file_bytes(f.path)
+                digest = state.digest(data)
+                if digest != f.digest:          # changed since it was looked at
+                    f.digest = digest
+                    self.read_once(f.path, digest)
+            before = len(self.warnings)
+            f.tokens, f.directives = self._tokenize(f.path, data)
+            if len(self.warnings) > before:
+                # its lexer warns (an unterminated quote): gcc warns as it reads, so a
+                # file that is not read through is not replayed either
+                self.segments.entry(f.path, f.digest)["warns"] = True
+                self.segments.dirty.add(f.path)
+        f.cached = f.data = None
+
+    # ---------------------------------------------------------------- the flow
+    def _segment_ready(self):
+        rec = self.recorder
+        return (self.expander.idle() and self.pushback is None and not self._imacros
+                and (rec is None or not rec.traces))
+
+    def segment_start(self):
+        """The top file is at a segment's start: replay what was recorded for as long as
+        it holds, then read and record from the first point where nothing does."""
+        files = self.files
+        store = self.segments
+        while len(files) > 1:
+            f = files[-1]
+            if not self._segment_ready():
+                self._load_tokens(f)
+                return
+            start = (f.pos, self._file_state(f))
+            variant = self._find_variant(f, start)
+            if variant is None:
+                store.misses += 1
+                self._load_tokens(f)
+                self._begin_recording(f, start)
+                return
+            store.hits += 1
+            end = self._replay(f, variant)
+            if end[0] == "eof":
+                self.pop_file()
+                continue
+            _, name, angled, next_, line, col, text = end
+            self.include(f, Token(IDENT, text, 0, line, col, f.path), name, angled, next_)
+
+    def _file_state(self, f):
+        """A file's own state at a starting point, as a plain value (its includer's name,
+        which differs from unit to unit for the headers a unit includes, is a check of the
+        segments that read it: a line marker returning to it)."""
+        return (tuple((e.taken_any, e.seen_else, e.last, tuple(branch_row(c) for c in e.conditions))
+                      for e in f.ifstack),
+                f.guard, f.guard_state, f.line_delta, f.presumed, tuple(f.markers), f.chain_index)
+
+    def _set_file_state(self, f, pos, saved):
+        from .preprocessor import IfEntry
+        ifstack, f.guard, f.guard_state, f.line_delta, f.presumed, markers = saved[:6]
+        f.pos = pos
+        f.markers = list(markers)
+        f.ifstack = []
+        for taken_any, seen_else, last, rows in ifstack:
+            conds = [branch_of(r) for r in rows]
+            e = IfEntry(conds[0], taken_any)
+            e.conditions, e.seen_else, e.last = conds, seen_else, last
+            f.ifstack.append(e)
+
+    # ---------------------------------------------------------------- recording
+    def _looked_up(self, name):
+        """A directive looked at whether ``name`` is defined."""
+        reads = self.expander.reads
+        if reads is not None:
+            reads[name] = None
+
+    def _unrecordable(self):
+        if self._rec is not None:
+            self._rec.tainted = True
+
+    def _begin_recording(self, f, start):
+        p = self.printer
+        exp = self.expander
+        rec = Recording(f.path, f.digest, start,
+                        (p.printed, p.pending_space) if p is not None else None)
+        rec.counter = exp.counter
+        rec.depth = len(self.files)
+        rec.n_outer = sum(len(g.ifstack) for g in self.files[:-1])
+        rec.parts = len(p.parts) if p is not None else 0
+        rec.count = p.count if p is not None else 0
+        rec.warnings = len(self.warnings)
+        exp.reads, exp.written, exp.used = rec.reads, rec.written, rec.used
+        self._rec = rec
+
+    def end_recording(self, end):
+        """The top file's segment ends with ``end`` (("inc", ...) or ("eof",)): store it
+        when it can be described by its dependencies."""
+        rec = self._rec
+        self._rec = None
+        exp = self.expander
+        exp.reads = exp.written = exp.used = None
+        f = self.files[-1]
+        p = self.printer
+        if (rec is None or rec.tainted or f.path != rec.path or not self._segment_ready()
+                or rec.used & UNRECORDABLE or (p is None) != (rec.psig is None)
+                or p is not None and len(p.parts) < rec.parts):
+            return
+        table = exp.macros
+        written = rec.written
+        names = tuple(rec.reads)
+        fps = tuple(_fingerprint_of(table, n, written[n] if n in written else dict.get(table, n))
+                    for n in names)
+        checks = list(rec.checks)
+        if "__COUNTER__" in rec.used:
+            checks.append(("counter", rec.counter))
+        if "__INCLUDE_LEVEL__" in rec.used:
+            checks.append(("level", rec.depth))
+        defs = []
+        for name in written:
+            m = table.get(name)
+            if m is None:
+                defs.append((name, None, None))
+            else:
+                defs.append((name, macro_blob(m, rec.n_outer), fingerprint(m)))
+        chunk = psig_end = None
+        ntok = 0
+        if p is not None:
+            chunk = "".join(p.parts[rec.parts:])
+            p.parts[rec.parts:] = [chunk] if chunk else []
+            if chunk and rec.psig[0] and chunk[0] != "\n":
+                return                  # (its first line did not start as _replay assumes)
+            psig_end = (p.printed, p.pending_space)
+            ntok = p.count - rec.count
+        warnings = tuple((w.message, w.file, w.line) for w in self.warnings[rec.warnings:])
+        effect = (end, f.pos, self._file_state(f), tuple(defs), chunk, psig_end, ntok, warnings,
+                  exp.counter if "__COUNTER__" in rec.used else None, rec.once_add)
+        # the effect stays a marshal blob until a run replays it: loading a header's
+        # variants then costs little more than reading the file
+        self.segments.add(rec.path, rec.digest, rec.start,
+                          (rec.psig, chunk is not None, names, fps, tuple(checks), marshal.dumps(effect)))
+
+    # ---------------------------------------------------------------- replaying
+    def _find_variant(self, f, start):
+        variants = self.segments.variants(f.path, f.digest, start)
+        if not variants:
+            return None
+        p = self.printer
+        now = (p.printed, p.pending_space) if p is not None else None
+        table = self.expander.macros
+        get = dict.get
+        for v in variants:
+            psig, has_output, names, fps, checks, _ = v
+            if p is not None and (not has_output or psig[1] != now[1]):
+                continue
+            for name, fp in zip(names, fps):
+                if _fingerprint_of(table, name, get(table, name)) != fp:
+                    break
+            else:
+                if not checks or self._checks_hold(f, checks):
+                    return v
+        return None
+
+    def _checks_hold(self, f, checks):
+        find = self.search.find
+        for c in checks:
+            kind = c[0]
+            if kind == "skip":
+                _, name, angled, start, path, guard, once = c
+                if (find(name, angled, f.dir, start)[0] != path or self.guards.get(path) != guard
+                        or self._skip_once(path, False) != once):
+                    return False
+            elif kind == "has":
+                _, name, angled, start, found = c
+                if (find(name, angled, f.dir, start)[0] is not None) != found:
+                    return False
+            elif kind == "counter":
+                if self.expander.counter != c[1]:
+                    return False
+            elif kind == "level":
+                if len(self.files) != c[1]:
+                    return False
+            elif kind == "includer":
+                if f.includer != c[1]:
+                    return False
+        return True
+
+    def _replay(self, f, variant):
+        """Apply a segment's effect to the run; how it ended."""
+        (end, pos, fstate, defs, chunk, psig_end, ntok, warnings, counter, once_add) = \
+            marshal.loads(variant[5])
+        exp = self.expander
+        if defs:
+            if not isinstance(exp.macros, state.LazyMacros):
+                exp.restore(state.lazy(exp.macros), exp.counter)
+            outer = tuple(e.conditions[-1] for g in self.files[:-1] for e in g.ifstack)
+            for name, blob, fp in defs:
+                if blob is None:
+                    exp.undefine(name)
+                else:
+                    exp.define_pending(name, Pending(blob, outer, fp))
+        p = self.printer
+        if p is not None:
+            if chunk:
+                # the segment's first line began with a new line only if one was open
+                # (Printer.line_change): as the output stands now, not as it stood
+                was_open = variant[0][0]
+                if was_open and not p.printed:
+                    chunk = chunk[1:]
+                elif p.printed and not was_open:
+                    chunk = "\n" + chunk
+                p.parts.append(chunk)
+                p.printed = psig_end[0]
+            p.pending_space = psig_end[1]
+            p.prev = p.source = None
+            p.count += ntok
+            self.replayed_tokens += ntok
+        for message, file, line in warnings:
+            w = Warning_(message, file, line)
+            self.warnings.append(w)
+            self.listener.warning(w)
+            if self.warning_sink is not None:
+                self.warning_sink(w)
+        if counter is not None:
+            exp.set_counter(counter)
+        if once_add:
+            self.once.add(f.path)
+        self._set_file_state(f, pos, fstate)
+        return end
+
+
+def _fingerprint_of(table, name, entry):
+    """The fingerprint of a table entry as stored (decoded only when it must be)."""
+    if entry is None:
+        return None
+    t = type(entry)
+    if t is MacroDef:
+        return entry.fp or fingerprint(entry)
+    if t is bytes:                       # a saved state's blob (state.LazyMacros)
+        return fingerprint(table[name])
+    if t is tuple:                       # a saved state's segment definition
+        return entry[2]
+    return entry.fp                      # state.Pending

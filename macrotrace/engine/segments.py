@@ -1,0 +1,306 @@
+"""Per-header reuse: a file's *segments*, recorded once, replayed by later runs.
+
+The units of one tree include mostly the same headers, in different orders, so the
+state reached after a unit's first lines (a preamble, as clangd and precompiled
+headers share it) rarely serves another unit.  The unit of reuse here is smaller and
+does not depend on order: a *segment* is what the
+preprocessor does with one header from a starting point (the file's start, or just
+after a nested ``#include`` it ran) to the next boundary (the next ``#include`` it runs,
+or the file's end).  A segment's result depends only on
+
+- the file's contents (sha1) and where in it the segment starts, with the file's own
+  state there (open ``#if`` groups, include-guard state, ``#line`` changes, its
+  includer's name, where in the search chain it was found);
+- the macros the segment *looked at* (every name it looked up, however: expansion,
+  ``defined``, ``#ifdef``, a redefinition), each as it was when the segment began;
+- what it asked the file system (every ``#include`` it skipped, and why: the same
+  file found, the same guard known, the same ``#pragma once`` answer; every
+  ``__has_include``), ``__COUNTER__``'s value if it used it, the include depth if it
+  used ``__INCLUDE_LEVEL__``, and how the output line stood.
+
+Those are this module's *dependencies*; a run that reaches the same starting point with
+every dependency equal takes the recorded *effect* instead of reading the file: the
+definitions made and removed, the text printed, the warnings, ``__COUNTER__``'s new
+value, the file's state at the end, and how the segment ended (the ``#include`` to run,
+or the end of the file, run then as usual, so a nested header is itself looked up).
+Anything a segment cannot describe this way makes it unrecorded (``__DATE__``,
+``__TIMESTAMP__``, ``__BASE_FILE__``, ``#pragma push_macro``, assertions, ``#import``,
+a boundary met half-way through a macro's arguments): those headers are simply read.
+
+Stored per (configuration, header path) in the cache directory, next to the states of
+statecache.py (the same size cap and LRU eviction); the engine's code is part of the
+key, as there.
+"""
+
+import fcntl
+import hashlib
+import marshal
+import mmap
+import os
+import time
+
+from . import diskcache
+from .diskcache import cache_dir
+from .state import file_stamp, unchanged
+from .statecache import _engine_fingerprint
+
+FORMAT = 1
+MAX_VARIANTS = 16          # per starting point; the oldest goes first
+MAX_DELTAS = 300           # header files recorded since the pack, before they are folded in
+
+
+# ---------------------------------------------------------------- fingerprints
+def fingerprint(m):
+    """What a dependency compares of a definition (None: not defined).  Two equal
+    fingerprints expand alike and say the same in a trace: parameters, spelling (gcc's
+    white space rule), where it was written, whether the command line made it."""
+    if m is None:
+        return None
+    fp = m.fp
+    if fp is None:
+        if m.builtin is not None:
+            raw = "B\0" + m.builtin
+        else:
+            raw = repr((m.params if m.fun_like else None, m.variadic, m.spelling,
+                        tuple(m.site or ()), m.from_command_line))
+        fp = m.fp = hashlib.blake2b(raw.encode("utf-8", "surrogatepass"), digest_size=10).digest()
+    return fp
+
+
+# ---------------------------------------------------------------- recording
+class Recording:
+    """One segment being recorded (the top file's, from ``start`` on)."""
+
+    __slots__ = ("path", "digest", "start", "psig", "reads", "written", "used", "checks",
+                 "tainted", "counter", "depth", "n_outer", "parts", "count", "warnings",
+                 "once_add")
+
+    def __init__(self, path, digest, start, psig):
+        self.path, self.digest, self.start, self.psig = path, digest, start, psig
+        self.reads = {}           # macro names looked up, first look first
+        self.written = {}         # name -> its definition when the segment began
+        self.used = set()         # builtins whose value depends on more than the file
+        self.checks = []          # file-system answers (skipped #includes, __has_include)
+        self.tainted = False
+        self.once_add = False
+
+
+class SegmentStore:
+    """The recorded segments of one configuration, per header path: the file's sha1 and
+    its variants by starting point.
+
+    On disk: a *pack* holding every header's entry (an index, then one marshal blob per
+    header: a run opens one file and decodes only the headers it meets), and a *delta*
+    file per header recorded since the pack was written (each replaced atomically, so
+    parallel runs never see half a file); when deltas pile up, a run folds them into the
+    pack under a lock.  A delta is newer than the pack's entry of the same header."""
+
+    def __init__(self, key_material):
+        raw = repr((FORMAT, _engine_fingerprint(), key_material))
+        self.key = hashlib.sha256(raw.encode()).hexdigest()[:20]
+        self.loaded = {}          # path -> {"sha": ..., "v": {start: [variant...]}}
+        self.dirty = set()
+        self.hits = self.misses = self.recorded = 0
+        self.dir = cache_dir()
+        self.pack_file = os.path.join(self.dir, "seg-%s.pack" % self.key)
+        self.pack = None          # Pack: the entries folded so far (read on first need)
+        self.deltas = set()       # delta file names present when the pack was read
+        self.files = {}           # path -> its delta file
+
+    def _file(self, path):
+        name = self.files.get(path)
+        if name is None:
+            h = hashlib.sha1(os.path.abspath(path).encode("utf-8", "surrogatepass")).hexdigest()[:20]
+            name = self.files[path] = os.path.join(self.dir, "seg-%s-%s.bin" % (self.key, h))
+        return name
+
+    def _read_pack(self):
+        prefix = "seg-%s-" % self.key
+        try:
+            self.deltas = {n for n in os.listdir(self.dir) if n.startswith(prefix)}
+        except OSError:
+            self.deltas = set()
+        self.pack = Pack(self.pack_file)
+        if self.pack.index:
+            diskcache.touch(self.pack_file)     # (least recently used goes first)
+
+    def _load(self, path):
+        """The stored entry of ``path`` (None when there is none)."""
+        if path in self.loaded:
+            return self.loaded[path]
+        if self.pack is None:
+            self._read_pack()
+        name = self._file(path)
+        e = None
+        if os.path.basename(name) in self.deltas:
+            e = _read(name)
+            if e is not None:
+                diskcache.touch(name)
+        if e is None:
+            e = self.pack.get(path)
+        if not isinstance(e, dict) or e.get("format") != FORMAT or e.get("path") != path:
+            e = None
+        self.loaded[path] = e
+        return e
+
+    def entry(self, path, digest):
+        e = self._load(path)
+        if e is None:
+            self.loaded[path] = e = {"format": FORMAT, "path": path, "sha": digest, "v": {}}
+        if e["sha"] != digest:        # the file changed: what was recorded is void
+            e.clear()
+            e.update(format=FORMAT, path=path, sha=digest, v={})
+            self.dirty.add(path)
+        return e
+
+    def known_digest(self, path, st):
+        """The sha1 recorded for ``path`` when ``st`` (its ``os.stat``) is the one taken
+        when it was hashed, and its last change was well before that (git's rule for a
+        "racily clean" file: a write in the same clock tick would not show); else None."""
+        e = self._load(path)
+        if e is None or "stat" not in e or not unchanged(st, e["stat"], e["at"]):
+            return None
+        return e["sha"]
+
+    def note_stat(self, path, digest, st):
+        """``path``, as ``st`` shows it, has the contents ``digest``."""
+        e = self.entry(path, digest)
+        if e.get("stat") != file_stamp(st):
+            e["stat"], e["at"] = file_stamp(st), time.time_ns()
+            self.dirty.add(path)
+
+    def variants(self, path, digest, start):
+        return self.entry(path, digest)["v"].get(start, ())
+
+    def add(self, path, digest, start, variant):
+        e = self.entry(path, digest)
+        lst = e["v"].setdefault(start, [])
+        lst.append(variant)
+        if len(lst) > MAX_VARIANTS:
+            del lst[0]
+        self.dirty.add(path)
+        self.recorded += 1
+
+    def flush(self):
+        """Write the entries that changed as deltas (each replaced atomically); fold the
+        deltas into the pack when they pile up."""
+        if not self.dirty:
+            return
+        try:
+            os.makedirs(self.dir, exist_ok=True)
+        except OSError:
+            return
+        written = []
+        for path in sorted(self.dirty):
+            target = self._file(path)
+            if _write(target, self.loaded[path]):
+                written.append(target)
+                self.deltas.add(os.path.basename(target))
+        self.dirty.clear()
+        if len(self.deltas) > MAX_DELTAS:
+            self._fold()
+        if written:
+            diskcache.evict(keep=set(written) | {self.pack_file})
+
+    def _fold(self):
+        """Deltas into the pack, under a lock (another run folding: leave it to it)."""
+        try:
+            lock = open(os.path.join(self.dir, "seg-%s.lock" % self.key), "wb")
+        except OSError:
+            return
+        with lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return
+            old = Pack(self.pack_file)
+            blobs = {path: old.blob(path) for path in old.index}
+            prefix = "seg-%s-" % self.key
+            try:
+                names = [n for n in os.listdir(self.dir) if n.startswith(prefix)]
+            except OSError:
+                return
+            for n in names:
+                try:
+                    with open(os.path.join(self.dir, n), "rb") as fh:
+                        blob = fh.read()
+                    e = marshal.loads(blob)
+                except (OSError, EOFError, ValueError, TypeError):
+                    continue
+                if isinstance(e, dict) and e.get("format") == FORMAT:
+                    blobs[e["path"]] = blob
+            if Pack.write(self.pack_file, blobs):
+                for n in names:
+                    try:
+                        os.unlink(os.path.join(self.dir, n))
+                    except OSError:
+                        pass
+                self.deltas = set()
+
+
+class Pack:
+    """The pack file: 8 bytes giving the index's length, the index (marshal: path ->
+    (offset, size)), then each header's entry as a marshal blob."""
+
+    def __init__(self, name):
+        self.data = b""
+        self.index = {}
+        try:
+            with open(name, "rb") as fh:
+                # mapped, not read: a run decodes the few hundred headers it meets
+                data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+            n = int.from_bytes(data[:8], "little")
+            self.index = marshal.loads(data[8:8 + n])
+            self.data, self.base = data, 8 + n
+        except (OSError, EOFError, ValueError, TypeError):
+            self.index = {}
+
+    def blob(self, path):
+        off, size = self.index[path]
+        return self.data[self.base + off:self.base + off + size]
+
+    def get(self, path):
+        if path not in self.index:
+            return None
+        try:
+            return marshal.loads(self.blob(path))
+        except (EOFError, ValueError, TypeError):
+            return None
+
+    @staticmethod
+    def write(name, blobs):
+        index, off = {}, 0
+        for path, blob in blobs.items():
+            index[path] = (off, len(blob))
+            off += len(blob)
+        head = marshal.dumps(index)
+        tmp = "%s.%d" % (name, os.getpid())
+        try:
+            with open(tmp, "wb") as fh:
+                fh.write(len(head).to_bytes(8, "little"))
+                fh.write(head)
+                for blob in blobs.values():
+                    fh.write(blob)
+            os.replace(tmp, name)
+            return True
+        except OSError:
+            return False
+
+
+def _read(name):
+    try:
+        with open(name, "rb") as fh:
+            return marshal.loads(fh.read())   # (load(fh) reads piecemeal: slow)
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+
+
+def _write(name, value):
+    tmp = "%s.%d" % (name, os.getpid())
+    try:
+        with open(tmp, "wb") as fh:
+            marshal.dump(value, fh)
+        os.replace(tmp, name)
+        return True
+    except (OSError, ValueError):
+        return False
