@@ -184,7 +184,7 @@ def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False, directive
     hash_line = in_dir = False
     hash_at = 0
     marking = directives is not None
-    new_token = Token.__new__
+    new_token, init_token = Token.__new__, Token.__init__
     for m in rx.finditer(text):
         gi = m.lastindex
         start = m.start(gi)
@@ -250,17 +250,12 @@ def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False, directive
             flags |= UNTERMINATED
         if in_dir:
             flags |= DIRECTIVE
-        # Token(kind, value, flags, line, col, filename), without the call (a third of
-        # the cost of making a token)
+        # Token(kind, value, flags, line, col, filename) without the type call (a
+        # third of the cost of making a token): __new__, then __init__ as a function
         tok = new_token(Token)
-        tok.kind = kind
-        tok.text = value
-        tok.flags = flags
-        tok.line = line
-        tok.col = col
-        tok.file = filename
-        tok.source = spelling
-        tok.argno = -1
+        init_token(tok, kind, value, flags, line, col, filename)
+        if spelling is not None:
+            tok.source = spelling
         append(tok)
         flags = 0
         if gi == RAW:
