@@ -172,7 +172,7 @@ class SegmentReuse:
                         (p.printed, p.pending_space) if p is not None else None)
         rec.counter = exp.counter
         rec.depth = len(self.files)
-        rec.n_outer = sum(len(g.ifstack) for g in self.files[:-1])
+        rec.outer = tuple(e.conditions[-1] for g in self.files[:-1] for e in g.ifstack)
         rec.parts = len(p.parts) if p is not None else 0
         rec.count = p.count if p is not None else 0
         rec.warnings = len(self.warnings)
@@ -208,7 +208,10 @@ class SegmentReuse:
             if m is None:
                 defs.append((name, None, None))
             else:
-                defs.append((name, macro_blob(m, rec.n_outer), fingerprint(m)))
+                blob = macro_blob(m, len(rec.outer))
+                defs.append((name, blob, fingerprint(m)))
+                # the unit's own state (snapshot) stores it as this blob too
+                self._encoder.known(m, blob, rec.outer)
         chunk = psig_end = None
         ntok = 0
         if p is not None:

@@ -72,7 +72,7 @@ class Recording:
     """One segment being recorded (the top file's, from ``start`` on)."""
 
     __slots__ = ("path", "digest", "start", "psig", "reads", "written", "used", "checks",
-                 "tainted", "counter", "depth", "n_outer", "parts", "count", "warnings",
+                 "tainted", "counter", "depth", "outer", "parts", "count", "warnings",
                  "once_add")
 
     def __init__(self, path, digest, start, psig):
@@ -191,35 +191,38 @@ class SegmentStore:
         except OSError:
             return
         written = []
-        for path in sorted(self.dirty):
-            target = self._file(path)
-            if _write(target, self.loaded[path]):
-                written.append(target)
-                self.deltas.add(os.path.basename(target))
+        if len(self.deltas) + len(self.dirty) > MAX_DELTAS and \
+                self._fold({path: marshal.dumps(self.loaded[path]) for path in self.dirty}):
+            written.append(self.pack_file)      # (a cold unit: ~500 headers in one write)
+        else:
+            for path in sorted(self.dirty):
+                target = self._file(path)
+                if _write(target, self.loaded[path]):
+                    written.append(target)
+                    self.deltas.add(os.path.basename(target))
         self.dirty.clear()
-        if len(self.deltas) > MAX_DELTAS:
-            self._fold()
         if written:
             diskcache.evict(keep=set(written) | {self.pack_file})
 
-    def _fold(self):
-        """Deltas into the pack, under a lock (another run folding: leave it to it)."""
+    def _fold(self, ours):
+        """The deltas on disk and ``ours`` (path -> entry blob, newer) into the pack,
+        under a lock; False when another run holds it (it is folding: leave it be)."""
         try:
             lock = open(os.path.join(self.dir, "seg-%s.lock" % self.key), "wb")
         except OSError:
-            return
+            return False
         with lock:
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
-                return
+                return False
             old = Pack(self.pack_file)
             blobs = {path: old.blob(path) for path in old.index}
             prefix = "seg-%s-" % self.key
             try:
                 names = [n for n in os.listdir(self.dir) if n.startswith(prefix)]
             except OSError:
-                return
+                return False
             for n in names:
                 try:
                     with open(os.path.join(self.dir, n), "rb") as fh:
@@ -229,13 +232,16 @@ class SegmentStore:
                     continue
                 if isinstance(e, dict) and e.get("format") == FORMAT:
                     blobs[e["path"]] = blob
-            if Pack.write(self.pack_file, blobs):
-                for n in names:
-                    try:
-                        os.unlink(os.path.join(self.dir, n))
-                    except OSError:
-                        pass
-                self.deltas = set()
+            blobs.update(ours)
+            if not Pack.write(self.pack_file, blobs):
+                return False
+            for n in names:
+                try:
+                    os.unlink(os.path.join(self.dir, n))
+                except OSError:
+                    pass
+            self.deltas = set()
+            return True
 
 
 class Pack:

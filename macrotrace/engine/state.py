@@ -74,6 +74,12 @@ class Encoder:
         self.conds = list(rows)
         self.blobs = {}           # id(MacroDef) -> (MacroDef, blob)
         self.outers = {}          # id(outer chain) -> (chain, its numbers)
+        self.segment_blobs = {}   # id(MacroDef) -> (MacroDef, segment blob, outer chain)
+
+    def known(self, m, blob, outer):
+        """``m`` was stored by a segment as ``blob`` (state.macro_blob), its outer #if
+        chain being ``outer``: a snapshot stores it the same way, not encoded again."""
+        self.segment_blobs[id(m)] = (m, blob, outer)
 
     def encode(self, macros):
         """(one (name, blob) per user macro, the #if conditions they refer to)."""
@@ -93,6 +99,10 @@ class Encoder:
             else:
                 m = macros[name]
             if m.builtin is not None:
+                continue
+            seg = self.segment_blobs.get(id(m))
+            if seg is not None and seg[0] is m:       # made by a segment just recorded
+                out.append((name, (seg[1], self._outer(seg[2]), m.fp)))
                 continue
             cached = blobs.get(id(m))
             if cached is None or cached[0] is not m:
