@@ -18,10 +18,11 @@ not complain about them inside skipped ``#if 0`` blocks).
 """
 
 import re
+from sys import intern
 
 from .lang import DEFAULT
-from .tokens import (BOL, CHAR, DIGRAPH, DIGRAPHS, IDENT, INDENTED, NUMBER, OTHER, PREV_WHITE,
-                     PUNCT, STRING, UNTERMINATED, Token)
+from .tokens import (BOL, CHAR, DIGRAPH, DIGRAPHS, DIRECTIVE, IDENT, INDENTED, NUMBER, OTHER,
+                     PREV_WHITE, PUNCT, STRING, UNTERMINATED, Token)
 
 _SPLICE = re.compile(r"\\[ \t\f\v]*\n")
 
@@ -29,9 +30,16 @@ _PUNCTUATORS = """... <<= >>= -> ++ -- << >> <= >= == != && || *= /= %= += -= &=
     [ ] ( ) { } . & * + - ~ ! / % < > ^ | ? : ; = , #""".split()
 _DIGRAPH_PUNCTUATORS = ["%:%:", "<:", ":>", "<%", "%>", "%:"]
 
+# Each match is one token (or newline, or comment) with the blanks before it: one step
+# of the lexer's loop per token, not two.  The most common tokens are tried first, with
+# lookaheads that leave to the later branches what they must win: an identifier is not a
+# literal's prefix (L"x"), a punctuator does not start a comment or a number (.5).
+# ``ident2`` is the identifier that starts what looked like a raw string but is not one.
 _TOKEN_PATTERN = r"""
-    (?P<ws>[ \t\f\v]+)
-   |(?P<nl>\n)
+    [ \t\f\v]*
+   (?:(?P<nl>\n)
+   |(?P<ident>(?!STRING_PREFIX"|CHAR_PREFIX'RLOOK)(?:[A-Za-z_IDENT_EXTRA]UCN)(?:[0-9A-Za-z_IDENT_EXTRA]UCN)*)
+   |(?P<punct>(?!\.[0-9]|/[*/])(?:PUNCTUATORS))
    |(?P<block>/\*.*?\*/)
    |(?P<open_block>/\*.*)
    |(?P<line_comment>//[^\n]*)
@@ -40,9 +48,8 @@ _TOKEN_PATTERN = r"""
    |(?P<string>STRING_PREFIX"(?:[^"\\\n]|\\.)*")
    |(?P<char>CHAR_PREFIX'(?:[^'\\\n]|\\.)*')
    |(?P<open_literal>(?:STRING_PREFIX"|CHAR_PREFIX')[^\n]*)
-   |(?P<ident>(?:[A-Za-z_IDENT_EXTRA]UCN)(?:[0-9A-Za-z_IDENT_EXTRA]UCN)*)
-   |(?P<punct>PUNCTUATORS)
-   |(?P<other>.)
+   |(?P<ident2>(?:[A-Za-z_IDENT_EXTRA]UCN)(?:[0-9A-Za-z_IDENT_EXTRA]UCN)*)
+   |(?P<other>.))
     """
 _RAW = r"""|(?P<raw>STRING_PREFIXR"(?P<delim>[^ ()\\\t\v\f\n"]{0,16})\(.*?\)(?P=delim)")"""
 
@@ -56,6 +63,7 @@ def _compile(lang):
     puncts = _PUNCTUATORS + (_DIGRAPH_PUNCTUATORS if lang.digraphs else []) + (["::"] if lang.scope else [])
     pattern = (_TOKEN_PATTERN
                .replace("RAW", _RAW if lang.rliterals else "")
+               .replace("RLOOK", '|STRING_PREFIXR"' if lang.rliterals else "")
                .replace("STRING_PREFIX", string_prefix)
                .replace("CHAR_PREFIX", char_prefix)
                .replace("EXPONENT", "[eEpP]" if lang.xnum else "[eE]")
@@ -76,7 +84,20 @@ def _regex(lang):
 
 
 _KIND = {"number": NUMBER, "raw": STRING, "string": STRING, "char": CHAR, "ident": IDENT,
-         "punct": PUNCT, "other": OTHER}
+         "punct": PUNCT, "other": OTHER, "open_literal": OTHER, "ident2": IDENT}
+_KINDS = {}
+
+
+def _kinds_by_index(rx):
+    """For each group number of a token regex, the kind of token it makes (None: a
+    newline, a comment, or an inner group)."""
+    kinds = _KINDS.get(rx)
+    if kinds is None:
+        kinds = [None] * (rx.groups + 1)
+        for name, index in rx.groupindex.items():
+            kinds[index] = _KIND.get(name)
+        kinds = _KINDS[rx] = tuple(kinds)
+    return kinds
 
 
 class LexDiagnostic:
@@ -125,7 +146,8 @@ def normalize(text, trigraphs=False):
     return "".join(parts), splices, spliced
 
 
-def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False, directive_ends=None):
+def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False, directive_ends=None,
+        directives=None, unterminated=None):
     """Lex a whole file.  Returns (tokens, diagnostics).
 
     White space and comments are not tokens; they set PREV_WHITE on the next token.
@@ -133,7 +155,12 @@ def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False, directive
     precedes it on that line).  ``stage3``: the text is a -D value, lexed as it is.
     ``directive_ends`` (a dict), when given, gets for each line starting with ``#`` the
     physical line its newline is on, keyed by the index of the token after the line
-    (a #line directive numbers the line after it, splices included).
+    (a #line directive numbers the line after it, splices included), when that is not
+    the line of the token after the ``#`` (a kernel unit has 100,000 directives).
+    ``directives`` (a list), when given, gets the index of each ``#`` that starts a line,
+    and the tokens of those lines are flagged DIRECTIVE (not for assembler, where a ``#``
+    line is a directive only if it names one: the caller decides); ``unterminated`` (a
+    list) gets the UNTERMINATED tokens.
     """
     if stage3:      # a -D value (gcc's cpp_define): no trigraphs, no line splices
         text, splices, spliced = (text if text.endswith("\n") else text + "\n"), [], []
@@ -146,77 +173,108 @@ def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False, directive
     line_start = 0
     n_splices = len(splices)
     sp = 0
+    next_splice = splices[0] if splices else len(text) + 1
     flags = BOL
-    kinds = _KIND
-    hash_line = False
-    for m in _regex(lang).finditer(text):
-        group = m.lastgroup
-        if group == "ws":
+    rx = _regex(lang)
+    kinds = _kinds_by_index(rx)
+    NL, RAW = rx.groupindex["nl"], rx.groupindex.get("raw")
+    groups = rx.groupindex
+    PUNCT_, OPEN_LITERAL = groups["punct"], groups["open_literal"]
+    OPEN_BLOCK, LINE_COMMENT = groups["open_block"], groups["line_comment"]
+    hash_line = in_dir = False
+    hash_at = 0
+    marking = directives is not None
+    new_token, init_token = Token.__new__, Token.__init__
+    for m in rx.finditer(text):
+        gi = m.lastindex
+        start = m.start(gi)
+        if start != m.start():
             flags |= PREV_WHITE
-            continue
-        if group == "nl":
+        if gi == NL:
             if hash_line and directive_ends is not None:
-                k, end = sp, m.start()
-                while k < n_splices and splices[k] <= end:
+                k = sp
+                while k < n_splices and splices[k] <= start:
                     k += 1
-                directive_ends[len(tokens)] = line + k - sp
+                end = line + k - sp
+                name = hash_at + 1       # (a line that ends where its name is needs no entry)
+                if name >= len(tokens) or tokens[name].line != end:
+                    directive_ends[len(tokens)] = end
             hash_line = False
             line += 1
-            line_start = m.end()
+            line_start = start + 1
             flags = BOL
             continue
-        start = m.start()
-        while sp < n_splices and splices[sp] <= start:
-            line += 1
-            # a splice inside a token or comment can be passed only now, after a later
-            # newline: it still counts a line, but the line starts after that newline
-            line_start = max(line_start, splices[sp])
-            sp += 1
-        if group == "block" or group == "open_block" or group == "line_comment":
-            if group == "open_block":
+        if start >= next_splice:
+            while sp < n_splices and splices[sp] <= start:
+                line += 1
+                # a splice inside a token or comment can be passed only now, after a later
+                # newline: it still counts a line, but the line starts after that newline
+                line_start = max(line_start, splices[sp])
+                sp += 1
+            next_splice = splices[sp] if sp < n_splices else len(text) + 1
+        kind = kinds[gi]
+        value = m.group(gi)
+        if kind is None:        # a comment: white space
+            if gi == OPEN_BLOCK:
                 diags.append(LexDiagnostic(line, start - line_start + 1, "unterminated comment"))
-            value = m.group()
-            newlines = value.count("\n")
-            if newlines:
-                line += newlines
-                line_start = start + value.rfind("\n") + 1
+            if gi != LINE_COMMENT:
+                newlines = value.count("\n")
+                if newlines:
+                    line += newlines
+                    line_start = start + value.rfind("\n") + 1
             flags |= PREV_WHITE
             continue
         if flags & BOL:
             if flags & PREV_WHITE:
                 flags |= INDENTED
-            hash_line = group == "punct"
-        value = m.group()
-        if group == "open_literal":
-            tok = Token(OTHER, value, flags | UNTERMINATED, line, start - line_start + 1, filename)
-        elif group == "punct":
-            if value in DIGRAPHS:
-                flags |= DIGRAPH
-            tok = Token(PUNCT, value, flags, line, start - line_start + 1, filename)
-        else:
-            spelling = None
-            if group == "ident" and "\\" in value:
-                spelling = value
+            hash_line = gi == PUNCT_
+            hash_at = len(tokens)
+            if marking:
+                in_dir = hash_line and (value == "#" or value == "%:")
+                if in_dir:
+                    directives.append(len(tokens))
+        col = start - line_start + 1
+        spelling = None
+        if kind is IDENT:
+            if "\\" in value:
+                spelling = value            # as written, for # (see tokens.Token)
                 value, bad = ucn_identifier(value)
                 if bad:
-                    diags.append(LexDiagnostic(line, start - line_start + 1, bad))
-            tok = Token(kinds[group], value, flags, line, start - line_start + 1, filename)
-            if spelling is not None:
-                tok.source = spelling       # as written, for # (see tokens.Token)
-            if group == "raw" and sp < n_splices and splices[sp] < m.end():
+                    diags.append(LexDiagnostic(line, col, bad))
+            else:       # one string per name, however many times it is written
+                value = intern(value)
+        elif gi == PUNCT_:
+            if value in DIGRAPHS:
+                flags |= DIGRAPH
+        elif gi == OPEN_LITERAL:
+            flags |= UNTERMINATED
+        if in_dir:
+            flags |= DIRECTIVE
+        # Token(kind, value, flags, line, col, filename) without the type call (a
+        # third of the cost of making a token): __new__, then __init__ as a function
+        tok = new_token(Token)
+        init_token(tok, kind, value, flags, line, col, filename)
+        if spelling is not None:
+            tok.source = spelling
+        append(tok)
+        flags = 0
+        if gi == RAW:
+            end = m.end()
+            if sp < n_splices and splices[sp] < end:
                 # a line splice inside a raw string is undone (phase 2 is reverted there)
-                parts, last, end = [], start, m.end()
+                parts, last = [], start
                 while sp < n_splices and splices[sp] < end:
                     parts += [text[last:splices[sp]], spliced[sp]]
                     last = splices[sp]
                     sp += 1
+                next_splice = splices[sp] if sp < n_splices else len(text) + 1
                 value = "".join(parts) + text[last:end]
                 tok.text = value
-            if group == "raw" and "\n" in value:
+            if "\n" in value:
                 line += value.count("\n")
                 line_start = start + value.rfind("\n") + 1
-        append(tok)
-        flags = 0
+        elif gi == OPEN_LITERAL and unterminated is not None:
+            unterminated.append(tok)
     return tokens, diags
 
 
@@ -232,13 +290,13 @@ def relex_single(spelling, lang=DEFAULT):
     This is how ``##`` decides whether a paste gives a valid preprocessing token.
     """
     m = _regex(lang).match(spelling)
-    if m is None or m.end() != len(spelling):
-        return None
+    if m is None or m.end() != len(spelling) or m.start(m.lastindex) != 0:
+        return None         # (not one token, or blanks before it)
     group = m.lastgroup
-    if group in ("ws", "nl", "block", "open_block", "line_comment", "open_literal"):
+    if group in ("nl", "block", "open_block", "line_comment", "open_literal"):
         return None
     flags = DIGRAPH if group == "punct" and spelling in DIGRAPHS else 0
-    if group == "ident" and "\\" in spelling:
+    if group in ("ident", "ident2") and "\\" in spelling:
         name, bad = ucn_identifier(spelling)
         if bad:
             return None             # gcc: an error (\u0061 is not a valid universal character)

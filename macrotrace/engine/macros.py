@@ -6,7 +6,7 @@ operand of ``#``), the ``#`` and ``##`` operators disappear, and the left operan
 ``##`` carries PASTE_LEFT.  ``__VA_OPT__`` stays in the list; the expander tracks it.
 """
 
-from .tokens import IDENT, MACRO_ARG, PASTE_LEFT, PREV_WHITE, STRINGIFY, Token
+from .tokens import IDENT, MACRO_ARG, PASTE_LEFT, PREV_WHITE, PUNCT, STRINGIFY, Token
 
 
 class DefinitionError(Exception):
@@ -159,7 +159,8 @@ def _build_body(raw, params, variadic, name_tok, asm=False):
     vaopt_pending = False
     while i < n:
         tok = raw[i]
-        if fun_like and tok.is_op("#"):
+        op = tok.op if tok.kind == PUNCT else None      # (one look a token, not five)
+        if fun_like and op == "#":
             nxt = raw[i + 1] if i + 1 < n else None
             if nxt is None or nxt.kind != IDENT or nxt.text not in index:
                 if asm:             # gcc: "Let assembler get away with murder"
@@ -172,7 +173,7 @@ def _build_body(raw, params, variadic, name_tok, asm=False):
             body.append(arg)
             i += 2
             continue
-        if tok.is_op("##"):
+        if op == "##":
             if not body or i + 1 >= n:
                 raise DefinitionError("'##' cannot appear at either end of a macro expansion", tok)
             if vaopt_pending or (vaopt_depth == 1 and body[-1].is_op("(") and body[-2].text == "__VA_OPT__"):
@@ -194,14 +195,14 @@ def _build_body(raw, params, variadic, name_tok, asm=False):
                 raise DefinitionError("__VA_OPT__ may not appear in a __VA_OPT__", tok)
             vaopt_pending = True
         elif vaopt_pending:
-            if not tok.is_op("("):
+            if op != "(":
                 raise DefinitionError("__VA_OPT__ must be followed by an open parenthesis", tok)
             vaopt_pending = False
             vaopt_depth = 1
         elif vaopt_depth:
-            if tok.is_op("("):
+            if op == "(":
                 vaopt_depth += 1
-            elif tok.is_op(")"):
+            elif op == ")":
                 vaopt_depth -= 1
         body.append(tok)
         i += 1

@@ -34,9 +34,8 @@ from .macros import DefinitionError, MacroDef, parse_define, spell_body
 from .reuse import SegmentReuse
 from .printer import Printer
 from . import state
-from .tokens import BOL, EOF, IDENT, NUMBER, PREV_WHITE, PUNCT, STRING, UNTERMINATED, Token
+from .tokens import BOL, DIRECTIVE, EOF, IDENT, NUMBER, PREV_WHITE, PUNCT, STRING, Token
 
-DIRECTIVE = 256          # token flag: this token is part of a directive line
 
 BUILTINS = ("__LINE__", "__FILE__", "__BASE_FILE__", "__FILE_NAME__", "__COUNTER__",
             "__INCLUDE_LEVEL__", "__DATE__", "__TIME__", "__TIMESTAMP__", "_Pragma",
@@ -278,25 +277,17 @@ class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor)
     def add_file(self, path, text, data=None):
         """Lex ``text`` as the contents of ``path`` (read from disk, or given to ``parse``)."""
         ends = self.directive_ends[path] = {}
-        tokens, diags = lex(text, path, lang=self.lang, directive_ends=ends)
+        directives = []
+        asm = self.lang.asm
+        unterminated = []
+        tokens, diags = lex(text, path, lang=self.lang, directive_ends=ends,
+                            directives=None if asm else directives, unterminated=unterminated)
         for d in diags:
             raise PreprocessError(d.message, path, d.line, d.col)
-        directives = []
-        in_dir = False
-        asm = self.lang.asm
-        n = len(tokens)
-        for i, t in enumerate(tokens):
-            if t.flags & BOL:
-                in_dir = t.kind == PUNCT and t.op == "#"
-                if in_dir and asm and i + 1 < n and not tokens[i + 1].flags & BOL:
-                    # in assembler a # line is a directive only if it names one
-                    name = tokens[i + 1]
-                    in_dir = name.kind == IDENT and name.text in self.directive_names
-                if in_dir:
-                    directives.append(i)
-            if in_dir:
-                t.flags |= DIRECTIVE
-            if t.flags & UNTERMINATED and not asm:
+        if asm:     # in assembler a # line is a directive only if it names one
+            self._asm_directives(tokens, directives)
+        else:
+            for t in unterminated:
                 # gcc warns (skipped groups and directives included); the rest of the
                 # line is one token.  Not in assembler.
                 self.warn("missing terminating %s character" % t.text.lstrip("uUL8")[0], t)
@@ -304,6 +295,21 @@ class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor)
                                           else text.encode("utf-8", "surrogatepass")))
         self.file_cache[path] = (tokens, directives)
         return tokens, directives
+
+    def _asm_directives(self, tokens, directives):
+        """Flag the directive lines of an assembler file (the lexer does it for C)."""
+        in_dir = False
+        n = len(tokens)
+        for i, t in enumerate(tokens):
+            if t.flags & BOL:
+                in_dir = t.kind == PUNCT and t.op == "#"
+                if in_dir and i + 1 < n and not tokens[i + 1].flags & BOL:
+                    name = tokens[i + 1]
+                    in_dir = name.kind == IDENT and name.text in self.directive_names
+                if in_dir:
+                    directives.append(i)
+            if in_dir:
+                t.flags |= DIRECTIVE
 
     def push_file(self, path, chain_index, from_tok=None):
         if len(self.files) >= MAX_INCLUDE_DEPTH:
@@ -611,8 +617,8 @@ class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor)
         taken = (name in self.macros) != negate
         guard = name if negate and f.guard_state == GUARD_OPEN and not f.ifstack else None
         cond = Branch(name_tok.text, name, name_tok.file, name_tok.line, taken, guard=bool(guard))
-        if f.guard_state == GUARD_OPEN and not guard:
-            f.guard_state = NOT_GUARDED
+        if f.guard_state == GUARD_OPEN and not guard and not f.ifstack:
+            f.guard_state = NOT_GUARDED     # (a #ifdef nested in the guard keeps it)
         self._push_if(f, cond, taken, guard)
 
     def do_ifndef(self, f, name_tok, args):

@@ -92,7 +92,10 @@ class Printer:
         self.pending_space = False
         self.source = None
         self.prev = tok
-        parts.append(tok.text if kind != IDENT else printed(tok))
+        text = tok.text
+        if kind == IDENT and not (text.isascii() and "\\" not in text):
+            text = ucn_spelling(text)       # (printed(tok), inline: one call less a token)
+        parts.append(text)
         self.printed = True
         self.count += 1
 

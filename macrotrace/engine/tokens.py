@@ -27,6 +27,7 @@ STRINGIFY = 16      # MACRO_ARG only: the parameter is the operand of #
 DIGRAPH = 32        # punctuator spelled as a digraph (<: :> <% %> %: %:%:)
 UNTERMINATED = 64   # OTHER only: an unterminated string or character literal
 INDENTED = 128      # BOL token that had white space before it on its line
+DIRECTIVE = 256     # part of a directive line (set by the lexer or the preprocessor)
 
 DIGRAPHS = {"<:": "[", ":>": "]", "<%": "{", "%>": "}", "%:": "#", "%:%:": "##"}
 
@@ -84,9 +85,17 @@ class Token:
 
 def padding(source):
     """A padding token inheriting its spacing from ``source`` (None: avoid-paste)."""
-    t = Token(PADDING, "")
+    t = _new(Token)           # (Token(PADDING, ""), without the type call: one per expansion)
+    t.kind = PADDING
+    t.text = ""
+    t.flags = t.line = t.col = 0
+    t.file = None
     t.source = source
+    t.argno = -1
     return t
+
+
+_new = Token.__new__
 
 
 def eof_token(line=0, file=None):
