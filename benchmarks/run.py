@@ -12,7 +12,7 @@ time, user + system, as the headline; wall time beside), or a peak RSS.  Two set
   out of tree by Kbuild (benchmarks/tree.py), macrotrace given Kbuild's command.
 
 For each set: cold (each unit from its own empty cache), the set one after another
-from one empty cache (shared preambles: every unit after the first), the same unit
+from one empty cache (header segments shared: every unit after the first), the same unit
 again (warm), the first trace after a warm ``expand`` and the first ``expand`` after a
 trace, peak RSS, a 2,000-invocation trace written as JSON and as HTML, a progress line
 on a terminal, and the cache's size at the end against its cap.  Every macrotrace run
@@ -327,7 +327,7 @@ def goal_rows(sets, cap, many=2000):
     add("cold start: median over the set (worst)", "≤ 5×", guard(lambda f: "%s, worst %.1f× %s" % (
         fmt_ratio(median_pair(f["cold"])), worst_pair(f["cold"])[0],
         verdict(median_pair(f["cold"])[0] <= 5))))
-    add("shared preambles: in turn from an empty cache, every unit after the first", "≤ 2× median",
+    add("shared headers: in turn from an empty cache, every unit after the first", "≤ 2× median",
         guard(lambda f: "%s, worst %.1f× %s" % (fmt_ratio(median_pair(f["seq"])), worst_pair(f["seq"])[0],
                                                  verdict(median_pair(f["seq"])[0] <= 2))))
     add("warm: the same unit again", "≤ 2× median", guard(lambda f: "%s %s" % (

@@ -7,7 +7,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-GOALS = ("cold start", "shared preambles", "warm: the same unit again", "first trace after a warm expand",
+GOALS = ("cold start", "shared headers", "warm: the same unit again", "first trace after a warm expand",
          "first expand after a trace", "peak RSS, worst unit", "big unit: cold expand",
          "big unit: peak RSS", "200-invocation trace → JSON file: peak RSS",
          "200-invocation trace → HTML file: time", "progress line on a terminal", "cache size after the set")
