@@ -8,6 +8,7 @@ is the output without any cache, which is gcc's (the engine's tests prove that).
 """
 
 import itertools
+import marshal
 import os
 import random
 import shutil
@@ -291,3 +292,25 @@ def test_folded_into_the_pack_the_segments_still_replay(tmp_path, monkeypatch):
     assert "(10 - 1)" in changed.text
     forget_unit_states()
     assert expand(config(tmp_path, unit(tmp_path, "four.c", ["a.h", "b.h", "c.h"]), inc)).segments[1] == 0
+
+
+@pytest.mark.parametrize("damage", [b"", b"\x00" * 8, b"\xff" * 64,
+                                    len(marshal.dumps(7)).to_bytes(8, "little") + marshal.dumps(7),
+                                    marshal.dumps({"format": 1, "path": 3})],
+                         ids=["empty", "no index", "garbage", "index not a dict", "entry not one"])
+@pytest.mark.parametrize("folded", [True, False], ids=["pack", "deltas"])
+def test_a_damaged_pack_or_delta_is_recorded_again(tmp_path, monkeypatch, damage, folded):
+    from macrotrace.engine import segments
+    monkeypatch.setattr(segments, "MAX_DELTAS", 0 if folded else 1000)
+    inc = tree(tmp_path)
+    cfg = config(tmp_path, unit(tmp_path, "one.c", ["a.h", "b.h", "c.h"]), inc)
+    first = expand(cfg)
+    assert any(n.endswith(".pack") for n in os.listdir(diskcache.cache_dir())) == folded
+    d = diskcache.cache_dir()
+    for name in os.listdir(d):
+        if name.startswith("seg-") and not name.endswith(".lock"):
+            with open(os.path.join(d, name), "wb") as fh:
+                fh.write(damage)
+    forget_unit_states()
+    again = expand(cfg)
+    assert again.text == first.text and again.segments[0] == 0

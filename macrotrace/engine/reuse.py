@@ -31,7 +31,6 @@ UNRECORDABLE = frozenset(("__DATE__", "__TIME__", "__TIMESTAMP__", "__BASE_FILE_
 _DIRECTIVE_HOOKS = ("macro_defined", "macro_undefined", "conditional")
 
 
-
 class SegmentReuse:
 
     def _segments_setup(self, store):

@@ -138,8 +138,9 @@ class SegmentStore:
                 diskcache.touch(name)
         if e is None:
             e = self.pack.get(path)
-        if not isinstance(e, dict) or e.get("format") != FORMAT or e.get("path") != path:
-            e = None
+        if (not isinstance(e, dict) or e.get("format") != FORMAT or e.get("path") != path
+                or not isinstance(e.get("v"), dict) or not isinstance(e.get("sha"), str)):
+            e = None                           # (none, or damaged: recorded again)
         self.loaded[path] = e
         return e
 
@@ -256,8 +257,9 @@ class Pack:
                 # mapped, not read: a run decodes the few hundred headers it meets
                 data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
             n = int.from_bytes(data[:8], "little")
-            self.index = marshal.loads(data[8:8 + n])
-            self.data, self.base = data, 8 + n
+            index = marshal.loads(data[8:8 + n])
+            if isinstance(index, dict):          # (anything else: a damaged file)
+                self.index, self.data, self.base = index, data, 8 + n
         except (OSError, EOFError, ValueError, TypeError):
             self.index = {}
 
