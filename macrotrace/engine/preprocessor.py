@@ -229,8 +229,11 @@ class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor)
         self.listener.macro_defined(macro)
 
     def warn(self, message, token=None):
-        w = Warning_(message, token.file if token is not None else None,
+        self.warn_at(message, token.file if token is not None else None,
                      token.line if token is not None else None)
+
+    def warn_at(self, message, file, line):
+        w = Warning_(message, file, line)
         self.warnings.append(w)
         self.listener.warning(w)
         if self.warning_sink is not None:
@@ -244,14 +247,23 @@ class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor)
         data = self.file_bytes(path, from_tok)
         if type(data) is str:           # pcpp's on_file_open hook gave the text
             return self.add_file(path, data)
-        return self._tokenize(path, data, from_tok)
+        return self._tokenize(path, data)
 
     def file_bytes(self, path, from_tok=None):
         """The contents of ``path`` (an editor's buffer stands for its file), refused
         when too large, a directory, unreadable or binary."""
         if self.unsaved and os.path.realpath(path) in self.unsaved:
             # an editor's buffer: its text, not the file on disk
-            return self.unsaved[os.path.realpath(path)].encode("utf-8")
+            data = self.unsaved[os.path.realpath(path)].encode("utf-8")
+        else:
+            data = self._read_bytes(path, from_tok)
+            if type(data) is str:
+                return data
+        if b"\0" in data[:8192]:
+            raise error_at(from_tok, "%s: binary file (contains NUL bytes), not C source" % path, path)
+        return data
+
+    def _read_bytes(self, path, from_tok):
         try:
             size = os.path.getsize(path)
             if size > MAX_FILE_BYTES and not os.path.isdir(path):
@@ -260,18 +272,14 @@ class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor)
             if "on_file_open" in self.overridden:
                 return path_of_hook_file(self.on_file_open(len(self.files) > 0, path))
             with open(path, "rb") as fh:
-                data = fh.read()
+                return fh.read()
         except IsADirectoryError:
             raise error_at(from_tok, "%s: is a directory" % path, path)
         except OSError as e:
             raise error_at(from_tok, "%s: %s" % (path, e.strerror or e), path)
-        if b"\0" in data[:8192]:
-            raise error_at(from_tok, "%s: binary file (contains NUL bytes), not C source" % path, path)
-        return data
 
-    def _tokenize(self, path, data, from_tok=None):
-        if b"\0" in data[:8192]:
-            raise error_at(from_tok, "%s: binary file (contains NUL bytes), not C source" % path, path)
+    def _tokenize(self, path, data):
+        """Lex the bytes ``file_bytes`` gave."""
         return self.add_file(path, rawbytes.decode(data), data)   # non-UTF-8 bytes kept
 
     def add_file(self, path, text, data=None):
@@ -601,9 +609,11 @@ class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor)
         raise error_at(name_tok, '#%s expects "FILENAME" or <FILENAME>' % name_tok.text)
 
     # -- conditionals
-    def condition_chain(self):
-        """The active branch of every enclosing #if, outermost first."""
-        return [entry.conditions[-1] for f in self.files for entry in f.ifstack]
+    def condition_chain(self, files=None):
+        """The active branch of every enclosing #if, outermost first (of ``files``: the
+        whole stack by default)."""
+        return [entry.conditions[-1] for f in (self.files if files is None else files)
+                for entry in f.ifstack]
 
     def do_ifdef(self, f, name_tok, args, negate=False):
         if not args:

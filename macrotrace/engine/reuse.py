@@ -18,7 +18,6 @@ import marshal
 import os
 
 from . import state
-from .diagnostics import Warning_
 from .events import Listener
 from .segments import Recording, fingerprint
 from .state import Pending, branch_of, branch_row, macro_blob
@@ -98,8 +97,7 @@ class SegmentReuse:
             if len(self.warnings) > before:
                 # its lexer warns (an unterminated quote): gcc warns as it reads, so a
                 # file that is not read through is not replayed either
-                self.segments.entry(f.path, f.digest)["warns"] = True
-                self.segments.dirty.add(f.path)
+                self.segments.mark_warns(f.path, f.digest)
         f.cached = f.data = None
 
     # ---------------------------------------------------------------- the flow
@@ -153,6 +151,11 @@ class SegmentReuse:
             e.conditions, e.seen_else, e.last = conds, seen_else, last
             f.ifstack.append(e)
 
+    def _outer_chain(self):
+        """The #if branches the includers of the top file are in (a segment's
+        definitions carry them first, then their own file's)."""
+        return tuple(self.condition_chain(self.files[:-1]))
+
     # ---------------------------------------------------------------- recording
     def _looked_up(self, name):
         """A directive looked at whether ``name`` is defined."""
@@ -171,7 +174,7 @@ class SegmentReuse:
                         (p.printed, p.pending_space) if p is not None else None)
         rec.counter = exp.counter
         rec.depth = len(self.files)
-        rec.outer = tuple(e.conditions[-1] for g in self.files[:-1] for e in g.ifstack)
+        rec.outer = self._outer_chain()
         rec.parts = len(p.parts) if p is not None else 0
         rec.count = p.count if p is not None else 0
         rec.warnings = len(self.warnings)
@@ -281,7 +284,7 @@ class SegmentReuse:
         if defs:
             if not isinstance(exp.macros, state.LazyMacros):
                 exp.restore(state.lazy(exp.macros), exp.counter)
-            outer = tuple(e.conditions[-1] for g in self.files[:-1] for e in g.ifstack)
+            outer = self._outer_chain()
             for name, blob, fp in defs:
                 if blob is None:
                     exp.undefine(name)
@@ -304,11 +307,7 @@ class SegmentReuse:
             p.count += ntok
             self.replayed_tokens += ntok
         for message, file, line in warnings:
-            w = Warning_(message, file, line)
-            self.warnings.append(w)
-            self.listener.warning(w)
-            if self.warning_sink is not None:
-                self.warning_sink(w)
+            self.warn_at(message, file, line)
         if counter is not None:
             exp.set_counter(counter)
         if once_add:

@@ -170,6 +170,11 @@ class SegmentStore:
             e["stat"], e["at"] = file_stamp(st), time.time_ns()
             self.dirty.add(path)
 
+    def mark_warns(self, path, digest):
+        """Lexing ``path`` warns: it is always read, never replayed."""
+        self.entry(path, digest)["warns"] = True
+        self.dirty.add(path)
+
     def variants(self, path, digest, start):
         return self.entry(path, digest)["v"].get(start, ())
 
