@@ -19,9 +19,8 @@ import os
 
 from . import state
 from .events import Listener
-from .segments import Recording, fingerprint
-from .state import Pending, branch_of, branch_row, macro_blob
-from .macros import MacroDef
+from .segments import Recording
+from .state import Pending, branch_of, branch_row, entry_fingerprint, fingerprint, macro_blob
 from .tokens import IDENT, Token
 
 # builtins whose value depends on more than the segment's dependencies
@@ -197,7 +196,7 @@ class SegmentReuse:
         table = exp.macros
         written = rec.written
         names = tuple(rec.reads)
-        fps = tuple(_fingerprint_of(table, n, written[n] if n in written else dict.get(table, n))
+        fps = tuple(entry_fingerprint(table, n, written[n] if n in written else dict.get(table, n))
                     for n in names)
         checks = list(rec.checks)
         if "__COUNTER__" in rec.used:
@@ -245,7 +244,7 @@ class SegmentReuse:
             if p is not None and (not has_output or psig[1] != now[1]):
                 continue
             for name, fp in zip(names, fps):
-                if _fingerprint_of(table, name, get(table, name)) != fp:
+                if entry_fingerprint(table, name, get(table, name)) != fp:
                     break
             else:
                 if not checks or self._checks_hold(f, checks):
@@ -314,17 +313,3 @@ class SegmentReuse:
             self.once.add(f.path)
         self._set_file_state(f, pos, fstate)
         return end
-
-
-def _fingerprint_of(table, name, entry):
-    """The fingerprint of a table entry as stored (decoded only when it must be)."""
-    if entry is None:
-        return None
-    t = type(entry)
-    if t is MacroDef:
-        return entry.fp or fingerprint(entry)
-    if t is bytes:                       # a saved state's blob (state.LazyMacros)
-        return fingerprint(table[name])
-    if t is tuple:                       # a saved state's segment definition
-        return entry[2]
-    return entry.fp                      # state.Pending

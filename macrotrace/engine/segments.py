@@ -49,24 +49,6 @@ MAX_VARIANTS = 16          # per starting point; the oldest goes first
 MAX_DELTAS = 300           # header files recorded since the pack, before they are folded in
 
 
-# ---------------------------------------------------------------- fingerprints
-def fingerprint(m):
-    """What a dependency compares of a definition (None: not defined).  Two equal
-    fingerprints expand alike and say the same in a trace: parameters, spelling (gcc's
-    white space rule), where it was written, whether the command line made it."""
-    if m is None:
-        return None
-    fp = m.fp
-    if fp is None:
-        if m.builtin is not None:
-            raw = "B\0" + m.builtin
-        else:
-            raw = repr((m.params if m.fun_like else None, m.variadic, m.spelling,
-                        tuple(m.site or ()), m.from_command_line))
-        fp = m.fp = hashlib.blake2b(raw.encode("utf-8", "surrogatepass"), digest_size=10).digest()
-    return fp
-
-
 # ---------------------------------------------------------------- recording
 class Recording:
     """One segment being recorded (the top file's, from ``start`` on)."""

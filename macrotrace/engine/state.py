@@ -17,15 +17,18 @@ from .tokens import IDENT, Token
 
 
 class LazyMacros(dict):
-    """The macro table, with definitions materialised on first lookup: marshal blobs
-    from a saved state, or objects with a ``decode()`` method (segments.Pending)."""
+    """The macro table, with definitions materialised on first lookup: a saved state's
+    blobs (``convert`` decodes them) or a replayed segment's ``Pending`` ones."""
 
     def __init__(self, data, convert=None):
         super().__init__(data)
         self._convert = convert
 
+    def _decoded(self, v):
+        return v.decode() if type(v) is Pending else self._convert(v)
+
     def _materialise(self, name, v):
-        v = self._convert(v) if type(v) is not Pending else v.decode()
+        v = self._decoded(v)
         dict.__setitem__(self, name, v)
         return v
 
@@ -44,7 +47,7 @@ class LazyMacros(dict):
     def pop(self, name, *default):
         v = dict.pop(self, name, *default)
         if v is not None and type(v) is not MacroDef:
-            v = self._convert(v) if type(v) is not Pending else v.decode()
+            v = self._decoded(v)
         return v
 
     def values(self):
@@ -199,6 +202,40 @@ class Pending:
         m = macro_of(self.blob, self.outer)
         m.fp = self.fp
         return m
+
+
+# -- what a segment's dependency compares of a definition (segments.py)
+def fingerprint(m):
+    """What a dependency compares of a definition (None: not defined).  Two equal
+    fingerprints expand alike and say the same in a trace: parameters, spelling (gcc's
+    white space rule), where it was written, whether the command line made it."""
+    if m is None:
+        return None
+    fp = m.fp
+    if fp is None:
+        if m.builtin is not None:
+            raw = "B\0" + m.builtin
+        else:
+            raw = repr((m.params if m.fun_like else None, m.variadic, m.spelling,
+                        tuple(m.site or ()), m.from_command_line))
+        fp = m.fp = hashlib.blake2b(raw.encode("utf-8", "surrogatepass"), digest_size=10).digest()
+    return fp
+
+
+def entry_fingerprint(table, name, entry):
+    """The fingerprint of ``entry``, ``table[name]`` as stored: a MacroDef, a saved
+    state's blob, its (blob, outer, fp) of a segment's definition, or a Pending (decoded
+    only when it must be)."""
+    if entry is None:
+        return None
+    t = type(entry)
+    if t is MacroDef:
+        return entry.fp or fingerprint(entry)
+    if t is bytes:                       # a saved state's blob (state.LazyMacros)
+        return fingerprint(table[name])
+    if t is tuple:                       # a saved state's segment definition
+        return entry[2]
+    return entry.fp                      # Pending
 
 
 def _load_conditions(rows):
