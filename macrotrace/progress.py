@@ -95,8 +95,10 @@ class Progress:
     def close(self):
         self.stop.set()
         self.thread.join()
-        if self.shown:
-            self._draw(self.line())     # the counts at the end, then the line goes
+        if self.shown or time.monotonic() - self.start >= self.delay:
+            # the counts at the end (also for a run that ended past the delay before
+            # the thread's next tick), then the line goes
+            self._draw(self.line())
         self.erase()
 
 
