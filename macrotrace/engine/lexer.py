@@ -168,12 +168,22 @@ def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False, directive
         text, splices, spliced = normalize(text, lang.trigraphs)
     tokens = []
     diags = []
-    append = tokens.append
-    line = first_line
-    line_start = 0
+    lex_span(text, splices, spliced, 0, len(text) + 1, first_line, 0, filename, lang, tokens, diags,
+             directive_ends, directives, unterminated)
+    return tokens, diags
+
+
+def lex_span(text, splices, spliced, start, stop, line, sp, filename, lang, tokens, diags,
+             directive_ends=None, directives=None, unterminated=None, line_starts=None):
+    """Lex normalized ``text`` (``normalize``'s three values) from offset ``start``, a
+    line start on physical ``line`` with ``sp`` splices passed, appending to ``tokens``
+    (see ``lex`` for the side tables), up to the end of the first line whose newline is
+    at or after ``stop``.  ``line_starts`` (a dict), when given, gets for each line
+    starting with ``#`` the offset of the line after it, keyed by the index of the token
+    after it.  Returns the offset where lexing stopped (a line start, or the end)."""
+    line_start = start
     n_splices = len(splices)
-    sp = 0
-    next_splice = splices[0] if splices else len(text) + 1
+    next_splice = splices[sp] if sp < n_splices else len(text) + 1
     flags = BOL
     rx = _regex(lang)
     kinds = _kinds_by_index(rx)
@@ -184,25 +194,31 @@ def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False, directive
     hash_line = in_dir = False
     hash_at = 0
     marking = directives is not None
+    append = tokens.append
     new_token, init_token = Token.__new__, Token.__init__
-    for m in rx.finditer(text):
+    for m in rx.finditer(text, start):
         gi = m.lastindex
         start = m.start(gi)
         if start != m.start():
             flags |= PREV_WHITE
         if gi == NL:
-            if hash_line and directive_ends is not None:
-                k = sp
-                while k < n_splices and splices[k] <= start:
-                    k += 1
-                end = line + k - sp
-                name = hash_at + 1       # (a line that ends where its name is needs no entry)
-                if name >= len(tokens) or tokens[name].line != end:
-                    directive_ends[len(tokens)] = end
+            if hash_line:
+                if directive_ends is not None:
+                    k = sp
+                    while k < n_splices and splices[k] <= start:
+                        k += 1
+                    end = line + k - sp
+                    name = hash_at + 1       # (a line that ends where its name is needs no entry)
+                    if name >= len(tokens) or tokens[name].line != end:
+                        directive_ends[len(tokens)] = end
+                if line_starts is not None and tokens[hash_at].text in ("#", "%:"):
+                    line_starts[len(tokens)] = start + 1
             hash_line = False
             line += 1
             line_start = start + 1
             flags = BOL
+            if start >= stop:
+                return start + 1
             continue
         if start >= next_splice:
             while sp < n_splices and splices[sp] <= start:
@@ -275,7 +291,7 @@ def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False, directive
                 line_start = start + value.rfind("\n") + 1
         elif gi == OPEN_LITERAL and unterminated is not None:
             unterminated.append(tok)
-    return tokens, diags
+    return len(text)
 
 
 def lex_fragment(text, filename="<fragment>"):

@@ -15,7 +15,6 @@ gcc's), replacing what pcpp 1.30 does differently from gcc:
 Each difference is pinned by a test against gcc in tests/.
 """
 
-import bisect
 import os
 import time
 
@@ -30,6 +29,8 @@ from .events import Branch, Listener
 from .expander import Expander, ExpansionError, date_time_strings
 from .lang import DEFAULT
 from .lexer import lex
+from .condscan import ScanError
+from .source import Chunk, Source
 from .macros import DefinitionError, MacroDef, parse_define, spell_body
 from .reuse import SegmentReuse
 from .printer import Printer
@@ -53,19 +54,22 @@ COMMAND_LINE = "<command-line>"
 
 
 class FileState:
-    __slots__ = ("tokens", "pos", "path", "dir", "chain_index", "ifstack", "directives",
+    __slots__ = ("tokens", "pos", "chunk", "src", "path", "dir", "chain_index", "ifstack",
                  "guard", "guard_state", "line_delta", "presumed", "includer", "markers",
                  "digest", "data", "cached", "lazy", "seg")
 
-    def __init__(self, tokens, path, chain_index):
-        self.tokens = tokens
+    def __init__(self, path, chain_index, src=None):
+        # the file is lexed a chunk at a time (source.py): ``tokens`` are the current
+        # chunk's, ``pos`` the index of the next one in them
+        self.src = src          # a source.Source (None: not read yet)
+        self.chunk = _NO_CHUNK
+        self.tokens = ()
         self.pos = 0
         self.path = path
         d = os.path.dirname(path)
         self.dir = d
         self.chain_index = chain_index
         self.ifstack = []
-        self.directives = []
         self.guard = None
         self.guard_state = GUARD_START
         self.line_delta = 0
@@ -77,8 +81,39 @@ class FileState:
         self.digest = None      # sha1 of its contents
         self.lazy = False       # not lexed yet (``tokens`` is empty until it is)
         self.data = None        # its bytes, if read already
-        self.cached = None      # (tokens, directives) lexed earlier, not taken yet
+        self.cached = None      # its Source, made earlier, not taken yet
         self.seg = False        # at a segment's start: look for a recorded one first
+
+    def offset(self, index=None):
+        """The position of token ``index`` of the chunk (the next one by default) as an
+        offset in the file's text (None: not at a line start the chunk knows)."""
+        return self.chunk.offset(self.pos if index is None else index)
+
+    def seek(self, offset):
+        """Go on reading from ``offset`` (a line start)."""
+        self.chunk = self.src.chunk(offset) if self.src is not None else Chunk((), offset, offset, {}, {})
+        self.tokens = self.chunk.tokens
+        self.pos = 0
+
+    def read_on(self):
+        """Lex the next chunk (False at the end of the file, where the last chunk stays:
+        the end's line is its last token's)."""
+        end = self.chunk.end
+        if self.src is None or end >= self.src.size:
+            return False
+        chunk = self.src.chunk(end)
+        if not chunk.tokens:            # (nothing but blanks and comments to the end)
+            self.chunk = Chunk(self.tokens, self.chunk.start, chunk.end, self.chunk.ends,
+                               self.chunk.line_starts)
+            self.pos = len(self.tokens)
+            return False
+        self.chunk = chunk
+        self.tokens = chunk.tokens
+        self.pos = 0
+        return True
+
+
+_NO_CHUNK = Chunk((), 0, 0, {}, {})
 
 # Detecting an include guard (gcc's multiple-include optimisation), per file:
 GUARD_START = 0       # nothing but white space and comments read yet
@@ -144,10 +179,9 @@ class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor)
         self.pushed_macros = {}
         self._warnings_before = 0    # warnings of the command line (not part of a state)
         self._encoder = state.Encoder()
-        self.file_cache = {}
+        self.file_cache = {}          # path -> source.Source
         self.files_read = []
         self.entered = set()          # every file read (gcc's stack_count, for #import)
-        self.directive_ends = {}      # path -> lexer.lex's directive_ends (for #line)
         self.assertions = {}         # #assert: predicate -> answers (see _answer_key)
         self.unsaved = dict(unsaved or {})   # real path -> text: an editor's unsaved buffers
         self._digests = {}            # path -> sha1 of what was read (files_read, once each)
@@ -283,41 +317,22 @@ class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor)
         return self.add_file(path, rawbytes.decode(data), data)   # non-UTF-8 bytes kept
 
     def add_file(self, path, text, data=None):
-        """Lex ``text`` as the contents of ``path`` (read from disk, or given to ``parse``)."""
-        ends = self.directive_ends[path] = {}
-        directives = []
+        """The Source of ``text`` as the contents of ``path`` (read from disk, or given to
+        ``parse``): scanned now, lexed as it is read."""
         asm = self.lang.asm
-        unterminated = []
-        tokens, diags = lex(text, path, lang=self.lang, directive_ends=ends,
-                            directives=None if asm else directives, unterminated=unterminated)
-        for d in diags:
-            raise PreprocessError(d.message, path, d.line, d.col)
-        if asm:     # in assembler a # line is a directive only if it names one
-            self._asm_directives(tokens, directives)
-        else:
-            for t in unterminated:
+        try:
+            src = Source(text, path, self.lang, self.directive_names if asm else None)
+        except ScanError as e:
+            raise PreprocessError(e.message, path, e.line, e.col)
+        if not asm:
+            for line, quote in src.open_literals:
                 # gcc warns (skipped groups and directives included); the rest of the
                 # line is one token.  Not in assembler.
-                self.warn("missing terminating %s character" % t.text.lstrip("uUL8")[0], t)
+                self.warn_at("missing terminating %s character" % quote, path, line)
         self.read_once(path, state.digest(data if data is not None
                                           else text.encode("utf-8", "surrogatepass")))
-        self.file_cache[path] = (tokens, directives)
-        return tokens, directives
-
-    def _asm_directives(self, tokens, directives):
-        """Flag the directive lines of an assembler file (the lexer does it for C)."""
-        in_dir = False
-        n = len(tokens)
-        for i, t in enumerate(tokens):
-            if t.flags & BOL:
-                in_dir = t.kind == PUNCT and t.op == "#"
-                if in_dir and i + 1 < n and not tokens[i + 1].flags & BOL:
-                    name = tokens[i + 1]
-                    in_dir = name.kind == IDENT and name.text in self.directive_names
-                if in_dir:
-                    directives.append(i)
-            if in_dir:
-                t.flags |= DIRECTIVE
+        self.file_cache[path] = src
+        return src
 
     def push_file(self, path, chain_index, from_tok=None):
         if len(self.files) >= MAX_INCLUDE_DEPTH:
@@ -326,9 +341,8 @@ class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor)
         if self.segments is not None and self.files and not self._imacros:
             f = self._lazy_file(path, chain_index, from_tok)     # a header: segments.py
         else:
-            tokens, directives = self.read_file(path, from_tok)
-            f = FileState(tokens, path, chain_index)
-            f.directives = directives
+            f = FileState(path, chain_index, self.read_file(path, from_tok))
+            f.seek(0)
         if self.files:
             f.includer = self.files[-1].presumed
         self.files.append(f)
@@ -367,6 +381,8 @@ class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor)
                 if f.pos >= len(f.tokens):
                     if f.seg:                 # a header not read yet (segments.py)
                         self.segment_start()
+                        continue
+                    if f.read_on():
                         continue
                     if len(self.files) == 1:
                         self.pop_file()
@@ -414,8 +430,9 @@ class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor)
         self._preamble_pending = False
         f = self.files[-1]
         if not (len(self.files) != 1 or f.ifstack or not self.expander.idle()
-                or f.tokens[f.pos - 1] is not tok or f.line_delta or self.pushed_macros):
-            self.state_cache.save(self.snapshot(f.pos - 1))
+                or f.tokens[f.pos - 1] is not tok or f.line_delta or self.pushed_macros
+                or f.offset(f.pos - 1) is None):
+            self.state_cache.save(self.snapshot(f.offset(f.pos - 1)))
         if not self._output_wanted:
             self.printer = None         # (printed only for the state's sake)
 
@@ -718,27 +735,9 @@ class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor)
             f.guard_state = GUARD_CLOSED
 
     def skip_group(self, f):
-        """Skip to the #elif/#else/#endif that ends the current group (gcc's skipping)."""
-        dirs = f.directives
-        toks = f.tokens
-        k = bisect.bisect_left(dirs, f.pos)
-        depth = 0
-        for k in range(k, len(dirs)):
-            i = dirs[k]
-            if i + 1 >= len(toks) or toks[i + 1].flags & BOL or toks[i + 1].kind != IDENT:
-                continue
-            d = toks[i + 1].text
-            if d in ("if", "ifdef", "ifndef"):
-                depth += 1
-            elif d == "endif":
-                if depth == 0:
-                    f.pos = i
-                    return
-                depth -= 1
-            elif depth == 0 and d in ("elif", "else", "elifdef", "elifndef") and d in self.directive_names:
-                f.pos = i
-                return
-        f.pos = len(toks)
+        """Skip to the #elif/#else/#endif that ends the current group (gcc's skipping:
+        no tokens are made, the file's scan says where that line is)."""
+        f.seek(f.src.group_end(f.offset(), self.directive_names))
 
     # -- other directives
     def do_error(self, f, name_tok, args):
@@ -893,7 +892,7 @@ class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor)
                 f.markers.pop()
             name = name or back
         # the line after the directive's newline (a spliced directive spans several lines)
-        end = self.directive_ends.get(f.path, {}).get(f.pos)
+        end = f.chunk.ends.get(f.pos)
         physical_next = (end if end is not None else name_tok.line - f.line_delta) + 1
         f.line_delta = new_line - physical_next
         if name is not None:
@@ -1051,7 +1050,7 @@ class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor)
         encoded, conditions = self._encoder.encode(macros)
         main = self.files[0]
         saved = {
-            "pos": pos, "preamble": state.preamble_signature(main.tokens, pos),
+            "pos": pos, "preamble": state.preamble_signature(main.src.text, pos),
             "macros": encoded, "conditions": conditions, "counter": counter,
             "guards": sorted(self.guards.items()), "once": sorted(self.once),
             "output": self.printer.state() if self.printer is not None else ("", False),
@@ -1085,10 +1084,10 @@ class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor)
 
     def _start_from_saved_state(self, main):
         """Continue from this unit's own state (True: the -include files are read)."""
-        saved = self.state_cache.load(lambda pos: state.preamble_signature(main.tokens, pos)
-                                      if pos <= len(main.tokens) else None)
+        saved = self.state_cache.load(lambda pos: state.preamble_signature(main.src.text, pos)
+                                      if pos <= main.src.size else None)
         if saved is not None:
-            main.pos = self.restore(saved)
+            main.seek(self.restore(saved))
             self.cache_hit = True
             return True
         self._preamble_pending = True

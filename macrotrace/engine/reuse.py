@@ -50,7 +50,7 @@ class SegmentReuse:
         """A header's FileState, not lexed: its contents' sha1 is known (from the file,
         or from the store when the file's stat says it is the file hashed before)."""
         from .preprocessor import FileState
-        f = FileState((), path, chain_index)
+        f = FileState(path, chain_index)
         f.lazy = True
         store = self.segments
         cached = self.file_cache.get(path)
@@ -82,7 +82,7 @@ class SegmentReuse:
             return
         f.lazy = False
         if f.cached is not None:
-            f.tokens, f.directives = f.cached
+            f.src = f.cached
         else:
             data = f.data
             if data is None:
@@ -92,12 +92,13 @@ class SegmentReuse:
                     f.digest = digest
                     self.read_once(f.path, digest)
             before = len(self.warnings)
-            f.tokens, f.directives = self._tokenize(f.path, data)
+            f.src = self._tokenize(f.path, data)
             if len(self.warnings) > before:
                 # its lexer warns (an unterminated quote): gcc warns as it reads, so a
                 # file that is not read through is not replayed either
                 self.segments.mark_warns(f.path, f.digest)
         f.cached = f.data = None
+        f.seek(f.chunk.start)           # (where a replayed segment left it)
 
     # ---------------------------------------------------------------- the flow
     def _segment_ready(self):
@@ -115,7 +116,7 @@ class SegmentReuse:
             if not self._segment_ready():
                 self._load_tokens(f)
                 return
-            start = (f.pos, self._file_state(f))
+            start = (f.offset(), self._file_state(f))
             variant = self._find_variant(f, start)
             if variant is None:
                 store.misses += 1
@@ -141,7 +142,7 @@ class SegmentReuse:
     def _set_file_state(self, f, pos, saved):
         from .preprocessor import IfEntry
         ifstack, f.guard, f.guard_state, f.line_delta, f.presumed, markers = saved[:6]
-        f.pos = pos
+        f.seek(pos)
         f.markers = list(markers)
         f.ifstack = []
         for taken_any, seen_else, last, rows in ifstack:
@@ -190,6 +191,7 @@ class SegmentReuse:
         f = self.files[-1]
         p = self.printer
         if (rec is None or rec.tainted or f.path != rec.path or not self._segment_ready()
+                or f.offset() is None
                 or rec.used & UNRECORDABLE or (p is None) != (rec.psig is None)
                 or p is not None and len(p.parts) < rec.parts):
             return
@@ -223,7 +225,7 @@ class SegmentReuse:
             psig_end = (p.printed, p.pending_space)
             ntok = p.count - rec.count
         warnings = tuple((w.message, w.file, w.line) for w in self.warnings[rec.warnings:])
-        effect = (end, f.pos, self._file_state(f), tuple(defs), chunk, psig_end, ntok, warnings,
+        effect = (end, f.offset(), self._file_state(f), tuple(defs), chunk, psig_end, ntok, warnings,
                   exp.counter if "__COUNTER__" in rec.used else None, rec.once_add)
         # the effect stays a marshal blob until a run replays it: loading a header's
         # variants then costs little more than reading the file

@@ -44,7 +44,7 @@ from .diskcache import cache_dir
 from .state import file_stamp, unchanged
 from .statecache import _engine_fingerprint
 
-FORMAT = 1
+FORMAT = 2      # 2: positions are offsets in the text (source.py), not token indices
 MAX_VARIANTS = 16          # per starting point; the oldest goes first
 MAX_DELTAS = 300           # header files recorded since the pack, before they are folded in
 

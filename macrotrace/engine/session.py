@@ -124,9 +124,9 @@ def _result(pp, config, cut=None, text=None):
 
 def _source_identifiers(pp, source):
     """Identifier -> lines where the main file writes it outside directives."""
-    tokens, _ = pp.file_cache.get(source, (None, None))
+    src = pp.file_cache.get(source)
     out = {}
-    for t in tokens or ():
+    for t in src.all_tokens() if src is not None else ():
         if t.kind == IDENT and not t.flags & DIRECTIVE:
             out.setdefault(t.text, []).append(t.line)
     return out

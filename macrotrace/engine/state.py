@@ -271,12 +271,9 @@ def decode_macros(encoded, conditions, builtins):
     return lazy, Encoder(conditions, branches)
 
 
-def preamble_signature(tokens, pos):
-    """The main file's tokens before ``pos`` (its leading directives), hashed."""
-    h = hashlib.sha1()
-    for t in tokens[:pos]:
-        h.update(("%s\x00%d\x00%d\x01" % (t.text, t.flags & 0xFF, t.line)).encode("utf-8", "surrogatepass"))
-    return h.hexdigest()
+def preamble_signature(text, pos):
+    """The main file's text before offset ``pos`` (its leading directives), hashed."""
+    return hashlib.sha1(text[:pos].encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def digest(data):

@@ -9,7 +9,7 @@ nothing else of the preprocessor.
 
 It must never change a result, so an entry is used only when: the run's
 configuration and macrotrace's own engine code are the same (the key), the main
-file's leading directives are the same tokens, every file read has the same
+file's leading directives are the same text, every file read has the same
 contents (sha1), and every directory the include search looked into has the same
 modification time (a new header that would now shadow an old one changes it).
 """
@@ -24,7 +24,7 @@ from . import diskcache
 from .diskcache import cache_dir
 from .state import digest, file_stamp, unchanged
 
-FORMAT = 2
+FORMAT = 3      # 3: positions are offsets in the text (source.py), not token indices
 
 
 def _engine_fingerprint():
