@@ -1,11 +1,10 @@
-"""Finding a file's conditional directive lines without making tokens.
+"""Finding conditional directive lines without making tokens: skipping a group.
 
 A group that ``#if`` skips costs gcc no tokens: its lexer only looks for the next
-directive line.  ``scan`` does that for a whole file at once, on the text
-``lexer.normalize`` gave (line endings unified, trigraphs replaced, lines spliced), and
-returns where each ``#if``, ``#ifdef``, ``#ifndef``, ``#elif``, ``#elifdef``,
-``#elifndef``, ``#else`` and ``#endif`` line starts: skipping a group is then a
-look-up, and the file is lexed only where it is read (source.py).
+directive line.  ``conditional_lines`` does that, on the text ``lexer.normalize`` gave
+(line endings unified, trigraphs replaced, lines spliced): where each ``#if``,
+``#ifdef``, ``#ifndef``, ``#elif``, ``#elifdef``, ``#elifndef``, ``#else`` and
+``#endif`` line starts, from a line start on (source.py walks them to the group's end).
 
 It agrees with ``lexer.lex`` on what can hide a ``#`` at the start of a line, or make
 one: a block comment (which may span lines: white space before the ``#`` when nothing
@@ -13,12 +12,11 @@ else is before it on its line), a line comment, a string or character literal (a
 unterminated one ends at the end of its line), a raw string (which may span lines;
 where one might start, the lexer's own token regex decides), ``%:`` where the language
 has digraphs (``??=`` is gone already when it has trigraphs).  It also finds what the
-lexer diagnoses wherever it is, skipped groups included: an unterminated comment (an
-error) and unterminated literals (warnings).
+lexer diagnoses in skipped groups: an unterminated comment (an error) and unterminated
+literals (warnings).
 """
 
 import re
-from bisect import bisect_right
 
 from .lexer import _regex
 
@@ -50,41 +48,37 @@ def _patterns(lang):
     return got
 
 
-class ScanError(Exception):
-    def __init__(self, line, col, message):
-        super().__init__(message)
-        self.line, self.col, self.message = line, col, message
+class UnterminatedComment(Exception):
+    def __init__(self, offset):
+        super().__init__("unterminated comment")
+        self.offset = offset
 
 
-def scan(text, splices, lang):
-    """The conditional directive lines of normalized ``text``: a list of (offset of the
-    line's start, directive name, number of newlines before it in ``text``), in order;
-    and the unterminated literals, as (physical line, quote).  ``splices`` are
-    ``normalize``'s.  An unterminated comment raises ScanError (line, column)."""
+def conditional_lines(text, start, lang, open_literals):
+    """Yield (offset of the line's start, name) for each conditional directive line of
+    normalized ``text`` from offset ``start`` (a line start) on, in order, making no
+    tokens.  The offsets of unterminated literals met on the way (up to the last line
+    yielded) are appended to ``open_literals``; an unterminated comment raises
+    UnterminatedComment."""
     events, line_start = _patterns(lang)
     search = events.search
     opening = line_start.match
-    conds = []
-    open_literals = []
     size = len(text)
-    counted_to = newlines = 0       # newlines in text[:counted_to]
-    pos = 0
-    at_line = 0                     # a line start to read first (the file's)
+    pos = start
+    at_line = start                 # a line start to read first
     while True:
         if at_line is not None:
             m = opening(text, at_line)
             if m.group("open") is not None:
-                _unterminated_comment(text, splices, m.start("open"))
+                raise UnterminatedComment(m.start("open"))
             name = m.group("name")
             if name in CONDITIONALS:
-                newlines += text.count("\n", counted_to, at_line)
-                counted_to = at_line
-                conds.append((at_line, name, newlines))
+                yield at_line, name
             pos = m.end()
             at_line = None
         m = search(text, pos)
         if m is None:
-            break
+            return
         q = m.start()
         c = text[q]
         if c == "\n":
@@ -93,7 +87,7 @@ def scan(text, splices, lang):
             if text[q + 1] == "*":
                 end = text.find("*/", q + 2)
                 if end < 0:
-                    _unterminated_comment(text, splices, q)
+                    raise UnterminatedComment(q)
                 pos = end + 2
             else:
                 end = text.find("\n", q)
@@ -105,12 +99,9 @@ def scan(text, splices, lang):
             if lit is not None:
                 pos = lit.end()
             else:
-                newlines += text.count("\n", counted_to, q)
-                counted_to = q
-                open_literals.append((1 + newlines + bisect_right(splices, q), c))
+                open_literals.append(q)
                 end = text.find("\n", q)
                 pos = end if end >= 0 else size
-    return conds, open_literals
 
 
 def _past_raw_candidate(text, pos, q, lang):
@@ -125,11 +116,3 @@ def _past_raw_candidate(text, pos, q, lang):
         if m.end() > q:
             return m.end()
         r = m.end()
-
-
-def _unterminated_comment(text, splices, q):
-    """Raise the lexer's "unterminated comment" at the comment starting at ``q``."""
-    nl = text.rfind("\n", 0, q)
-    k = bisect_right(splices, q)
-    line_start = max(nl + 1, splices[k - 1] if k else 0)
-    raise ScanError(1 + text.count("\n", 0, q) + k, q - line_start + 1, "unterminated comment")

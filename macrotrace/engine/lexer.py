@@ -83,6 +83,23 @@ def _regex(lang):
     return rx
 
 
+_LEXING = {}
+
+
+def _lexing(lang):
+    """The token regex of ``lang``, the kind each of its groups makes, and the numbers of
+    the groups the lexer's loop tells apart (looked up by the options' identity: lexing
+    a chunk must cost little more than its tokens)."""
+    got = _LEXING.get(id(lang))
+    if got is None or got[0] is not lang:
+        rx = _regex(lang)
+        groups = rx.groupindex
+        got = _LEXING[id(lang)] = (lang, (rx, _kinds_by_index(rx), groups["nl"], groups.get("raw"),
+                                          groups["punct"], groups["open_literal"], groups["open_block"],
+                                          groups["line_comment"]))
+    return got[1]
+
+
 _KIND = {"number": NUMBER, "raw": STRING, "string": STRING, "char": CHAR, "ident": IDENT,
          "punct": PUNCT, "other": OTHER, "open_literal": OTHER, "ident2": IDENT}
 _KINDS = {}
@@ -168,29 +185,32 @@ def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False, directive
         text, splices, spliced = normalize(text, lang.trigraphs)
     tokens = []
     diags = []
-    lex_span(text, splices, spliced, 0, len(text) + 1, first_line, 0, filename, lang, tokens, diags,
+    lex_span(text, splices, spliced, 0, first_line, 0, filename, lang, tokens, diags,
              directive_ends, directives, unterminated)
     return tokens, diags
 
 
-def lex_span(text, splices, spliced, start, stop, line, sp, filename, lang, tokens, diags,
-             directive_ends=None, directives=None, unterminated=None, line_starts=None):
+# the directives after which a preprocessor may skip a group (lex_span's ``chunk``)
+SKIP_STARTS = frozenset(("if", "ifdef", "ifndef", "elif", "elifdef", "elifndef", "else"))
+
+
+def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, diags,
+             directive_ends=None, directives=None, unterminated=None, line_starts=None,
+             chunk=False, stop=None):
     """Lex normalized ``text`` (``normalize``'s three values) from offset ``start``, a
     line start on physical ``line`` with ``sp`` splices passed, appending to ``tokens``
-    (see ``lex`` for the side tables), up to the end of the first line whose newline is
-    at or after ``stop``.  ``line_starts`` (a dict), when given, gets for each line
-    starting with ``#`` the offset of the line after it, keyed by the index of the token
-    after it.  Returns the offset where lexing stopped (a line start, or the end)."""
+    (see ``lex`` for the side tables).  ``chunk``: stop after the first line that is a
+    directive in SKIP_STARTS (what follows may be skipped: source.py); ``stop``: stop
+    at the line start ``stop`` (one this lexing reaches).  ``line_starts``
+    (a dict), when given, gets for each line starting with ``#`` the offset of the line
+    after it, keyed by the index of the token after it.  Returns the offset where
+    lexing stopped (a line start, or the end of the text)."""
     line_start = start
+    last_line = (len(text) if stop is None else stop) - 1
     n_splices = len(splices)
     next_splice = splices[sp] if sp < n_splices else len(text) + 1
     flags = BOL
-    rx = _regex(lang)
-    kinds = _kinds_by_index(rx)
-    NL, RAW = rx.groupindex["nl"], rx.groupindex.get("raw")
-    groups = rx.groupindex
-    PUNCT_, OPEN_LITERAL = groups["punct"], groups["open_literal"]
-    OPEN_BLOCK, LINE_COMMENT = groups["open_block"], groups["line_comment"]
+    rx, kinds, NL, RAW, PUNCT_, OPEN_LITERAL, OPEN_BLOCK, LINE_COMMENT = _lexing(lang)
     hash_line = in_dir = False
     hash_at = 0
     marking = directives is not None
@@ -211,13 +231,18 @@ def lex_span(text, splices, spliced, start, stop, line, sp, filename, lang, toke
                     name = hash_at + 1       # (a line that ends where its name is needs no entry)
                     if name >= len(tokens) or tokens[name].line != end:
                         directive_ends[len(tokens)] = end
-                if line_starts is not None and tokens[hash_at].text in ("#", "%:"):
-                    line_starts[len(tokens)] = start + 1
+                if tokens[hash_at].text in ("#", "%:"):
+                    if line_starts is not None:
+                        line_starts[len(tokens)] = start + 1
+                    if chunk and hash_at + 1 < len(tokens):
+                        name = tokens[hash_at + 1]
+                        if name.text in SKIP_STARTS and name.kind is IDENT and not name.flags & BOL:
+                            return start + 1
             hash_line = False
             line += 1
             line_start = start + 1
             flags = BOL
-            if start >= stop:
+            if start >= last_line:
                 return start + 1
             continue
         if start >= next_splice:

@@ -29,7 +29,6 @@ from .events import Branch, Listener
 from .expander import Expander, ExpansionError, date_time_strings
 from .lang import DEFAULT
 from .lexer import lex
-from .condscan import ScanError
 from .source import Chunk, Source
 from .macros import DefinitionError, MacroDef, parse_define, spell_body
 from .reuse import SegmentReuse
@@ -89,31 +88,13 @@ class FileState:
         offset in the file's text (None: not at a line start the chunk knows)."""
         return self.chunk.offset(self.pos if index is None else index)
 
-    def seek(self, offset):
-        """Go on reading from ``offset`` (a line start)."""
-        self.chunk = self.src.chunk(offset) if self.src is not None else Chunk((), offset, offset, {}, {})
-        self.tokens = self.chunk.tokens
-        self.pos = 0
-
-    def read_on(self):
-        """Lex the next chunk (False at the end of the file, where the last chunk stays:
-        the end's line is its last token's)."""
-        end = self.chunk.end
-        if self.src is None or end >= self.src.size:
-            return False
-        chunk = self.src.chunk(end)
-        if not chunk.tokens:            # (nothing but blanks and comments to the end)
-            self.chunk = Chunk(self.tokens, self.chunk.start, chunk.end, self.chunk.ends,
-                               self.chunk.line_starts)
-            self.pos = len(self.tokens)
-            return False
+    def enter(self, chunk):
         self.chunk = chunk
         self.tokens = chunk.tokens
         self.pos = 0
-        return True
 
 
-_NO_CHUNK = Chunk((), 0, 0, {}, {})
+_NO_CHUNK = Chunk((), 0, 0)
 
 # Detecting an include guard (gcc's multiple-include optimisation), per file:
 GUARD_START = 0       # nothing but white space and comments read yet
@@ -318,17 +299,8 @@ class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor)
 
     def add_file(self, path, text, data=None):
         """The Source of ``text`` as the contents of ``path`` (read from disk, or given to
-        ``parse``): scanned now, lexed as it is read."""
-        asm = self.lang.asm
-        try:
-            src = Source(text, path, self.lang, self.directive_names if asm else None)
-        except ScanError as e:
-            raise PreprocessError(e.message, path, e.line, e.col)
-        if not asm:
-            for line, quote in src.open_literals:
-                # gcc warns (skipped groups and directives included); the rest of the
-                # line is one token.  Not in assembler.
-                self.warn_at("missing terminating %s character" % quote, path, line)
+        ``parse``), lexed as it is read."""
+        src = Source(text, path, self.lang, self.directive_names if self.lang.asm else None)
         self.read_once(path, state.digest(data if data is not None
                                           else text.encode("utf-8", "surrogatepass")))
         self.file_cache[path] = src
@@ -342,7 +314,7 @@ class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor)
             f = self._lazy_file(path, chain_index, from_tok)     # a header: segments.py
         else:
             f = FileState(path, chain_index, self.read_file(path, from_tok))
-            f.seek(0)
+            self.seek(f, 0)
         if self.files:
             f.includer = self.files[-1].presumed
         self.files.append(f)
@@ -365,6 +337,50 @@ class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor)
             # read again only if its guard is undefined: its tokens need not stay in memory
             self.file_cache.pop(f.path, None)
 
+    # ---------------------------------------------------------------- reading a file
+    def seek(self, f, offset):
+        """Go on reading ``f`` from ``offset`` (a line start of its text)."""
+        if f.src is None:               # (a header not read yet: segments.py)
+            f.enter(Chunk((), offset, offset))
+        else:
+            f.enter(self._fresh(f, *f.src.chunk(offset)))
+
+    def read_on(self, f):
+        """Lex the next chunk of ``f`` (False at the end of the file, where the last
+        chunk stays: the end's line is its last token's)."""
+        end = f.chunk.end
+        if f.src is None or end >= f.src.size:
+            return False
+        chunk = self._fresh(f, *f.src.chunk(end))
+        if not chunk.tokens:            # (nothing but blanks and comments to the end)
+            last = f.chunk
+            f.chunk = Chunk(last.tokens, last.start, chunk.end, last.ends, last.line_starts)
+            f.pos = len(f.tokens)
+            return False
+        f.enter(chunk)
+        return True
+
+    def skip_group(self, f):
+        """Skip to the #elif/#else/#endif that ends the current group (gcc's skipping:
+        its text is scanned for that line, no tokens are made)."""
+        skip = self._fresh(f, *f.src.skip(f.offset(), self.directive_names))
+        self.seek(f, skip.end)
+
+    def _fresh(self, f, part, fresh):
+        """What the lexer diagnoses in a chunk or skipped group of ``f`` read for the first
+        time: an error, or warnings (gcc warns about unterminated literals even in skipped
+        groups; not in assembler)."""
+        if fresh:
+            for d in part.diagnostics:
+                raise PreprocessError(d.message, f.path, d.line, d.col)
+            if part.open_literals and not self.lang.asm:
+                for line, quote in part.open_literals:
+                    self.warn_at("missing terminating %s character" % quote, f.path, line)
+                if self.segments is not None and f.digest is not None:
+                    # gcc warns as it reads: a header that warns is read, not replayed
+                    self.segments.mark_warns(f.path, f.digest)
+        return part
+
     # ---------------------------------------------------------------- base source
     def next(self, parsing_args=0):
         """The expander's base: next token of the current file, directives done.
@@ -382,7 +398,7 @@ class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor)
                     if f.seg:                 # a header not read yet (segments.py)
                         self.segment_start()
                         continue
-                    if f.read_on():
+                    if self.read_on(f):
                         continue
                     if len(self.files) == 1:
                         self.pop_file()
@@ -734,11 +750,6 @@ class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor)
         if f.guard_state == GUARD_OPEN and not f.ifstack:
             f.guard_state = GUARD_CLOSED
 
-    def skip_group(self, f):
-        """Skip to the #elif/#else/#endif that ends the current group (gcc's skipping:
-        no tokens are made, the file's scan says where that line is)."""
-        f.seek(f.src.group_end(f.offset(), self.directive_names))
-
     # -- other directives
     def do_error(self, f, name_tok, args):
         raise error_at(name_tok, "#error %s" % _spell(args))
@@ -1087,7 +1098,7 @@ class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor)
         saved = self.state_cache.load(lambda pos: state.preamble_signature(main.src.text, pos)
                                       if pos <= main.src.size else None)
         if saved is not None:
-            main.seek(self.restore(saved))
+            self.seek(main, self.restore(saved))
             self.cache_hit = True
             return True
         self._preamble_pending = True

@@ -91,14 +91,11 @@ class SegmentReuse:
                 if digest != f.digest:          # changed since it was looked at
                     f.digest = digest
                     self.read_once(f.path, digest)
-            before = len(self.warnings)
+            # (a header whose lexer warns, an unterminated quote, is marked as it is
+            # read: Preprocessor._fresh)
             f.src = self._tokenize(f.path, data)
-            if len(self.warnings) > before:
-                # its lexer warns (an unterminated quote): gcc warns as it reads, so a
-                # file that is not read through is not replayed either
-                self.segments.mark_warns(f.path, f.digest)
         f.cached = f.data = None
-        f.seek(f.chunk.start)           # (where a replayed segment left it)
+        self.seek(f, f.chunk.start)     # (where a replayed segment left it)
 
     # ---------------------------------------------------------------- the flow
     def _segment_ready(self):
@@ -142,7 +139,7 @@ class SegmentReuse:
     def _set_file_state(self, f, pos, saved):
         from .preprocessor import IfEntry
         ifstack, f.guard, f.guard_state, f.line_delta, f.presumed, markers = saved[:6]
-        f.seek(pos)
+        self.seek(f, pos)
         f.markers = list(markers)
         f.ifstack = []
         for taken_any, seen_else, last, rows in ifstack:

@@ -1,35 +1,43 @@
 """A file's text, lexed where it is read.
 
-A kernel unit lexes hundreds of thousands of tokens in groups that ``#if`` skips and
+A kernel unit lexes tens of thousands of tokens in groups that ``#if`` skips, and
 throws them away; gcc makes none there.  A ``Source`` holds a file's normalized text
-(``lexer.normalize``) and its conditional directive lines (``condscan.scan``), and
-lexes *chunks* on demand: from a line start up to the end of the next conditional
-directive line, which is where the preprocessor may start skipping.  Skipping a group
-is then a walk over the scanned lines (``group_end``) and a jump to an offset.
+(``lexer.normalize``) and lexes it in *chunks*, on demand: from a line start to the
+end of the next directive after which a group may be skipped (``#if``, ``#ifdef``,
+``#ifndef``, ``#elif``, ``#else``...), or of the file.  Skipping a group is a scan of
+its text for the line that ends it (``condscan``), with no tokens made.
 
 A position in a file is a character offset in its normalized text, at a line start:
 the start of a chunk, or the line after a directive line (``Chunk.line_starts``).
 That is what the segment store and the unit state cache keep: it depends on the
 file's contents only, not on which groups a run skipped.
+
+What the lexer diagnoses (an unterminated comment, a bad universal character name,
+an unterminated literal) is found where the text is read or skipped, in the order of
+the file, once per Source (its chunks and skips are kept for a file read again).
 """
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 
-from .condscan import ScanError, scan
-from .lexer import lex_span, normalize
+from .condscan import UnterminatedComment, conditional_lines
+from .lexer import LexDiagnostic, lex_span, normalize
 from .tokens import BOL, DIRECTIVE, IDENT, PUNCT
 
 
 class Chunk:
-    """The tokens of one stretch of a file, from ``start`` to ``end`` (offsets).
-    ``ends``: lexer.lex's ``directive_ends`` (for #line), ``line_starts``: the offset of
-    the line after each directive line, both keyed by the index of the token after it."""
+    """The tokens of one stretch of a file, from offset ``start`` to ``end``.  ``ends``:
+    lexer.lex's ``directive_ends`` (for #line), ``line_starts``: the offset of the line
+    after each directive line, both keyed by the index of the token after it.
+    ``diagnostics``: what lexing it found (LexDiagnostic); ``open_literals``: the
+    unterminated literals in it, as (line, quote)."""
 
-    __slots__ = ("tokens", "start", "end", "ends", "line_starts")
+    __slots__ = ("tokens", "start", "end", "ends", "line_starts", "diagnostics", "open_literals")
 
-    def __init__(self, tokens, start, end, ends, line_starts):
+    def __init__(self, tokens, start, end, ends=None, line_starts=None):
         self.tokens, self.start, self.end = tokens, start, end
-        self.ends, self.line_starts = ends, line_starts
+        self.ends = ends if ends is not None else {}
+        self.line_starts = line_starts if line_starts is not None else {}
+        self.diagnostics = self.open_literals = ()
 
     def offset(self, index):
         """The offset of the line token ``index`` starts (None: not a line this chunk
@@ -41,94 +49,125 @@ class Chunk:
         return self.line_starts.get(index)
 
 
+class Skip:
+    """A skipped group: where it ends (``end``), and what the lexer would have
+    diagnosed in it (as in Chunk)."""
+
+    __slots__ = ("end", "diagnostics", "open_literals")
+
+    def __init__(self, end, diagnostics, open_literals):
+        self.end, self.diagnostics, self.open_literals = end, diagnostics, open_literals
+
+
 class Source:
-    __slots__ = ("path", "lang", "text", "splices", "spliced", "size", "conds", "offsets",
-                 "open_literals", "asm_names", "chunks")
+    __slots__ = ("path", "lang", "text", "splices", "spliced", "size", "asm_names", "chunks",
+                 "skips", "_mark", "ucns")
 
     def __init__(self, text, path, lang, asm_directives=None):
-        """``text``: the file's contents.  Raises condscan.ScanError on an unterminated
-        comment.  ``asm_directives``: in assembler, the directive names (a ``#`` line is
-        a directive only if it names one)."""
+        """``text``: the file's contents.  ``asm_directives``: in assembler, the directive
+        names (a ``#`` line is a directive only if it names one)."""
         self.path, self.lang = path, lang
         self.text, self.splices, self.spliced = normalize(text, lang.trigraphs)
         self.size = len(self.text)
-        try:
-            self.conds, self.open_literals = scan(self.text, self.splices, lang)
-            error = None
-        except ScanError as e:
-            error = e
-        if error is not None or lang.xid and ("\\u" in self.text or "\\U" in self.text):
-            # what the lexer diagnoses first (a bad UCN in an identifier, skipped or not)
-            diags = []
-            self._lex_all(diags)
-            if diags:
-                raise ScanError(diags[0].line, diags[0].col, diags[0].message)
-            if error is not None:
-                raise error
-        self.offsets = [c[0] for c in self.conds]
         self.asm_names = asm_directives if lang.asm else None
-        self.chunks = {}
+        self.chunks = {}        # start offset -> Chunk
+        self.skips = {}         # (start offset, directive names) -> Skip
+        self._mark = (0, 0)     # (offset, newlines before it): where line counting resumes
+        # identifiers may hold universal character names: the lexer checks them, skipped
+        # groups included
+        self.ucns = lang.xid and ("\\u" in self.text or "\\U" in self.text)
 
     def chunk(self, start):
-        """The chunk starting at offset ``start`` (a line start)."""
+        """The chunk starting at offset ``start`` (a line start); ``fresh`` is True when
+        it was lexed now (its diagnostics are new)."""
         c = self.chunks.get(start)
-        if c is None:
-            c = self.chunks[start] = self._lex(start)
-        return c
-
-    def _lex(self, start):
-        k = bisect_left(self.offsets, start)
-        stop = self.offsets[k] if k < len(self.offsets) else self.size + 1
-        line, sp = self._line_at(start, k)
-        tokens, ends, starts = [], {}, {}
+        if c is not None:
+            return c, False
+        line, sp = self._line_at(start)
+        tokens, ends, starts, diags, unterminated = [], {}, {}, [], []
         marks = None if self.asm_names is not None else []
-        end = lex_span(self.text, self.splices, self.spliced, start, stop, line, sp, self.path,
-                       self.lang, tokens, [], ends, marks, None, starts)
+        end = lex_span(self.text, self.splices, self.spliced, start, line, sp, self.path,
+                       self.lang, tokens, diags, ends, marks, unterminated, starts, chunk=True)
         if self.asm_names is not None:
             _flag_asm_directives(tokens, self.asm_names)
-        return Chunk(tokens, start, end, ends, starts)
+        c = self.chunks[start] = Chunk(tokens, start, end, ends, starts)
+        c.diagnostics = diags
+        c.open_literals = [(t.line, t.text.lstrip("uUL8")[0]) for t in unterminated]
+        return c, True
 
-    def _line_at(self, offset, k):
-        """(physical line, splices passed) at ``offset``, a line start; ``k``: the index of
-        the first conditional line at or after it (counting starts from the one before)."""
-        text = self.text
-        if k < len(self.conds) and self.conds[k][0] == offset:
-            newlines = self.conds[k][2]
-        elif k:
-            at, _, before = self.conds[k - 1]
-            newlines = before + text.count("\n", at, offset)
+    def skip(self, start, directive_names):
+        """Skip the group that starts at offset ``start`` (the line after its directive):
+        gcc's skipping, nested groups skipped whole, a directive the language lacks not
+        one.  Returns (Skip, fresh) as ``chunk`` does."""
+        key = (start, directive_names)
+        s = self.skips.get(key)
+        if s is not None:
+            return s, False
+        literals = []
+        end = self.size
+        depth = 0
+        try:
+            for at, d in conditional_lines(self.text, start, self.lang, literals):
+                if d == "if" or d == "ifdef" or d == "ifndef":
+                    depth += 1
+                elif d == "endif":
+                    if depth == 0:
+                        end = at
+                        break
+                    depth -= 1
+                elif depth == 0 and d in directive_names:
+                    end = at
+                    break
+            diags = []
+        except UnterminatedComment as e:
+            diags = [self._diagnostic(e.offset, "unterminated comment")]
+        if self.ucns:
+            # a bad universal character name in an identifier is an error there too
+            ucn = []
+            lex_span(self.text[:end], self.splices, self.spliced, start, *self._line_at(start),
+                     self.path, self.lang, [], ucn)
+            diags = [d for d in ucn if d.message != "unterminated comment"][:1] + diags
+        s = self.skips[key] = Skip(end, diags, [(self._line(q), self.text[q]) for q in literals])
+        return s, True
+
+    def _diagnostic(self, q, message):
+        """A LexDiagnostic at offset ``q``, line and column as the lexer counts them."""
+        nl = self.text.rfind("\n", 0, q)
+        k = bisect_right(self.splices, q)
+        line_start = max(nl + 1, self.splices[k - 1] if k else 0)
+        return LexDiagnostic(self._line(q), q - line_start + 1, message)
+
+    def _line(self, q):
+        """The physical line of offset ``q``."""
+        return self._line_at(q)[0]
+
+    def _line_at(self, offset):
+        """(physical line, splices passed) at ``offset``: the lexer's count there."""
+        at, newlines = self._mark
+        if offset >= at:
+            newlines += self.text.count("\n", at, offset)
         else:
-            newlines = text.count("\n", 0, offset)
+            newlines = self.text.count("\n", 0, offset)
+        self._mark = (offset, newlines)
         sp = bisect_right(self.splices, offset)
         return 1 + newlines + sp, sp
 
-    def group_end(self, offset, directive_names):
-        """The offset of the ``#elif``/``#else``/``#endif`` line that ends the group being
-        skipped from ``offset`` (gcc's skipping: nested groups are skipped whole; a
-        directive the language lacks is not one), or the end of the file."""
-        conds = self.conds
-        depth = 0
-        for k in range(bisect_left(self.offsets, offset), len(conds)):
-            at, d, _ = conds[k]
-            if d == "if" or d == "ifdef" or d == "ifndef":
-                depth += 1
-            elif d == "endif":
-                if depth == 0:
-                    return at
-                depth -= 1
-            elif depth == 0 and d in directive_names:
-                return at
-        return self.size
-
     def all_tokens(self):
         """Every token of the file, skipped groups included (the lexer's whole-file
-        tokens)."""
-        return self._lex_all([])
-
-    def _lex_all(self, diags):
+        tokens): the chunks read, and the text between them lexed now."""
         tokens = []
-        lex_span(self.text, self.splices, self.spliced, 0, self.size + 1, 1, 0, self.path,
-                 self.lang, tokens, diags)
+        starts = sorted(self.chunks)
+        at = 0
+        while at < self.size:
+            c = self.chunks.get(at)
+            if c is not None and c.end > at:
+                tokens += c.tokens
+                at = c.end
+                continue
+            k = bisect_right(starts, at)
+            stop = starts[k] if k < len(starts) else None
+            at = lex_span(self.text, self.splices, self.spliced, at, *self._line_at(at), self.path,
+                          self.lang, tokens, [], stop=stop)
         return tokens
 
 
