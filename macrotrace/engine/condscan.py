@@ -55,7 +55,8 @@ class UnterminatedComment(Exception):
 
 
 def conditional_lines(text, start, lang, open_literals):
-    """Yield (offset of the line's start, name) for each conditional directive line of
+    """Yield (offset of the line's start, name, offset of the name) for each conditional
+    directive line of
     normalized ``text`` from offset ``start`` (a line start) on, in order, making no
     tokens.  The offsets of unterminated literals met on the way (up to the last line
     yielded) are appended to ``open_literals``; an unterminated comment raises
@@ -73,7 +74,7 @@ def conditional_lines(text, start, lang, open_literals):
                 raise UnterminatedComment(m.start("open"))
             name = m.group("name")
             if name in CONDITIONALS:
-                yield at_line, name
+                yield at_line, name, m.start("name")
             pos = m.end()
             at_line = None
         m = search(text, pos)

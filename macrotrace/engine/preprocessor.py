@@ -343,7 +343,7 @@ class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor)
         if f.src is None:               # (a header not read yet: segments.py)
             f.enter(Chunk((), offset, offset))
         else:
-            f.enter(self._fresh(f, *f.src.chunk(offset)))
+            f.enter(self._read(f, f.src.chunk(offset)))
 
     def read_on(self, f):
         """Lex the next chunk of ``f`` (False at the end of the file, where the last
@@ -351,7 +351,7 @@ class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor)
         end = f.chunk.end
         if f.src is None or end >= f.src.size:
             return False
-        chunk = self._fresh(f, *f.src.chunk(end))
+        chunk = self._read(f, f.src.chunk(end))
         if not chunk.tokens:            # (nothing but blanks and comments to the end)
             last = f.chunk
             f.chunk = Chunk(last.tokens, last.start, chunk.end, last.ends, last.line_starts)
@@ -363,22 +363,22 @@ class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor)
     def skip_group(self, f):
         """Skip to the #elif/#else/#endif that ends the current group (gcc's skipping:
         its text is scanned for that line, no tokens are made)."""
-        skip = self._fresh(f, *f.src.skip(f.offset(), self.directive_names))
+        skip = self._read(f, f.src.skip(f.offset(), self.directive_names))
         self.seek(f, skip.end)
 
-    def _fresh(self, f, part, fresh):
-        """What the lexer diagnoses in a chunk or skipped group of ``f`` read for the first
-        time: an error, or warnings (gcc warns about unterminated literals even in skipped
-        groups; not in assembler)."""
-        if fresh:
-            for d in part.diagnostics:
-                raise PreprocessError(d.message, f.path, d.line, d.col)
-            if part.open_literals and not self.lang.asm:
-                for line, quote in part.open_literals:
-                    self.warn_at("missing terminating %s character" % quote, f.path, line)
-                if self.segments is not None and f.digest is not None:
-                    # gcc warns as it reads: a header that warns is read, not replayed
-                    self.segments.mark_warns(f.path, f.digest)
+    def _read(self, f, part):
+        """What the lexer diagnoses in a chunk or skipped group of ``f``, each time it is
+        read (as gcc does, once per #include): an error, or warnings (gcc warns about
+        unterminated literals even in skipped groups; not in assembler)."""
+        for d in part.diagnostics:
+            raise PreprocessError(d.message, f.path, d.line, d.col)
+        if part.open_literals and not self.lang.asm:
+            for line, quote in part.open_literals:
+                self.warn_at("missing terminating %s character" % quote, f.path, line + f.line_delta)
+            if self.segments is not None and f.digest is not None:
+                # a chunk may reach past the #include that ends a segment: a header that
+                # warns is read, not replayed
+                self.segments.mark_warns(f.path, f.digest)
         return part
 
     # ---------------------------------------------------------------- base source

@@ -14,7 +14,7 @@ file's contents only, not on which groups a run skipped.
 
 What the lexer diagnoses (an unterminated comment, a bad universal character name,
 an unterminated literal) is found where the text is read or skipped, in the order of
-the file, once per Source (its chunks and skips are kept for a file read again).
+the file; a Source keeps its chunks and skips for the file read again.
 """
 
 from bisect import bisect_right
@@ -78,11 +78,10 @@ class Source:
         self.ucns = lang.xid and ("\\u" in self.text or "\\U" in self.text)
 
     def chunk(self, start):
-        """The chunk starting at offset ``start`` (a line start); ``fresh`` is True when
-        it was lexed now (its diagnostics are new)."""
+        """The chunk starting at offset ``start`` (a line start)."""
         c = self.chunks.get(start)
         if c is not None:
-            return c, False
+            return c
         line, sp = self._line_at(start)
         tokens, ends, starts, diags, unterminated = [], {}, {}, [], []
         marks = None if self.asm_names is not None else []
@@ -93,32 +92,38 @@ class Source:
         c = self.chunks[start] = Chunk(tokens, start, end, ends, starts)
         c.diagnostics = diags
         c.open_literals = [(t.line, t.text.lstrip("uUL8")[0]) for t in unterminated]
-        return c, True
+        return c
 
     def skip(self, start, directive_names):
         """Skip the group that starts at offset ``start`` (the line after its directive):
-        gcc's skipping, nested groups skipped whole, a directive the language lacks not
-        one.  Returns (Skip, fresh) as ``chunk`` does."""
+        gcc's skipping, nested groups skipped whole (but for an #else or #elif after their
+        #else: an error), a directive the language lacks not one."""
         key = (start, directive_names)
         s = self.skips.get(key)
         if s is not None:
-            return s, False
+            return s
         literals = []
         end = self.size
-        depth = 0
+        elses = []          # per nested group: its #else seen (gcc checks them too)
+        diags = []
         try:
-            for at, d in conditional_lines(self.text, start, self.lang, literals):
+            for at, d, name_at in conditional_lines(self.text, start, self.lang, literals):
                 if d == "if" or d == "ifdef" or d == "ifndef":
-                    depth += 1
+                    elses.append(False)
                 elif d == "endif":
-                    if depth == 0:
+                    if not elses:
                         end = at
                         break
-                    depth -= 1
-                elif depth == 0 and d in directive_names:
-                    end = at
-                    break
-            diags = []
+                    elses.pop()
+                elif d in directive_names:
+                    if not elses:
+                        end = at
+                        break
+                    if elses[-1]:
+                        diags = [self._diagnostic(name_at, "#%s after #else" % d)]
+                        break
+                    if d == "else":
+                        elses[-1] = True
         except UnterminatedComment as e:
             diags = [self._diagnostic(e.offset, "unterminated comment")]
         if self.ucns:
@@ -128,7 +133,7 @@ class Source:
                      self.path, self.lang, [], ucn)
             diags = [d for d in ucn if d.message != "unterminated comment"][:1] + diags
         s = self.skips[key] = Skip(end, diags, [(self._line(q), self.text[q]) for q in literals])
-        return s, True
+        return s
 
     def _diagnostic(self, q, message):
         """A LexDiagnostic at offset ``q``, line and column as the lexer counts them."""
