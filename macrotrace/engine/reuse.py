@@ -110,7 +110,7 @@ class SegmentReuse:
         store = self.segments
         while len(files) > 1:
             f = files[-1]
-            if not self._segment_ready():
+            if not self._segment_ready() or f.offset() is None:   # (not at a line start)
                 self._load_tokens(f)
                 return
             start = (f.offset(), self._file_state(f))
