@@ -55,6 +55,8 @@ HIDING = [
     ("unknown directives, line markers and null directives are ignored",
      "#if 0\n#foo bar\n# 33 \"x.c\"\n#\n#error no\n#include <nothing.h>\n#endif\nafter __LINE__\n", ()),
     ("a group skipped to the last line", "#ifdef X\nno\n#endif", ()),
+    ("a name running on is another directive: #if$x, #ifé, #if\\u00e9",
+     "#if 0\n#if$x\n#ifé\n#if\\u00e9\n#else\nyes\n#endif\n", ()),
     ("form feeds and vertical tabs before #", "#if 0\nno\n\f\v #else\nyes\n#endif\n", ()),
 ]
 

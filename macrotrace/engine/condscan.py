@@ -18,7 +18,7 @@ literals (warnings).
 
 import re
 
-from .lexer import _regex
+from .lexer import _regex, identifier_classes
 
 CONDITIONALS = frozenset(("if", "ifdef", "ifndef", "elif", "elifdef", "elifndef", "else", "endif"))
 
@@ -40,9 +40,9 @@ def _patterns(lang):
         hashes = r"#(?!#)|%:(?!%:)" if lang.digraphs else r"#(?!#)"
         opens = r"#|/\*|%:" if lang.digraphs else r"#|/\*"
         events = r"\n(?=[ \t\f\v]*(?:%s))|/[*/]|[\"']" % opens + (r'|R"' if lang.rliterals else "")
-        extra = ("$" if lang.dollars else "") + ("\u0080-\ud7ff\ue000-\U0010ffff" if lang.xid else "")
+        first, other, _ = identifier_classes(lang)
         ucn = r"|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}" if lang.xid else ""
-        name = r"(?:[A-Za-z_%s]%s)(?:[0-9A-Za-z_%s]%s)*" % (extra, ucn, extra, ucn)
+        name = r"(?:%s%s)(?:%s%s)*" % (first, ucn, other, ucn)
         line = r"%s(?:(?:%s)%s(?P<name>%s)?|(?P<open>/\*))?" % (_BLANKS, hashes, _BLANKS, name)
         got = _PATTERNS[lang] = (re.compile(events), re.compile(line, re.DOTALL))
     return got

@@ -18,6 +18,7 @@ not complain about them inside skipped ``#if 0`` blocks).
 """
 
 import re
+import string
 from sys import intern
 
 from .lang import DEFAULT
@@ -38,26 +39,53 @@ _DIGRAPH_PUNCTUATORS = ["%:%:", "<:", ":>", "<%", "%>", "%:"]
 _TOKEN_PATTERN = r"""
     [ \t\f\v]*
    (?:(?P<nl>\n)
-   |(?P<ident>(?!STRING_PREFIX"|CHAR_PREFIX'RLOOK)(?:[A-Za-z_IDENT_EXTRA]UCN)(?:[0-9A-Za-z_IDENT_EXTRA]UCN)*)
+   |(?P<ident>(?!STRING_PREFIX"|CHAR_PREFIX'RLOOK)(?:IDENT_STARTUCN)(?:IDENT_CHARUCN)*)
    |(?P<punct>(?!\.[0-9]|/[*/])(?:PUNCTUATORS))
    |(?P<block>/\*.*?\*/)
    |(?P<open_block>/\*.*)
    |(?P<line_comment>//[^\n]*)
-   |(?P<number>\.?[0-9](?:EXPONENT[+-]|[0-9A-Za-z_.IDENT_EXTRA]UCN)*)
+   |(?P<number>\.?[0-9](?:EXPONENT[+-]|NUMBER_CHARUCN)*)
    RAW
    |(?P<string>STRING_PREFIX"(?:[^"\\\n]|\\.)*")
    |(?P<char>CHAR_PREFIX'(?:[^'\\\n]|\\.)*')
    |(?P<open_literal>(?:STRING_PREFIX"|CHAR_PREFIX')[^\n]*)
-   |(?P<ident2>(?:[A-Za-z_IDENT_EXTRA]UCN)(?:[0-9A-Za-z_IDENT_EXTRA]UCN)*)
+   |(?P<ident2>(?:IDENT_STARTUCN)(?:IDENT_CHARUCN)*)
    |(?P<other>.))
     """
 _RAW = r"""|(?P<raw>STRING_PREFIXR"(?P<delim>[^ ()\\\t\v\f\n"]{0,16})\(.*?\)(?P=delim)")"""
 
 
+def identifier_classes(lang):
+    """The character classes (regex) of an identifier's first character, of its others,
+    and of a pp-number's, in ``lang``: letters, digits, ``_``, ``$`` (where it is one)
+    and, where identifiers may hold them, the characters past ASCII but U+D800..U+DFFF
+    (bytes that are not UTF-8, rawbytes.py: stray characters)."""
+    first = string.ascii_letters + "_" + ("$" if lang.dollars else "")
+    classes = (first, first + string.digits, first + string.digits + ".")
+    if not lang.xid:
+        return tuple("[%s]" % re.escape(c) for c in classes)
+    # what is *not* in them: a negated class compiles in a millisecond, a class holding
+    # U+0080..U+10FFFF takes the regex compiler 15 ms each time it is written
+    return tuple(_ascii_complement(set(c)) for c in classes)
+
+
+def _ascii_complement(allowed):
+    out, c = [], 0
+    while c < 0x80:
+        if chr(c) in allowed:
+            c += 1
+            continue
+        d = c
+        while d + 1 < 0x80 and chr(d + 1) not in allowed:
+            d += 1
+        out.append("\\x%02x" % c if c == d else "\\x%02x-\\x%02x" % (c, d))
+        c = d + 1
+    return "[^%s\\ud800-\\udfff]" % "".join(out)
+
+
 def _compile(lang):
     """The token regex for one language's options (see lang.py)."""
-    # UTF-8 letters; not U+D800..U+DFFF: bytes that are not UTF-8 (rawbytes.py) are stray characters
-    extra = ("$" if lang.dollars else "") + ("\u0080-\ud7ff\ue000-\U0010ffff" if lang.xid else "")
+    start, char, number_char = identifier_classes(lang)
     string_prefix = "(?:u8|u|U|L)?" if lang.uliterals else "L?"
     char_prefix = ("(?:u8|u|U|L)?" if lang.u8_char else "(?:u|U|L)?") if lang.uliterals else "L?"
     puncts = _PUNCTUATORS + (_DIGRAPH_PUNCTUATORS if lang.digraphs else []) + (["::"] if lang.scope else [])
@@ -68,7 +96,7 @@ def _compile(lang):
                .replace("CHAR_PREFIX", char_prefix)
                .replace("EXPONENT", "[eEpP]" if lang.xnum else "[eE]")
                .replace("UCN", r"|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}" if lang.xid else "")
-               .replace("IDENT_EXTRA", extra)
+               .replace("IDENT_START", start).replace("IDENT_CHAR", char).replace("NUMBER_CHAR", number_char)
                .replace("PUNCTUATORS", "|".join(re.escape(p) for p in sorted(puncts, key=len, reverse=True))))
     return re.compile(pattern, re.VERBOSE | re.DOTALL)
 
