@@ -12,7 +12,7 @@ from ..config import language
 from .compiler import Compiler
 from .diagnostics import error_at
 from .includes import SearchPath
-from .preprocessor import DIRECTIVE, Preprocessor
+from .preprocessor import DIRECTIVE, Engine
 from .printer import Printer
 from .recorder import Recorder, TraceCut
 from .segments import SegmentStore
@@ -30,7 +30,7 @@ def make_preprocessor(config, listener=None, recorder=None, on_warning=None):
     search = SearchPath(**dirs)
     unsaved = dict(config.unsaved)       # an editor's buffers stand for their files
     cache = StateCache(_cache_key(config, compiler, search), unsaved) if config.cache else None
-    pp = Preprocessor(search, compiler, listener, recorder, config.max_expansions,
+    pp = Engine(search, compiler, listener, recorder, config.max_expansions,
                       config.max_output_tokens, lang=language(config),
                       prefix_maps=config.macro_prefix_maps, state_cache=cache,
                       warning_sink=on_warning,
