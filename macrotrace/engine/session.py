@@ -14,7 +14,6 @@ from .diagnostics import error_at
 from .includes import SearchPath
 from .preprocessor import DIRECTIVE, Engine
 from .printer import Printer
-from .recorder import Recorder, TraceCut
 from .segments import SegmentStore
 from .result import MacroInfos, RunResult
 from .statecache import StateCache
@@ -103,6 +102,7 @@ def trace(config, listener, want, on_warning=None):
     When a trace needs more than ``config.max_steps`` steps the run stops there; the
     listener has the traces so far (the last one marked cut) and the result's ``cut``
     holds the error to report after them."""
+    from .recorder import Recorder, TraceCut        # (an expand never needs it)
     recorder = Recorder(listener, want, config.max_steps)
     with in_build_dir(config):
         pp = make_preprocessor(config, listener, recorder, on_warning=on_warning)
