@@ -22,7 +22,7 @@ NOT_FOR_EXPAND = ("macrotrace.trace", "macrotrace.render.text", "macrotrace.rend
                   "macrotrace.snapshots", "macrotrace.journey", "macrotrace.lsp",
                   "macrotrace.engine.pcpp_api", "macrotrace.engine.recorder",
                   "pcpp", "ply", "jinja2", "pycparser", "difflib", "subprocess", "pkgutil",
-                  "pickle", "zipfile")
+                  "pickle", "zipfile", "dataclasses", "inspect")
 # a trace written as JSON: its model, its declarations (pycparser, which imports
 # subprocess) and the JSON writer, but no text or HTML renderer
 NOT_FOR_JSON_TRACE = ("macrotrace.render.text", "macrotrace.render.html", "jinja2",
@@ -118,3 +118,26 @@ def test_utf8_identifiers_and_stray_bytes_lex_as_gcc(tmp_path):
                            "--no-bundled-headers"], capture_output=True, env=dict(os.environ))
     assert ours.returncode == 0, ours.stderr
     assert ours.stdout.split() == gcc.stdout.split()
+
+
+def test_records_are_values():
+    """record.py, the dataclasses the start-up uses without importing dataclasses:
+    defaults, equality on the compared fields, frozen, replace."""
+    from macrotrace.config import RunConfig
+    from macrotrace.engine.result import RunResult
+    from macrotrace.record import FrozenInstanceError, replace
+
+    a = RunConfig("x.c", lto=True, unsaved=(("/x.c", "int x;"),))
+    assert a == RunConfig("x.c", lto=True) and hash(a) == hash(RunConfig("x.c", lto=True))
+    assert a != RunConfig("x.c") and a.lto and a.std == "gnu11"
+    b = replace(a, macro="M")
+    assert (b.macro, b.lto, b.unsaved, a.macro) == ("M", True, (("/x.c", "int x;"),), None)
+    with pytest.raises(FrozenInstanceError):
+        a.macro = "N"
+    with pytest.raises(TypeError):
+        RunConfig("x.c", no_such_field=1)
+    with pytest.raises(TypeError):
+        RunConfig()
+    r, s = RunResult(), RunResult()
+    r.warnings.append("w")
+    assert s.warnings == [] and r != s            # (a fresh list each: default_factory)

@@ -17,13 +17,13 @@ command (``journey.py``; ``foo_bar.py`` for ``foo-bar``), that registers itself:
 (startup time is paid by every command).
 """
 
-from dataclasses import dataclass
 from typing import Callable, Optional
 
+from ..record import record
 from .options import GROUPS
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Command:
     name: str
     help: str                         # one line in macrotrace --help

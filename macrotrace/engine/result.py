@@ -5,11 +5,12 @@ hand back a ``RunResult`` (the trace events themselves went to the listener).
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Optional
 
+from ..record import field, record
 
-@dataclass(frozen=True)
+
+@record(frozen=True)
 class MacroInfo:
     """A macro defined at the end of the run: its name, replacement as written, and where."""
     name: str
@@ -47,7 +48,7 @@ class MacroInfos(Mapping):
         return len(self._table)
 
 
-@dataclass
+@record
 class RunResult:
     """``cut``: the error that stopped a trace at ``--max-steps`` (the traces so far were
     delivered, the last one marked cut), else None.  ``macros``: what is defined at the
