@@ -22,7 +22,7 @@ NOT_FOR_EXPAND = ("macrotrace.trace", "macrotrace.render.text", "macrotrace.rend
                   "macrotrace.snapshots", "macrotrace.journey", "macrotrace.lsp",
                   "macrotrace.engine.pcpp_api", "macrotrace.engine.recorder",
                   "pcpp", "ply", "jinja2", "pycparser", "difflib", "subprocess", "pkgutil",
-                  "pickle", "zipfile", "dataclasses", "inspect")
+                  "pickle", "zipfile", "dataclasses", "inspect", "typing")
 # a trace written as JSON: its model, its declarations (pycparser, which imports
 # subprocess) and the JSON writer, but no text or HTML renderer
 NOT_FOR_JSON_TRACE = ("macrotrace.render.text", "macrotrace.render.html", "jinja2",

@@ -5,7 +5,6 @@ hand back a ``RunResult`` (the trace events themselves went to the listener).
 """
 
 from collections.abc import Mapping
-from typing import Optional
 
 from ..record import field, record
 
@@ -15,7 +14,7 @@ class MacroInfo:
     """A macro defined at the end of the run: its name, replacement as written, and where."""
     name: str
     spelling: str
-    file: Optional[str]
+    file: "str | None"
     line: int
 
 
@@ -58,11 +57,11 @@ class RunResult:
     ``cache_hit``: the run started from the state cache (this unit's own state).
     ``segments``: (header segments replayed, segments read and recorded) (segments.py),
     or None without a cache."""
-    cut: Optional[Exception] = None
+    cut: "Exception | None" = None
     macros: Mapping = field(default_factory=dict)
     warnings: list = field(default_factory=list)
     files: list = field(default_factory=list)
     source_identifiers: dict = field(default_factory=dict)
-    text: Optional[str] = None
+    text: "str | None" = None
     cache_hit: bool = False
-    segments: Optional[tuple] = None
+    segments: "tuple | None" = None
