@@ -91,24 +91,29 @@ def _make(cls, frozen):
     def __repr__(self):
         return "%s(%s)" % (cls.__qualname__, ", ".join("%s=%r" % (n, getattr(self, n)) for n in names))
 
-    def __eq__(self, other):
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return all(getattr(self, n) == getattr(other, n) for n in compared)
+    # == and hash compare a tuple of the fields, spelled out as dataclasses does: a
+    # frozen record can be a dict key on a hot path (the lexer's regex per language)
+    fields = "".join("self.%s, " % n for n in compared)
+    source = ("def __eq__(self, other):\n"
+              "    if other.__class__ is not self.__class__:\n"
+              "        return NotImplemented\n"
+              "    return (%s) == (%s)\n"
+              "def __hash__(self):\n"
+              "    return hash((%s))\n") % (fields, fields.replace("self.", "other."), fields)
+    methods = {}
+    exec(source, {}, methods)
 
     cls.__init__ = __init__
     cls.__repr__ = __repr__
-    cls.__eq__ = __eq__
+    cls.__eq__ = methods["__eq__"]
     if frozen:
-        def __hash__(self):
-            return hash(tuple(getattr(self, n) for n in compared))
+        cls.__hash__ = methods["__hash__"]
 
         def __setattr__(self, name, value):
             raise FrozenInstanceError("cannot assign to field %r" % name)
 
         def __delattr__(self, name):
             raise FrozenInstanceError("cannot delete field %r" % name)
-        cls.__hash__ = __hash__
         cls.__setattr__ = __setattr__
         cls.__delattr__ = __delattr__
     else:
