@@ -2,7 +2,8 @@
 
 ``Engine`` is the preprocessor the command line runs; ``Preprocessor`` (made in
 pcpp_api.py, on first use: importing pcpp costs every start ~15 ms) is the same engine
-as a subclass of pcpp's that keeps its public interface working (``define``/``undef``/``add_path``/``parse``/``token``/``write``, ``return_code``,
+as a subclass of pcpp's that keeps its public interface working
+(``define``/``undef``/``add_path``/``parse``/``token``/``write``, ``return_code``,
 ``macros``, the ``on_*`` hooks: pcpp_api.py says which behaviours are deliberately
 gcc's), replacing what pcpp 1.30 does differently from gcc:
 - its lexer (no pp-numbers, no prefixed or raw strings, trigraphs always on) is
