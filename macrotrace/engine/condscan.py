@@ -40,7 +40,7 @@ def _patterns(lang):
         hashes = r"#(?!#)|%:(?!%:)" if lang.digraphs else r"#(?!#)"
         opens = r"#|/\*|%:" if lang.digraphs else r"#|/\*"
         events = r"\n(?=[ \t\f\v]*(?:%s))|/[*/]|[\"']" % opens + (r'|R"' if lang.rliterals else "")
-        first, other, _ = identifier_classes(lang)
+        first, other = identifier_classes(lang)
         ucn = r"|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}" if lang.xid else ""
         name = r"(?:%s%s)(?:%s%s)*" % (first, ucn, other, ucn)
         line = r"%s(?:(?:%s)%s(?P<name>%s)?|(?P<open>/\*))?" % (_BLANKS, hashes, _BLANKS, name)
