@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from difftest import GCC, gcc_expand, ours_expand, run_macrotrace
+from difftest import GCC, gcc_expand, ours_expand
 from test_gcc_compat import both_refuse, same_as_gcc
 
 from macrotrace.engine.lang import DEFAULT
@@ -146,10 +146,9 @@ def test_segments_replayed_from_the_offsets_recorded(tmp_path, monkeypatch):
     """A header skipped differently by each unit: the second unit replays the segments the
     first recorded (they start at offsets in the text, after a skipped group too) and
     reads the others, gcc's output in every case."""
-    from dataclasses import replace
-
     from macrotrace.config import RunConfig
     from macrotrace.engine import session
+    from macrotrace.record import replace
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     (tmp_path / "k.h").write_text(K_H)
     (tmp_path / "g.h").write_text("#ifdef G_ON\ng_header_on\n#endif\n")
