@@ -62,17 +62,18 @@ def _binary(name):
 
 
 def _decide():
+    """(compiled?, why, whether a developer should hear of it)."""
     if os.environ.get("MACROTRACE_PURE_PYTHON", "") not in ("", "0"):
-        return False, "pure Python (MACROTRACE_PURE_PYTHON is set)"
+        return False, "pure Python (MACROTRACE_PURE_PYTHON is set)", False
     built = {name: _binary(name) for name in MODULES}
     if not any(built.values()):
-        return False, "pure Python (the compiled modules are not built)"
+        return False, "pure Python (the compiled modules are not built)", False
     for name in MODULES:
         if built[name] is None:
-            return False, "pure Python (compiled %s is missing)" % name
+            return False, "pure Python (compiled %s is missing)" % name, True
         if built_from(built[name]) != source_hash(os.path.join(_HERE, name + ".py")):
-            return False, "pure Python (compiled %s is stale: %s.py changed since the build)" % (name, name)
-    return True, "compiled (Cython: %s)" % ", ".join(MODULES)
+            return False, "pure Python (compiled %s is stale: %s.py changed since the build)" % (name, name), True
+    return True, "compiled (Cython: %s)" % ", ".join(MODULES), False
 
 
 def status():
@@ -81,12 +82,13 @@ def status():
 
 
 def decision():
+    """(compiled?, why): made once, before the first of ``MODULES`` is imported."""
     global _decision
     if _decision is None:
-        _decision = _decide()
-        if not _decision[0] and os.environ.get("MACROTRACE_DEBUG") and "not built" not in _decision[1] \
-                and "PURE_PYTHON" not in _decision[1]:
-            print("macrotrace: engine runs %s" % _decision[1], file=sys.stderr)
+        compiled, why, notice = _decide()
+        if notice and os.environ.get("MACROTRACE_DEBUG"):
+            print("macrotrace: engine runs %s" % why, file=sys.stderr)
+        _decision = compiled, why
     return _decision
 
 
