@@ -1,14 +1,15 @@
-# Cython declarations augmenting expander.py (see macrotrace/compiled.py): the expander,
+# Cython declarations augmenting expander.py (see engine/compiled.py): the expander,
 # its contexts and arguments as extension types, and typed locals in the hot loop
 # (get_token, collect_args, expand_arg, replace_args, paste_all...).  expander.py stays
 # plain Python; nothing here changes what it does.
 cimport cython
-from macrotrace.engine.tokens cimport Token
+from macrotrace.engine.tokens cimport Token, padding
 from macrotrace.engine.macros cimport MacroDef
 
 # the token kinds and flags, read at every token: C values, not module lookups
 cdef str IDENT, EOF, MACRO_ARG, NUMBER, PADDING, STRING
 cdef long NO_EXPAND, PASTE_LEFT, PREV_WHITE, STRINGIFY
+cdef Token AVOID_PASTE, ENDARG
 
 
 @cython.final

@@ -1,4 +1,4 @@
-# Cython declarations augmenting macros.py (see macrotrace/compiled.py): a macro
+# Cython declarations augmenting macros.py (see engine/compiled.py): a macro
 # definition as an extension type, read by the expander as C struct members.
 cimport cython
 

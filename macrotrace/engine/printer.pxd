@@ -1,4 +1,4 @@
-# Cython declarations augmenting printer.py (see macrotrace/compiled.py): the printer
+# Cython declarations augmenting printer.py (see engine/compiled.py): the printer
 # as an extension type (pcpp_api subclasses it in Python) and a typed ``token``.
 cimport cython
 from macrotrace.engine.tokens cimport Token

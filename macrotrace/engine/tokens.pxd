@@ -1,4 +1,4 @@
-# Cython declarations augmenting tokens.py (see macrotrace/compiled.py): the token as
+# Cython declarations augmenting tokens.py (see engine/compiled.py): the token as
 # an extension type whose fields are C struct members.  tokens.py stays plain Python.
 cimport cython
 
