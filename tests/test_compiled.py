@@ -167,3 +167,65 @@ def test_without_builds_the_package_is_pure_python(tmp_path):
     lines = proc.stdout.decode().split("\n")
     assert lines[0].endswith("expander.py") and lines[3] == "pure Python (the compiled modules are not built)"
     assert proc.stderr == b""
+
+
+# -- the .pxd files follow the .py files ------------------------------------------------
+
+_ATTRIBUTES = """
+import json
+from macrotrace.engine import compiled, expander, macros, printer, tokens
+assert compiled.status().startswith("pure"), compiled.status()
+def names(obj):
+    slots = getattr(type(obj), "__slots__", None)
+    return sorted(slots) if slots is not None else sorted(vars(obj))
+objs = {"Token": tokens.Token("ident", "x"), "MacroDef": macros.MacroDef("M"),
+        "Context": expander.Context([], None, 0), "MacroArg": expander.MacroArg([], []),
+        "Expander": expander.Expander(None), "Printer": printer.Printer()}
+print(json.dumps({k: names(v) for k, v in objs.items()}))
+"""
+
+
+def _declared(pxd):
+    """{class: [attributes]} declared ``cdef public`` in a .pxd."""
+    import re
+    out, cls = {}, None
+    with open(os.path.join(ENGINE, pxd)) as fh:
+        for line in fh:
+            m = re.match(r"cdef class (\w+)", line)
+            if m:
+                cls = out.setdefault(m.group(1), [])
+            m = re.match(r"    cdef public \w+ (\w+)", line)
+            if m:
+                cls.append(m.group(1))
+    return out
+
+
+def test_every_attribute_of_a_compiled_class_is_declared_in_its_pxd(tmp_path):
+    """A new attribute set in the .py but not declared in the .pxd would be an
+    AttributeError on the compiled path only: this says where to declare it."""
+    import json
+    pure = json.loads(_python(_ATTRIBUTES, _env(tmp_path, True)).stdout)
+    declared = {}
+    for pxd in ("tokens.pxd", "macros.pxd", "expander.pxd", "printer.pxd"):
+        declared.update(_declared(pxd))
+    for cls, names in pure.items():
+        assert sorted(declared[cls]) == names, "%s: declare its attributes in the .pxd as the .py sets them" % cls
+
+
+def test_the_pxd_files_compile_with_their_py_files(tmp_path):
+    """Cython accepts each .py with its .pxd (a changed signature fails here, where a
+    build would only warn and fall back to pure Python)."""
+    pytest.importorskip("Cython.Build.Cythonize", reason="Cython is not installed (pip install cython)")
+    package = tmp_path / "macrotrace" / "engine"
+    package.mkdir(parents=True)
+    (tmp_path / "macrotrace" / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("")
+    for name in os.listdir(ENGINE):
+        if name.endswith((".py", ".pxd")) and name != "__init__.py":
+            shutil.copy(os.path.join(ENGINE, name), package / name)
+    sources = [str(package / (m + ".py")) for m in ("tokens", "macros", "expander", "printer")]
+    proc = subprocess.run([sys.executable, "-c", "import sys; from Cython.Build.Cythonize import main; "
+                           "main(['-3', '-q'] + sys.argv[1:])"] + sources,
+                          capture_output=True, text=True, cwd=str(tmp_path))
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert all(os.path.exists(s[:-3] + ".c") for s in sources)
