@@ -27,6 +27,7 @@ import time
 from . import tokens as T
 from .lang import DEFAULT
 from .lexer import relex_single
+from .macros import MacroDef
 from .tokens import (EOF, IDENT, MACRO_ARG, NO_EXPAND, NUMBER, PADDING, PASTE_LEFT,
                      PREV_WHITE, STRING, STRINGIFY, Token, padding)
 
@@ -366,7 +367,10 @@ class Expander:
             if tok.kind != IDENT or tok.flags & NO_EXPAND:
                 break
             name = tok.text
-            m = self.macros.get(name)
+            entry = dict.get(self.macros, name)     # (the dict's own lookup: no Python call)
+            if entry is not None and type(entry) is not MacroDef:
+                entry = self.macros.get(name)       # saved or replayed, decoded now (state.LazyMacros)
+            m = entry
             if self.reads is not None:
                 self.reads[name] = None
             if m is None:
