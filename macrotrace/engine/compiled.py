@@ -13,7 +13,6 @@ stderr why the pure path was taken, ``MACROTRACE_PURE_PYTHON=1`` forces it, and
 ``macrotrace cache --info`` prints ``status()``.
 """
 
-import hashlib
 import importlib.machinery
 import importlib.util
 import os
@@ -29,6 +28,7 @@ _decision = None        # (compiled: bool, why: str), made on the first import
 
 def source_hash(path):
     """The hash a build records for the source file ``path`` (hex)."""
+    import hashlib              # (here: a command that runs no engine need not import it)
     with open(path, "rb") as fh:
         return hashlib.sha256(fh.read()).hexdigest()
 
