@@ -5,14 +5,14 @@ engine, the trace and the renderers read only that.
 """
 
 import os
-from dataclasses import dataclass, field, replace
 
 from .engine.lang import ASSEMBLER, UnknownLanguage, lang_options
+from .record import field, record, replace
 from .resources import headers_dir
 
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Switch:
     """A configuration switch: a macro a flag defines, that --matrix varies."""
     field: str      # its name in RunConfig(lto=True) and config.lto, and the flag's dest
@@ -47,7 +47,7 @@ class ConfigError(Exception):
     pass
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RunConfig:
     """One preprocessing run, whole: frozen on purpose.  The command line builds it once
     (cli/options.py); the engine, the trace and the renderers only read it; a variant is

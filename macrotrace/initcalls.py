@@ -17,8 +17,10 @@ section: the loader calls init_module once (do_init_module).
 
 import json
 import re
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from typing import Optional
+
+from .record import replace
 
 MACROS = ["early_initcall", "pure_initcall", "core_initcall", "core_initcall_sync", "postcore_initcall",
           "postcore_initcall_sync", "arch_initcall", "arch_initcall_sync", "subsys_initcall",

@@ -5,7 +5,6 @@ result value (cut or not, the macros defined at the end, the identifiers written
 the main file), and the trace model is built from the events it reported.
 """
 
-import difflib
 import itertools
 import os
 import re
@@ -169,6 +168,7 @@ def no_invocation_message(config, result):
         from .not_invoked import defined_not_invoked
         return defined_not_invoked(config, result.macros[name], where, path_display(config))
     candidates = {m for m in result.macros if not m.startswith("__has_") and m != name}
+    import difflib
     close = difflib.get_close_matches(name, sorted(candidates), n=3, cutoff=0.6)
     hint = " (did you mean %s?)" % ", ".join(close) if close else ""
     return "%s: %s is never invoked in this file%s" % (where, name, hint)

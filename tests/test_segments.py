@@ -12,7 +12,7 @@ import marshal
 import os
 import random
 import shutil
-from dataclasses import replace
+from macrotrace.record import replace
 
 import pytest
 

@@ -88,6 +88,9 @@ def run(argv):
     if "_ARGCOMPLETE" in os.environ:
         complete(build_parser())                # the shell asking for completions: answer, exit
     name, args, compiler = split_command_line(argv)
+    if name == "--version" and not args:
+        print(version_line())           # (argparse's answer, without loading every command)
+        return 0
     if name in _TOP_OPTIONS:
         build_parser().parse_args([name] + args)        # prints, then SystemExit
     parser = build_parser(only=name)

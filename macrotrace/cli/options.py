@@ -13,7 +13,6 @@ import sys
 from ..compile_command import find_build_dir, parse_command, read_cmd_file
 from .. import rawbytes
 from ..config import SWITCHES, ConfigError, RunConfig, source_language
-from ..kernel_tree import builds_module, command_for
 from ..messages import output_error
 from .. import progress
 from . import given_text
@@ -195,6 +194,7 @@ def _build_command(ns, command):
     elif (found := _compile_commands(ns, explicit=True)) is not None:
         (argv, cwd), origin = found, "compile-commands"
     elif ns.kernel_tree:
+        from ..kernel_tree import builds_module, command_for   # (subprocess, json: on use)
         stem = ns.modname or os.path.splitext(os.path.basename(ns.file))[0].replace("-", "_")
         argv, cwd = command_for(ns.kernel_tree, ns.file, stem, builds_module(ns.module, ns.builtin))
         origin = "kernel-tree"

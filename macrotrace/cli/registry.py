@@ -17,22 +17,20 @@ command (``journey.py``; ``foo_bar.py`` for ``foo-bar``), that registers itself:
 (startup time is paid by every command).
 """
 
-from dataclasses import dataclass
-from typing import Callable, Optional
-
+from ..record import record
 from .options import GROUPS
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Command:
     name: str
     help: str                         # one line in macrotrace --help
-    run: Callable                     # (ns, compiler_command or None) -> exit status
-    arguments: Optional[Callable]     # (parser) -> None: the command's own arguments
+    run: object                       # (ns, compiler_command or None) -> exit status
+    arguments: object                 # (parser) -> None: the command's own arguments, or None
     flags: tuple = ()                 # names of shared flag groups
     rank: int = 50                    # position in --help (lower first)
-    description: Optional[str] = None
-    epilog: Optional[str] = None
+    description: "str | None" = None
+    epilog: "str | None" = None
     extra_args: bool = False          # unknown arguments go to ns.extra instead of an error
 
     def configure(self, parser):

@@ -12,7 +12,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 
 from .diskcache import cache_dir, touch
 
@@ -100,6 +99,7 @@ class Compiler:
             pass
 
     def _run(self, args, stdin=""):
+        import subprocess           # (only when an answer is not cached: not at every start)
         proc = subprocess.run(list(self.command) + list(self.flags) + list(args), input=stdin,
                               capture_output=True, text=True, timeout=60)
         return proc

@@ -27,12 +27,12 @@ identifier character, ``#`` lines that are no directive pass through, a paste th
 makes no token is no error, and ``__ASSEMBLER__`` is predefined.
 """
 
-from dataclasses import dataclass, replace
+from ..record import record, replace
 
 ASSEMBLER = "assembler-with-cpp"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LangOptions:
     name: str = "gnu11"
     asm: bool = False

@@ -48,6 +48,7 @@ from pcpp.parser import LexToken, PreprocessorHooks, default_lexer
 
 from .diagnostics import PreprocessError
 from .includes import SearchPath
+from .preprocessor import Engine
 from .printer import Printer
 from .tokens import CHAR, IDENT, NUMBER, STRING
 
@@ -238,3 +239,11 @@ def path_of_hook_file(fh):
         fh.close()
     return text[1:] if text.startswith("\ufeff") else text
 
+
+class Preprocessor(PcppInterface, PcppDefaults, Engine, pcpp.Preprocessor):
+    """The engine (preprocessor.Engine) as a ``pcpp.Preprocessor``: pcpp's attributes and
+    hooks first, then the engine's set-up (see preprocessor.Engine for the arguments)."""
+
+    def __init__(self, *args, **kwargs):
+        self._pcpp_setup()
+        Engine.__init__(self, *args, **kwargs)

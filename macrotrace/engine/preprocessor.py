@@ -1,6 +1,8 @@
 """The preprocessor: files, directives and conditionals around the expander.
 
-``Preprocessor`` subclasses pcpp's and keeps its public interface working
+``Engine`` is the preprocessor the command line runs; ``Preprocessor`` (made in
+pcpp_api.py, on first use: importing pcpp costs every start ~15 ms) is the same engine
+as a subclass of pcpp's that keeps its public interface working
 (``define``/``undef``/``add_path``/``parse``/``token``/``write``, ``return_code``,
 ``macros``, the ``on_*`` hooks: pcpp_api.py says which behaviours are deliberately
 gcc's), replacing what pcpp 1.30 does differently from gcc:
@@ -19,12 +21,9 @@ import bisect
 import os
 import time
 
-import pcpp
-
 from .. import rawbytes
 from . import expression
 from .compiler import Compiler
-from .pcpp_api import PcppDefaults, PcppInterface, lextoken_of, path_of_hook_file
 from .diagnostics import PreprocessError, Warning_, error_at
 from .events import Branch, Listener
 from .expander import Expander, ExpansionError, date_time_strings
@@ -97,10 +96,11 @@ class IfEntry:
         self.last = condition.directive     # if, ifdef, ifndef, then elif or else
 
 
-class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor):
+class Engine(SegmentReuse):
     """gcc-faithful preprocessing of one translation unit.
 
-    ``Preprocessor()`` alone is pcpp's object (pcpp_api.py): the macros of
+    ``Preprocessor()`` (this engine with pcpp's interface) alone is pcpp's object
+    (pcpp_api.py): the macros of
     ``gcc -undef -std=gnu11``, ``add_path`` for -I, ``parse``/``write``.  The engine's
     session passes the rest: ``search`` is an ``includes.SearchPath``; ``compiler``
     answers __has_attribute and friends (None: gcc 12's table); ``listener`` gets the
@@ -110,12 +110,12 @@ class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor)
     """
 
     _ready = False
+    overridden = frozenset()     # pcpp's hooks a subclass overrides (pcpp_api.py)
 
     def __init__(self, search=None, compiler=None, listener=None, recorder=None,
                  max_expansions=1_000_000, max_output_tokens=None, lang=None, prefix_maps=(),
                  state_cache=None, warning_sink=None, unsaved=None,
                  base_file_name=None, segments=None):
-        self._pcpp_setup()
         standalone = search is None
         self.search = search
         # alone: gcc answers __has_attribute & co. (gcc 12's table when it cannot run)
@@ -270,6 +270,7 @@ class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor)
                 raise error_at(from_tok, "%s: %.1f MB is larger than the %d MB macrotrace reads "
                                "from one file" % (path, size / 1e6, MAX_FILE_BYTES // (1024 * 1024)), path)
             if "on_file_open" in self.overridden:
+                from .pcpp_api import path_of_hook_file
                 return path_of_hook_file(self.on_file_open(len(self.files) > 0, path))
             with open(path, "rb") as fh:
                 return fh.read()
@@ -467,6 +468,8 @@ class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor)
     def _directive_wanted(self, name_tok, args, hash_tok):
         """Ask ``on_directive_handle``: execute (True), execute and print (None), or not
         (it raises pcpp's OutputDirective: pass the line through, or drop it)."""
+        import pcpp
+        from .pcpp_api import lextoken_of
         try:
             answer = self.on_directive_handle(lextoken_of(name_tok), [lextoken_of(t) for t in args],
                                               False, [lextoken_of(hash_tok)])
@@ -479,6 +482,8 @@ class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor)
         return True
 
     def _unknown_directive(self, name_tok, args, hash_tok):
+        import pcpp
+        from .pcpp_api import lextoken_of
         try:
             answer = self.on_directive_unknown(lextoken_of(name_tok), [lextoken_of(t) for t in args],
                                                False, [lextoken_of(hash_tok)])
@@ -949,6 +954,7 @@ class Preprocessor(SegmentReuse, PcppInterface, PcppDefaults, pcpp.Preprocessor)
             raise error_at(tok, 'missing \')\' after "defined"')
         self._looked_up(t.text)
         if t.text not in self.macros and "on_unknown_macro_in_defined_expr" in self.overridden:
+            from .pcpp_api import lextoken_of
             return Token(NUMBER, "1" if self.on_unknown_macro_in_defined_expr(lextoken_of(t)) is True
                          else "0", 0, tok.line, tok.col, tok.file)
         return Token(NUMBER, "1" if t.text in self.macros else "0", 0, tok.line, tok.col, tok.file)
@@ -1228,3 +1234,12 @@ def _if_not_defined(args):
     if len(texts) == 5 and texts[:3] == ["!", "defined", "("] and texts[4] == ")":
         return texts[3]
     return None
+
+
+def __getattr__(name):
+    """``Preprocessor``: the engine with pcpp's interface (pcpp_api.py), imported when
+    asked for: the command line runs ``Engine`` and never imports pcpp."""
+    if name == "Preprocessor":
+        from .pcpp_api import Preprocessor
+        return Preprocessor
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))

@@ -5,16 +5,16 @@ hand back a ``RunResult`` (the trace events themselves went to the listener).
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Optional
+
+from ..record import field, record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class MacroInfo:
     """A macro defined at the end of the run: its name, replacement as written, and where."""
     name: str
     spelling: str
-    file: Optional[str]
+    file: "str | None"
     line: int
 
 
@@ -47,7 +47,7 @@ class MacroInfos(Mapping):
         return len(self._table)
 
 
-@dataclass
+@record
 class RunResult:
     """``cut``: the error that stopped a trace at ``--max-steps`` (the traces so far were
     delivered, the last one marked cut), else None.  ``macros``: what is defined at the
@@ -57,11 +57,11 @@ class RunResult:
     ``cache_hit``: the run started from the state cache (this unit's own state).
     ``segments``: (header segments replayed, segments read and recorded) (segments.py),
     or None without a cache."""
-    cut: Optional[Exception] = None
+    cut: "Exception | None" = None
     macros: Mapping = field(default_factory=dict)
     warnings: list = field(default_factory=list)
     files: list = field(default_factory=list)
     source_identifiers: dict = field(default_factory=dict)
-    text: Optional[str] = None
+    text: "str | None" = None
     cache_hit: bool = False
-    segments: Optional[tuple] = None
+    segments: "tuple | None" = None

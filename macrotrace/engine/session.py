@@ -12,9 +12,8 @@ from ..config import language
 from .compiler import Compiler
 from .diagnostics import error_at
 from .includes import SearchPath
-from .preprocessor import DIRECTIVE, Preprocessor
+from .preprocessor import DIRECTIVE, Engine
 from .printer import Printer
-from .recorder import Recorder, TraceCut
 from .segments import SegmentStore
 from .result import MacroInfos, RunResult
 from .statecache import StateCache
@@ -30,7 +29,7 @@ def make_preprocessor(config, listener=None, recorder=None, on_warning=None):
     search = SearchPath(**dirs)
     unsaved = dict(config.unsaved)       # an editor's buffers stand for their files
     cache = StateCache(_cache_key(config, compiler, search), unsaved) if config.cache else None
-    pp = Preprocessor(search, compiler, listener, recorder, config.max_expansions,
+    pp = Engine(search, compiler, listener, recorder, config.max_expansions,
                       config.max_output_tokens, lang=language(config),
                       prefix_maps=config.macro_prefix_maps, state_cache=cache,
                       warning_sink=on_warning,
@@ -103,6 +102,7 @@ def trace(config, listener, want, on_warning=None):
     When a trace needs more than ``config.max_steps`` steps the run stops there; the
     listener has the traces so far (the last one marked cut) and the result's ``cut``
     holds the error to report after them."""
+    from .recorder import Recorder, TraceCut        # (an expand never needs it)
     recorder = Recorder(listener, want, config.max_steps)
     with in_build_dir(config):
         pp = make_preprocessor(config, listener, recorder, on_warning=on_warning)

@@ -86,21 +86,22 @@ class Encoder:
 
     def encode(self, macros):
         """(one (name, blob) per user macro, the #if conditions they refer to)."""
-        blobs = self.blobs
-        raw = macros.raw if isinstance(macros, LazyMacros) else None
+        blobs, outers = self.blobs, self.outers
         out = []
-        for name in macros:
-            if raw is not None:
-                m = raw(name)
-                t = type(m)
-                if t is bytes or t is tuple:  # restored and never looked at: as it was
-                    out.append((name, m))
-                    continue
-                if t is Pending:              # a replayed segment's, not decoded yet
-                    out.append((name, (m.blob, self._outer(m.outer), m.fp)))
-                    continue
-            else:
-                m = macros[name]
+        append = out.append
+        # the entries as stored (a LazyMacros' are not decoded); one loop over ~16,000 of
+        # them at the end of a unit's headers, so the common cases come first, inline
+        for name, m in dict.items(macros):
+            t = type(m)
+            if t is Pending:                  # a replayed segment's, not decoded yet
+                outer = m.outer
+                entry = outers.get(id(outer))
+                append((name, (m.blob, entry[1] if entry is not None and entry[0] is outer
+                               else self._outer(outer), m.fp)))
+                continue
+            if t is bytes or t is tuple:      # restored and never looked at: as it was
+                append((name, m))
+                continue
             if m.builtin is not None:
                 continue
             seg = self.segment_blobs.get(id(m))

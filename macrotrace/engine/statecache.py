@@ -27,12 +27,20 @@ from .state import digest, file_stamp, unchanged
 FORMAT = 2
 
 
+_FINGERPRINT = []
+
+
 def _engine_fingerprint():
+    """The engine's code, hashed (once a process: the state cache and the segment store
+    both key on it)."""
+    if _FINGERPRINT:
+        return _FINGERPRINT[0]
     h = hashlib.sha1()
     for path in sorted(glob.glob(os.path.join(os.path.dirname(__file__), "*.py"))):
         with open(path, "rb") as fh:
             h.update(fh.read())
-    return h.hexdigest()
+    _FINGERPRINT.append(h.hexdigest())
+    return _FINGERPRINT[0]
 
 
 class StateCache:

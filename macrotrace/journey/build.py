@@ -11,12 +11,12 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import replace
 
 from ..config import ConfigError
 from ..initcalls import MACROS
 from ..render.text import declaration_line
 from .. import progress
+from ..record import replace
 from ..tracing import path_display, run_trace
 from ..verify import CompileFailed, check_declaration, compile_unit, read_object
 from . import chains, ko, lds, modc

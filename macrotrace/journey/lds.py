@@ -8,11 +8,11 @@ probe linker script, as kernel_tree.py asks for the compiler command).
 """
 
 import os
-from dataclasses import replace
 
 from ..config import ConfigError, source_language
 from ..engine.diagnostics import PreprocessError
 from ..initcalls import level_name
+from ..record import replace
 from ..tracing import run_trace
 from . import chains
 from .evidence import film, initcall_entry, initcall_level

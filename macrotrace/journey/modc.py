@@ -11,10 +11,10 @@ symbol versions: headers/README.md).
 
 import os
 import re
-from dataclasses import replace
 
 from ..config import ConfigError
 from ..engine.diagnostics import PreprocessError
+from ..record import replace
 from ..tracing import run_trace
 from .evidence import KBUILD_HINT, film
 from .model import Evidence, Fact, Station

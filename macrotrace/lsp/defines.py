@@ -8,10 +8,11 @@ file's leading directives and would not see them happen.
 """
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import List, Optional
 
 from ..engine import session
+from ..record import replace
 from ..trace.builder import TraceBuilder
 from ..trace.model import Condition, Definition
 from ..tracing import path_display

@@ -9,9 +9,10 @@ The switches are the rows of ``config.SWITCHES``, by field name (``lto``, ``prel
 and a key of ``macrotrace.traceUnder``'s configuration.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ..config import SWITCHES, ConfigError
+from ..record import replace
 
 # initialization option -> Settings field (besides the switches)
 OPTIONS = {"kernelTree": "kernel_tree", "compileCommands": "compile_commands",

@@ -3,7 +3,6 @@ when the reader goes away (``| head``)."""
 
 import os
 import shlex
-import subprocess
 import sys
 
 
@@ -37,6 +36,7 @@ def write_stdout(pieces, write=None, page=True, encode=None):
                 env = dict(os.environ)
                 env.setdefault("LESS", "FRX")
                 try:
+                    import subprocess       # (a terminal and a long text only)
                     proc = subprocess.Popen(argv, stdin=subprocess.PIPE, env=env)
                 except OSError:
                     proc = None

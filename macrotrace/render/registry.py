@@ -12,7 +12,8 @@ that defines it.  ``--format`` offers the names of its command's kind.
 """
 
 import importlib
-from dataclasses import dataclass
+
+from ..record import record
 
 _FORMATS = {
     "trace": {
@@ -32,7 +33,7 @@ _FORMATS = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RenderOptions:
     """What a renderer may be told besides the model (each uses what applies to it)."""
     color: bool = False           # text: ANSI colours

@@ -4,7 +4,8 @@ command.  ``load_all`` imports them all (for --help), ``load`` only the one a ru
 needs, so a start-up pays for one command's imports."""
 
 import importlib
-import pkgutil
+import importlib.machinery
+import os
 
 
 def _module(name):
@@ -12,7 +13,15 @@ def _module(name):
 
 
 def module_names():
-    return {m.name for m in pkgutil.iter_modules(__path__)}
+    """The modules of this package, from a listing of its directory (pkgutil would cost
+    every start its import)."""
+    suffixes = tuple(importlib.machinery.all_suffixes())
+    names = set()
+    for directory in __path__:
+        for entry in os.listdir(directory):
+            if entry.endswith(suffixes) and not entry.startswith("__"):
+                names.add(entry.split(".", 1)[0])
+    return names
 
 
 def exists(name):

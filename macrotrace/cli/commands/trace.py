@@ -6,11 +6,9 @@ import sys
 
 from ...config import ConfigError
 from ...render import registry as formats
-from ...render.text import verification_text
 from ...streaming import Stream
 from ...trace.matrix import Matrix
 from ...tracing import matrix_axes, no_invocation_message, run_matrix, run_trace, run_trace_reached
-from ...verify import CompileFailed, verify_trace
 from .. import given_text
 from ..options import (EXIT_ERROR, Parser, UsageError, config_from_args, format_flag, print_warning,
                        text_flag, write_output)
@@ -66,6 +64,7 @@ def run(ns, compiler_command):
     write_output(ns, formats.render("trace", ns.format, obj, options))
     if ns.verify and ns.format != "text" and getattr(obj, "verified_sections", None) is not None:
         # the report is for a tool or a browser; the reader of the terminal gets the check too
+        from ...render.text import verification_text
         print(verification_text(obj), end="", file=sys.stderr)
     if cut is not None:
         print(str(cut), file=sys.stderr)
@@ -147,6 +146,7 @@ def _verify(config, obj):
     is no compiler to do it, say so on stderr."""
     if isinstance(obj, Matrix):
         raise ConfigError("--verify works on one configuration; drop --matrix")
+    from ...verify import CompileFailed, verify_trace      # (subprocess, tempfile: on use)
     try:
         verify_trace(config, obj, list(config.compile_argv) or None)
     except CompileFailed:
