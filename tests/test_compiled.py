@@ -14,7 +14,7 @@ import pickle
 import shutil
 import subprocess
 import sys
-from dataclasses import replace
+from macrotrace.record import replace
 
 import pytest
 
@@ -31,9 +31,9 @@ ENGINE = os.path.join(ROOT, "macrotrace", "engine")
 # run in a child: each pickled RunConfig from stdin expanded and traced, no cache
 _RUN = """
 import pickle, sys
-from dataclasses import replace
 from macrotrace import tracing
 from macrotrace.engine import compiled, session
+from macrotrace.record import replace
 from macrotrace.render.json import dumps
 out = {"path": compiled.status(), "results": []}
 for cfg in pickle.load(sys.stdin.buffer):
