@@ -181,7 +181,7 @@ def test_cache_command_info_and_clear(tmp_path):
     assert info.returncode == 0
     count = len(os.listdir(directory))
     assert count > 0 and info.stdout.startswith("%s: %d files, " % (directory, count))
-    assert info.stdout.rstrip().endswith("of 2.1 MB")
+    assert info.stdout.splitlines()[0].endswith("of 2.1 MB")
     cleared = subprocess.run(run + ["--clear"], capture_output=True, text=True, env=env)
     assert cleared.stdout.strip() == "removed %d files from %s" % (count, directory)
     assert os.listdir(directory) == []

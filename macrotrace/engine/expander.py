@@ -27,11 +27,18 @@ import time
 from . import tokens as T
 from .lang import DEFAULT
 from .lexer import relex_single
+from .macros import MacroDef
 from .tokens import (EOF, IDENT, MACRO_ARG, NO_EXPAND, NUMBER, PADDING, PASTE_LEFT,
                      PREV_WHITE, STRING, STRINGIFY, Token, padding)
 
 AVOID_PASTE = padding(None)          # gcc's pfile->avoid_paste
 ENDARG = T.eof_token()               # gcc's pfile->endarg: the EOF closing a macro argument
+# How deep arguments pre-expanded inside arguments (and builtins' operands read inside
+# them) may nest: f(f(f(...))).  Each level is a recursion of expand_arg; the bound is
+# the expander's own so that the pure-Python and the compiled expander (whose C calls
+# Python's recursion limit does not see: it would overflow the C stack) stop at the same
+# depth, below Python's limit.
+MAX_NESTING = 200
 
 
 class ExpansionError(Exception):
@@ -225,6 +232,7 @@ class Expander:
         self._paste_cache = {}
         self.lang = lang             # lang.LangOptions: the language's lexing and rules (-std, -x)
         self.ignore_pragma = 0       # gcc's state.ignore__Pragma: >0 while pre-expanding an argument
+        self.nesting = 0             # expand_arg/builtin_macro calls in progress (MAX_NESTING)
         # while the preprocessor records a segment (segments.py), what it depends on:
         self.reads = None            # dict: every macro name looked up, first look first
         self.written = None          # dict: name -> its definition before the segment changed it
@@ -359,7 +367,10 @@ class Expander:
             if tok.kind != IDENT or tok.flags & NO_EXPAND:
                 break
             name = tok.text
-            m = self.macros.get(name)
+            entry = dict.get(self.macros, name)     # (the dict's own lookup: no Python call)
+            if entry is not None and type(entry) is not MacroDef:
+                entry = self.macros.get(name)       # saved or replayed, decoded now (state.LazyMacros)
+            m = entry
             if self.reads is not None:
                 self.reads[name] = None
             if m is None:
@@ -561,33 +572,39 @@ class Expander:
         """Fully macro-expand one argument in isolation (gcc's expand_arg)."""
         if not arg.tokens or arg.expanded is not None:
             return
-        toks = arg.tokens + [ENDARG]
-        lines = arg.lines + [arg.lines[-1]]
-        self.push_context(toks, None, 0, lines)
-        self.ignore_pragma += 1
-        rec = self.recorder
-        expanded = []
-        append = expanded.append
-        get = self.get_token
-        if rec is None:
-            while True:
-                tok = get()
-                if tok.kind == EOF:
-                    break
-                append(tok)
-        else:
-            rec.arg_begin(arg, expanded, len(self.contexts))
-            while True:
-                tok = get()
-                rec.driver_tick(tok)
-                if tok.kind == EOF:
-                    break
-                append(tok)
-        self.ignore_pragma -= 1
-        arg.expanded = expanded
-        if rec is not None:
-            rec.arg_end(arg)
-        self.pop_context()
+        self.nesting += 1          # (inline, not a helper: a frame more a level would
+        try:                       # bring Python's own recursion limit below MAX_NESTING)
+            if self.nesting > MAX_NESTING:
+                raise RecursionError("arguments nested more than %d deep" % MAX_NESTING)
+            toks = arg.tokens + [ENDARG]
+            lines = arg.lines + [arg.lines[-1]]
+            self.push_context(toks, None, 0, lines)
+            self.ignore_pragma += 1
+            rec = self.recorder
+            expanded = []
+            append = expanded.append
+            get = self.get_token
+            if rec is None:
+                while True:
+                    tok = get()
+                    if tok.kind == EOF:
+                        break
+                    append(tok)
+            else:
+                rec.arg_begin(arg, expanded, len(self.contexts))
+                while True:
+                    tok = get()
+                    rec.driver_tick(tok)
+                    if tok.kind == EOF:
+                        break
+                    append(tok)
+            self.ignore_pragma -= 1
+            arg.expanded = expanded
+            if rec is not None:
+                rec.arg_end(arg)
+            self.pop_context()
+        finally:
+            self.nesting -= 1
 
     def replace_args(self, m, args, name_tok, exp):
         """gcc's replace_args: the replacement list with arguments substituted."""
@@ -782,16 +799,22 @@ class Expander:
     # ------------------------------------------------------------------ builtins
     def builtin_macro(self, m, tok, line, exp):
         rec = self.recorder
-        if rec is None:
-            return self._builtin_macro(m, tok, line, exp)
-        # a builtin reads its operand (_Pragma("..."), __has_attribute(x)) itself, with
-        # macro expansion: for the recorder that is a driver level of its own, and when
-        # the builtin is traced it counts what the builtin takes from the traced text
-        rec.operand_begin(exp is not None)
+        self.nesting += 1           # an operand read inside an operand nests (MAX_NESTING)
         try:
-            return self._builtin_macro(m, tok, line, exp)
+            if self.nesting > MAX_NESTING:
+                raise RecursionError("builtin operands nested more than %d deep" % MAX_NESTING)
+            if rec is None:
+                return self._builtin_macro(m, tok, line, exp)
+            # a builtin reads its operand (_Pragma("..."), __has_attribute(x)) itself, with
+            # macro expansion: for the recorder that is a driver level of its own, and when
+            # the builtin is traced it counts what the builtin takes from the traced text
+            rec.operand_begin(exp is not None)
+            try:
+                return self._builtin_macro(m, tok, line, exp)
+            finally:
+                rec.operand_end()
         finally:
-            rec.operand_end()
+            self.nesting -= 1
 
     def _builtin_macro(self, m, tok, line, exp):
         kind = m.builtin

@@ -1,6 +1,6 @@
 """macrotrace cache: what the cache directory holds, or empty it."""
 
-from ...engine import diskcache
+from ...engine import compiled, diskcache
 from ..options import UsageError
 from ..registry import command
 
@@ -27,4 +27,5 @@ def run(ns, compiler_command):
         return 0
     directory, count, used, cap = diskcache.info()
     print("%s: %d files, %s of %s" % (directory, count, _size(used), _size(cap)))
+    print("engine: %s" % compiled.status())
     return 0

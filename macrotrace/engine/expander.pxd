@@ -1,0 +1,105 @@
+# Cython declarations augmenting expander.py (see engine/compiled.py): the expander,
+# its contexts and arguments as extension types, and typed locals in the hot loop
+# (get_token, collect_args, expand_arg, replace_args, paste_all...).  expander.py stays
+# plain Python; nothing here changes what it does.
+cimport cython
+from macrotrace.engine.tokens cimport Token, padding
+from macrotrace.engine.macros cimport MacroDef
+
+# the token kinds and flags, read at every token: C values, not module lookups
+cdef str IDENT, EOF, MACRO_ARG, NUMBER, PADDING, STRING
+cdef long NO_EXPAND, PASTE_LEFT, PREV_WHITE, STRINGIFY
+cdef Token AVOID_PASTE, ENDARG
+
+
+@cython.final
+cdef class Context:
+    cdef public object tokens
+    cdef public Py_ssize_t pos
+    cdef public object macro
+    cdef public long line
+    cdef public object lines
+    cdef public object exp
+
+
+@cython.final
+cdef class MacroArg:
+    cdef public object tokens
+    cdef public object lines
+    cdef public object expanded
+    cdef public object stringified
+    cdef public bint omitted
+
+
+@cython.final
+cdef class Expander:
+    cdef public object macros
+    cdef public object hooks
+    cdef public object base
+    cdef public list contexts
+    cdef public set disabled
+    cdef public long prevent_expansion
+    cdef public long parsing_args
+    cdef public bint in_directive
+    cdef public bint about_to_expand
+    cdef public long invocation_line
+    cdef public object invocation_token
+    cdef public bint top_most_fun_like
+    cdef public long cur_line
+    cdef public object counter
+    cdef public object recorder
+    cdef public list diagnostics
+    cdef public long expansions
+    cdef public object max_expansions
+    cdef public dict _paste_cache
+    cdef public object lang
+    cdef public long ignore_pragma
+    cdef public long nesting
+    cdef public object reads
+    cdef public object written
+    cdef public object used
+
+    @cython.locals(ctxs=list)
+    cpdef push_context(self, tokens, macro=*, long line=*, lines=*, exp=*)
+
+    @cython.locals(ctxs=list, ctx=Context)
+    cpdef pop_context(self)
+
+    @cython.locals(depth=Py_ssize_t, ctx=Context)
+    cpdef backup(self)
+
+    @cython.locals(saved_about=bint, ctxs=list, ctx=Context, pos=Py_ssize_t, tok=Token,
+                   line=long, m=MacroDef)
+    cpdef Token get_token(self)
+
+    @cython.locals(tok=Token)
+    cpdef Token get_token_no_padding(self)
+
+    @cython.locals(m=MacroDef, tok=Token, line=long)
+    cpdef enter_macro_context(self, m, tok, line, ctx=*)
+
+    @cython.locals(tok=Token, pad=Token)
+    cpdef funlike_invocation(self, MacroDef m, name_tok, exp)
+
+    @cython.locals(nparams=Py_ssize_t, args=list, raw=list, spans=list, toks=list,
+                   lines=list, depth=Py_ssize_t, start=Py_ssize_t, tok=Token, line=long,
+                   kind=str, argc=Py_ssize_t)
+    cpdef collect_args(self, MacroDef m, name_tok, open_tok, exp)
+
+    @cython.locals(toks=list, lines=list, expanded=list, tok=Token)
+    cpdef expand_arg(self, MacroArg arg)
+
+    @cython.locals(body=list, in_directive=bint, prev_paste=bint, src=Token, arg=MacroArg,
+                   buff=list, k=Py_ssize_t, last=Py_ssize_t, t=Token, want=long,
+                   skip=Py_ssize_t)
+    cpdef replace_args(self, MacroDef m, list args, name_tok, exp)
+
+    @cython.locals(body=list, t=Token)
+    cpdef paste_body(self, MacroDef m, exp)
+
+    @cython.locals(out=list, i=Py_ssize_t, n=Py_ssize_t, in_directive=bint, t=Token,
+                   lhs0=Token, lhs=Token, rhs=Token, pasted=Token)
+    cpdef paste_all(self, buff, exp, name_tok)
+
+    @cython.locals(tok=Token)
+    cpdef Token paste_tokens(self, Token lhs, Token rhs)

@@ -1,0 +1,23 @@
+# Cython declarations augmenting tokens.py (see engine/compiled.py): the token as
+# an extension type whose fields are C struct members.  tokens.py stays plain Python.
+cimport cython
+
+
+@cython.final
+cdef class Token:
+    cdef public str kind
+    cdef public object text
+    cdef public long flags
+    cdef public long line
+    cdef public long col
+    cdef public object file
+    cdef public object source
+    cdef public long argno
+
+    @cython.locals(t=Token)
+    cpdef Token copy(self, flags=*)
+    cpdef bint is_op(self, op)
+
+
+@cython.locals(t=Token)
+cpdef Token padding(source)

@@ -1,0 +1,231 @@
+"""The compiled engine (engine/compiled.py, setup.py): Cython builds of the hot modules
+give the pure-Python engine's results exactly, a build older than its ``.py`` is never
+used, and ``MACROTRACE_PURE_PYTHON=1`` forces the pure path.
+
+Each side runs in its own process (a process loads one path or the other).  The
+compiled side is skipped, with the reason, only when the build could not happen
+(``pip install -e .`` builds it in place when Cython, a C compiler and Python's headers
+are there; ``python setup.py build_ext --inplace`` rebuilds it after an edit).
+"""
+
+import itertools
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from macrotrace.record import replace
+
+import pytest
+
+import test_kernel
+from test_kernel import built  # noqa: F401  (the fixture: Kbuild builds the test modules)
+from test_segments import kbuild_config
+
+from macrotrace.config import RunConfig
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HELLO = os.path.join(ROOT, "examples", "hello.c")
+ENGINE = os.path.join(ROOT, "macrotrace", "engine")
+
+# run in a child: each pickled RunConfig from stdin expanded and traced, no cache
+_RUN = """
+import pickle, sys
+from macrotrace import tracing
+from macrotrace.engine import compiled, session
+from macrotrace.record import replace
+from macrotrace.render.json import dumps
+out = {"path": compiled.status(), "results": []}
+for cfg in pickle.load(sys.stdin.buffer):
+    cfg = replace(cfg, cache=False)
+    text = session.expand(replace(cfg, macro=None)).text
+    trace = dumps(tracing.run_trace(cfg)[0]) if cfg.macro else None
+    out["results"].append((text, trace))
+sys.stdout.buffer.write(pickle.dumps(out))
+"""
+
+
+def _env(tmp_path, pure, root=ROOT, **extra):
+    env = dict(os.environ, PYTHONPATH=root, XDG_CACHE_HOME=str(tmp_path / "cache"), **extra)
+    env.pop("MACROTRACE_PURE_PYTHON", None)
+    env.pop("MACROTRACE_DEBUG", None)
+    if pure:
+        env["MACROTRACE_PURE_PYTHON"] = "1"
+    return env
+
+
+def _python(code, env, stdin=None):
+    # (run from the test's directory: the package comes from PYTHONPATH, not the cwd)
+    proc = subprocess.run([sys.executable, "-c", code], input=stdin, capture_output=True, env=env,
+                          cwd=os.path.dirname(env["XDG_CACHE_HOME"]))
+    assert proc.returncode == 0, proc.stderr.decode()[-3000:]
+    return proc
+
+
+def _status(tmp_path, pure=False, root=ROOT, **extra):
+    code = "from macrotrace.engine import compiled; print(compiled.status())"
+    return _python(code, _env(tmp_path, pure, root, **extra)).stdout.decode().strip()
+
+
+@pytest.fixture(scope="module")
+def compiled_built(tmp_path_factory):
+    status = _status(tmp_path_factory.mktemp("status"))
+    if not status.startswith("compiled"):
+        pytest.skip("the compiled engine is not in use here: %s" % status)
+    return status
+
+
+def _both(tmp_path, configs):
+    """{path: results} for the pure and the compiled engine on the same configs."""
+    runs = {}
+    for pure in (True, False):
+        out = pickle.loads(_python(_RUN, _env(tmp_path, pure), pickle.dumps(configs)).stdout)
+        assert out["path"].startswith("pure" if pure else "compiled"), out["path"]
+        runs[pure] = out["results"]
+    return runs[True], runs[False]
+
+
+def test_bundled_headers_in_every_configuration_give_the_pure_results(compiled_built, tmp_path):
+    configs = [RunConfig(source=HELLO, macro="module_init", lto=lto, prel32=prel32, module=module)
+               for lto, prel32, module in itertools.product((False, True), repeat=3)]
+    pure, fast = _both(tmp_path, configs)
+    assert len(pure) == 8
+    for cfg, p, c in zip(configs, pure, fast):
+        what = "lto=%s prel32=%s module=%s" % (cfg.lto, cfg.prel32, cfg.module)
+        assert "hello_init" in p[0] and '"steps"' in p[1], what
+        assert c[0] == p[0], "expand differs: " + what
+        assert c[1] == p[1], "trace JSON differs: " + what
+
+
+@pytest.mark.kernel
+@pytest.mark.skipif(test_kernel.TREE is None or shutil.which("make") is None,
+                    reason="no kernel headers (apt-get install linux-headers-amd64) or no make")
+def test_a_real_kbuild_unit_gives_the_pure_results_and_gccs_text(compiled_built, built, tmp_path):
+    argv, cwd = test_kernel.kbuild_command(built, "hello")
+    cfg = replace(kbuild_config(built, "hello"), macro="module_init")
+    (pure,), (fast,) = _both(tmp_path, [cfg])
+    assert fast == pure and '"module_init"' in fast[1]
+    assert test_kernel.first_difference(fast[0], test_kernel.gcc_preprocess(argv, cwd)) is None
+
+
+def _copy_package(tmp_path):
+    """The package with its builds, in a directory of its own."""
+    root = tmp_path / "copy"
+    shutil.copytree(os.path.join(ROOT, "macrotrace"), root / "macrotrace",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("headers", "templates"):
+        src = os.path.join(ROOT, name)
+        if os.path.isdir(src):
+            shutil.copytree(src, root / name)
+    return root
+
+
+_WHERE = ("import macrotrace.engine.expander as e, macrotrace.engine.tokens as t\n"
+          "from macrotrace.engine import compiled\n"
+          "print(e.__file__); print(t.__file__); print(getattr(e, 'EDITED', None)); print(compiled.status())\n")
+
+
+def test_a_stale_build_is_not_used(compiled_built, tmp_path):
+    root = _copy_package(tmp_path)
+    env = _env(tmp_path, False, str(root))
+    lines = _python(_WHERE, env).stdout.decode().split("\n")
+    assert not lines[0].endswith(".py") and lines[3].startswith("compiled")     # the copy's builds
+    # a developer edits expander.py and does not rebuild
+    with open(root / "macrotrace" / "engine" / "expander.py", "a") as fh:
+        fh.write("\nEDITED = 'yes'\n")
+    proc = _python(_WHERE, dict(env, MACROTRACE_DEBUG="1"))
+    expander, tokens, edited, status = proc.stdout.decode().split("\n")[:4]
+    assert expander == str(root / "macrotrace" / "engine" / "expander.py") and edited == "yes"
+    assert tokens.endswith("tokens.py")             # all four pure: they share extension types
+    assert status == "pure Python (compiled expander is stale: expander.py changed since the build)"
+    assert proc.stderr.decode() == "macrotrace: engine runs %s\n" % status
+    assert _python(_WHERE, env).stderr == b""       # the notice only under MACROTRACE_DEBUG
+    # and the CLI runs on it, with the compiled engine's result
+    cli = [sys.executable, "-m", "macrotrace", "expand", HELLO, "--lto", "--no-cache"]
+    stale = subprocess.run(cli, capture_output=True, text=True, env=env, cwd=str(tmp_path))
+    fresh = subprocess.run(cli, capture_output=True, text=True, env=_env(tmp_path, False), cwd=str(tmp_path))
+    assert stale.returncode == 0 and stale.stdout == fresh.stdout and "__initcall" in stale.stdout
+
+
+def test_pure_python_is_forced_by_the_switch_and_cache_info_says_which(compiled_built, tmp_path):
+    forced = _python(_WHERE, _env(tmp_path, True)).stdout.decode().split("\n")
+    assert forced[0] == os.path.join(ENGINE, "expander.py") and forced[1] == os.path.join(ENGINE, "tokens.py")
+    assert forced[3] == "pure Python (MACROTRACE_PURE_PYTHON is set)"
+    info = [sys.executable, "-m", "macrotrace", "cache", "--info"]
+    for pure, expected in ((True, forced[3]), (False, compiled_built)):
+        proc = subprocess.run(info, capture_output=True, text=True, env=_env(tmp_path, pure))
+        assert proc.returncode == 0 and proc.stdout.splitlines()[-1] == "engine: " + expected
+
+
+def test_without_builds_the_package_is_pure_python(tmp_path):
+    """What a machine without a C compiler gets: no build, the .py files, no notice."""
+    root = _copy_package(tmp_path)
+    for name in os.listdir(root / "macrotrace" / "engine"):
+        if not name.endswith((".py", ".pxd")):
+            os.remove(root / "macrotrace" / "engine" / name)
+    proc = _python(_WHERE, _env(tmp_path, False, str(root), MACROTRACE_DEBUG="1"))
+    lines = proc.stdout.decode().split("\n")
+    assert lines[0].endswith("expander.py") and lines[3] == "pure Python (the compiled modules are not built)"
+    assert proc.stderr == b""
+
+
+# -- the .pxd files follow the .py files ------------------------------------------------
+
+_ATTRIBUTES = """
+import json
+from macrotrace.engine import compiled, expander, macros, printer, tokens
+assert compiled.status().startswith("pure"), compiled.status()
+def names(obj):
+    slots = getattr(type(obj), "__slots__", None)
+    return sorted(slots) if slots is not None else sorted(vars(obj))
+objs = {"Token": tokens.Token("ident", "x"), "MacroDef": macros.MacroDef("M"),
+        "Context": expander.Context([], None, 0), "MacroArg": expander.MacroArg([], []),
+        "Expander": expander.Expander(None), "Printer": printer.Printer()}
+print(json.dumps({k: names(v) for k, v in objs.items()}))
+"""
+
+
+def _declared(pxd):
+    """{class: [attributes]} declared ``cdef public`` in a .pxd."""
+    import re
+    out, cls = {}, None
+    with open(os.path.join(ENGINE, pxd)) as fh:
+        for line in fh:
+            m = re.match(r"cdef class (\w+)", line)
+            if m:
+                cls = out.setdefault(m.group(1), [])
+            m = re.match(r"    cdef public \w+ (\w+)", line)
+            if m:
+                cls.append(m.group(1))
+    return out
+
+
+def test_every_attribute_of_a_compiled_class_is_declared_in_its_pxd(tmp_path):
+    """A new attribute set in the .py but not declared in the .pxd would be an
+    AttributeError on the compiled path only: this says where to declare it."""
+    import json
+    pure = json.loads(_python(_ATTRIBUTES, _env(tmp_path, True)).stdout)
+    declared = {}
+    for pxd in ("tokens.pxd", "macros.pxd", "expander.pxd", "printer.pxd"):
+        declared.update(_declared(pxd))
+    for cls, names in pure.items():
+        assert sorted(declared[cls]) == names, "%s: declare its attributes in the .pxd as the .py sets them" % cls
+
+
+def test_the_pxd_files_compile_with_their_py_files(tmp_path):
+    """Cython accepts each .py with its .pxd (a changed signature fails here, where a
+    build would only warn and fall back to pure Python)."""
+    pytest.importorskip("Cython.Build.Cythonize", reason="Cython is not installed (pip install cython)")
+    package = tmp_path / "macrotrace" / "engine"
+    package.mkdir(parents=True)
+    (tmp_path / "macrotrace" / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("")
+    for name in os.listdir(ENGINE):
+        if name.endswith((".py", ".pxd")) and name != "__init__.py":
+            shutil.copy(os.path.join(ENGINE, name), package / name)
+    sources = [str(package / (m + ".py")) for m in ("tokens", "macros", "expander", "printer")]
+    proc = subprocess.run([sys.executable, "-c", "import sys; from Cython.Build.Cythonize import main; "
+                           "main(['-3', '-q'] + sys.argv[1:])"] + sources,
+                          capture_output=True, text=True, cwd=str(tmp_path))
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert all(os.path.exists(s[:-3] + ".c") for s in sources)
