@@ -342,6 +342,28 @@ def test_unterminated_quotes_are_a_warning(tmp_path):
     assert err.count("missing terminating") == our_err.count("missing terminating") == 3
 
 
+
+@pytest.mark.parametrize("source,line", [
+    ('int a;\nconst char *s = R"abc(hello\nworld;\nint b;\n', 2),     # no )abc" to the end
+    ('#if 0\nR"x(abc\n#endif\nint c;\n', 2),                             # in a skipped group too
+    ('#define S R"x(abc\nint d = S;\n', 1),                              # a directive ends its line
+    ('#define S R"x(abc\nfoo)x"\nint d = S;\n', 1),                     # ... ended on the next line
+    ('int e = u8R"(\n', 1),
+])
+def test_unterminated_raw_string_is_an_error(tmp_path, source, line):
+    """gcc: a raw string must end before the end of the file (in a directive, before the
+    end of its line): an error at its line, not an identifier R and a stray quote."""
+    both_refuse(tmp_path, source, "t.c:%d: error: unterminated raw string" % line)
+
+
+def test_raw_strings_that_end_are_tokens(tmp_path):
+    """The same raw strings, ended, are one token each, spanning lines outside directives
+    and in skipped groups; R" that starts no raw string is an identifier and a string."""
+    out, _, _ = same_as_gcc(tmp_path, 'const char *s = R"abc(hello\nworld)abc";\n#if 0\nR"y(q\n#endif\n)y"\n'
+                            '#endif\n#define S R"x(abc)x"\nint d = S; FOOR"(" u8R"()";\n')
+    assert 'R"x(abc)x"' in out
+
+
 # -- directives -----------------------------------------------------------------
 
 def test_assert_and_predicates(tmp_path):

@@ -12,8 +12,8 @@ else is before it on its line), a line comment, a string or character literal (a
 unterminated one ends at the end of its line), a raw string (which may span lines;
 where one might start, the lexer's own token regex decides), ``%:`` where the language
 has digraphs (``??=`` is gone already when it has trigraphs).  It also finds what the
-lexer diagnoses in skipped groups: an unterminated comment (an error) and unterminated
-literals (warnings).
+lexer diagnoses in skipped groups: an unterminated comment or raw string (errors) and
+unterminated literals (warnings).
 """
 
 import re
@@ -48,10 +48,12 @@ def _patterns(lang):
     return got
 
 
-class UnterminatedComment(Exception):
-    def __init__(self, offset):
-        super().__init__("unterminated comment")
-        self.offset = offset
+class Unterminated(Exception):
+    """A comment or a raw string that the file ends in: an error at ``offset``."""
+
+    def __init__(self, offset, message="unterminated comment"):
+        super().__init__(message)
+        self.offset, self.message = offset, message
 
 
 def conditional_lines(text, start, lang, open_literals):
@@ -59,8 +61,8 @@ def conditional_lines(text, start, lang, open_literals):
     directive line of
     normalized ``text`` from offset ``start`` (a line start) on, in order, making no
     tokens.  The offsets of unterminated literals met on the way (up to the last line
-    yielded) are appended to ``open_literals``; an unterminated comment raises
-    UnterminatedComment."""
+    yielded) are appended to ``open_literals``; an unterminated comment or raw string
+    raises Unterminated."""
     events, line_start = _patterns(lang)
     search = events.search
     opening = line_start.match
@@ -71,7 +73,7 @@ def conditional_lines(text, start, lang, open_literals):
         if at_line is not None:
             m = opening(text, at_line)
             if m.group("open") is not None:
-                raise UnterminatedComment(m.start("open"))
+                raise Unterminated(m.start("open"))
             name = m.group("name")
             if name in CONDITIONALS:
                 yield at_line, name, m.start("name")
@@ -88,7 +90,7 @@ def conditional_lines(text, start, lang, open_literals):
             if text[q + 1] == "*":
                 end = text.find("*/", q + 2)
                 if end < 0:
-                    raise UnterminatedComment(q)
+                    raise Unterminated(q)
                 pos = end + 2
             else:
                 end = text.find("\n", q)
@@ -108,12 +110,15 @@ def conditional_lines(text, start, lang, open_literals):
 def _past_raw_candidate(text, pos, q, lang):
     """Where scanning goes on after an ``R"`` at ``q``: past the raw string if the lexer
     makes one there (``u8R"x(...)x"``), else past the token the ``R`` ends (``FOOR"``,
-    the pp-number ``1.R``), whose quote is then a literal.  The lexer starts at ``pos``
-    or the line's start, whichever is later: a token boundary."""
+    the pp-number ``1.R``), whose quote is then a literal; a raw string that does not end
+    is an error (gcc's, in a skipped group too).  The lexer starts at ``pos`` or the
+    line's start, whichever is later: a token boundary."""
     rx = _regex(lang)
     r = max(pos, text.rfind("\n", 0, q) + 1)
     while True:
         m = rx.match(text, r)
         if m.end() > q:
+            if m.lastgroup == "open_raw":
+                raise Unterminated(m.start(m.lastindex), "unterminated raw string")
             return m.end()
         r = m.end()

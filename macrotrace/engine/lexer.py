@@ -51,7 +51,8 @@ _TOKEN_PATTERN = r"""
    |(?P<ident2>(?:ID_STARTUCN)(?:ID_CHARUCN)*)
    |(?P<other>.))
     """
-_RAW = r"""|(?P<raw>STRING_PREFIXR"(?P<delim>[^ ()\\\t\v\f\n"]{0,16})\(.*?\)(?P=delim)")"""
+_RAW = r"""|(?P<raw>STRING_PREFIXR"(?P<delim>[^ ()\\\t\v\f\n"]{0,16})\(.*?\)(?P=delim)")
+   |(?P<open_raw>STRING_PREFIXR"[^ ()\\\t\v\f\n"]{0,16}\()"""
 
 
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_"
@@ -119,12 +120,13 @@ def _lexing(lang):
         groups = rx.groupindex
         got = _LEXING[id(lang)] = (lang, (rx, _kinds_by_index(rx), groups["nl"], groups.get("raw"),
                                           groups["punct"], groups["open_literal"], groups["open_block"],
-                                          groups["line_comment"]))
+                                          groups["line_comment"], groups.get("open_raw")))
     return got[1]
 
 
 _KIND = {"number": NUMBER, "raw": STRING, "string": STRING, "char": CHAR, "ident": IDENT,
-         "punct": PUNCT, "other": OTHER, "open_literal": OTHER, "ident2": IDENT}
+         "punct": PUNCT, "other": OTHER, "open_literal": OTHER, "ident2": IDENT,
+         "open_raw": OTHER}
 _KINDS = {}
 
 
@@ -233,7 +235,7 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
     n_splices = len(splices)
     next_splice = splices[sp] if sp < n_splices else len(text) + 1
     flags = BOL
-    rx, kinds, NL, RAW, PUNCT_, OPEN_LITERAL, OPEN_BLOCK, LINE_COMMENT = _lexing(lang)
+    rx, kinds, NL, RAW, PUNCT_, OPEN_LITERAL, OPEN_BLOCK, LINE_COMMENT, OPEN_RAW = _lexing(lang)
     hash_line = in_dir = False
     hash_at = 0
     marking = directives is not None
@@ -312,6 +314,11 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
                 flags |= DIGRAPH
         elif gi == OPEN_LITERAL:
             flags |= UNTERMINATED
+        elif gi == OPEN_RAW or gi == RAW and hash_line and "\n" in value and tokens[hash_at].text in ("#", "%:"):
+            # gcc: a raw string must end before the end of the file, or in a directive
+            # before the end of its line (an error; the file ends there)
+            diags.append(LexDiagnostic(line, col, "unterminated raw string"))
+            return len(text)
         if in_dir:
             flags |= DIRECTIVE
         # Token(kind, value, flags, line, col, filename) without the type call (a
@@ -357,7 +364,7 @@ def relex_single(spelling, lang=DEFAULT):
     if m is None or m.end() != len(spelling) or m.start(m.lastindex) != 0:
         return None         # (not one token, or blanks before it)
     group = m.lastgroup
-    if group in ("nl", "block", "open_block", "line_comment", "open_literal"):
+    if group in ("nl", "block", "open_block", "line_comment", "open_literal", "open_raw"):
         return None
     flags = DIGRAPH if group == "punct" and spelling in DIGRAPHS else 0
     if group in ("ident", "ident2") and "\\" in spelling:

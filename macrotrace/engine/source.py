@@ -19,7 +19,7 @@ the file; a Source keeps its chunks and skips for the file read again.
 
 from bisect import bisect_right
 
-from .condscan import UnterminatedComment, conditional_lines
+from .condscan import Unterminated, conditional_lines
 from .lexer import LexDiagnostic, lex_span, normalize
 from .tokens import BOL, DIRECTIVE, IDENT, PUNCT
 
@@ -124,14 +124,14 @@ class Source:
                         break
                     if d == "else":
                         elses[-1] = True
-        except UnterminatedComment as e:
-            diags = [self._diagnostic(e.offset, "unterminated comment")]
+        except Unterminated as e:
+            diags = [self._diagnostic(e.offset, e.message)]
         if self.ucns:
             # a bad universal character name in an identifier is an error there too
             ucn = []
             lex_span(self.text[:end], self.splices, self.spliced, start, *self._line_at(start),
                      self.path, self.lang, [], ucn)
-            diags = [d for d in ucn if d.message != "unterminated comment"][:1] + diags
+            diags = [d for d in ucn if not d.message.startswith("unterminated ")][:1] + diags
         s = self.skips[key] = Skip(end, diags, [(self._line(q), self.text[q]) for q in literals])
         return s
 
