@@ -187,3 +187,27 @@ def test_cache_command_info_and_clear(tmp_path):
     assert os.listdir(directory) == []
     assert subprocess.run(run, capture_output=True, text=True, env=env).stdout.startswith(
         "%s: 0 files, 0.0 MB" % directory)
+
+
+def test_a_listener_hears_the_warnings_of_a_restored_state(tmp_path):
+    """A warm run restores the headers' state, warnings included: the listener (clang's
+    PPCallbacks shape) hears the same warnings as on the cold run, in the same order."""
+    from macrotrace.engine.events import Listener
+
+    class Heard(Listener):
+        def __init__(self):
+            self.warnings = []
+
+        def warning(self, warning):
+            self.warnings.append((warning.message, os.path.basename(warning.file), warning.line))
+
+    src, inc = project(tmp_path)
+    (inc / "defs.h").write_text("#warning first header\n" + (inc / "defs.h").read_text())
+    config = RunConfig(source=str(src), macro="REG", include_dirs=(str(inc),), bundled_headers=False)
+    heard = []
+    for _ in range(2):
+        listener = Heard()
+        result = session.trace(config, listener, lambda tok, macro: macro.name == "REG")
+        heard.append((listener.warnings, result.cache_hit))
+    assert heard[0][1] is False and heard[1][1] is True
+    assert heard[0][0] == heard[1][0] and heard[0][0] and "first header" in heard[0][0][0][0]

@@ -1093,10 +1093,7 @@ class Engine(SegmentReuse):
         if self.printer is not None:
             self.printer.resume(saved["output"])
         for message, file, line in saved["warnings"]:
-            w = Warning_(message, file, line)
-            self.warnings.append(w)
-            if self.warning_sink is not None:
-                self.warning_sink(w)
+            self.warn_at(message, file, line)       # (the listener hears them, as on a cold run)
         return saved["pos"]
 
     def _start_from_saved_state(self, main):
