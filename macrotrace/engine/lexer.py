@@ -19,10 +19,16 @@ not complain about them inside skipped ``#if 0`` blocks).
 
 import re
 from sys import intern
+from types import FunctionType
 
 from .lang import DEFAULT
 from .tokens import (BOL, CHAR, DIGRAPH, DIGRAPHS, DIRECTIVE, IDENT, INDENTED, NUMBER, OTHER,
                      PREV_WHITE, PUNCT, STRING, UNTERMINATED, Token)
+
+# How lex_span makes a Token: in Python, __new__ then __init__ as plain functions (a
+# third cheaper than calling the class); compiled (engine/compiled.py), a call
+_TOKEN_MAKERS = ((Token.__new__, Token.__init__) if isinstance(Token.__init__, FunctionType)
+                 else (None, None))
 
 _SPLICE = re.compile(r"\\[ \t\f\v]*\n")
 
@@ -240,7 +246,7 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
     hash_at = 0
     marking = directives is not None
     append = tokens.append
-    new_token, init_token = Token.__new__, Token.__init__
+    new_token, init_token = _TOKEN_MAKERS
     for m in rx.finditer(text, start):
         gi = m.lastindex
         start = m.start(gi)
@@ -321,10 +327,13 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
             return len(text)
         if in_dir:
             flags |= DIRECTIVE
-        # Token(kind, value, flags, line, col, filename) without the type call (a
-        # third of the cost of making a token): __new__, then __init__ as a function
-        tok = new_token(Token)
-        init_token(tok, kind, value, flags, line, col, filename)
+        if new_token is None:           # compiled (engine/compiled.py): a C call
+            tok = Token(kind, value, flags, line, col, filename)
+        else:
+            # Token(kind, value, flags, line, col, filename) without the type call (a
+            # third of the cost of making a token in Python): __new__, then __init__
+            tok = new_token(Token)
+            init_token(tok, kind, value, flags, line, col, filename)
         if spelling is not None:
             tok.source = spelling
         append(tok)
