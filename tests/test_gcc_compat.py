@@ -356,6 +356,20 @@ def test_unterminated_raw_string_is_an_error(tmp_path, source, line):
     both_refuse(tmp_path, source, "t.c:%d: error: unterminated raw string" % line)
 
 
+@pytest.mark.parametrize("source,message", [
+    ('const char *s = R"a b(x)a b";\nint z;\n', "t.c:1: error: invalid character ' ' in raw string delimiter"),
+    ('const char *s = R"12345678901234567(x)12345678901234567";\n',
+     "t.c:1: error: raw string delimiter longer than 16 characters"),
+    ('#if 0\nR"a b(x)a b"\n#endif\nint z;\n', "t.c:2: error: invalid character ' ' in raw string delimiter"),
+    ('#define S R"a)b(x)a)b"\nS\n', "t.c:1: error: invalid character ')' in raw string delimiter"),
+    ('u8R"x\ny(x)"\n', "t.c:1: error: invalid new-line in raw string delimiter"),
+])
+def test_bad_raw_string_delimiter_is_an_error(tmp_path, source, message):
+    """gcc refuses a raw string whose delimiter is too long or holds a character it may
+    not (also in a skipped group); the text after it is lexed as if R were a name."""
+    both_refuse(tmp_path, source, message)
+
+
 def test_raw_strings_that_end_are_tokens(tmp_path):
     """The same raw strings, ended, are one token each, spanning lines outside directives
     and in skipped groups; R" that starts no raw string is an identifier and a string."""

@@ -12,13 +12,13 @@ else is before it on its line), a line comment, a string or character literal (a
 unterminated one ends at the end of its line), a raw string (which may span lines;
 where one might start, the lexer's own token regex decides), ``%:`` where the language
 has digraphs (``??=`` is gone already when it has trigraphs).  It also finds what the
-lexer diagnoses in skipped groups: an unterminated comment or raw string (errors) and
-unterminated literals (warnings).
+lexer diagnoses in skipped groups: an unterminated comment or raw string and a raw
+string's bad delimiter (errors), unterminated literals (warnings).
 """
 
 import re
 
-from .lexer import _regex, identifier_classes
+from .lexer import _regex, bad_raw_delimiter, identifier_classes
 
 CONDITIONALS = frozenset(("if", "ifdef", "ifndef", "elif", "elifdef", "elifndef", "else", "endif"))
 
@@ -48,8 +48,9 @@ def _patterns(lang):
     return got
 
 
-class Unterminated(Exception):
-    """A comment or a raw string that the file ends in: an error at ``offset``."""
+class LexError(Exception):
+    """What the lexer refuses in a skipped group (a comment or raw string the file ends
+    in, a raw string's bad delimiter): an error at ``offset``."""
 
     def __init__(self, offset, message="unterminated comment"):
         super().__init__(message)
@@ -61,8 +62,8 @@ def conditional_lines(text, start, lang, open_literals):
     directive line of
     normalized ``text`` from offset ``start`` (a line start) on, in order, making no
     tokens.  The offsets of unterminated literals met on the way (up to the last line
-    yielded) are appended to ``open_literals``; an unterminated comment or raw string
-    raises Unterminated."""
+    yielded) are appended to ``open_literals``; an unterminated comment or raw string,
+    or a bad raw string delimiter, raises LexError."""
     events, line_start = _patterns(lang)
     search = events.search
     opening = line_start.match
@@ -73,7 +74,7 @@ def conditional_lines(text, start, lang, open_literals):
         if at_line is not None:
             m = opening(text, at_line)
             if m.group("open") is not None:
-                raise Unterminated(m.start("open"))
+                raise LexError(m.start("open"))
             name = m.group("name")
             if name in CONDITIONALS:
                 yield at_line, name, m.start("name")
@@ -90,7 +91,7 @@ def conditional_lines(text, start, lang, open_literals):
             if text[q + 1] == "*":
                 end = text.find("*/", q + 2)
                 if end < 0:
-                    raise Unterminated(q)
+                    raise LexError(q)
                 pos = end + 2
             else:
                 end = text.find("\n", q)
@@ -119,6 +120,8 @@ def _past_raw_candidate(text, pos, q, lang):
         m = rx.match(text, r)
         if m.end() > q:
             if m.lastgroup == "open_raw":
-                raise Unterminated(m.start(m.lastindex), "unterminated raw string")
+                raise LexError(m.start(m.lastindex), "unterminated raw string")
+            if m.lastgroup == "ident2" and text.startswith('"', m.end()):
+                raise LexError(m.start(m.lastindex), bad_raw_delimiter(text, m.end() + 1))
             return m.end()
         r = m.end()

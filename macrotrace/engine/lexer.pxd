@@ -12,7 +12,7 @@ cdef long BOL, DIGRAPH, DIRECTIVE, INDENTED, PREV_WHITE, UNTERMINATED
                hash_at=Py_ssize_t, marking=bint, col=Py_ssize_t, tok=Token, k=Py_ssize_t,
                end=Py_ssize_t, newlines=Py_ssize_t, NL=Py_ssize_t, PUNCT_=Py_ssize_t,
                OPEN_LITERAL=Py_ssize_t, OPEN_BLOCK=Py_ssize_t, LINE_COMMENT=Py_ssize_t,
-               line=Py_ssize_t, sp=Py_ssize_t, start=Py_ssize_t, value=str, last=Py_ssize_t)
+               IDENT2=Py_ssize_t, line=Py_ssize_t, sp=Py_ssize_t, start=Py_ssize_t, value=str, last=Py_ssize_t)
 cpdef Py_ssize_t lex_span(text, splices, spliced, start, line, sp, filename, lang, list tokens, list diags,
                           directive_ends=*, directives=*, unterminated=*, line_starts=*,
                           bint chunk=*, stop=*) except? -1

@@ -126,7 +126,7 @@ def _lexing(lang):
         groups = rx.groupindex
         got = _LEXING[id(lang)] = (lang, (rx, _kinds_by_index(rx), groups["nl"], groups.get("raw"),
                                           groups["punct"], groups["open_literal"], groups["open_block"],
-                                          groups["line_comment"], groups.get("open_raw")))
+                                          groups["line_comment"], groups.get("open_raw"), groups["ident2"]))
     return got[1]
 
 
@@ -241,7 +241,7 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
     n_splices = len(splices)
     next_splice = splices[sp] if sp < n_splices else len(text) + 1
     flags = BOL
-    rx, kinds, NL, RAW, PUNCT_, OPEN_LITERAL, OPEN_BLOCK, LINE_COMMENT, OPEN_RAW = _lexing(lang)
+    rx, kinds, NL, RAW, PUNCT_, OPEN_LITERAL, OPEN_BLOCK, LINE_COMMENT, OPEN_RAW, IDENT2 = _lexing(lang)
     hash_line = in_dir = False
     hash_at = 0
     marking = directives is not None
@@ -308,6 +308,8 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
         col = start - line_start + 1
         spelling = None
         if kind is IDENT:
+            if gi == IDENT2:    # R" that starts no raw string: its delimiter is not one
+                diags.append(LexDiagnostic(line, col, bad_raw_delimiter(text, m.end() + 1)))
             if "\\" in value:
                 spelling = value            # as written, for # (see tokens.Token)
                 value, bad = ucn_identifier(value)
@@ -356,6 +358,19 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
         elif gi == OPEN_LITERAL and unterminated is not None:
             unterminated.append(tok)
     return len(text)
+
+
+
+def bad_raw_delimiter(text, q):
+    """gcc's error for the raw string whose delimiter starts at offset ``q`` and is not
+    one: too long, or a character a delimiter may not hold (before its ``(``)."""
+    for k in range(17):
+        c = text[q + k] if q + k < len(text) else "\n"
+        if k == 16:
+            return "raw string delimiter longer than 16 characters"
+        if c in " ()\\\t\v\f\n\"":
+            return ("invalid new-line in raw string delimiter" if c == "\n" else
+                    "invalid character '%s' in raw string delimiter" % c)
 
 
 def lex_fragment(text, filename="<fragment>"):

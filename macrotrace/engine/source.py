@@ -19,7 +19,7 @@ the file; a Source keeps its chunks and skips for the file read again.
 
 from bisect import bisect_right
 
-from .condscan import Unterminated, conditional_lines
+from .condscan import LexError, conditional_lines
 from .lexer import LexDiagnostic, lex_span, normalize
 from .tokens import BOL, DIRECTIVE, IDENT, PUNCT
 
@@ -124,7 +124,7 @@ class Source:
                         break
                     if d == "else":
                         elses[-1] = True
-        except Unterminated as e:
+        except LexError as e:
             diags = [self._diagnostic(e.offset, e.message)]
         if self.ucns:
             # a bad universal character name in an identifier is an error there too
