@@ -362,6 +362,7 @@ def test_unterminated_raw_string_is_an_error(tmp_path, source, line):
      "t.c:1: error: raw string delimiter longer than 16 characters"),
     ('#if 0\nR"a b(x)a b"\n#endif\nint z;\n', "t.c:2: error: invalid character ' ' in raw string delimiter"),
     ('#define S R"a)b(x)a)b"\nS\n', "t.c:1: error: invalid character ')' in raw string delimiter"),
+    ('const char *s = R"a$b(x)a$b";\n', "t.c:1: error: invalid character '$' in raw string delimiter"),
     ('u8R"x\ny(x)"\n', "t.c:1: error: invalid new-line in raw string delimiter"),
 ])
 def test_bad_raw_string_delimiter_is_an_error(tmp_path, source, message):
@@ -372,9 +373,11 @@ def test_bad_raw_string_delimiter_is_an_error(tmp_path, source, message):
 
 def test_raw_strings_that_end_are_tokens(tmp_path):
     """The same raw strings, ended, are one token each, spanning lines outside directives
-    and in skipped groups; R" that starts no raw string is an identifier and a string."""
+    and in skipped groups; R" that starts no raw string is an identifier and a string; a
+    delimiter may hold quotes and the basic punctuators (gcc's d-chars)."""
     out, _, _ = same_as_gcc(tmp_path, 'const char *s = R"abc(hello\nworld)abc";\n#if 0\nR"y(q\n#endif\n)y"\n'
-                            '#endif\n#define S R"x(abc)x"\nint d = S; FOOR"(" u8R"()";\n')
+                            '#endif\n#define S R"x(abc)x"\nint d = S; FOOR"(" u8R"()";\n'
+                            'const char *q = R"a"b\'{}[]#<>%:;(x)a"b\'{}[]#<>%:;", *r = R".?*+-/^&|~!=,(y).?*+-/^&|~!=,";\n')
     assert 'R"x(abc)x"' in out
 
 

@@ -57,8 +57,11 @@ _TOKEN_PATTERN = r"""
    |(?P<ident2>(?:ID_STARTUCN)(?:ID_CHARUCN)*)
    |(?P<other>.))
     """
-_RAW = r"""|(?P<raw>STRING_PREFIXR"(?P<delim>[^ ()\\\t\v\f\n"]{0,16})\(.*?\)(?P=delim)")
-   |(?P<open_raw>STRING_PREFIXR"[^ ()\\\t\v\f\n"]{0,16}\()"""
+# a raw string's delimiter: gcc's d-chars, the basic source characters but for space,
+# parentheses, backslash and control characters (no $, @, ` or non-ASCII)
+_DELIMITER_CHARS = "A-Za-z0-9_{}\\[\\]#<>%:;.?*+\\-/^&|~!=,\"'"
+_RAW = r"""|(?P<raw>STRING_PREFIXR"(?P<delim>[DCHARS]{0,16})\(.*?\)(?P=delim)")
+   |(?P<open_raw>STRING_PREFIXR"[DCHARS]{0,16}\()""".replace("DCHARS", _DELIMITER_CHARS)
 
 
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_"
@@ -361,6 +364,9 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
 
 
 
+_DELIMITER_CHAR = re.compile("[%s]" % _DELIMITER_CHARS)
+
+
 def bad_raw_delimiter(text, q):
     """gcc's error for the raw string whose delimiter starts at offset ``q`` and is not
     one: too long, or a character a delimiter may not hold (before its ``(``)."""
@@ -368,9 +374,10 @@ def bad_raw_delimiter(text, q):
         c = text[q + k] if q + k < len(text) else "\n"
         if k == 16:
             return "raw string delimiter longer than 16 characters"
-        if c in " ()\\\t\v\f\n\"":
+        if not _DELIMITER_CHAR.match(c):
             return ("invalid new-line in raw string delimiter" if c == "\n" else
-                    "invalid character '%s' in raw string delimiter" % c)
+                    "invalid character '%s' in raw string delimiter"
+                    % (c if c.isprintable() else "\\%03o" % ord(c)))
 
 
 def lex_fragment(text, filename="<fragment>"):
