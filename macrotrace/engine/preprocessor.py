@@ -295,7 +295,7 @@ class Engine(SegmentReuse):
             raise error_at(from_tok, "%s: %s" % (path, e.strerror or e), path)
 
     def _tokenize(self, path, data):
-        """Lex the bytes ``file_bytes`` gave."""
+        """The Source of the bytes ``file_bytes`` gave (lexed as it is read)."""
         return self.add_file(path, rawbytes.decode(data), data)   # non-UTF-8 bytes kept
 
     def add_file(self, path, text, data=None):

@@ -92,7 +92,7 @@ class SegmentReuse:
                     f.digest = digest
                     self.read_once(f.path, digest)
             # (a header whose lexer warns, an unterminated quote, is marked as it is
-            # read: Preprocessor._fresh)
+            # read: Engine._read)
             f.src = self._tokenize(f.path, data)
         f.cached = f.data = None
         self.seek(f, f.chunk.start)     # (where a replayed segment left it)
