@@ -24,7 +24,7 @@ from . import diskcache
 from .diskcache import cache_dir
 from .state import digest, file_stamp, unchanged
 
-FORMAT = 3      # 3: positions are offsets in the text (source.py), not token indices
+FORMAT = 4      # 4: the macro table packed (state.Packed); 3: positions are offsets in the text
 
 
 _FINGERPRINT = []
