@@ -102,3 +102,18 @@ def test_runs_from_the_state_print_what_a_run_without_cache_prints(tmp_path):
     assert in_turn.text == warm.text == uncached
     assert "int w = (1 + 16) + 16;" in uncached
     assert warm.macros["B_FN"].spelling == in_turn.macros["B_FN"].spelling == "(B_ONE + WIDE)"
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "empty"])
+def test_a_damaged_state_file_is_a_cache_miss_not_an_error(tmp_path, damage):
+    inc = tree(tmp_path)
+    cfg = config(unit(tmp_path, "second.c", "int w = B_FN();\n"), inc)
+    uncached = session.expand(replace(cfg, cache=False)).text
+    session.expand(cfg)
+    [path] = (tmp_path / "cache" / "macrotrace").glob("state-*.bin")
+    data = path.read_bytes()
+    path.write_bytes({"truncated": data[:-5], "garbage": b"\x07" * 64, "empty": b""}[damage])
+    result = session.expand(cfg)
+    assert not result.cache_hit and result.text == uncached
+    again = session.expand(cfg)          # saved again, whole
+    assert again.cache_hit and again.text == uncached

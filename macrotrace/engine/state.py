@@ -348,6 +348,20 @@ def _load_conditions(rows):
     return conds
 
 
+def without_data(encoded):
+    """(``Encoder.encode``'s value with its blobs' bytes out, those bytes): a file can
+    hold the bytes as they are, after the rest (statecache.py)."""
+    return encoded[:1] + (len(encoded[1]),) + encoded[2:], encoded[1]
+
+
+def with_data(encoded, data):
+    """``without_data``'s value given its bytes back (any bytes-like object: a mapped
+    file's memoryview is decoded a blob at a time)."""
+    if len(data) != encoded[1]:
+        raise ValueError("a truncated macro table")
+    return encoded[:1] + (data,) + encoded[2:]
+
+
 def decode_macros(encoded, conditions, builtins):
     """(the macro table from ``Encoder.encode``'s value, the builtins first, lazily
     decoded; an Encoder that goes on numbering its conditions and chains as they were)."""
