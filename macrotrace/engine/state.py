@@ -91,7 +91,8 @@ class Encoder:
         self.cond_index = {id(c): (c, i) for i, c in enumerate(branches)}
         self.conds = list(rows)
         self.blobs = {}           # id(MacroDef) -> (MacroDef, blob)
-        self.outers = {}          # id(outer chain) -> (chain, its index in outer_rows)
+        self.outers = {}          # id(outer chain), or its branches' ids -> (chain, its
+                                  # index in outer_rows)
         self.outer_rows = list(packed.outers) if packed is not None else []
         self.packed = packed      # the restored table's entries (ints) keep their numbers
         self.segment_blobs = {}   # id(MacroDef) -> (MacroDef, segment blob, outer chain)
@@ -172,8 +173,15 @@ class Encoder:
         the definitions the segment made) in ``outer_rows``."""
         entry = self.outers.get(id(outer))
         if entry is None or entry[0] is not outer:
-            entry = self.outers[id(outer)] = (outer, len(self.outer_rows))
-            self.outer_rows.append(tuple(self._index(c) for c in outer))
+            # each replay makes its own chain, most of them of the same branches (a
+            # kernel unit: ~1,000 chains, a few dozen different): numbered once per
+            # content (the chain kept in the entry keeps the ids of its branches taken)
+            ids = tuple(map(id, outer))
+            same = self.outers.get(ids)
+            if same is None:
+                same = self.outers[ids] = (outer, len(self.outer_rows))
+                self.outer_rows.append(tuple(self._index(c) for c in outer))
+            entry = self.outers[id(outer)] = (outer, same[1])
         return entry[1]
 
     def _index(self, c):
