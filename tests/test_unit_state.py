@@ -27,8 +27,10 @@ def tree(tmp_path):
         "#if LEVEL > 1\n#define WIDE 64\n#elif defined(NARROW)\n#define WIDE 16\n#else\n"
         "#ifdef __x86_64__\n#define WIDE 32\n#endif\n#endif\n#include \"b.h\"\n"
         "#define STR(x) #x\n#define LATE PASTE(WI, DE)\n#endif\n")
+    # (-D options undefined, and one defined again, by a header)
     (inc / "b.h").write_text("#define B_ONE 1\n#define B_GONE 2\n#undef B_GONE\n"
-                             "#define B_EMPTY\n#define B_FN() (B_ONE + WIDE)\n")
+                             "#define B_EMPTY\n#define B_FN() (B_ONE + WIDE)\n"
+                             "#undef NARROW\n#undef LEVEL\n#define LEVEL 1\n")
     return inc
 
 
@@ -78,7 +80,7 @@ def test_a_replayed_table_comes_back_whole_however_its_entries_were_held(tmp_pat
     assert {"Pending", "MacroDef"} <= held            # replayed, and looked up or defined
     expected = user_macros(table)
     assert {"PASTE", "WIDE", "B_FN", "OWN_second_c", "CMD", "LEVEL"} <= set(expected)
-    assert "B_GONE" not in expected
+    assert "B_GONE" not in expected and "NARROW" not in expected
 
     restored, encoder = round_trip(table, state.Encoder())
     # a few looked up (decoded), the others still stored: and stored again from there
@@ -117,3 +119,45 @@ def test_a_damaged_state_file_is_a_cache_miss_not_an_error(tmp_path, damage):
     assert not result.cache_hit and result.text == uncached
     again = session.expand(cfg)          # saved again, whole
     assert again.cache_hit and again.text == uncached
+
+
+def listing(result):
+    """The macros defined at the end, as a user sees them (by name: a replayed segment
+    leaves a definition it undefined and made again where it was, where a cold run
+    appends it; nothing shows the table's order)."""
+    return sorted((name, info.spelling, info.file, info.line) for name, info in
+                  ((name, result.macros[name]) for name in result.macros))
+
+
+def test_the_state_holds_the_macros_of_a_cold_run(tmp_path):
+    """The run's own definitions (-D, predefined) are not stored: the run that restores
+    the state made them too; those a header undefined or defined again are."""
+    inc = tree(tmp_path)
+    first = config(unit(tmp_path, "first.c", "int v = LATE;\n"), inc)
+    second = config(unit(tmp_path, "second.c", "int w = LEVEL + B_FN();\n"), inc)
+    cold = session.expand(replace(second, cache=False))
+    session.expand(first)
+    in_turn = session.expand(second)
+    warm = session.expand(second)
+    assert warm.cache_hit and cold.text == in_turn.text == warm.text
+    assert listing(cold) == listing(in_turn) == listing(warm)
+    names = [row[0] for row in listing(warm)]
+    assert "NARROW" not in names and "CMD" in names and "__STDC__" in names
+    assert warm.macros["LEVEL"].file.endswith("b.h") and warm.macros["CMD"].spelling == "x y"
+
+
+def test_a_state_saved_with_other_start_up_definitions_is_not_used(tmp_path, monkeypatch):
+    """(The key covers what a run defines before its first file; if a state's own
+    definitions are not the run's anyway, it is a miss, never a wrong table.)"""
+    inc = tree(tmp_path)
+    cfg = config(unit(tmp_path, "second.c", "int w = CMD;\n"), inc)
+    session.expand(cfg)
+    real = session.make_preprocessor
+
+    def without_cmd(config, *a, **kw):
+        pp = real(config, *a, **kw)
+        pp.undef_option("CMD")
+        return pp
+    monkeypatch.setattr(session, "make_preprocessor", without_cmd)
+    result = session.expand(cfg)
+    assert not result.cache_hit and "int w = CMD;" in result.text

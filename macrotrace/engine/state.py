@@ -96,6 +96,14 @@ class Encoder:
         self.outer_rows = list(packed.outers) if packed is not None else []
         self.packed = packed      # the restored table's entries (ints) keep their numbers
         self.segment_blobs = {}   # id(MacroDef) -> (MacroDef, segment blob, outer chain)
+        self.initial = {}         # id(MacroDef) -> MacroDef: see ``start``
+
+    def start(self, table):
+        """``table`` is what the run defined before its first file (the compiler's
+        predefined macros, -D): a run that restores a state has defined the same (the
+        state's key says so), so a snapshot stores these as "the run's own", unencoded."""
+        self.initial = {id(m): m for m in dict.values(table)
+                        if type(m) is MacroDef and m.builtin is None}
 
     def known(self, m, blob, outer):
         """``m`` was stored by a segment as ``blob`` (state.macro_blob), its outer #if
@@ -109,6 +117,7 @@ class Encoder:
         add_name, add_data, add_outer, add_fp = names.append, data.append, outer_of.append, fps.append
         last_chain, last = None, -1
         stored = macros.stored if isinstance(macros, LazyMacros) else {}
+        initial, own = self.initial, []
         # the entries as stored (a LazyMacros' are not decoded); one loop over ~16,000 of
         # them at the end of a unit's headers, so the common cases come first, inline
         for name, m in dict.items(macros):
@@ -131,6 +140,12 @@ class Encoder:
             if m.builtin is not None:
                 continue
             add_name(name)
+            if initial.get(id(m)) is m:               # defined before the first file
+                own.append(len(data))
+                add_data(b"")
+                add_outer(-1)
+                add_fp(_NO_FP)
+                continue
             src = stored.get(id(m))
             if src is not None and src[0] is m:       # decoded from a stored entry
                 self._as_stored(src[1], add_data, add_outer, add_fp)
@@ -153,7 +168,7 @@ class Encoder:
             raise ValueError("a definition's fingerprint is not %d bytes" % FP_SIZE)
         offsets = array("I", itertools.accumulate(map(len, data), initial=0))
         value = (text, b"".join(data), offsets.tobytes(), array("i", outer_of).tobytes(),
-                 list(self.outer_rows), fp_data)
+                 list(self.outer_rows), fp_data, own)
         return value, list(self.conds)
 
     def _as_stored(self, entry, add_data, add_outer, add_fp):
@@ -208,12 +223,13 @@ class Packed:
     offsets (``array("I")``); per entry the index of its outer #if chain in ``outers``
     (a segment's definition: its blob numbers only its own #ifs, ``macro_blob``) or -1
     (a blob numbering all its #ifs, ``Encoder._blob``); the fingerprints of segments'
-    definitions, ``FP_SIZE`` bytes each (zeros for the others)."""
+    definitions, ``FP_SIZE`` bytes each (zeros for the others); the indices of the
+    entries that are the run's own definitions (``Encoder.start``: no blob)."""
 
-    __slots__ = ("names", "data", "offsets", "outer", "outers", "fps", "conds", "_chains")
+    __slots__ = ("names", "data", "offsets", "outer", "outers", "fps", "own", "conds", "_chains")
 
     def __init__(self, value, conds):
-        text, self.data, offsets, outer, self.outers, self.fps = value
+        text, self.data, offsets, outer, self.outers, self.fps, self.own = value
         self.names = text.split("\0") if text else []
         self.offsets = memoryview(offsets).cast("I")
         self.outer = memoryview(outer).cast("i")
@@ -370,14 +386,24 @@ def with_data(encoded, data):
     return encoded[:1] + (data,) + encoded[2:]
 
 
-def decode_macros(encoded, conditions, builtins):
-    """(the macro table from ``Encoder.encode``'s value, the builtins first, lazily
-    decoded; an Encoder that goes on numbering its conditions and chains as they were)."""
+def decode_macros(encoded, conditions, table):
+    """(the macro table from ``Encoder.encode``'s value, lazily decoded, given the table
+    the run has before its first file (its builtins come first, its own definitions
+    where the state has them); an Encoder that goes on numbering its conditions and
+    chains as they were).  ValueError: the value does not fit ``table``."""
     branches = _load_conditions(conditions)
     packed = Packed(encoded, branches)
-    lazy = LazyMacros(builtins, packed)
-    dict.update(lazy, zip(packed.names, range(len(packed.names))))
-    return lazy, Encoder(conditions, branches, packed)
+    names = packed.names
+    own = [(names[i], dict.get(table, names[i])) for i in packed.own]
+    if not all(type(m) is MacroDef and m.builtin is None for _, m in own):
+        raise ValueError("a state saved by a run that defined other macros first")
+    lazy = LazyMacros({name: m for name, m in dict.items(table)
+                       if type(m) is MacroDef and m.builtin is not None}, packed)
+    dict.update(lazy, zip(names, range(len(names))))
+    dict.update(lazy, own)              # (in their places: the names are there already)
+    encoder = Encoder(conditions, branches, packed)
+    encoder.start(table)
+    return lazy, encoder
 
 
 def preamble_signature(text, pos):
