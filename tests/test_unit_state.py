@@ -8,20 +8,17 @@ import marshal
 
 import pytest
 
+from test_cache import private_cache  # noqa: F401  (the fixture: a cache of the test's own)
+
 from macrotrace.config import RunConfig
 from macrotrace.engine import session, state
 from macrotrace.engine.printer import Printer
 from macrotrace.record import replace
 
 
-@pytest.fixture(autouse=True)
-def private_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-
-
 def tree(tmp_path):
+    (tmp_path / "inc").mkdir()
     inc = tmp_path / "inc"
-    inc.mkdir()
     (inc / "a.h").write_text(
         "#ifndef A_H\n#define A_H\n#define PASTE(a, b) a ## b\n#define VAR(x, ...) f(x, ##__VA_ARGS__)\n"
         "#if LEVEL > 1\n#define WIDE 64\n#elif defined(NARROW)\n#define WIDE 16\n#else\n"
