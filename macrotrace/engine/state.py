@@ -166,8 +166,9 @@ class Encoder:
         fp_data = b"".join(fps)
         if len(fp_data) != FP_SIZE * len(fps):
             raise ValueError("a definition's fingerprint is not %d bytes" % FP_SIZE)
-        offsets = array("I", itertools.accumulate(map(len, data), initial=0))
-        value = (text, b"".join(data), offsets.tobytes(), array("i", outer_of).tobytes(),
+        # the blobs stay a list (a file takes them as they are: statecache.py), with
+        # their lengths (a reader adds them up)
+        value = (text, data, array("I", map(len, data)).tobytes(), array("i", outer_of).tobytes(),
                  list(self.outer_rows), fp_data, own)
         return value, list(self.conds)
 
@@ -219,8 +220,8 @@ class Packed:
     """A saved macro table as ``Encoder.encode`` stores it, read back: entry ``i`` (a
     name's value in the restored ``LazyMacros``) is decoded when first looked up.
 
-    The stored value: the names joined by NUL; every blob in one bytes, with their
-    offsets (``array("I")``); per entry the index of its outer #if chain in ``outers``
+    The stored value: the names joined by NUL; every blob (a list, or one bytes-like
+    object as a file holds them), with their lengths (``array("I")``); per entry the index of its outer #if chain in ``outers``
     (a segment's definition: its blob numbers only its own #ifs, ``macro_blob``) or -1
     (a blob numbering all its #ifs, ``Encoder._blob``); the fingerprints of segments'
     definitions, ``FP_SIZE`` bytes each (zeros for the others); the indices of the
@@ -229,12 +230,13 @@ class Packed:
     __slots__ = ("names", "data", "offsets", "outer", "outers", "fps", "own", "conds", "_chains")
 
     def __init__(self, value, conds):
-        text, self.data, offsets, outer, self.outers, self.fps, self.own = value
+        text, data, lengths, outer, self.outers, self.fps, self.own = value
+        self.data = b"".join(data) if type(data) is list else data
         self.names = text.split("\0") if text else []
-        self.offsets = memoryview(offsets).cast("I")
+        self.offsets = array("I", itertools.accumulate(memoryview(lengths).cast("I"), initial=0))
         self.outer = memoryview(outer).cast("i")
         if not (len(self.offsets) == len(self.names) + 1 == len(self.outer) + 1
-                and len(self.fps) == FP_SIZE * len(self.names)):
+                and self.offsets[-1] == len(self.data) and len(self.fps) == FP_SIZE * len(self.names)):
             raise ValueError("a damaged macro table")
         self.conds = conds
         self._chains = {}
@@ -373,13 +375,13 @@ def _load_conditions(rows):
 
 
 def without_data(encoded):
-    """(``Encoder.encode``'s value with its blobs' bytes out, those bytes): a file can
-    hold the bytes as they are, after the rest (statecache.py)."""
-    return encoded[:1] + (len(encoded[1]),) + encoded[2:], encoded[1]
+    """(``Encoder.encode``'s value with its blobs out, the blobs: a list of bytes-like
+    objects): a file can hold them as they are, after the rest (statecache.py)."""
+    return encoded[:1] + (sum(memoryview(encoded[2]).cast("I")),) + encoded[2:], encoded[1]
 
 
 def with_data(encoded, data):
-    """``without_data``'s value given its bytes back (any bytes-like object: a mapped
+    """``without_data``'s value given its blobs back, as one bytes-like object (a mapped
     file's memoryview is decoded a blob at a time)."""
     if len(data) != encoded[1]:
         raise ValueError("a truncated macro table")

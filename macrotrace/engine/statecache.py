@@ -46,6 +46,20 @@ def _engine_fingerprint():
     return _FINGERPRINT[0]
 
 
+def _write_all(fd, chunks):
+    """Write the bytes-like ``chunks`` (~20,000 macro blobs) without joining them first:
+    a few system calls of many buffers each."""
+    step = min(os.sysconf("SC_IOV_MAX"), 1024) if hasattr(os, "sysconf") else 16
+    for i in range(0, len(chunks), step):
+        part = chunks[i:i + step]
+        done = os.writev(fd, part)
+        size = sum(map(len, part))
+        if done < size:                     # (a short write: the rest, piece by piece)
+            rest = memoryview(b"".join(part))[done:]
+            while rest:
+                rest = rest[os.write(fd, rest):]
+
+
 class StateCache:
     def __init__(self, key_material, unsaved=None):
         self.unsaved = unsaved or {}    # real path -> text: an editor's buffers stand for files
@@ -69,9 +83,14 @@ class StateCache:
             with open(tmp, "wb") as fh:
                 fh.write(len(head).to_bytes(_HEAD, "little"))
                 fh.write(head)
-                fh.write(data)
+                fh.flush()
+                _write_all(fh.fileno(), data)
             os.replace(tmp, self.path)
         except (OSError, ValueError):
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
             return
         diskcache.evict(keep=self.path)
 
