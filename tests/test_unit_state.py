@@ -158,3 +158,17 @@ def test_a_state_saved_with_other_start_up_definitions_is_not_used(tmp_path, mon
     monkeypatch.setattr(session, "make_preprocessor", without_cmd)
     result = session.expand(cfg)
     assert not result.cache_hit and "int w = CMD;" in result.text
+
+
+def test_a_state_written_in_short_writes_is_whole(tmp_path, monkeypatch):
+    """(writev may write less than it was given: the rest follows.)"""
+    import os
+    from macrotrace.engine import statecache
+    inc = tree(tmp_path)
+    cfg = config(unit(tmp_path, "second.c", "int w = B_FN() + WIDE;\n"), inc)
+    uncached = session.expand(replace(cfg, cache=False)).text
+    with monkeypatch.context() as m:
+        m.setattr(statecache.os, "writev", lambda fd, buffers: os.write(fd, bytes(buffers[0][:7])))
+        assert not session.expand(cfg).cache_hit
+    warm = session.expand(cfg)
+    assert warm.cache_hit and warm.text == uncached

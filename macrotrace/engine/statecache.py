@@ -49,7 +49,11 @@ def _engine_fingerprint():
 def _write_all(fd, chunks):
     """Write the bytes-like ``chunks`` (~20,000 macro blobs) without joining them first:
     a few system calls of many buffers each."""
-    step = min(os.sysconf("SC_IOV_MAX"), 1024) if hasattr(os, "sysconf") else 16
+    try:
+        step = os.sysconf("SC_IOV_MAX")         # (-1: no limit known)
+    except (AttributeError, ValueError, OSError):
+        step = 16
+    step = min(step, 1024) if step > 0 else 16
     for i in range(0, len(chunks), step):
         part = chunks[i:i + step]
         done = os.writev(fd, part)
