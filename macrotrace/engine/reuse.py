@@ -18,6 +18,7 @@ import marshal
 import os
 
 from . import state
+from .depcheck import fingerprints_match
 from .events import Listener
 from .segments import Recording
 from .state import Pending, branch_of, branch_row, entry_fingerprint, fingerprint, macro_blob
@@ -237,17 +238,12 @@ class SegmentReuse:
         p = self.printer
         now = (p.printed, p.pending_space) if p is not None else None
         table = self.expander.macros
-        get = dict.get
         for v in variants:
             psig, has_output, names, fps, checks, _ = v
             if p is not None and (not has_output or psig[1] != now[1]):
                 continue
-            for name, fp in zip(names, fps):
-                if entry_fingerprint(table, name, get(table, name)) != fp:
-                    break
-            else:
-                if not checks or self._checks_hold(f, checks):
-                    return v
+            if fingerprints_match(table, names, fps) and (not checks or self._checks_hold(f, checks)):
+                return v
         return None
 
     def _checks_hold(self, f, checks):
@@ -277,7 +273,7 @@ class SegmentReuse:
     def _replay(self, f, variant):
         """Apply a segment's effect to the run; how it ended."""
         (end, pos, fstate, defs, chunk, psig_end, ntok, warnings, counter, once_add) = \
-            marshal.loads(variant[5])
+            marshal.loads(self.segments.effect(variant))
         exp = self.expander
         if defs:
             if not isinstance(exp.macros, state.LazyMacros):
