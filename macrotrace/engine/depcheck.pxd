@@ -2,5 +2,5 @@
 cimport cython
 
 
-@cython.locals(i=Py_ssize_t, name=object, fp=object, e=object, efp=object, t=object)
-cpdef bint fingerprints_match(object table, tuple names, tuple fps)
+@cython.locals(at=Py_ssize_t, name=object, e=object, efp=object, t=object)
+cpdef bint fingerprints_match(object table, str names, bytes fps)

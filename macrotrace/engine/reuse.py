@@ -17,8 +17,7 @@ there, and recorded until its next boundary (``end_recording``).
 import marshal
 import os
 
-from . import state
-from .depcheck import fingerprints_match
+from . import depcheck, state
 from .events import Listener
 from .segments import Recording
 from .state import Pending, branch_of, branch_row, entry_fingerprint, fingerprint, macro_blob
@@ -50,8 +49,7 @@ class SegmentReuse:
     def _lazy_file(self, path, chain_index, from_tok):
         """A header's FileState, not lexed: its contents' sha1 is known (from the file,
         or from the store when the file's stat says it is the file hashed before)."""
-        from .preprocessor import FileState
-        f = FileState(path, chain_index)
+        f = self._FileState(path, chain_index)
         f.lazy = True
         store = self.segments
         cached = self.file_cache.get(path)
@@ -138,7 +136,7 @@ class SegmentReuse:
                 f.guard, f.guard_state, f.line_delta, f.presumed, tuple(f.markers), f.chain_index)
 
     def _set_file_state(self, f, pos, saved):
-        from .preprocessor import IfEntry
+        IfEntry = self._IfEntry
         ifstack, f.guard, f.guard_state, f.line_delta, f.presumed, markers = saved[:6]
         self.seek(f, pos)
         f.markers = list(markers)
@@ -228,7 +226,8 @@ class SegmentReuse:
         # the effect stays a marshal blob until a run replays it: loading a header's
         # variants then costs little more than reading the file
         self.segments.add(rec.path, rec.digest, rec.start,
-                          (rec.psig, chunk is not None, names, fps, tuple(checks), marshal.dumps(effect)))
+                          (rec.psig, chunk is not None) + depcheck.pack(names, fps)
+                          + (tuple(checks), marshal.dumps(effect)))
 
     # ---------------------------------------------------------------- replaying
     def _find_variant(self, f, start):
@@ -242,7 +241,7 @@ class SegmentReuse:
             psig, has_output, names, fps, checks, _ = v
             if p is not None and (not has_output or psig[1] != now[1]):
                 continue
-            if fingerprints_match(table, names, fps) and (not checks or self._checks_hold(f, checks)):
+            if depcheck.fingerprints_match(table, names, fps) and (not checks or self._checks_hold(f, checks)):
                 return v
         return None
 
