@@ -125,6 +125,9 @@ class Engine(SegmentReuse):
     never set afterwards.
     """
 
+    _FileState = FileState      # (for reuse.py, which preprocessor.py imports)
+    _IfEntry = IfEntry
+
     _ready = False
     overridden = frozenset()     # pcpp's hooks a subclass overrides (pcpp_api.py)
 

@@ -17,7 +17,7 @@ there, and recorded until its next boundary (``end_recording``).
 import marshal
 import os
 
-from . import state
+from . import depcheck, state
 from .events import Listener
 from .segments import Recording
 from .state import Pending, branch_of, branch_row, entry_fingerprint, fingerprint, macro_blob
@@ -49,8 +49,7 @@ class SegmentReuse:
     def _lazy_file(self, path, chain_index, from_tok):
         """A header's FileState, not lexed: its contents' sha1 is known (from the file,
         or from the store when the file's stat says it is the file hashed before)."""
-        from .preprocessor import FileState
-        f = FileState(path, chain_index)
+        f = self._FileState(path, chain_index)
         f.lazy = True
         store = self.segments
         cached = self.file_cache.get(path)
@@ -137,7 +136,7 @@ class SegmentReuse:
                 f.guard, f.guard_state, f.line_delta, f.presumed, tuple(f.markers), f.chain_index)
 
     def _set_file_state(self, f, pos, saved):
-        from .preprocessor import IfEntry
+        IfEntry = self._IfEntry
         ifstack, f.guard, f.guard_state, f.line_delta, f.presumed, markers = saved[:6]
         self.seek(f, pos)
         f.markers = list(markers)
@@ -227,7 +226,8 @@ class SegmentReuse:
         # the effect stays a marshal blob until a run replays it: loading a header's
         # variants then costs little more than reading the file
         self.segments.add(rec.path, rec.digest, rec.start,
-                          (rec.psig, chunk is not None, names, fps, tuple(checks), marshal.dumps(effect)))
+                          (rec.psig, chunk is not None) + depcheck.pack(names, fps)
+                          + (tuple(checks), marshal.dumps(effect)))
 
     # ---------------------------------------------------------------- replaying
     def _find_variant(self, f, start):
@@ -237,17 +237,12 @@ class SegmentReuse:
         p = self.printer
         now = (p.printed, p.pending_space) if p is not None else None
         table = self.expander.macros
-        get = dict.get
         for v in variants:
             psig, has_output, names, fps, checks, _ = v
             if p is not None and (not has_output or psig[1] != now[1]):
                 continue
-            for name, fp in zip(names, fps):
-                if entry_fingerprint(table, name, get(table, name)) != fp:
-                    break
-            else:
-                if not checks or self._checks_hold(f, checks):
-                    return v
+            if depcheck.fingerprints_match(table, names, fps) and (not checks or self._checks_hold(f, checks)):
+                return v
         return None
 
     def _checks_hold(self, f, checks):
@@ -277,7 +272,7 @@ class SegmentReuse:
     def _replay(self, f, variant):
         """Apply a segment's effect to the run; how it ended."""
         (end, pos, fstate, defs, chunk, psig_end, ntok, warnings, counter, once_add) = \
-            marshal.loads(variant[5])
+            marshal.loads(self.segments.effect(variant))
         exp = self.expander
         if defs:
             if not isinstance(exp.macros, state.LazyMacros):
