@@ -131,21 +131,23 @@ class SegmentReuse:
         """A file's own state at a starting point, as a plain value (its includer's name,
         which differs from unit to unit for the headers a unit includes, is a check of the
         segments that read it: a line marker returning to it)."""
-        return (tuple((e.taken_any, e.seen_else, e.last, tuple(branch_row(c) for c in e.conditions))
-                      for e in f.ifstack),
-                f.guard, f.guard_state, f.line_delta, f.presumed, tuple(f.markers), f.chain_index)
+        rows = f.rows if f.lazy else _ifstack_rows(f.ifstack)    # (not read: as set)
+        return rows, f.guard, f.guard_state, f.line_delta, f.presumed, tuple(f.markers), f.chain_index
 
     def _set_file_state(self, f, pos, saved):
-        IfEntry = self._IfEntry
         ifstack, f.guard, f.guard_state, f.line_delta, f.presumed, markers = saved[:6]
         self.seek(f, pos)
         f.markers = list(markers)
+        if f.lazy and ifstack == f.rows:
+            return              # (the #if groups open as the last segment left them: kept)
+        IfEntry = self._IfEntry
         f.ifstack = []
         for taken_any, seen_else, last, rows in ifstack:
             conds = [branch_of(r) for r in rows]
             e = IfEntry(conds[0], taken_any)
             e.conditions, e.seen_else, e.last = conds, seen_else, last
             f.ifstack.append(e)
+        f.rows = ifstack
 
     def _outer_chain(self):
         """The #if branches the includers of the top file are in (a segment's
@@ -307,3 +309,9 @@ class SegmentReuse:
             self.once.add(f.path)
         self._set_file_state(f, pos, fstate)
         return end
+
+
+def _ifstack_rows(ifstack):
+    """A file's open #if groups as a plain value (``FileState.rows``)."""
+    return tuple((e.taken_any, e.seen_else, e.last, tuple(branch_row(c) for c in e.conditions))
+                 for e in ifstack)
