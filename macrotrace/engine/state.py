@@ -6,8 +6,8 @@ stores and validates that value.  Each macro is its own ``marshal`` blob, decode
 when the expander asks for it: a kernel unit defines ~16,000 macros and uses a few
 hundred after its headers, and decoding them all would cost more than the cache saves.
 The table is stored as a few big values (``Packed``: the names in one string, the blobs
-in one bytes, numbers in arrays), not one object per macro: marshal writes and reads
-~20,000 small objects several times slower than the same bytes in one piece.
+one after another, numbers in arrays), not one object per macro: marshal writes and
+reads ~20,000 small objects several times slower than the same bytes in one piece.
 """
 
 import hashlib

@@ -80,10 +80,10 @@ class StateCache:
         macros, data = without_data(saved["macros"])
         saved = dict(saved, macros=macros, format=FORMAT,
                      stamps=[self._stamp(path) for path, _ in saved["files"]])
+        tmp = "%s.%d" % (self.path, os.getpid())
         try:
             head = marshal.dumps(saved)
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            tmp = "%s.%d" % (self.path, os.getpid())
             with open(tmp, "wb") as fh:
                 fh.write(len(head).to_bytes(_HEAD, "little"))
                 fh.write(head)
@@ -110,8 +110,8 @@ class StateCache:
     def load(self, signature):
         """The stored snapshot if it is still valid, else None.  ``signature(pos)`` is
         what the main file's tokens before ``pos`` must hash to."""
-        # hundreds of thousands of small tuples: the cyclic GC would run many times
-        # during the load and find nothing to collect
+        # (many small tuples: the cyclic GC would run during the load and find nothing
+        # to collect)
         try:
             fh = open(self.path, "rb")
         except OSError:
