@@ -130,6 +130,41 @@ UNIQUE = ("#define PASTE_(a, b) a ## b\n#define PASTE(a, b) PASTE_(a, b)\n"
           "#define STR(x) STR_(x)\n")
 
 
+_PIECES = [
+    "int a{i} = __COUNTER__;\n",
+    "static int UNIQUE(v{i}) = {i};\n",
+    "const char *s{i} = STR(__COUNTER__);\n",
+    "int UNIQUE(d{i})[2] = {{ {i}, UNIQUE(e{i}) }};\n",
+    "#define __UNIQUE_f{i}{j} taken\nint UNIQUE(f{i});\n",
+    "#if __COUNTER__ > {j}\nint big{i};\n#endif\n",
+    "int n{i} = {j};\n",
+    "#define D{i} PASTE(x, __COUNTER__)\nint D{i}, D{i};\n",
+    "int q{i} = PASTE({j}, __COUNTER__);\n",
+]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_headers_that_use_counter_give_a_cache_less_runs_text_in_any_order(tmp_path, seed):
+    """Random headers built of the ways a value can travel (printed, pasted, stringified,
+    into a directive, into a macro's name, next to numbers that look like it), met at
+    random values: every run's text is a run's without the cache (``expand`` checks)."""
+    rnd = random.Random(seed)
+    inc = tree(tmp_path)
+    names = []
+    for h in range(4):
+        body = UNIQUE + "".join(rnd.choice(_PIECES).format(i="%d_%d" % (h, k), j=rnd.randrange(6))
+                                for k in range(rnd.randrange(1, 5)))
+        (inc / ("r%d.h" % h)).write_text("#ifndef R%d_H\n#define R%d_H\n%s#endif\n" % (h, h, body))
+        names.append("r%d.h" % h)
+    for n in range(4):
+        order = names[:]
+        rnd.shuffle(order)
+        code = "int z = __COUNTER__;\n" * rnd.randrange(3)
+        src = tmp_path / ("u%d.c" % n)
+        src.write_text(code + "".join("#include <%s>\n" % h for h in order) + "int end = __COUNTER__;\n")
+        expand(config(tmp_path, src, inc))
+
+
 @pytest.mark.parametrize("header, before, relocated", [
     # a value printed, pasted into names (looked up as macros: none is defined), or
     # stringified: the header is replayed, its values moved on
@@ -143,6 +178,8 @@ UNIQUE = ("#define PASTE_(a, b) a ## b\n#define PASTE(a, b) PASTE_(a, b)\n"
     (UNIQUE + "int UNIQUE(x);\n", "#define __UNIQUE_x3 picked\n", False),
     (UNIQUE + "#define __UNIQUE_x3 picked\nint UNIQUE(x);\n", "", False),
     (UNIQUE + "#define __UNIQUE_x9 picked\nint UNIQUE(x);\n", "", True),
+    # ... or a macro under the value it was recorded with, defined by the header itself
+    (UNIQUE + "#define __UNIQUE_x0 picked\nint UNIQUE(x);\n", "", False),
     # digits pasted onto a value: no single run of digits is its value
     ("#define P(a, b) a ## b\n#define Q(a, b) P(a, b)\nint v = Q(1, __COUNTER__);\n", "", False),
 ])
