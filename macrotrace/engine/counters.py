@@ -22,6 +22,8 @@ when its values went nowhere but into its output text:
 Anything else keeps the exact check of ``__COUNTER__``'s value.
 """
 
+import bisect
+import itertools
 import re
 
 from .state import entry_fingerprint
@@ -30,6 +32,7 @@ from .state import entry_fingerprint
 # not depend on what came before it)
 SAFE_BUILTINS = frozenset(("__COUNTER__", "__LINE__", "__FILE__"))
 _DIGITS = re.compile(r"[0-9]+")
+MAX_VALUES = 1000       # a segment that used more keeps the exact check (one regex of them)
 
 
 def relocation(parts, start, marks, chunk, c0, c1, names, fps, written):
@@ -40,36 +43,41 @@ def relocation(parts, start, marks, chunk, c0, c1, names, fps, written):
     ``parts[start:]`` is what the segment printed (``chunk`` joined), ``marks`` the
     indexes of the parts the printer marked, ``[c0, c1)`` the values it used,
     ``written`` the names it defined or undefined."""
-    values = {str(v): v - c0 for v in range(c0, c1)}
-    if not values:
+    if not 0 < c1 - c0 <= MAX_VALUES:
         return None
+    values = {str(v): v - c0 for v in range(c0, c1)}
+    # a run of digits that is one of the values (searched by the regex engine: a chunk
+    # is up to a few hundred kilobytes, and the names looked up are thousands)
+    runs = re.compile("(?<![0-9])(?:%s)(?![0-9])" % "|".join(sorted(values, key=len, reverse=True)))
     places = []
     marked = sorted(i for i in marks if i >= start)
-    if marked:
-        at = start
-        offset = 0
-        for i in marked:
-            offset += sum(len(parts[j]) for j in range(at, i))
-            at = i
-            runs = [m for m in _DIGITS.finditer(parts[i]) if m.group() in values]
-            if len(runs) != 1:
-                return None         # (none: its value merged with other digits; or two)
-            m = runs[0]
-            places.append((offset + m.start(), m.end() - m.start(), values[m.group()]))
-    found = [(m.start(), m.end() - m.start(), values[m.group()])
-             for m in _DIGITS.finditer(chunk) if m.group() in values]
-    if found != places:
-        return None                 # a value printed unmarked, or a number that looks like one
+    at = start
+    offset = 0
+    for i in marked:
+        offset += sum(map(len, parts[at:i]))
+        at = i
+        found = list(runs.finditer(parts[i]))
+        if len(found) != 1:
+            return None         # (none: its value merged with other digits; or two)
+        m = found[0]
+        places.append((offset + m.start(), m.end() - m.start(), values[m.group()]))
+    if [(m.start(), m.end() - m.start(), values[m.group()]) for m in runs.finditer(chunk)] != places:
+        return None             # a value printed unmarked, or a number that looks like one
     renamed = []
-    for name, fp in zip(names, fps):
-        runs = [m for m in _DIGITS.finditer(name) if m.group() in values]
-        if len(runs) > 1:
-            return None
-        if runs:
+    joined = "\0".join(names)
+    if runs.search(joined) is not None:
+        ends = list(itertools.accumulate(len(n) + 1 for n in names))   # (each name's end + 1)
+        seen = set()
+        for m in runs.finditer(joined):
+            k = bisect.bisect_right(ends, m.start())
+            if k in seen:
+                return None     # (two of its values in one name)
+            seen.add(k)
+            name = names[k]
             if name in written:
                 return None     # (looked up after the segment changed it, perhaps)
-            m = runs[0]
-            renamed.append((name, m.start(), m.end() - m.start(), values[m.group()], fp))
+            at = m.start() - (ends[k - 1] if k else 0)
+            renamed.append((name, at, m.end() - m.start(), values[m.group()], fps[k]))
     # a name the segment defines under the other values would be looked up as it left it
     digits = tuple(sorted(n for n in written if _DIGITS.search(n)))
     return tuple(places), (tuple(renamed), digits)
