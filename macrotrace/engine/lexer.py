@@ -25,10 +25,6 @@ from .lang import DEFAULT
 from .tokens import (BOL, CHAR, DIGRAPH, DIGRAPHS, DIRECTIVE, IDENT, INDENTED, NUMBER, OTHER,
                      PREV_WHITE, PUNCT, STRING, UNTERMINATED, Token)
 
-# How lex_span makes a Token: in Python, __new__ then __init__ as plain functions (a
-# third cheaper than calling the class); compiled (engine/compiled.py), a call
-_TOKEN_MAKERS = ((Token.__new__, Token.__init__) if isinstance(Token.__init__, FunctionType)
-                 else (None, None))
 
 # lex_span finds the common tokens (ASCII identifiers, numbers, punctuators, terminated
 # literals, comments, blanks) with a scanner written out character by character, and
@@ -36,7 +32,7 @@ _TOKEN_MAKERS = ((Token.__new__, Token.__init__) if isinstance(Token.__init__, F
 # what is unterminated) to the token regex, matched at the same place: the same tokens
 # as the regex alone.  Compiled, the scanner is C and ~4x faster than re; in pure
 # Python re is faster, so it runs alone there (tests turn the scanner on in both).
-FAST_SCAN = _TOKEN_MAKERS[0] is None
+FAST_SCAN = not isinstance(Token.__init__, FunctionType)
 
 _SPLICE = re.compile(r"\\[ \t\f\v]*\n")
 
@@ -273,7 +269,6 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
     hash_at = 0
     marking = directives is not None
     append = tokens.append
-    new_token, init_token = _TOKEN_MAKERS
     pos = start
     while pos < n:
         ws = pos            # (blanks, then one token, newline or comment)
@@ -337,11 +332,17 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
                     end += 1
                     gi = STRING_ if quote == '"' else CHAR_
             elif c < "\x80":
-                for k in (4, 3, 2, 1):
+                # the longest punctuator here: only a second character that continues
+                # one (<<= ... %:%: ->) makes the longer ones worth trying
+                k = 1
+                if pos + 1 < n and text[pos + 1] in "=<>&|+-:.#%":
+                    k = 4
+                while k > 0:
                     if pos + k <= n and text[pos:pos + k] in puncts:
                         end = pos + k
                         gi = PUNCT_
                         break
+                    k -= 1
             if gi == 0:
                 pos = ws
         if gi == 0:
@@ -429,15 +430,17 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
             return n
         if in_dir:
             flags |= DIRECTIVE
-        if new_token is None:           # compiled (engine/compiled.py): a C call
-            tok = Token(kind, value, flags, line, col, filename)
-        else:
-            # Token(kind, value, flags, line, col, filename) without the type call (a
-            # third of the cost of making a token in Python): __new__, then __init__
-            tok = new_token(Token)
-            init_token(tok, kind, value, flags, line, col, filename)
-        if spelling is not None:
-            tok.source = spelling
+        # Token(kind, value, flags, line, col, filename), its fields set here: no type
+        # call, no __init__ (compiled, tp_new and C struct members)
+        tok = Token.__new__(Token)
+        tok.kind = kind
+        tok.text = value
+        tok.flags = flags
+        tok.line = line
+        tok.col = col
+        tok.file = filename
+        tok.source = spelling       # (None but for an identifier with UCNs)
+        tok.argno = -1
         append(tok)
         flags = 0
         if gi == RAW:
