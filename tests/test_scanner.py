@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from macrotrace.engine import lang as langs
 from macrotrace.engine import lexer
+from macrotrace.engine.tokens import DIGRAPH
 
 HEADERS = sorted(glob.glob("/usr/src/linux-headers-*-common/include/linux/*.h"))[:400]
 
@@ -104,3 +105,42 @@ def test_random_text_lexes_the_same(pieces, lang):
     text = "".join(pieces)
     _same(text, lang)
     _same(text, lang, stop_chunks=True)
+
+
+def _normalize_by_regex(text):
+    """Phase 2 as one regex pass: the text without its splices, where each was in the
+    result, and what it removed (normalize's answer, after its phase 1)."""
+    import re
+    out, splices, spliced, last = [], [], [], 0
+    for m in re.finditer(r"\\[ \t\f\v]*\n", text):
+        out.append(text[last:m.start()])
+        splices.append(sum(len(p) for p in out))
+        spliced.append(m.group())
+        last = m.end()
+    out.append(text[last:])
+    return "".join(out), splices, spliced
+
+
+@settings(max_examples=int(os.environ.get("MACROTRACE_FUZZ_EXAMPLES", "300")), deadline=None)
+@given(st.lists(st.sampled_from(["a", "\\", "\\\n", "\\ \n", "\\\t\n", "\n", " ", "\\\\\n", "x\\"]),
+                max_size=30))
+def test_line_splices_found_as_by_the_regex(pieces):
+    text = "".join(pieces) + "\n"
+    assert lexer.normalize(text) == _normalize_by_regex(text)
+
+
+@pytest.mark.parametrize("spelling", ["ab_1", "_", "L", "u8", "R", "defined", "a$b", "$", "1ab", "0x1p",
+                                      "+=", "%:%:", "a b", " a", "ab\\u00e9", "\\u0061", "é", "L'a'",
+                                      'u8"s"', "a\n", "/", "//", "x-"])
+@pytest.mark.parametrize("lang", LANGS[:2] + LANGS[-3:-1], ids=lambda lg: "%s-%s" % (lg.name, lg.dollars))
+def test_a_pasted_spelling_relexed_as_the_regex_lexes_it(spelling, lang):
+    # relex_single takes a plain ASCII name without the regex: the same token
+    got = lexer.relex_single(spelling, lang)
+    m = lexer._regex(lang).match(spelling)
+    one = m is not None and m.end() == len(spelling) and m.start(m.lastindex) == 0 \
+        and m.lastgroup not in ("nl", "block", "open_block", "line_comment", "open_literal", "open_raw")
+    if not one:
+        assert got is None
+    elif got is not None:
+        kind = lexer._KIND[m.lastgroup]
+        assert (got.kind, got.source or got.text, got.flags & ~DIGRAPH) == (kind, spelling, 0)

@@ -35,6 +35,7 @@ from .tokens import (BOL, CHAR, DIGRAPH, DIGRAPHS, DIRECTIVE, IDENT, INDENTED, N
 FAST_SCAN = not isinstance(Token.__init__, FunctionType)
 
 _SPLICE = re.compile(r"\\[ \t\f\v]*\n")
+_BLANK_SPLICE = re.compile(r"\\[ \t\f\v]+\n")     # a splice with blanks before its newline
 
 _PUNCTUATORS = """... <<= >>= -> ++ -- << >> <= >= == != && || *= /= %= += -= &= ^= |= ##
     [ ] ( ) { } . & * + - ~ ! / % < > ^ | ? : ; = , #""".split()
@@ -193,6 +194,18 @@ def normalize(text, trigraphs=False):
         text = _TRIGRAPH.sub(lambda m: _TRIGRAPHS[m.group(1)], text)
     if "\\" not in text:
         return text, [], []
+    if _BLANK_SPLICE.search(text) is None:
+        # every splice is a backslash right before its newline (as nearly always): the
+        # pieces between them give the positions, no match objects
+        parts = text.split("\\\n")
+        if len(parts) == 1:
+            return text, [], []
+        splices = []
+        at = 0
+        for part in parts[:-1]:
+            at += len(part)
+            splices.append(at)
+        return "".join(parts), splices, ["\\\n"] * len(splices)
     parts = []
     splices = []
     spliced = []
@@ -490,7 +503,11 @@ def relex_single(spelling, lang=DEFAULT):
 
     This is how ``##`` decides whether a paste gives a valid preprocessing token.
     """
-    m = _regex(lang).match(spelling)
+    if spelling.isascii() and spelling.isidentifier():
+        # a plain name (most pastes make one): the regex's identifier, without it (no
+        # quote follows it, so it is no literal's prefix)
+        return Token(IDENT, spelling, 0)
+    m = _lexing(lang)[0].match(spelling)
     if m is None or m.end() != len(spelling) or m.start(m.lastindex) != 0:
         return None         # (not one token, or blanks before it)
     group = m.lastgroup
