@@ -23,6 +23,7 @@ from test_kernel import built  # noqa: F401  (the fixture: Kbuild builds the tes
 from test_segments import kbuild_config
 
 from macrotrace.config import RunConfig
+from macrotrace.engine import compiled
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HELLO = os.path.join(ROOT, "examples", "hello.c")
@@ -106,6 +107,41 @@ def test_a_real_kbuild_unit_gives_the_pure_results_and_gccs_text(compiled_built,
     (pure,), (fast,) = _both(tmp_path, [cfg])
     assert fast == pure and '"module_init"' in fast[1]
     assert test_kernel.first_difference(fast[0], test_kernel.gcc_preprocess(argv, cwd)) is None
+
+
+# run in a child: each config expanded with the cache twice, the unit's own state deleted
+# in between, so the second run replays the header segments the first one recorded
+_REPLAY = """
+import glob, os, pickle, sys
+from macrotrace.engine import compiled, diskcache, session
+from macrotrace.record import replace
+out = {"path": compiled.status(), "results": []}
+for cfg in pickle.load(sys.stdin.buffer):
+    diskcache.clear()
+    first = session.expand(cfg)
+    for name in glob.glob(os.path.join(diskcache.cache_dir(), "state-*")):
+        os.unlink(name)
+    second = session.expand(cfg)
+    out["results"].append((first.text, second.text, second.cache_hit, second.segments,
+                           session.expand(replace(cfg, cache=False)).text))
+sys.stdout.buffer.write(pickle.dumps(out))
+"""
+
+
+def test_replayed_header_segments_give_the_same_text_compiled_and_pure(compiled_built, tmp_path):
+    """The segments' dependency check (depcheck, compiled) lets the same segments be
+    replayed, with the same text as a run without the cache."""
+    configs = [RunConfig(source=HELLO, lto=lto, prel32=prel32, module=module)
+               for lto, prel32, module in itertools.product((False, True), repeat=3)]
+    runs = {}
+    for pure in (True, False):
+        out = pickle.loads(_python(_REPLAY, _env(tmp_path, pure), pickle.dumps(configs)).stdout)
+        assert out["path"].startswith("pure" if pure else "compiled"), out["path"]
+        runs[pure] = out["results"]
+    assert runs[True] == runs[False]
+    for first, second, hit, (replayed, recorded), uncached in runs[False]:
+        assert first == second == uncached and "hello_init" in first
+        assert not hit and replayed >= 10 and recorded == 0      # (every header replayed)
 
 
 def _copy_package(tmp_path):
@@ -223,7 +259,7 @@ def test_the_pxd_files_compile_with_their_py_files(tmp_path):
     for name in os.listdir(ENGINE):
         if name.endswith((".py", ".pxd")) and name != "__init__.py":
             shutil.copy(os.path.join(ENGINE, name), package / name)
-    sources = [str(package / (m + ".py")) for m in ("tokens", "macros", "expander", "printer")]
+    sources = [str(package / (m + ".py")) for m in compiled.MODULES]
     proc = subprocess.run([sys.executable, "-c", "import sys; from Cython.Build.Cythonize import main; "
                            "main(['-3', '-q'] + sys.argv[1:])"] + sources,
                           capture_output=True, text=True, cwd=str(tmp_path))

@@ -54,7 +54,7 @@ COMMAND_LINE = "<command-line>"
 class FileState:
     __slots__ = ("tokens", "pos", "chunk", "src", "path", "dir", "chain_index", "ifstack",
                  "guard", "guard_state", "line_delta", "presumed", "includer", "markers",
-                 "digest", "data", "cached", "lazy", "seg")
+                 "digest", "data", "cached", "lazy", "seg", "rows")
 
     def __init__(self, path, chain_index, src=None):
         # the file is lexed a chunk at a time (source.py): ``tokens`` are the current
@@ -81,6 +81,7 @@ class FileState:
         self.data = None        # its bytes, if read already
         self.cached = None      # its Source, made earlier, not taken yet
         self.seg = False        # at a segment's start: look for a recorded one first
+        self.rows = ()          # ``ifstack`` as reuse._file_state describes it, while lazy
 
     def offset(self, index=None):
         """The position of token ``index`` of the chunk (the next one by default) as an
@@ -124,6 +125,9 @@ class Engine(SegmentReuse):
     (``lang``, ``prefix_maps``, ``state_cache``, ``warning_sink``...) comes in here,
     never set afterwards.
     """
+
+    _FileState = FileState      # (for reuse.py, which preprocessor.py imports)
+    _IfEntry = IfEntry
 
     _ready = False
     overridden = frozenset()     # pcpp's hooks a subclass overrides (pcpp_api.py)

@@ -17,7 +17,7 @@ there, and recorded until its next boundary (``end_recording``).
 import marshal
 import os
 
-from . import state
+from . import depcheck, state
 from .events import Listener
 from .segments import Recording
 from .state import Pending, branch_of, branch_row, entry_fingerprint, fingerprint, macro_blob
@@ -49,8 +49,7 @@ class SegmentReuse:
     def _lazy_file(self, path, chain_index, from_tok):
         """A header's FileState, not lexed: its contents' sha1 is known (from the file,
         or from the store when the file's stat says it is the file hashed before)."""
-        from .preprocessor import FileState
-        f = FileState(path, chain_index)
+        f = self._FileState(path, chain_index)
         f.lazy = True
         store = self.segments
         cached = self.file_cache.get(path)
@@ -132,21 +131,23 @@ class SegmentReuse:
         """A file's own state at a starting point, as a plain value (its includer's name,
         which differs from unit to unit for the headers a unit includes, is a check of the
         segments that read it: a line marker returning to it)."""
-        return (tuple((e.taken_any, e.seen_else, e.last, tuple(branch_row(c) for c in e.conditions))
-                      for e in f.ifstack),
-                f.guard, f.guard_state, f.line_delta, f.presumed, tuple(f.markers), f.chain_index)
+        rows = f.rows if f.lazy else _ifstack_rows(f.ifstack)    # (not read: as set)
+        return rows, f.guard, f.guard_state, f.line_delta, f.presumed, tuple(f.markers), f.chain_index
 
     def _set_file_state(self, f, pos, saved):
-        from .preprocessor import IfEntry
         ifstack, f.guard, f.guard_state, f.line_delta, f.presumed, markers = saved[:6]
         self.seek(f, pos)
         f.markers = list(markers)
+        if f.lazy and ifstack == f.rows:
+            return              # (the #if groups open as the last segment left them: kept)
+        IfEntry = self._IfEntry
         f.ifstack = []
         for taken_any, seen_else, last, rows in ifstack:
             conds = [branch_of(r) for r in rows]
             e = IfEntry(conds[0], taken_any)
             e.conditions, e.seen_else, e.last = conds, seen_else, last
             f.ifstack.append(e)
+        f.rows = ifstack
 
     def _outer_chain(self):
         """The #if branches the includers of the top file are in (a segment's
@@ -227,7 +228,8 @@ class SegmentReuse:
         # the effect stays a marshal blob until a run replays it: loading a header's
         # variants then costs little more than reading the file
         self.segments.add(rec.path, rec.digest, rec.start,
-                          (rec.psig, chunk is not None, names, fps, tuple(checks), marshal.dumps(effect)))
+                          (rec.psig, chunk is not None) + depcheck.pack(names, fps)
+                          + (tuple(checks), marshal.dumps(effect)))
 
     # ---------------------------------------------------------------- replaying
     def _find_variant(self, f, start):
@@ -237,17 +239,12 @@ class SegmentReuse:
         p = self.printer
         now = (p.printed, p.pending_space) if p is not None else None
         table = self.expander.macros
-        get = dict.get
         for v in variants:
             psig, has_output, names, fps, checks, _ = v
             if p is not None and (not has_output or psig[1] != now[1]):
                 continue
-            for name, fp in zip(names, fps):
-                if entry_fingerprint(table, name, get(table, name)) != fp:
-                    break
-            else:
-                if not checks or self._checks_hold(f, checks):
-                    return v
+            if depcheck.fingerprints_match(table, names, fps) and (not checks or self._checks_hold(f, checks)):
+                return v
         return None
 
     def _checks_hold(self, f, checks):
@@ -277,7 +274,7 @@ class SegmentReuse:
     def _replay(self, f, variant):
         """Apply a segment's effect to the run; how it ended."""
         (end, pos, fstate, defs, chunk, psig_end, ntok, warnings, counter, once_add) = \
-            marshal.loads(variant[5])
+            marshal.loads(self.segments.effect(variant))
         exp = self.expander
         if defs:
             if not isinstance(exp.macros, state.LazyMacros):
@@ -312,3 +309,9 @@ class SegmentReuse:
             self.once.add(f.path)
         self._set_file_state(f, pos, fstate)
         return end
+
+
+def _ifstack_rows(ifstack):
+    """A file's open #if groups as a plain value (``FileState.rows``)."""
+    return tuple((e.taken_any, e.seen_else, e.last, tuple(branch_row(c) for c in e.conditions))
+                 for e in ifstack)

@@ -44,7 +44,8 @@ from .diskcache import cache_dir
 from .state import file_stamp, unchanged
 from .statecache import _engine_fingerprint
 
-FORMAT = 2      # 2: positions are offsets in the text (source.py), not token indices
+FORMAT = 3      # 3: the pack keeps the effects apart from the entries (read when replayed);
+                # a variant's names and fingerprints are one string and one bytes (depcheck.py)
 MAX_VARIANTS = 16          # per starting point; the oldest goes first
 MAX_DELTAS = 300           # header files recorded since the pack, before they are folded in
 
@@ -126,6 +127,23 @@ class SegmentStore:
         self.loaded[path] = e
         return e
 
+    def _dirty(self, path):
+        """``path``'s entry changed: it is written as a delta, with its effects in it (a
+        pack's entry names them by their place in the pack, which a fold rewrites)."""
+        e = self.loaded[path]
+        if self.pack is not None and e is not None:
+            v = e["v"]
+            for start, lst in v.items():
+                if any(type(var[5]) is not bytes for var in lst):
+                    v[start] = [var if type(var[5]) is bytes else var[:5] + (self.pack.effect(var[5]),)
+                                for var in lst]
+        self.dirty.add(path)
+
+    def effect(self, variant):
+        """A variant's effect (a marshal blob), read from the pack if it is there."""
+        blob = variant[5]
+        return blob if type(blob) is bytes else self.pack.effect(blob)
+
     def entry(self, path, digest):
         e = self._load(path)
         if e is None:
@@ -133,7 +151,7 @@ class SegmentStore:
         if e["sha"] != digest:        # the file changed: what was recorded is void
             e.clear()
             e.update(format=FORMAT, path=path, sha=digest, v={})
-            self.dirty.add(path)
+            self._dirty(path)
         return e
 
     def known_digest(self, path, st):
@@ -150,12 +168,12 @@ class SegmentStore:
         e = self.entry(path, digest)
         if e.get("stat") != file_stamp(st):
             e["stat"], e["at"] = file_stamp(st), time.time_ns()
-            self.dirty.add(path)
+            self._dirty(path)
 
     def mark_warns(self, path, digest):
         """Lexing ``path`` warns: it is always read, never replayed."""
         self.entry(path, digest)["warns"] = True
-        self.dirty.add(path)
+        self._dirty(path)
 
     def variants(self, path, digest, start):
         return self.entry(path, digest)["v"].get(start, ())
@@ -166,7 +184,7 @@ class SegmentStore:
         lst.append(variant)
         if len(lst) > MAX_VARIANTS:
             del lst[0]
-        self.dirty.add(path)
+        self._dirty(path)
         self.recorded += 1
 
     def flush(self):
@@ -180,7 +198,7 @@ class SegmentStore:
             return
         written = []
         if len(self.deltas) + len(self.dirty) > MAX_DELTAS and \
-                self._fold({path: marshal.dumps(self.loaded[path]) for path in self.dirty}):
+                self._fold({path: self.loaded[path] for path in self.dirty}):
             written.append(self.pack_file)      # (a cold unit: ~500 headers in one write)
         else:
             for path in sorted(self.dirty):
@@ -193,8 +211,8 @@ class SegmentStore:
             diskcache.evict(keep=set(written) | {self.pack_file})
 
     def _fold(self, ours):
-        """The deltas on disk and ``ours`` (path -> entry blob, newer) into the pack,
-        under a lock; False when another run holds it (it is folding: leave it be)."""
+        """The deltas on disk and ``ours`` (path -> entry, newer) into the pack, under a
+        lock; False when another run holds it (it is folding: leave it be)."""
         try:
             lock = open(os.path.join(self.dir, "seg-%s.lock" % self.key), "wb")
         except OSError:
@@ -205,23 +223,18 @@ class SegmentStore:
             except OSError:
                 return False
             old = Pack(self.pack_file)
-            blobs = {path: old.blob(path) for path in old.index}
+            entries = {path: old.get(path, whole=True) for path in old.index}
             prefix = "seg-%s-" % self.key
             try:
                 names = [n for n in os.listdir(self.dir) if n.startswith(prefix)]
             except OSError:
                 return False
             for n in names:
-                try:
-                    with open(os.path.join(self.dir, n), "rb") as fh:
-                        blob = fh.read()
-                    e = marshal.loads(blob)
-                except (OSError, EOFError, ValueError, TypeError):
-                    continue
+                e = _read(os.path.join(self.dir, n))
                 if isinstance(e, dict) and e.get("format") == FORMAT:
-                    blobs[e["path"]] = blob
-            blobs.update(ours)
-            if not Pack.write(self.pack_file, blobs):
+                    entries[e["path"]] = e
+            entries.update(ours)
+            if not Pack.write(self.pack_file, {p: e for p, e in entries.items() if e is not None}):
                 return False
             for n in names:
                 try:
@@ -233,20 +246,25 @@ class SegmentStore:
 
 
 class Pack:
-    """The pack file: 8 bytes giving the index's length, the index (marshal: path ->
-    (offset, size)), then each header's entry as a marshal blob."""
+    """The pack file: 16 bytes giving the index's length and the entries' length, the
+    index (marshal: path -> (offset, size)), each header's entry as a marshal blob, then
+    the variants' effects.  In an entry read from the pack a variant's effect is its
+    (offset, size) among the effects: a run decodes the dependencies of the few hundred
+    headers it meets, and only the effects it replays."""
 
     def __init__(self, name):
         self.data = b""
         self.index = {}
         try:
             with open(name, "rb") as fh:
-                # mapped, not read: a run decodes the few hundred headers it meets
+                # mapped, not read
                 data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
             n = int.from_bytes(data[:8], "little")
-            index = marshal.loads(data[8:8 + n])
+            m = int.from_bytes(data[8:16], "little")
+            index = marshal.loads(data[16:16 + n])
             if isinstance(index, dict):          # (anything else: a damaged file)
-                self.index, self.data, self.base = index, data, 8 + n
+                self.index, self.data, self.base = index, data, 16 + n
+                self.effects = 16 + n + m
         except (OSError, EOFError, ValueError, TypeError):
             self.index = {}
 
@@ -254,27 +272,52 @@ class Pack:
         off, size = self.index[path]
         return self.data[self.base + off:self.base + off + size]
 
-    def get(self, path):
+    def effect(self, ref):
+        off, size = ref
+        return self.data[self.effects + off:self.effects + off + size]
+
+    def get(self, path, whole=False):
+        """``path``'s entry (``whole``: with its effects, not their places)."""
         if path not in self.index:
             return None
         try:
-            return marshal.loads(self.blob(path))
+            e = marshal.loads(self.blob(path))
         except (EOFError, ValueError, TypeError):
             return None
+        if whole and isinstance(e, dict) and isinstance(e.get("v"), dict):
+            for start, lst in e["v"].items():
+                e["v"][start] = [var[:5] + (self.effect(var[5]),) for var in lst]
+        return e
 
     @staticmethod
-    def write(name, blobs):
+    def write(name, entries):
         index, off = {}, 0
-        for path, blob in blobs.items():
+        effects = []
+        blobs = []
+        eoff = 0
+        for path, e in entries.items():
+            light = dict(e)
+            light["v"] = v = {}
+            for start, lst in e["v"].items():
+                out = v[start] = []
+                for var in lst:
+                    effects.append(var[5])
+                    out.append(var[:5] + ((eoff, len(var[5])),))
+                    eoff += len(var[5])
+            blob = marshal.dumps(light)
             index[path] = (off, len(blob))
             off += len(blob)
+            blobs.append(blob)
         head = marshal.dumps(index)
         tmp = "%s.%d" % (name, os.getpid())
         try:
             with open(tmp, "wb") as fh:
                 fh.write(len(head).to_bytes(8, "little"))
+                fh.write(off.to_bytes(8, "little"))
                 fh.write(head)
-                for blob in blobs.values():
+                for blob in blobs:
+                    fh.write(blob)
+                for blob in effects:
                     fh.write(blob)
             os.replace(tmp, name)
             return True

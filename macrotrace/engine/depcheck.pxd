@@ -1,0 +1,6 @@
+# Cython declarations augmenting depcheck.py (see engine/compiled.py).
+cimport cython
+
+
+@cython.locals(at=Py_ssize_t, name=object, e=object, efp=object, t=object)
+cpdef bint fingerprints_match(object table, str names, bytes fps)

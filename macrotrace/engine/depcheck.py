@@ -1,0 +1,47 @@
+"""A recorded segment's macro dependencies (segments.py), stored compactly, and whether
+they hold: each name it looked at, as defined now, against the fingerprint recorded.
+
+Stored as one string (the names, NUL-separated) and one bytes (their fingerprints, 10
+bytes each, ``UNDEFINED`` for a name that was not defined): a header's entry is decoded
+by every run that meets the header, and ~60 separate names and fingerprints a segment
+made that decoding most of a replay's cost.  The check is the innermost loop of every
+replay (~1,000 segments a kernel unit): compiled when the engine is built
+(depcheck.pxd), plain Python otherwise."""
+
+from .macros import MacroDef
+from .state import Pending, entry_fingerprint
+
+FP_SIZE = 10                    # state.fingerprint's digest size
+UNDEFINED = b"\0" * FP_SIZE
+
+
+def pack(names, fps):
+    """(names, fingerprints) as stored."""
+    return "\0".join(names), b"".join(UNDEFINED if fp is None else fp for fp in fps)
+
+
+def fingerprints_match(table, names, fps):
+    """``table``'s entries for ``names`` (as ``pack`` stores them) have the fingerprints
+    ``fps``; the table is read as stored, a pending definition is not decoded."""
+    if not names:
+        return True
+    get = dict.get
+    at = 0
+    for name in names.split("\0"):
+        e = get(table, name)
+        if e is None:
+            efp = UNDEFINED
+        else:
+            t = type(e)
+            if t is Pending:
+                efp = e.fp
+            elif t is MacroDef:
+                efp = e.fp
+                if efp is None:
+                    efp = entry_fingerprint(table, name, e)
+            else:
+                efp = entry_fingerprint(table, name, e)
+        if fps[at:at + FP_SIZE] != efp:
+            return False
+        at += FP_SIZE
+    return True
