@@ -3,7 +3,7 @@
 # (Py_UCS4), and the Token it makes as the compiled extension type.  lexer.py stays
 # plain Python.
 cimport cython
-from macrotrace.engine.tokens cimport Token
+from macrotrace.engine.tokens cimport Token, new_token
 
 cdef long BOL, DIGRAPH, DIRECTIVE, INDENTED, PREV_WHITE, UNTERMINATED
 

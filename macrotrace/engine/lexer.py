@@ -23,7 +23,7 @@ from types import FunctionType
 
 from .lang import DEFAULT
 from .tokens import (BOL, CHAR, DIGRAPH, DIGRAPHS, DIRECTIVE, IDENT, INDENTED, NUMBER, OTHER,
-                     PREV_WHITE, PUNCT, STRING, UNTERMINATED, Token)
+                     PREV_WHITE, PUNCT, STRING, UNTERMINATED, Token, new_token)
 
 
 # lex_span finds the common tokens (ASCII identifiers, numbers, punctuators, terminated
@@ -443,17 +443,9 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
             return n
         if in_dir:
             flags |= DIRECTIVE
-        # Token(kind, value, flags, line, col, filename), its fields set here: no type
-        # call, no __init__ (compiled, tp_new and C struct members)
-        tok = Token.__new__(Token)
-        tok.kind = kind
-        tok.text = value
-        tok.flags = flags
-        tok.line = line
-        tok.col = col
-        tok.file = filename
-        tok.source = spelling       # (None but for an identifier with UCNs)
-        tok.argno = -1
+        tok = new_token(kind, value, flags, line, col, filename)
+        if spelling is not None:
+            tok.source = spelling
         append(tok)
         flags = 0
         if gi == RAW:
