@@ -8,7 +8,7 @@ from macrotrace.engine.macros cimport MacroDef
 
 # the token kinds and flags, read at every token: C values, not module lookups
 cdef str IDENT, EOF, MACRO_ARG, NUMBER, PADDING, STRING
-cdef long NO_EXPAND, PASTE_LEFT, PREV_WHITE, STRINGIFY
+cdef long COUNTER_DIGITS, NO_EXPAND, PASTE_LEFT, PREV_WHITE, STRINGIFY
 cdef Token AVOID_PASTE, ENDARG
 
 

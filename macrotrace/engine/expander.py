@@ -28,7 +28,7 @@ from . import tokens as T
 from .lang import DEFAULT
 from .lexer import relex_single
 from .macros import MacroDef
-from .tokens import (EOF, IDENT, MACRO_ARG, NO_EXPAND, NUMBER, PADDING, PASTE_LEFT,
+from .tokens import (COUNTER_DIGITS, EOF, IDENT, MACRO_ARG, NO_EXPAND, NUMBER, PADDING, PASTE_LEFT,
                      PREV_WHITE, STRING, STRINGIFY, Token, padding)
 
 AVOID_PASTE = padding(None)          # gcc's pfile->avoid_paste
@@ -783,6 +783,8 @@ class Expander:
         if tok is None:
             return None
         tok.line, tok.col, tok.file = lhs.line, lhs.col, lhs.file
+        if (lhs.flags | rhs.flags) & COUNTER_DIGITS:
+            tok.flags |= COUNTER_DIGITS         # (a __COUNTER__ value pasted in)
         return tok
 
     @staticmethod
@@ -791,7 +793,9 @@ class Expander:
         out = ['"']
         source = None
         backslashes = 0
+        flags = 0
         for t in toks:
+            flags |= t.flags
             if t.kind == PADDING:
                 if source is None or (not source.flags & PREV_WHITE and t.source is None):
                     source = t.source
@@ -813,7 +817,7 @@ class Expander:
         if backslashes & 1:
             out[-1] = out[-1][:-1]
         out.append('"')
-        return Token(STRING, "".join(out), 0)
+        return Token(STRING, "".join(out), flags & COUNTER_DIGITS)
 
     # ------------------------------------------------------------------ builtins
     def builtin_macro(self, m, tok, line, exp):
@@ -846,8 +850,10 @@ class Expander:
             value = str(line if self.top_most_fun_like else self.invocation_line)
             result = Token(NUMBER, value)
         elif kind == "__COUNTER__":
-            result = Token(NUMBER, str(self.counter))
+            result = Token(NUMBER, str(self.counter), COUNTER_DIGITS)
             self.counter += 1
+            if self.in_directive and self.used is not None:
+                self.used.add("#__COUNTER__")       # (its value decided a directive)
         elif kind in ("__FILE__", "__BASE_FILE__", "__FILE_NAME__"):
             name = hooks.current_file_name(kind)
             result = Token(STRING, '"%s"' % name.replace("\\", "\\\\").replace('"', '\\"'))

@@ -4,7 +4,7 @@ cimport cython
 from macrotrace.engine.tokens cimport Token
 
 cdef str CHAR, EOF, IDENT, NUMBER, OTHER, PADDING, PRAGMA, PUNCT, STRING
-cdef long PREV_WHITE
+cdef long COUNTER_DIGITS, PREV_WHITE
 
 
 @cython.locals(ak=str, bk=str, c=str)
@@ -19,6 +19,7 @@ cdef class Printer:
     cdef public bint printed
     cdef public bint pragmas
     cdef public long count
+    cdef public list marks
 
     @cython.locals(kind=str, src=Token, prev=Token, parts=list, text=str)
     cpdef token(self, Token tok)

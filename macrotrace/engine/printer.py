@@ -8,7 +8,8 @@ text of every trace step, so a step reads like compiler output.
 
 import re
 
-from .tokens import CHAR, EOF, IDENT, NUMBER, OTHER, PADDING, PRAGMA, PREV_WHITE, PUNCT, STRING
+from .tokens import (CHAR, COUNTER_DIGITS, EOF, IDENT, NUMBER, OTHER, PADDING, PRAGMA, PREV_WHITE,
+                     PUNCT, STRING)
 
 # Operators that form a new operator when followed by '=' (gcc: type <= CPP_LAST_EQ).
 _EQ_FORMERS = {"=", "!", ">", "<", "+", "-", "*", "/", "%", "&", "|", "^", ">>", "<<"}
@@ -48,6 +49,7 @@ class Printer:
         self.printed = False
         self.pragmas = True          # gcc -E prints no #pragma lines in assembler
         self.count = 0               # tokens printed
+        self.marks = []              # indexes in ``parts`` of tokens holding __COUNTER__ values
 
     def line_change(self, tok):
         if self.printed:
@@ -95,6 +97,8 @@ class Printer:
         text = tok.text
         if kind == IDENT and not (text.isascii() and "\\" not in text):
             text = ucn_spelling(text)       # (printed(tok), inline: one call less a token)
+        if tok.flags & COUNTER_DIGITS:
+            self.marks.append(len(parts))
         parts.append(text)
         self.printed = True
         self.count += 1

@@ -17,7 +17,7 @@ there, and recorded until its next boundary (``end_recording``).
 import marshal
 import os
 
-from . import depcheck, state
+from . import counters, depcheck, state
 from .events import Listener
 from .segments import Recording
 from .state import Pending, branch_of, branch_row, entry_fingerprint, fingerprint, macro_blob
@@ -176,6 +176,8 @@ class SegmentReuse:
         rec.parts = len(p.parts) if p is not None else 0
         rec.count = p.count if p is not None else 0
         rec.warnings = len(self.warnings)
+        if p is not None:
+            p.marks.clear()             # (the parts holding __COUNTER__ values: counters.py)
         exp.reads, exp.written, exp.used = rec.reads, rec.written, rec.used
         self._rec = rec
 
@@ -199,8 +201,6 @@ class SegmentReuse:
         fps = tuple(entry_fingerprint(table, n, written[n] if n in written else dict.get(table, n))
                     for n in names)
         checks = list(rec.checks)
-        if "__COUNTER__" in rec.used:
-            checks.append(("counter", rec.counter))
         if "__INCLUDE_LEVEL__" in rec.used:
             checks.append(("level", rec.depth))
         defs = []
@@ -213,18 +213,26 @@ class SegmentReuse:
                 defs.append((name, blob, fingerprint(m)))
                 # the unit's own state (snapshot) stores it as this blob too
                 self._encoder.known(m, blob, rec.outer)
-        chunk = psig_end = None
+        chunk = psig_end = reloc = None
         ntok = 0
+        warnings = tuple((w.message, w.file, w.line) for w in self.warnings[rec.warnings:])
         if p is not None:
             chunk = "".join(p.parts[rec.parts:])
+            if "__COUNTER__" in rec.used and rec.used <= counters.SAFE_BUILTINS and not warnings:
+                reloc = counters.relocation(p.parts, rec.parts, p.marks, chunk, rec.counter,
+                                            exp.counter, names, fps, written)
             p.parts[rec.parts:] = [chunk] if chunk else []
             if chunk and rec.psig[0] and chunk[0] != "\n":
                 return                  # (its first line did not start as _replay assumes)
             psig_end = (p.printed, p.pending_space)
             ntok = p.count - rec.count
-        warnings = tuple((w.message, w.file, w.line) for w in self.warnings[rec.warnings:])
+        if "__COUNTER__" in rec.used:
+            # its values printed, relocatable (counters.py); else __COUNTER__ exactly
+            checks.append(("counter", rec.counter) if reloc is None else
+                          ("relocated", rec.counter, reloc[1]))
         effect = (end, f.offset(), self._file_state(f), tuple(defs), chunk, psig_end, ntok, warnings,
-                  exp.counter if "__COUNTER__" in rec.used else None, rec.once_add)
+                  exp.counter if "__COUNTER__" in rec.used else None, rec.once_add,
+                  None if reloc is None else (rec.counter, reloc[0]))
         # the effect stays a marshal blob until a run replays it: loading a header's
         # variants then costs little more than reading the file
         self.segments.add(rec.path, rec.digest, rec.start,
@@ -263,6 +271,9 @@ class SegmentReuse:
             elif kind == "counter":
                 if self.expander.counter != c[1]:
                     return False
+            elif kind == "relocated":
+                if not counters.names_hold(self.expander.macros, c[2], c[1], self.expander.counter):
+                    return False
             elif kind == "level":
                 if len(self.files) != c[1]:
                     return False
@@ -273,8 +284,13 @@ class SegmentReuse:
 
     def _replay(self, f, variant):
         """Apply a segment's effect to the run; how it ended."""
-        (end, pos, fstate, defs, chunk, psig_end, ntok, warnings, counter, once_add) = \
+        (end, pos, fstate, defs, chunk, psig_end, ntok, warnings, counter, once_add, reloc) = \
             marshal.loads(self.segments.effect(variant))
+        if reloc is not None and reloc[0] != self.expander.counter:
+            c0, places = reloc          # (its values printed from __COUNTER__ as it is now)
+            now = self.expander.counter
+            chunk = counters.relocated(chunk, places, now)
+            counter = now + (counter - c0)
         exp = self.expander
         if defs:
             if not isinstance(exp.macros, state.LazyMacros):

@@ -28,6 +28,7 @@ DIGRAPH = 32        # punctuator spelled as a digraph (<: :> <% %> %: %:%:)
 UNTERMINATED = 64   # OTHER only: an unterminated string or character literal
 INDENTED = 128      # BOL token that had white space before it on its line
 DIRECTIVE = 256     # part of a directive line (set by the lexer or the preprocessor)
+COUNTER_DIGITS = 512  # its text holds a __COUNTER__ value (reuse.py relocates a segment's)
 
 DIGRAPHS = {"<:": "[", ":>": "]", "<%": "{", "%>": "}", "%:": "#", "%:%:": "##"}
 

@@ -1,0 +1,110 @@
+"""Replaying a header segment that used ``__COUNTER__`` at another value of it.
+
+A segment that expands ``__COUNTER__`` (``__UNIQUE_ID``, ``BUILD_BUG_ON``...) prints
+values that depend on how many the unit used before it, so it was replayed only where
+``__COUNTER__`` stood exactly as when it was recorded; in a tree, units reach a header
+with different values and read it again.  Such a segment can be *relocated*: replayed
+from value ``c`` instead of ``c0``, each value ``c0 + k`` it printed becoming ``c + k``,
+when its values went nowhere but into its output text:
+
+- every token that holds a value is known: ``__COUNTER__``'s result is marked
+  (``tokens.COUNTER_DIGITS``), and so is what ``##`` or ``#`` makes from a marked token;
+  the printer notes where it prints one (``Printer.marks``);
+- each such token holds exactly one run of digits that is one of the segment's values,
+  and the output holds no other run equal to one of them (a value printed through a
+  path that is not marked would show there: then the segment is not relocated);
+- no value reached a directive (``#if __COUNTER__``), no builtin other than
+  ``__LINE__``/``__FILE__`` ran, no warning was given;
+- a macro name the segment looked up that holds one of its values (a pasted
+  ``__UNIQUE_ID_x12``) must look the same under the relocated value too: it is checked
+  under both names.
+
+Anything else keeps the exact check of ``__COUNTER__``'s value.
+"""
+
+import bisect
+import itertools
+import re
+
+from .state import entry_fingerprint
+
+# the builtins a relocated segment may have used besides __COUNTER__ (their values do
+# not depend on what came before it)
+SAFE_BUILTINS = frozenset(("__COUNTER__", "__LINE__", "__FILE__"))
+_DIGITS = re.compile(r"[0-9]+")
+MAX_VALUES = 1000       # a segment that used more keeps the exact check (one regex of them)
+
+
+def relocation(parts, start, marks, chunk, c0, c1, names, fps, written):
+    """How to replay a segment at another ``__COUNTER__`` value, or None when it cannot
+    be: (its value-holding places in ``chunk`` as (offset, length, k), what its check
+    needs: the looked-up names that hold a value as (name, offset, length, k,
+    fingerprint), and the names it defined or undefined that have digits in them).
+    ``parts[start:]`` is what the segment printed (``chunk`` joined), ``marks`` the
+    indexes of the parts the printer marked, ``[c0, c1)`` the values it used,
+    ``written`` the names it defined or undefined."""
+    if not 0 < c1 - c0 <= MAX_VALUES:
+        return None
+    values = {str(v): v - c0 for v in range(c0, c1)}
+    # a run of digits that is one of the values (searched by the regex engine: a chunk
+    # is up to a few hundred kilobytes, and the names looked up are thousands)
+    runs = re.compile("(?<![0-9])(?:%s)(?![0-9])" % "|".join(sorted(values, key=len, reverse=True)))
+    places = []
+    marked = sorted(i for i in marks if i >= start)
+    at = start
+    offset = 0
+    for i in marked:
+        offset += sum(map(len, parts[at:i]))
+        at = i
+        found = list(runs.finditer(parts[i]))
+        if len(found) != 1:
+            return None         # (none: its value merged with other digits; or two)
+        m = found[0]
+        places.append((offset + m.start(), m.end() - m.start(), values[m.group()]))
+    if [(m.start(), m.end() - m.start(), values[m.group()]) for m in runs.finditer(chunk)] != places:
+        return None             # a value printed unmarked, or a number that looks like one
+    renamed = []
+    joined = "\0".join(names)
+    if runs.search(joined) is not None:
+        ends = list(itertools.accumulate(len(n) + 1 for n in names))   # (each name's end + 1)
+        seen = set()
+        for m in runs.finditer(joined):
+            k = bisect.bisect_right(ends, m.start())
+            if k in seen:
+                return None     # (two of its values in one name)
+            seen.add(k)
+            name = names[k]
+            if name in written:
+                return None     # (looked up after the segment changed it, perhaps)
+            at = m.start() - (ends[k - 1] if k else 0)
+            renamed.append((name, at, m.end() - m.start(), values[m.group()], fps[k]))
+    # a name the segment defines under the other values would be looked up as it left it
+    digits = tuple(sorted(n for n in written if _DIGITS.search(n)))
+    return tuple(places), (tuple(renamed), digits)
+
+
+def names_hold(table, check, c0, now):
+    """The looked-up names that hold a value, under the values they get from ``now``,
+    are defined as they were, and the segment defines none of them (the recorded names
+    themselves are checked as usual)."""
+    if now == c0:
+        return True
+    renamed, written = check
+    get = dict.get
+    for name, at, length, k, fp in renamed:
+        name = name[:at] + str(now + k) + name[at + length:]
+        if name in written or entry_fingerprint(table, name, get(table, name)) != fp:
+            return False
+    return True
+
+
+def relocated(chunk, places, now):
+    """``chunk`` with the value ``c0 + k`` at each place written ``now + k``."""
+    out = []
+    at = 0
+    for offset, length, k in places:
+        out.append(chunk[at:offset])
+        out.append(str(now + k))
+        at = offset + length
+    out.append(chunk[at:])
+    return "".join(out)
