@@ -73,6 +73,9 @@ cdef class Expander:
     cpdef Token get_token(self)
 
     @cython.locals(tok=Token)
+    cpdef tuple pump(self, sink, long count, limit)
+
+    @cython.locals(tok=Token)
     cpdef Token get_token_no_padding(self)
 
     @cython.locals(m=MacroDef, tok=Token, line=long)

@@ -395,6 +395,25 @@ class Expander:
         self.about_to_expand = saved_about
         return tok
 
+    def pump(self, sink, count, limit):
+        """The driver's loop while no recorder watches: each token to ``sink.printer``
+        (None: dropped; the sink may change it as the run goes), ``count`` the tokens
+        printed, until the end of the input or a diagnostic (that token returned, not
+        printed) or, with a ``limit``, until ``count`` and the sink's
+        ``replayed_tokens`` pass it (the token that did, printed).  Returns (the token,
+        count).  Compiled, the loop is C: one call per output token, not three."""
+        while True:
+            tok = self.get_token()
+            if self.diagnostics or tok.kind == EOF:
+                return tok, count
+            p = sink.printer
+            if p is not None:
+                p.token(tok)
+            if limit is not None:
+                count += 1
+                if count + sink.replayed_tokens > limit:
+                    return tok, count
+
     def get_token_unexpanded(self):
         """The next token with macro expansion prevented (the operand of ``defined``)."""
         self.prevent_expansion += 1

@@ -1,8 +1,9 @@
 # Cython declarations augmenting lexer.py (see engine/compiled.py): lex_span's loop
-# with C integers for positions, lines and flags, and the Token it makes as the
-# compiled extension type.  lexer.py stays plain Python.
+# with C integers for positions, lines and flags, its scanner on C characters
+# (Py_UCS4), and the Token it makes as the compiled extension type.  lexer.py stays
+# plain Python.
 cimport cython
-from macrotrace.engine.tokens cimport Token
+from macrotrace.engine.tokens cimport Token, new_token
 
 cdef long BOL, DIGRAPH, DIRECTIVE, INDENTED, PREV_WHITE, UNTERMINATED
 
@@ -12,7 +13,10 @@ cdef long BOL, DIGRAPH, DIRECTIVE, INDENTED, PREV_WHITE, UNTERMINATED
                hash_at=Py_ssize_t, marking=bint, col=Py_ssize_t, tok=Token, k=Py_ssize_t,
                end=Py_ssize_t, newlines=Py_ssize_t, NL=Py_ssize_t, PUNCT_=Py_ssize_t,
                OPEN_LITERAL=Py_ssize_t, OPEN_BLOCK=Py_ssize_t, LINE_COMMENT=Py_ssize_t,
-               IDENT2=Py_ssize_t, line=Py_ssize_t, sp=Py_ssize_t, start=Py_ssize_t, value=str, last=Py_ssize_t)
-cpdef Py_ssize_t lex_span(text, splices, spliced, start, line, sp, filename, lang, list tokens, list diags,
+               IDENT2=Py_ssize_t, line=Py_ssize_t, sp=Py_ssize_t, start=Py_ssize_t, value=str, last=Py_ssize_t,
+               n=Py_ssize_t, pos=Py_ssize_t, ws=Py_ssize_t, end_line=Py_ssize_t, c=Py_UCS4, quote=Py_UCS4,
+               fast=bint, dollars=bint, exp_p=bint, IDENT_=Py_ssize_t, NUMBER_=Py_ssize_t,
+               STRING_=Py_ssize_t, CHAR_=Py_ssize_t, BLOCK_=Py_ssize_t)
+cpdef Py_ssize_t lex_span(str text, splices, spliced, start, line, sp, filename, lang, list tokens, list diags,
                           directive_ends=*, directives=*, unterminated=*, line_starts=*,
                           bint chunk=*, stop=*) except? -1

@@ -16,3 +16,17 @@ cdef class MacroDef:
     cdef public object spelling
     cdef public bint from_command_line
     cdef public object fp
+
+
+# a definition's replacement list built on C integers and the compiled Token (a kernel
+# unit defines ~16,000 macros)
+from macrotrace.engine.tokens cimport Token
+
+
+@cython.locals(tok=Token, nxt=Token, arg=Token, last=Token, i=Py_ssize_t, n=Py_ssize_t,
+               fun_like=bint, vaopt_depth=Py_ssize_t, vaopt_pending=bint, body=list)
+cpdef list _build_body(raw, params, variadic, name_tok, bint asm=*)
+
+
+@cython.locals(t=Token, k=Py_ssize_t, out=list)
+cpdef str spell_body(raw_body)

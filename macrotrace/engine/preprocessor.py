@@ -1181,6 +1181,23 @@ class Engine(SegmentReuse):
         limit = self.max_output_tokens
         count = 0
         try:
+            # no recorder: the expander's own loop prints (pump), until a diagnostic,
+            # the end or the limit
+            while rec is None:
+                tok, count = exp.pump(self, count, limit)
+                if limit is not None and count + self.replayed_tokens > limit:
+                    raise _output_cut(tok, limit)
+                if exp.diagnostics:
+                    self._check_expander_errors()
+                if tok.kind == EOF:
+                    return printer if self._output_wanted else None
+                p = self.printer          # (a diagnostic that raised nothing: on as below)
+                if p is not None:
+                    p.token(tok)
+                if limit is not None:
+                    count += 1
+                    if count + self.replayed_tokens > limit:
+                        raise _output_cut(tok, limit)
             while True:
                 tok = get()
                 if exp.diagnostics:       # (a list: cheap to test at every token)
@@ -1195,8 +1212,7 @@ class Engine(SegmentReuse):
                 if limit is not None:
                     count += 1
                     if count + self.replayed_tokens > limit:
-                        raise error_at(tok, "output cut after %d tokens (a bigger output is "
-                                       "refused)" % limit)
+                        raise _output_cut(tok, limit)
         except ExpansionError as e:
             raise error_at(e.token, str(e))
         except RecursionError:
@@ -1208,6 +1224,10 @@ class Engine(SegmentReuse):
 
 
 _HANDLED = frozenset(("define", "undef", "include", "include_next", "import"))
+
+
+def _output_cut(tok, limit):
+    return error_at(tok, "output cut after %d tokens (a bigger output is refused)" % limit)
 
 
 def _own_tokens(tokens):

@@ -21,3 +21,7 @@ cdef class Token:
 
 @cython.locals(t=Token)
 cpdef Token padding(source)
+
+
+@cython.locals(t=Token)
+cpdef Token new_token(str kind, text, long flags, long line, long col, file)

@@ -96,6 +96,16 @@ def padding(source):
     return t
 
 
+def new_token(kind, text, flags, line, col, file):
+    """``Token(kind, text, flags, line, col, file)`` without the type call and __init__'s
+    argument parsing (the lexer makes one per token: compiled, tp_new and C members)."""
+    t = Token.__new__(Token)
+    t.kind, t.text, t.flags, t.line, t.col, t.file = kind, text, flags, line, col, file
+    t.source = None
+    t.argno = -1
+    return t
+
+
 _new = Token.__new__
 
 

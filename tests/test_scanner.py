@@ -1,0 +1,146 @@
+"""The lexer's hand-written scanner (lexer.FAST_SCAN, on when the engine is compiled)
+gives exactly the tokens of the token regex alone: same kinds, spellings, flags, lines,
+columns, diagnostics and side tables, on real kernel headers, on every language's
+options, and on random text made of the characters where lexing is tricky.
+
+Both scanners run in this process, whichever engine it loaded (the scanner is plain
+Python too, only slower there); test_compiled.py checks compiled against pure."""
+
+import glob
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from macrotrace.engine import lang as langs
+from macrotrace.engine import lexer
+from macrotrace.engine.tokens import DIGRAPH
+
+HEADERS = sorted(glob.glob("/usr/src/linux-headers-*-common/include/linux/*.h"))[:400]
+
+LANGS = [langs.lang_options(std) for std in ("gnu11", "c89", "gnu89", "c99", "c11", "c2x", "gnu2x")] + [
+    langs.lang_options(language=langs.ASSEMBLER), langs.lang_options(dollars=False),
+    langs.lang_options("c11", trigraphs=True)]
+
+
+def _lex(text, lang, fast, stop_chunks=False):
+    """Everything lex_span gives for ``text``, with the scanner on or off."""
+    saved = lexer.FAST_SCAN
+    lexer.FAST_SCAN = fast
+    try:
+        text, splices, spliced = lexer.normalize(text, lang.trigraphs)
+        out = []
+        at, line, sp = 0, 1, 0
+        while True:
+            tokens, diags, ends, directives, unterminated, starts = [], [], {}, [], [], {}
+            end = lexer.lex_span(text, splices, spliced, at, line, sp, "f.h", lang, tokens, diags, ends,
+                                 directives, unterminated, starts, chunk=stop_chunks)
+            out.append((end, [(t.kind, t.text, t.flags, t.line, t.col, t.source) for t in tokens],
+                        [(d.line, d.col, d.message) for d in diags], ends, directives,
+                        [t.col for t in unterminated], starts))
+            if not stop_chunks or end >= len(text):
+                return out
+            # the next chunk from where this one stopped (as source.Source reads a file)
+            line = 1 + text.count("\n", 0, end) + sum(1 for s in splices if s <= end)
+            sp = sum(1 for s in splices if s <= end)
+            at = end
+    finally:
+        lexer.FAST_SCAN = saved
+
+
+def _same(text, lang=langs.DEFAULT, stop_chunks=False):
+    assert _lex(text, lang, True, stop_chunks) == _lex(text, lang, False, stop_chunks)
+
+
+@pytest.mark.skipif(not HEADERS, reason="Debian's linux-headers-amd64 is not installed")
+def test_kernel_headers_lex_the_same():
+    # (what a cold kernel unit lexes: thousands of defines, comments, numbers, strings)
+    for path in HEADERS:
+        with open(path, encoding="utf-8", errors="surrogateescape") as fh:
+            text = fh.read()
+        _same(text, stop_chunks=True)
+
+
+@pytest.mark.parametrize("lang", LANGS, ids=lambda lg: "%s-%s-%s" % (lg.name, lg.dollars, lg.trigraphs))
+def test_tricky_spellings_lex_the_same_in_every_language(lang):
+    text = r"""#define A(x) L"s" u8"s" u'c' U"s" u8'c' R"d(raw
+)d" R"(x)" LR"(y)" foo"bar" x'y'
+0x1p-3 1e+5 1E-5 .5e+ 12abc$ 1.2.3 0x1P+ 1_000 a$b $x \u00e9t\u00E9 caf\u00e9 é 1é
+<: :> <% %> %: %:%: :: ::: <::> ... .. . ->* ->> >>= <<= ## # ? ~ @ ` \ $
+a/*c*/b/*
+multi */c // line \
+spliced
+"unterminated
+'x
+"a\"b" 'a\'' "\\" '\\' "\
+" a /* open
+"""
+    _same(text, lang)
+    _same(text, lang, stop_chunks=True)
+
+
+def test_a_text_without_a_final_newline_and_trailing_blanks():
+    for text in (" \\\n", "a  ", "a\t\f\v", "x /*", "'", '"\\', "R\"(", "1e", "..", "#if x\n#endif   "):
+        saved = lexer.FAST_SCAN
+        for fast in (True, False):
+            lexer.FAST_SCAN = fast
+            try:
+                assert lexer.lex_span(text, [], [], 0, 1, 0, "f", langs.DEFAULT, [], []) == len(text)
+            finally:
+                lexer.FAST_SCAN = saved
+        _same(text)
+
+
+PIECES = ["a", "Z", "_", "$", "0", "9", "1e", "0x", "p+", "e-", ".", "..", "...", "/", "*", "/*", "*/",
+          "//", "\n", " ", "\t", "\f", "\v", '"', "'", "\\", "\\\n", "L", "u8", "u", "U", "R", "R\"(",
+          ")\"", "<", ":", "%", ">", "#", "##", "%:", "=", "-", "+", "&", "|", "@", "`", "é", "\\u00e9",
+          "\\U0001F600", "\x00", "\x7f", "??=", "\r\n", "\r"]
+
+
+@settings(max_examples=int(os.environ.get("MACROTRACE_FUZZ_EXAMPLES", "300")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PIECES), max_size=40), st.sampled_from(LANGS))
+def test_random_text_lexes_the_same(pieces, lang):
+    text = "".join(pieces)
+    _same(text, lang)
+    _same(text, lang, stop_chunks=True)
+
+
+def _normalize_by_regex(text):
+    """Phase 2 as one regex pass: the text without its splices, where each was in the
+    result, and what it removed (normalize's answer, after its phase 1)."""
+    import re
+    out, splices, spliced, last = [], [], [], 0
+    for m in re.finditer(r"\\[ \t\f\v]*\n", text):
+        out.append(text[last:m.start()])
+        splices.append(sum(len(p) for p in out))
+        spliced.append(m.group())
+        last = m.end()
+    out.append(text[last:])
+    return "".join(out), splices, spliced
+
+
+@settings(max_examples=int(os.environ.get("MACROTRACE_FUZZ_EXAMPLES", "300")), deadline=None)
+@given(st.lists(st.sampled_from(["a", "\\", "\\\n", "\\ \n", "\\\t\n", "\n", " ", "\\\\\n", "x\\"]),
+                max_size=30))
+def test_line_splices_found_as_by_the_regex(pieces):
+    text = "".join(pieces) + "\n"
+    assert lexer.normalize(text) == _normalize_by_regex(text)
+
+
+@pytest.mark.parametrize("spelling", ["ab_1", "_", "L", "u8", "R", "defined", "a$b", "$", "1ab", "0x1p",
+                                      "+=", "%:%:", "a b", " a", "ab\\u00e9", "\\u0061", "é", "L'a'",
+                                      'u8"s"', "a\n", "/", "//", "x-"])
+@pytest.mark.parametrize("lang", LANGS[:2] + LANGS[-3:-1], ids=lambda lg: "%s-%s" % (lg.name, lg.dollars))
+def test_a_pasted_spelling_relexed_as_the_regex_lexes_it(spelling, lang):
+    # relex_single takes a plain ASCII name without the regex: the same token
+    got = lexer.relex_single(spelling, lang)
+    m = lexer._regex(lang).match(spelling)
+    one = m is not None and m.end() == len(spelling) and m.start(m.lastindex) == 0 \
+        and m.lastgroup not in ("nl", "block", "open_block", "line_comment", "open_literal", "open_raw")
+    if not one:
+        assert got is None
+    elif got is not None:
+        kind = lexer._KIND[m.lastgroup]
+        assert (got.kind, got.source or got.text, got.flags & ~DIGRAPH) == (kind, spelling, 0)
