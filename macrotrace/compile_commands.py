@@ -13,7 +13,6 @@ them the first ``compile_commands.json`` in the source's directory or a parent i
 and said so; ``--no-compile-commands`` ignores it.
 """
 
-import json
 import os
 import shlex
 
@@ -61,6 +60,7 @@ def load(path):
     hit = _loaded.get(path)
     if hit is not None and hit[0] == stamp:
         return hit[1]
+    import json             # (here: every run looks for a database, few have one)
     try:
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)

@@ -124,11 +124,12 @@ def test_the_cache_keeps_under_its_cap_evicting_the_least_recently_used(tmp_path
         other = tmp_path / ("other%d.c" % k)
         other.write_text(src.read_text() + "int k%d;\n" % k)
         others.append(other)
-    # every unit saves its own state (the others also replay the first one's header
-    # segments); the cap leaves room for about two and a half units' worth
+    # every unit saves its own state (the others replay the first one's header
+    # segments); the cap leaves room for the segments and about two and a half states
     trace(src, inc)
-    own = diskcache.info()[2]
-    monkeypatch.setenv("MACROTRACE_CACHE_MAX", str(int(2.5 * own)))
+    d, _, used, _ = diskcache.info()
+    own = sum(os.path.getsize(os.path.join(d, n)) for n in os.listdir(d) if n.startswith("state-"))
+    monkeypatch.setenv("MACROTRACE_CACHE_MAX", str(int(used - own + 2.5 * own)))
     for other in others:
         time.sleep(0.02)
         trace(other, inc)

@@ -14,7 +14,8 @@ from macrotrace.engine.lang import lang_options
 
 # never needed to preprocess a file: the trace model and its views, the renderers, the
 # declarations' C parser, pcpp (only the Python API is pcpp's), --verify, --kernel-tree,
-# the pager's subprocess, the did-you-mean hint
+# the pager's subprocess, the did-you-mean hint, json (the compiler's answers are a marshal
+# file; a compilation database is read only when there is one)
 NOT_FOR_EXPAND = ("macrotrace.trace", "macrotrace.render.text", "macrotrace.render.json",
                   "macrotrace.render.html", "macrotrace.render.journey_html",
                   "macrotrace.render.journey_text", "macrotrace.tracing", "macrotrace.streaming",
@@ -22,7 +23,7 @@ NOT_FOR_EXPAND = ("macrotrace.trace", "macrotrace.render.text", "macrotrace.rend
                   "macrotrace.snapshots", "macrotrace.journey", "macrotrace.lsp",
                   "macrotrace.engine.pcpp_api", "macrotrace.engine.recorder",
                   "pcpp", "ply", "jinja2", "pycparser", "difflib", "subprocess", "pkgutil",
-                  "pickle", "zipfile", "dataclasses", "inspect", "typing")
+                  "pickle", "zipfile", "dataclasses", "inspect", "typing", "json")
 # a trace written as JSON: its model, its declarations (pycparser, which imports
 # subprocess) and the JSON writer, but no text or HTML renderer
 NOT_FOR_JSON_TRACE = ("macrotrace.render.text", "macrotrace.render.html", "jinja2",

@@ -8,7 +8,7 @@ table gcc 12 gives for the attributes the Linux headers test; the engine says so
 """
 
 import hashlib
-import json
+import marshal
 import os
 import re
 import shutil
@@ -70,7 +70,7 @@ class Compiler:
                 ident = "%s:%s:%s" % (exe, st.st_size, int(st.st_mtime)) if st else "none"
             except OSError:
                 ident = exe
-            raw = json.dumps([ident, self.command, self.flags] + ([self.lang] if self.lang != "c" else []))
+            raw = repr([ident, self.command, self.flags] + ([self.lang] if self.lang != "c" else []))
             self._key = hashlib.sha256(raw.encode()).hexdigest()[:20]
         return self._key
 
@@ -78,24 +78,28 @@ class Compiler:
         if self._answers is not None:
             return self._answers
         self._answers = {}
-        path = os.path.join(cache_dir(), "compiler-%s.json" % self._cache_key())
+        # (marshal, not json: a run reads this file at every start, and importing json
+        # cost more than reading it)
+        path = os.path.join(cache_dir(), "compiler-%s.bin" % self._cache_key())
         try:
-            with open(path) as fh:
-                self._answers = json.load(fh)
-            touch(path)
-        except (OSError, ValueError):
+            with open(path, "rb") as fh:
+                answers = marshal.loads(fh.read())
+            if isinstance(answers, dict):
+                self._answers = answers
+                touch(path)
+        except (OSError, EOFError, ValueError, TypeError):
             pass
         return self._answers
 
     def _save(self):
-        path = os.path.join(cache_dir(), "compiler-%s.json" % self._cache_key())
+        path = os.path.join(cache_dir(), "compiler-%s.bin" % self._cache_key())
         try:
             os.makedirs(os.path.dirname(path), exist_ok=True)
             tmp = path + ".%d" % os.getpid()
-            with open(tmp, "w") as fh:
-                json.dump(self._answers, fh)
+            with open(tmp, "wb") as fh:
+                marshal.dump(self._answers, fh)
             os.replace(tmp, path)
-        except OSError:
+        except (OSError, ValueError):
             pass
 
     def _run(self, args, stdin=""):

@@ -31,10 +31,17 @@ class SearchPath:
         self.probed = set()      # directories looked into (a cache of the run must check them)
         self._found = {}         # the answers so far: a kernel unit asks for <linux/types.h>
                                  # hundreds of times (the files do not change during a run)
+        self._is_dir = {}        # directory -> whether it is one: most probes of a kernel
+                                 # unit (<linux/x.h> in arch/x86/include...) are in a
+                                 # directory that does not exist, known after one stat
 
     def _exists(self, candidate):
-        self.probed.add(os.path.dirname(candidate) or ".")
-        return os.path.isfile(candidate)
+        parent = os.path.dirname(candidate) or "."
+        self.probed.add(parent)
+        is_dir = self._is_dir.get(parent)
+        if is_dir is None:
+            is_dir = self._is_dir[parent] = os.path.isdir(parent)
+        return is_dir and os.path.isfile(candidate)
 
     @staticmethod
     def join(directory, name):

@@ -1085,9 +1085,9 @@ class Engine(SegmentReuse):
 
     def restore(self, saved):
         """Continue from ``snapshot``'s value: the main file must be open; returns the
-        position in it to continue from."""
-        builtins = {name: m for name, m in self.macros.items() if m.builtin is not None}
-        macros, self._encoder = state.decode_macros(saved["macros"], saved["conditions"], builtins)
+        position in it to continue from (ValueError, before anything changed: the state
+        was saved by a run that defined other macros before its first file)."""
+        macros, self._encoder = state.decode_macros(saved["macros"], saved["conditions"], self.macros)
         self.expander.restore(macros, saved["counter"])
         self.guards = dict(saved["guards"])
         self.once = set(saved["once"])
@@ -1104,8 +1104,12 @@ class Engine(SegmentReuse):
         """Continue from this unit's own state (True: the -include files are read)."""
         saved = self.state_cache.load(lambda pos: state.preamble_signature(main.src.text, pos)
                                       if pos <= main.src.size else None)
-        if saved is not None:
-            self.seek(main, self.restore(saved))
+        try:
+            pos = self.restore(saved) if saved is not None else None
+        except ValueError:      # (state.decode_macros: it does not fit; nothing changed yet)
+            pos = None
+        if pos is not None:
+            self.seek(main, pos)
             self.cache_hit = True
             return True
         self._preamble_pending = True
@@ -1160,6 +1164,7 @@ class Engine(SegmentReuse):
         self.eof = Token(EOF, "", 0, 0, 0, None)
         self.pushback = None
         self._warnings_before = len(self.warnings)
+        self._encoder.start(self.macros)      # (the definitions every run of the key makes)
         main = self.push_file(main_path, None)
         started = self.state_cache is not None and self._start_from_saved_state(main)
         if started:

@@ -5,11 +5,16 @@ into lists, tuples, strings and bytes that ``marshal`` stores; ``statecache`` on
 stores and validates that value.  Each macro is its own ``marshal`` blob, decoded only
 when the expander asks for it: a kernel unit defines ~16,000 macros and uses a few
 hundred after its headers, and decoding them all would cost more than the cache saves.
+The table is stored as a few big values (``Packed``: the names in one string, the blobs
+one after another, numbers in arrays), not one object per macro: marshal writes and
+reads ~20,000 small objects several times slower than the same bytes in one piece.
 """
 
 import hashlib
+import itertools
 import marshal
 import os
+from array import array
 
 from .events import Branch
 from .macros import MacroDef
@@ -18,19 +23,24 @@ from .tokens import IDENT, Token
 
 class LazyMacros(dict):
     """The macro table, with definitions materialised on first lookup: a saved state's
-    blobs (``convert`` decodes them) or a replayed segment's ``Pending`` ones."""
+    (``Packed`` decodes them) or a replayed segment's ``Pending`` ones."""
 
-    def __init__(self, data, convert=None):
+    def __init__(self, data, packed=None):
         super().__init__(data)
-        self._convert = convert
+        self.packed = packed        # Packed: a saved state's entries are its indices
+        self._convert = packed.decode if packed is not None else None
+        # id(MacroDef) -> (MacroDef, the entry it was decoded from): a snapshot stores
+        # a definition that was looked up as it was stored, not encoded again
+        self.stored = {}
 
     def _decoded(self, v):
         return v.decode() if type(v) is Pending else self._convert(v)
 
     def _materialise(self, name, v):
-        v = self._decoded(v)
-        dict.__setitem__(self, name, v)
-        return v
+        m = self._decoded(v)
+        dict.__setitem__(self, name, m)
+        self.stored[id(m)] = (m, v)
+        return m
 
     def get(self, name, default=None):
         v = dict.get(self, name, default)
@@ -66,18 +76,34 @@ def lazy(macros):
     return macros if isinstance(macros, LazyMacros) else LazyMacros(macros)
 
 
+FP_SIZE = 10            # bytes of a fingerprint (a definition's, segments.py compares them)
+_NO_FP = bytes(FP_SIZE)  # (the place of a definition stored with its own #if numbers)
+
+
 class Encoder:
     """Encodes macro tables for one run: a definition is encoded once however many
     snapshots hold it (a run saves a few: shared prefixes, then its own state), and the
-    #if conditions are numbered once, in one table that only grows."""
+    #if conditions (and the outer chains of segments' definitions) are numbered once,
+    in tables that only grow."""
 
-    def __init__(self, rows=(), branches=()):
+    def __init__(self, rows=(), branches=(), packed=None):
         # a restored table's blobs number conditions as its snapshot did: start from there
         self.cond_index = {id(c): (c, i) for i, c in enumerate(branches)}
         self.conds = list(rows)
         self.blobs = {}           # id(MacroDef) -> (MacroDef, blob)
-        self.outers = {}          # id(outer chain) -> (chain, its numbers)
+        self.outers = {}          # id(outer chain), or its branches' ids -> (chain, its
+                                  # index in outer_rows)
+        self.outer_rows = list(packed.outers) if packed is not None else []
+        self.packed = packed      # the restored table's entries (ints) keep their numbers
         self.segment_blobs = {}   # id(MacroDef) -> (MacroDef, segment blob, outer chain)
+        self.initial = {}         # id(MacroDef) -> MacroDef: see ``start``
+
+    def start(self, table):
+        """``table`` is what the run defined before its first file (the compiler's
+        predefined macros, -D): a run that restores a state has defined the same (the
+        state's key says so), so a snapshot stores these as "the run's own", unencoded."""
+        self.initial = {id(m): m for m in dict.values(table)
+                        if type(m) is MacroDef and m.builtin is None}
 
     def known(self, m, blob, outer):
         """``m`` was stored by a segment as ``blob`` (state.macro_blob), its outer #if
@@ -85,41 +111,93 @@ class Encoder:
         self.segment_blobs[id(m)] = (m, blob, outer)
 
     def encode(self, macros):
-        """(one (name, blob) per user macro, the #if conditions they refer to)."""
+        """(the user macros as a ``Packed`` value, the #if conditions they refer to)."""
         blobs, outers = self.blobs, self.outers
-        out = []
-        append = out.append
+        names, data, outer_of, fps = [], [], [], []
+        add_name, add_data, add_outer, add_fp = names.append, data.append, outer_of.append, fps.append
+        last_chain, last = None, -1
+        stored = macros.stored if isinstance(macros, LazyMacros) else {}
+        initial, own = self.initial, []
         # the entries as stored (a LazyMacros' are not decoded); one loop over ~16,000 of
         # them at the end of a unit's headers, so the common cases come first, inline
         for name, m in dict.items(macros):
             t = type(m)
             if t is Pending:                  # a replayed segment's, not decoded yet
                 outer = m.outer
-                entry = outers.get(id(outer))
-                append((name, (m.blob, entry[1] if entry is not None and entry[0] is outer
-                               else self._outer(outer), m.fp)))
+                if outer is not last_chain:   # (a segment's definitions come together)
+                    entry = outers.get(id(outer))
+                    last = entry[1] if entry is not None and entry[0] is outer else self._outer(outer)
+                    last_chain = outer
+                add_name(name)
+                add_data(m.blob)
+                add_outer(last)
+                add_fp(m.fp)
                 continue
-            if t is bytes or t is tuple:      # restored and never looked at: as it was
-                append((name, m))
+            if t is not MacroDef:             # restored and never looked at: as it was
+                self._as_stored(m, add_data, add_outer, add_fp)
+                add_name(name)
                 continue
             if m.builtin is not None:
                 continue
+            add_name(name)
+            if initial.get(id(m)) is m:               # defined before the first file
+                own.append(len(data))
+                add_data(b"")
+                add_outer(-1)
+                add_fp(_NO_FP)
+                continue
+            src = stored.get(id(m))
+            if src is not None and src[0] is m:       # decoded from a stored entry
+                self._as_stored(src[1], add_data, add_outer, add_fp)
+                continue
             seg = self.segment_blobs.get(id(m))
             if seg is not None and seg[0] is m:       # made by a segment just recorded
-                out.append((name, (seg[1], self._outer(seg[2]), m.fp)))
+                add_data(seg[1])
+                add_outer(self._outer(seg[2]))
+                add_fp(fingerprint(m))
                 continue
             cached = blobs.get(id(m))
             if cached is None or cached[0] is not m:
                 cached = blobs[id(m)] = (m, self._blob(name, m))
-            out.append((name, cached[1]))
-        return out, list(self.conds)
+            add_data(cached[1])
+            add_outer(-1)
+            add_fp(_NO_FP)
+        text = "\0".join(names)
+        fp_data = b"".join(fps)
+        if len(fp_data) != FP_SIZE * len(fps):
+            raise ValueError("a definition's fingerprint is not %d bytes" % FP_SIZE)
+        # the blobs stay a list (a file takes them as they are: statecache.py), with
+        # their lengths (a reader adds them up)
+        value = (text, data, array("I", map(len, data)).tobytes(), array("i", outer_of).tobytes(),
+                 list(self.outer_rows), fp_data, own)
+        return value, list(self.conds)
+
+    def _as_stored(self, entry, add_data, add_outer, add_fp):
+        """Add a stored entry, a Pending or a restored table's index, as it is."""
+        if type(entry) is Pending:
+            add_data(entry.blob)
+            add_outer(self._outer(entry.outer))
+            add_fp(entry.fp)
+        else:
+            p = self.packed
+            add_data(p.blob(entry))
+            add_outer(p.outer[entry])     # (outer_rows began as the restored ones)
+            add_fp(p.fps[entry * FP_SIZE:(entry + 1) * FP_SIZE])
 
     def _outer(self, outer):
-        """The numbers of a replayed segment's outer #if chain (one tuple for all the
-        definitions the segment made)."""
+        """The index of a replayed segment's outer #if chain (numbered once, for all
+        the definitions the segment made) in ``outer_rows``."""
         entry = self.outers.get(id(outer))
         if entry is None or entry[0] is not outer:
-            entry = self.outers[id(outer)] = (outer, tuple(self._index(c) for c in outer))
+            # each replay makes its own chain, most of them of the same branches (a
+            # kernel unit: ~1,000 chains, a few dozen different): numbered once per
+            # content (the chain kept in the entry keeps the ids of its branches taken)
+            ids = tuple(map(id, outer))
+            same = self.outers.get(ids)
+            if same is None:
+                same = self.outers[ids] = (outer, len(self.outer_rows))
+                self.outer_rows.append(tuple(self._index(c) for c in outer))
+            entry = self.outers[id(outer)] = (outer, same[1])
         return entry[1]
 
     def _index(self, c):
@@ -136,6 +214,56 @@ class Encoder:
                m.spelling, m.from_command_line, tuple(self._index(c) for c in m.conditions),
                body_rows(m))
         return marshal.dumps(row)
+
+
+class Packed:
+    """A saved macro table as ``Encoder.encode`` stores it, read back: entry ``i`` (a
+    name's value in the restored ``LazyMacros``) is decoded when first looked up.
+
+    The stored value: the names joined by NUL; every blob (a list, or one bytes-like
+    object as a file holds them), with their lengths (``array("I")``); per entry the index of its outer #if chain in ``outers``
+    (a segment's definition: its blob numbers only its own #ifs, ``macro_blob``) or -1
+    (a blob numbering all its #ifs, ``Encoder._blob``); the fingerprints of segments'
+    definitions, ``FP_SIZE`` bytes each (zeros for the others); the indices of the
+    entries that are the run's own definitions (``Encoder.start``: no blob)."""
+
+    __slots__ = ("names", "data", "offsets", "outer", "outers", "fps", "own", "conds", "_chains")
+
+    def __init__(self, value, conds):
+        text, data, lengths, outer, self.outers, self.fps, self.own = value
+        self.data = b"".join(data) if type(data) is list else data
+        self.names = text.split("\0") if text else []
+        self.offsets = array("I", itertools.accumulate(memoryview(lengths).cast("I"), initial=0))
+        self.outer = memoryview(outer).cast("i")
+        if not (len(self.offsets) == len(self.names) + 1 == len(self.outer) + 1
+                and self.offsets[-1] == len(self.data) and len(self.fps) == FP_SIZE * len(self.names)):
+            raise ValueError("a damaged macro table")
+        self.conds = conds
+        self._chains = {}
+
+    def blob(self, i):
+        return self.data[self.offsets[i]:self.offsets[i + 1]]
+
+    def fingerprint(self, i):
+        """The stored fingerprint of entry ``i`` (None: computed from the definition)."""
+        return None if self.outer[i] < 0 else self.fps[i * FP_SIZE:(i + 1) * FP_SIZE]
+
+    def decode(self, i):
+        o = self.outer[i]
+        if o >= 0:                  # a segment's definition, its outer #ifs numbered
+            chain = self._chains.get(o)
+            if chain is None:
+                conds = self.conds
+                chain = self._chains[o] = tuple(conds[c] for c in self.outers[o])
+            return Pending(self.blob(i), chain, self.fps[i * FP_SIZE:(i + 1) * FP_SIZE]).decode()
+        name, params, variadic, site, spelling, cmdline, cond_ids, body = marshal.loads(self.blob(i))
+        m = MacroDef(name, list(params) if params is not None else None, variadic, (),
+                     tuple(site) if site else None, spelling=spelling)
+        m.body = body_of(body, site)
+        m.from_command_line = cmdline
+        conds = self.conds
+        m.conditions = tuple(conds[c] for c in cond_ids)
+        return m
 
 
 def body_rows(m):
@@ -219,23 +347,21 @@ def fingerprint(m):
         else:
             raw = repr((m.params if m.fun_like else None, m.variadic, m.spelling,
                         tuple(m.site or ()), m.from_command_line))
-        fp = m.fp = hashlib.blake2b(raw.encode("utf-8", "surrogatepass"), digest_size=10).digest()
+        fp = m.fp = hashlib.blake2b(raw.encode("utf-8", "surrogatepass"), digest_size=FP_SIZE).digest()
     return fp
 
 
 def entry_fingerprint(table, name, entry):
     """The fingerprint of ``entry``, ``table[name]`` as stored: a MacroDef, a saved
-    state's blob, its (blob, outer, fp) of a segment's definition, or a Pending (decoded
-    only when it must be)."""
+    state's entry (its index in the table's ``Packed``), or a Pending (decoded only when
+    it must be)."""
     if entry is None:
         return None
     t = type(entry)
     if t is MacroDef:
         return entry.fp or fingerprint(entry)
-    if t is bytes:                       # a saved state's blob (state.LazyMacros)
-        return fingerprint(table[name])
-    if t is tuple:                       # a saved state's segment definition
-        return entry[2]
+    if t is int:                         # a saved state's (state.LazyMacros)
+        return table.packed.fingerprint(entry) or fingerprint(table[name])
     return entry.fp                      # Pending
 
 
@@ -248,28 +374,38 @@ def _load_conditions(rows):
     return conds
 
 
-def _converter(conds):
-    def convert(blob):
-        if type(blob) is tuple:     # a segment's definition, its outer #ifs numbered
-            blob, outer, fp = blob
-            return Pending(blob, tuple(conds[i] for i in outer), fp).decode()
-        name, params, variadic, site, spelling, cmdline, cond_ids, body = marshal.loads(blob)
-        m = MacroDef(name, list(params) if params is not None else None, variadic, (),
-                     tuple(site) if site else None, spelling=spelling)
-        m.body = body_of(body, site)
-        m.from_command_line = cmdline
-        m.conditions = tuple(conds[i] for i in cond_ids)
-        return m
-    return convert
+def without_data(encoded):
+    """(``Encoder.encode``'s value with its blobs out, the blobs: a list of bytes-like
+    objects): a file can hold them as they are, after the rest (statecache.py)."""
+    return encoded[:1] + (sum(memoryview(encoded[2]).cast("I")),) + encoded[2:], encoded[1]
 
 
-def decode_macros(encoded, conditions, builtins):
-    """(the macro table from ``Encoder.encode``'s value, the builtins first, lazily
-    decoded; an Encoder that goes on numbering its conditions as they were)."""
+def with_data(encoded, data):
+    """``without_data``'s value given its blobs back, as one bytes-like object (a mapped
+    file's memoryview is decoded a blob at a time)."""
+    if len(data) != encoded[1]:
+        raise ValueError("a truncated macro table")
+    return encoded[:1] + (data,) + encoded[2:]
+
+
+def decode_macros(encoded, conditions, table):
+    """(the macro table from ``Encoder.encode``'s value, lazily decoded, given the table
+    the run has before its first file (its builtins come first, its own definitions
+    where the state has them); an Encoder that goes on numbering its conditions and
+    chains as they were).  ValueError: the value does not fit ``table``."""
     branches = _load_conditions(conditions)
-    lazy = LazyMacros(builtins, _converter(branches))
-    dict.update(lazy, encoded)      # blobs, and (blob, outer #if numbers, fp) of segments'
-    return lazy, Encoder(conditions, branches)
+    packed = Packed(encoded, branches)
+    names = packed.names
+    own = [(names[i], dict.get(table, names[i])) for i in packed.own]
+    if not all(type(m) is MacroDef and m.builtin is None for _, m in own):
+        raise ValueError("a state saved by a run that defined other macros first")
+    lazy = LazyMacros({name: m for name, m in dict.items(table)
+                       if type(m) is MacroDef and m.builtin is not None}, packed)
+    dict.update(lazy, zip(names, range(len(names))))
+    dict.update(lazy, own)              # (in their places: the names are there already)
+    encoder = Encoder(conditions, branches, packed)
+    encoder.start(table)
+    return lazy, encoder
 
 
 def preamble_signature(text, pos):

@@ -18,13 +18,16 @@ import gc
 import glob
 import hashlib
 import marshal
+import mmap
 import os
 
 from . import diskcache
 from .diskcache import cache_dir
-from .state import digest, file_stamp, unchanged
+from .state import digest, file_stamp, unchanged, with_data, without_data
 
-FORMAT = 3      # 3: positions are offsets in the text (source.py), not token indices
+FORMAT = 4      # 4: the macro table packed (state.Packed); 3: positions are offsets in the text
+_HEAD = 8       # bytes of the length of the marshal part (a file: that length, the marshal
+                # part, then the macro blobs' bytes as they are, mapped when read)
 
 
 _FINGERPRINT = []
@@ -43,6 +46,24 @@ def _engine_fingerprint():
     return _FINGERPRINT[0]
 
 
+def _write_all(fd, chunks):
+    """Write the bytes-like ``chunks`` (~20,000 macro blobs) without joining them first:
+    a few system calls of many buffers each."""
+    try:
+        step = os.sysconf("SC_IOV_MAX")         # (-1: no limit known)
+    except (AttributeError, ValueError, OSError):
+        step = 16
+    step = min(step, 1024) if step > 0 else 16
+    for i in range(0, len(chunks), step):
+        part = chunks[i:i + step]
+        done = os.writev(fd, part)
+        size = sum(map(len, part))
+        if done < size:                     # (a short write: the rest, piece by piece)
+            rest = memoryview(b"".join(part))[done:]
+            while rest:
+                rest = rest[os.write(fd, rest):]
+
+
 class StateCache:
     def __init__(self, key_material, unsaved=None):
         self.unsaved = unsaved or {}    # real path -> text: an editor's buffers stand for files
@@ -56,14 +77,24 @@ class StateCache:
         # the files were hashed after saved["at"] (the run's start): a file whose last
         # change is older than that (by the racy margin) and whose stat is the same later
         # need not be hashed again
-        saved = dict(saved, format=FORMAT, stamps=[self._stamp(path) for path, _ in saved["files"]])
+        macros, data = without_data(saved["macros"])
+        saved = dict(saved, macros=macros, format=FORMAT,
+                     stamps=[self._stamp(path) for path, _ in saved["files"]])
+        tmp = "%s.%d" % (self.path, os.getpid())
         try:
+            head = marshal.dumps(saved)
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            tmp = "%s.%d" % (self.path, os.getpid())
             with open(tmp, "wb") as fh:
-                marshal.dump(saved, fh)
+                fh.write(len(head).to_bytes(_HEAD, "little"))
+                fh.write(head)
+                fh.flush()
+                _write_all(fh.fileno(), data)
             os.replace(tmp, self.path)
         except (OSError, ValueError):
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
             return
         diskcache.evict(keep=self.path)
 
@@ -79,29 +110,49 @@ class StateCache:
     def load(self, signature):
         """The stored snapshot if it is still valid, else None.  ``signature(pos)`` is
         what the main file's tokens before ``pos`` must hash to."""
-        # hundreds of thousands of small tuples: the cyclic GC would run many times
-        # during the load and find nothing to collect
-        enabled = gc.isenabled()
-        gc.disable()
+        # (many small tuples: the cyclic GC would run during the load and find nothing
+        # to collect)
         try:
-            with open(self.path, "rb") as fh:
-                saved = marshal.loads(fh.read())   # (load(fh) reads piecemeal: slow)
-        except (OSError, EOFError, ValueError, TypeError):
+            fh = open(self.path, "rb")
+        except OSError:
             return None
-        finally:
-            if enabled:
-                gc.enable()
-        if not isinstance(saved, dict) or saved.get("format") != FORMAT:
-            return None
+        with fh:
+            enabled = gc.isenabled()
+            gc.disable()
+            try:
+                size = int.from_bytes(fh.read(_HEAD), "little")
+                if size > os.fstat(fh.fileno()).st_size - _HEAD:
+                    return None                     # (a damaged file)
+                saved = marshal.loads(fh.read(size))   # (load(fh) reads piecemeal: slow)
+            except (OSError, EOFError, ValueError, TypeError):
+                return None
+            finally:
+                if enabled:
+                    gc.enable()
+            if not isinstance(saved, dict) or saved.get("format") != FORMAT:
+                return None
+            if not self._valid(saved, signature):
+                return None
+            # the blobs: only the few hundred a run looks up are ever read
+            try:
+                mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+                saved["macros"] = with_data(saved["macros"], memoryview(mapped)[_HEAD + size:])
+            except (OSError, ValueError, TypeError, IndexError):
+                return None
+        diskcache.touch(self.path)
+        return saved
+
+    def _valid(self, saved, signature):
+        """Whether the files and directories ``saved`` depends on are as they were."""
         if signature(saved["pos"]) != saved["preamble"]:
-            return None
+            return False
         for d, mtime in saved["dirs"]:
             try:
                 if os.stat(d).st_mtime_ns != mtime:
-                    return None
+                    return False
             except OSError:
                 if mtime != -1:
-                    return None
+                    return False
         at = saved["at"]
         for (path, sha), stamp in zip(saved["files"], saved["stamps"]):
             text = self.unsaved.get(os.path.realpath(path)) if self.unsaved else None
@@ -110,7 +161,7 @@ class StateCache:
                     if unchanged(os.stat(path), stamp, at):
                         continue        # the file hashed then, not written since
                 except OSError:
-                    return None
+                    return False
             try:
                 if text is not None:
                     data = text.encode("utf-8")
@@ -118,8 +169,7 @@ class StateCache:
                     with open(path, "rb") as fh:
                         data = fh.read()
             except OSError:
-                return None
+                return False
             if digest(data) != sha:
-                return None
-        diskcache.touch(self.path)
-        return saved
+                return False
+        return True

@@ -1,0 +1,174 @@
+"""A unit's own state (engine/state.py): its macro table is stored packed (``Packed``)
+and read back lazily; every definition comes back as it was, however it was held when
+the state was taken (defined by the unit, replayed from a header's segment and never
+looked at, replayed then looked up, restored from an earlier state), and a run that
+starts from the state prints what a run without any cache prints."""
+
+import marshal
+
+import pytest
+
+from test_cache import private_cache  # noqa: F401  (the fixture: a cache of the test's own)
+
+from macrotrace.config import RunConfig
+from macrotrace.engine import session, state
+from macrotrace.engine.printer import Printer
+from macrotrace.record import replace
+
+
+def tree(tmp_path):
+    (tmp_path / "inc").mkdir()
+    inc = tmp_path / "inc"
+    (inc / "a.h").write_text(
+        "#ifndef A_H\n#define A_H\n#define PASTE(a, b) a ## b\n#define VAR(x, ...) f(x, ##__VA_ARGS__)\n"
+        "#if LEVEL > 1\n#define WIDE 64\n#elif defined(NARROW)\n#define WIDE 16\n#else\n"
+        "#ifdef __x86_64__\n#define WIDE 32\n#endif\n#endif\n#include \"b.h\"\n"
+        "#define STR(x) #x\n#define LATE PASTE(WI, DE)\n#endif\n")
+    # (-D options undefined, and one defined again, by a header)
+    (inc / "b.h").write_text("#define B_ONE 1\n#define B_GONE 2\n#undef B_GONE\n"
+                             "#define B_EMPTY\n#define B_FN() (B_ONE + WIDE)\n"
+                             "#undef NARROW\n#undef LEVEL\n#define LEVEL 1\n")
+    return inc
+
+
+def unit(tmp_path, name, code):
+    path = tmp_path / name
+    path.write_text("#include <a.h>\n#define OWN_%s 7\n%s" % (name.replace(".", "_"), code))
+    return path
+
+
+def config(src, inc):
+    return RunConfig(source=str(src), include_dirs=(str(inc),), bundled_headers=False,
+                     macro_options=(("D", "LEVEL=1"), ("D", "NARROW"), ("D", "CMD=x y")))
+
+
+def described(m):
+    """All a stored definition holds, as plain values."""
+    return (m.name, m.params if m.fun_like else None, m.variadic, m.site, m.spelling,
+            m.from_command_line, tuple(state.branch_row(c) for c in m.conditions),
+            state.body_rows(m), state.fingerprint(m))
+
+
+def table_after_run(cfg):
+    """The macro table at the end of a run (a LazyMacros when segments were replayed)."""
+    with session.in_build_dir(cfg):
+        pp = session.make_preprocessor(cfg)
+        pp.run(cfg.source, cfg.forced_includes, Printer(), cfg.imacros)
+    return pp.expander.macros
+
+
+def user_macros(table):
+    return {name: described(table[name]) for name in list(table) if table[name].builtin is None}
+
+
+def round_trip(table, encoder):
+    value, conds = encoder.encode(table)
+    value, conds = marshal.loads(marshal.dumps((value, conds)))     # as statecache stores it
+    return state.decode_macros(value, conds, {})
+
+
+def test_a_replayed_table_comes_back_whole_however_its_entries_were_held(tmp_path):
+    inc = tree(tmp_path)
+    session.expand(config(unit(tmp_path, "first.c", "int v = LATE;\n"), inc))   # records a.h, b.h
+    cfg = config(unit(tmp_path, "second.c", "int w = B_FN();\n"), inc)
+    table = table_after_run(cfg)
+    assert isinstance(table, state.LazyMacros)
+    held = {type(dict.get(table, n)).__name__ for n in table}
+    assert {"Pending", "MacroDef"} <= held            # replayed, and looked up or defined
+    expected = user_macros(table)
+    assert {"PASTE", "WIDE", "B_FN", "OWN_second_c", "CMD", "LEVEL"} <= set(expected)
+    assert "B_GONE" not in expected and "NARROW" not in expected
+
+    restored, encoder = round_trip(table, state.Encoder())
+    # a few looked up (decoded), the others still stored: and stored again from there
+    for name in ("WIDE", "OWN_second_c", "B_ONE"):
+        assert described(restored[name]) == expected[name]
+    again, _ = round_trip(restored, encoder)
+    assert user_macros(restored) == expected
+    assert user_macros(again) == expected
+
+
+def test_runs_from_the_state_print_what_a_run_without_cache_prints(tmp_path):
+    inc = tree(tmp_path)
+    first = config(unit(tmp_path, "first.c", "int v = LATE;\n"), inc)
+    second = config(unit(tmp_path, "second.c", "int w = B_FN() + WIDE; const char *s = STR(CMD);\n"), inc)
+    uncached = session.expand(replace(second, cache=False)).text
+    session.expand(first)
+    in_turn = session.expand(second)         # headers replayed, its own state saved
+    warm = session.expand(second)            # its own state
+    assert (in_turn.cache_hit, warm.cache_hit) == (False, True)
+    assert in_turn.segments[0] > 0
+    assert in_turn.text == warm.text == uncached
+    assert "int w = (1 + 16) + 16;" in uncached
+    assert warm.macros["B_FN"].spelling == in_turn.macros["B_FN"].spelling == "(B_ONE + WIDE)"
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "empty"])
+def test_a_damaged_state_file_is_a_cache_miss_not_an_error(tmp_path, damage):
+    inc = tree(tmp_path)
+    cfg = config(unit(tmp_path, "second.c", "int w = B_FN();\n"), inc)
+    uncached = session.expand(replace(cfg, cache=False)).text
+    session.expand(cfg)
+    [path] = (tmp_path / "cache" / "macrotrace").glob("state-*.bin")
+    data = path.read_bytes()
+    path.write_bytes({"truncated": data[:-5], "garbage": b"\x07" * 64, "empty": b""}[damage])
+    result = session.expand(cfg)
+    assert not result.cache_hit and result.text == uncached
+    again = session.expand(cfg)          # saved again, whole
+    assert again.cache_hit and again.text == uncached
+
+
+def listing(result):
+    """The macros defined at the end, as a user sees them (by name: a replayed segment
+    leaves a definition it undefined and made again where it was, where a cold run
+    appends it; nothing shows the table's order)."""
+    return sorted((name, info.spelling, info.file, info.line) for name, info in
+                  ((name, result.macros[name]) for name in result.macros))
+
+
+def test_the_state_holds_the_macros_of_a_cold_run(tmp_path):
+    """The run's own definitions (-D, predefined) are not stored: the run that restores
+    the state made them too; those a header undefined or defined again are."""
+    inc = tree(tmp_path)
+    first = config(unit(tmp_path, "first.c", "int v = LATE;\n"), inc)
+    second = config(unit(tmp_path, "second.c", "int w = LEVEL + B_FN();\n"), inc)
+    cold = session.expand(replace(second, cache=False))
+    session.expand(first)
+    in_turn = session.expand(second)
+    warm = session.expand(second)
+    assert warm.cache_hit and cold.text == in_turn.text == warm.text
+    assert listing(cold) == listing(in_turn) == listing(warm)
+    names = [row[0] for row in listing(warm)]
+    assert "NARROW" not in names and "CMD" in names and "__STDC__" in names
+    assert warm.macros["LEVEL"].file.endswith("b.h") and warm.macros["CMD"].spelling == "x y"
+
+
+def test_a_state_saved_with_other_start_up_definitions_is_not_used(tmp_path, monkeypatch):
+    """(The key covers what a run defines before its first file; if a state's own
+    definitions are not the run's anyway, it is a miss, never a wrong table.)"""
+    inc = tree(tmp_path)
+    cfg = config(unit(tmp_path, "second.c", "int w = CMD;\n"), inc)
+    session.expand(cfg)
+    real = session.make_preprocessor
+
+    def without_cmd(config, *a, **kw):
+        pp = real(config, *a, **kw)
+        pp.undef_option("CMD")
+        return pp
+    monkeypatch.setattr(session, "make_preprocessor", without_cmd)
+    result = session.expand(cfg)
+    assert not result.cache_hit and "int w = CMD;" in result.text
+
+
+def test_a_state_written_in_short_writes_is_whole(tmp_path, monkeypatch):
+    """(writev may write less than it was given: the rest follows.)"""
+    import os
+    from macrotrace.engine import statecache
+    inc = tree(tmp_path)
+    cfg = config(unit(tmp_path, "second.c", "int w = B_FN() + WIDE;\n"), inc)
+    uncached = session.expand(replace(cfg, cache=False)).text
+    with monkeypatch.context() as m:
+        m.setattr(statecache.os, "writev", lambda fd, buffers: os.write(fd, bytes(buffers[0][:7])))
+        assert not session.expand(cfg).cache_hit
+    warm = session.expand(cfg)
+    assert warm.cache_hit and warm.text == uncached
