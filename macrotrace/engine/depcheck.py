@@ -9,9 +9,8 @@ replay (~1,000 segments a kernel unit): compiled when the engine is built
 (depcheck.pxd), plain Python otherwise."""
 
 from .macros import MacroDef
-from .state import Pending, entry_fingerprint
+from .state import FP_SIZE, Pending, entry_fingerprint
 
-FP_SIZE = 10                    # state.fingerprint's digest size
 UNDEFINED = b"\0" * FP_SIZE
 
 
