@@ -32,8 +32,10 @@ from .source import Chunk, Source
 from .macros import DefinitionError, MacroDef, parse_define, spell_body
 from .reuse import SegmentReuse
 from .printer import Printer
+from .reader import (GUARD_CLOSED, GUARD_OPEN, NOT_GUARDED,  # noqa: F401
+                     FileState, Reader)
 from . import state
-from .tokens import BOL, DIRECTIVE, EOF, IDENT, NUMBER, PREV_WHITE, PUNCT, STRING, Token
+from .tokens import DIRECTIVE, EOF, IDENT, NUMBER, PREV_WHITE, PUNCT, STRING, Token  # noqa: F401 (DIRECTIVE)
 
 
 BUILTINS = ("__LINE__", "__FILE__", "__BASE_FILE__", "__FILE_NAME__", "__COUNTER__",
@@ -51,58 +53,6 @@ MAX_FILE_BYTES = 16 * 1024 * 1024     # one source file; a larger one is refused
 COMMAND_LINE = "<command-line>"
 
 
-class FileState:
-    __slots__ = ("tokens", "pos", "chunk", "src", "path", "dir", "chain_index", "ifstack",
-                 "guard", "guard_state", "line_delta", "presumed", "includer", "markers",
-                 "digest", "data", "cached", "lazy", "seg", "rows")
-
-    def __init__(self, path, chain_index, src=None):
-        # the file is lexed a chunk at a time (source.py): ``tokens`` are the current
-        # chunk's, ``pos`` the index of the next one in them
-        self.src = src          # a source.Source (None: not read yet)
-        self.chunk = _NO_CHUNK
-        self.tokens = ()
-        self.pos = 0
-        self.path = path
-        d = os.path.dirname(path)
-        self.dir = d
-        self.chain_index = chain_index
-        self.ifstack = []
-        self.guard = None
-        self.guard_state = GUARD_START
-        self.line_delta = 0
-        self.presumed = path
-        self.includer = None    # the presumed name of the including file (line markers' flag 2)
-        self.markers = []       # names line markers with flag 1 entered from
-        # per-header reuse (segments.py): a header is read lazily, its tokens only
-        # when a segment of it is not replayed
-        self.digest = None      # sha1 of its contents
-        self.lazy = False       # not lexed yet (``tokens`` is empty until it is)
-        self.data = None        # its bytes, if read already
-        self.cached = None      # its Source, made earlier, not taken yet
-        self.seg = False        # at a segment's start: look for a recorded one first
-        self.rows = ()          # ``ifstack`` as reuse._file_state describes it, while lazy
-
-    def offset(self, index=None):
-        """The position of token ``index`` of the chunk (the next one by default) as an
-        offset in the file's text (None: not at a line start the chunk knows)."""
-        return self.chunk.offset(self.pos if index is None else index)
-
-    def enter(self, chunk):
-        self.chunk = chunk
-        self.tokens = chunk.tokens
-        self.pos = 0
-
-
-_NO_CHUNK = Chunk((), 0, 0)
-
-# Detecting an include guard (gcc's multiple-include optimisation), per file:
-GUARD_START = 0       # nothing but white space and comments read yet
-GUARD_OPEN = 1        # inside the #ifndef X / #if !defined X that opened the file
-GUARD_CLOSED = 2      # after its #endif, nothing read since
-NOT_GUARDED = -1      # something else: the file is not guarded
-
-
 class IfEntry:
     __slots__ = ("taken_any", "seen_else", "conditions", "last")
 
@@ -113,7 +63,7 @@ class IfEntry:
         self.last = condition.directive     # if, ifdef, ifndef, then elif or else
 
 
-class Engine(SegmentReuse):
+class Engine(SegmentReuse, Reader):
     """gcc-faithful preprocessing of one translation unit.
 
     ``Preprocessor()`` (this engine with pcpp's interface) alone is pcpp's object
@@ -162,6 +112,7 @@ class Engine(SegmentReuse):
         self.eof = Token(EOF, "", 0, 0, 0, None)
         self.max_output_tokens = max_output_tokens
         self.pushed_macros = {}
+        self._chain_key = self._chain_value = None     # (see _chain)
         self._warnings_before = 0    # warnings of the command line (not part of a state)
         self._encoder = state.Encoder()
         self.file_cache = {}          # path -> source.Source
@@ -243,7 +194,7 @@ class Engine(SegmentReuse):
                 self.warn('redefining builtin "%s"' % macro.name, name_tok)
             elif not old.same_as(macro):
                 self.warn('"%s" redefined' % macro.name, name_tok)
-        macro.conditions = tuple(self.condition_chain())
+        macro.conditions = self._chain()
         self.expander.define(macro)
         self.listener.macro_defined(macro)
 
@@ -346,7 +297,7 @@ class Engine(SegmentReuse):
     def seek(self, f, offset):
         """Go on reading ``f`` from ``offset`` (a line start of its text)."""
         if f.src is None:               # (a header not read yet: segments.py)
-            f.enter(Chunk((), offset, offset))
+            f.enter(Chunk([], offset, offset))
         else:
             f.enter(self._read(f, f.src.chunk(offset)))
 
@@ -387,64 +338,30 @@ class Engine(SegmentReuse):
         return part
 
     # ---------------------------------------------------------------- base source
-    def next(self, parsing_args=0):
-        """The expander's base: next token of the current file, directives done.
-        ``parsing_args`` is the expander's (gcc's ``pfile->state.parsing_args``): a
-        directive ends the search for a ``(`` and is processed inside arguments."""
-        while True:
-            tok = self.pushback
-            if tok is not None:
-                self.pushback = None
-            else:
-                if not self.files:
-                    return self.eof
-                f = self.files[-1]
-                if f.pos >= len(f.tokens):
-                    if f.seg:                 # a header not read yet (segments.py)
-                        self.segment_start()
-                        continue
-                    if self.read_on(f):
-                        continue
-                    if len(self.files) == 1:
-                        self.pop_file()
-                        self.eof = Token(EOF, "", 0, f.tokens[-1].line if f.tokens else 1, 0, f.path)
-                        return self.eof
-                    if self._rec is not None:
-                        self.end_recording(("eof",))
-                    self.pop_file()
-                    if parsing_args:
-                        # gcc: the end of an included file ends a macro's search for its
-                        # '(' (f at the end of a header, then '(' in the includer: "f (")
-                        # and its arguments ("unterminated argument list")
-                        return Token(EOF, "", 0, f.tokens[-1].line if f.tokens else 1, 0, f.path)
-                    if self.segments is not None and len(self.files) > 1:
-                        self.segment_start()          # the includer goes on: a new segment
-                    continue
-                tok = f.tokens[f.pos]
-                f.pos += 1
-                if f.line_delta:
-                    tok = tok.copy()
-                    tok.line += f.line_delta
-            flags = tok.flags
-            if self._preamble_pending and not flags & DIRECTIVE and len(self.files) == 1:
-                self._end_of_preamble(tok)
-            if flags & BOL:
-                if flags & DIRECTIVE and parsing_args != 1:
-                    self.handle_directive(self.files[-1], tok)
-                    continue
-                if parsing_args == 0:
-                    if self.printer is not None:
-                        self.printer.line_change(tok)
-                elif parsing_args == 2 and not flags & PREV_WHITE:
-                    tok = tok.copy(flags | PREV_WHITE)
-            self.last = tok
-            f = self.files[-1] if self.files else None
-            if f is not None and f.guard_state in (GUARD_START, GUARD_CLOSED):
-                f.guard_state = NOT_GUARDED       # code outside the guard's #ifndef
-            return tok
-
-    def backup(self):
-        self.pushback = self.last
+    # (``next``, ``backup``: reader.py)
+    def file_end(self, f, parsing_args):
+        """``next`` at the end of ``f``'s tokens: the next chunk, or the file's end (the
+        token ``next`` returns, or None: read on)."""
+        if f.seg:                 # a header not read yet (segments.py)
+            self.segment_start()
+            return None
+        if self.read_on(f):
+            return None
+        if len(self.files) == 1:
+            self.pop_file()
+            self.eof = Token(EOF, "", 0, f.tokens[-1].line if f.tokens else 1, 0, f.path)
+            return self.eof
+        if self._rec is not None:
+            self.end_recording(("eof",))
+        self.pop_file()
+        if parsing_args:
+            # gcc: the end of an included file ends a macro's search for its '(' (f at
+            # the end of a header, then '(' in the includer: "f (") and its arguments
+            # ("unterminated argument list")
+            return Token(EOF, "", 0, f.tokens[-1].line if f.tokens else 1, 0, f.path)
+        if self.segments is not None and len(self.files) > 1:
+            self.segment_start()          # the includer goes on: a new segment
+        return None
 
     def _end_of_preamble(self, tok):
         """The first token of code in the main file: save the state reached."""
@@ -458,48 +375,15 @@ class Engine(SegmentReuse):
             self.printer = None         # (printed only for the state's sake)
 
     # ---------------------------------------------------------------- directives
-    def directive_line(self, f, hash_tok):
-        toks = f.tokens
-        i = f.pos
-        j = i
-        n = len(toks)
-        while j < n and not toks[j].flags & BOL:
-            j += 1
-        f.pos = j
-        line = toks[i:j]
-        if f.line_delta:
-            line = [t.copy() for t in line]
-            for t in line:
-                t.line += f.line_delta
-        return line
-
-    def handle_directive(self, f, hash_tok):
-        line = self.directive_line(f, hash_tok)
-        if f.line_delta:
-            hash_tok = hash_tok.copy()
-            hash_tok.line += f.line_delta
-        if not line:
-            return                              # the null directive
-        name_tok = line[0]
-        args = line[1:]
-        if name_tok.kind == NUMBER:             # GNU line marker: # 33 "file"
-            return self.do_line(f, name_tok, line)
+    # (``directive_line``, ``handle_directive``: reader.py)
+    def bad_directive(self, name_tok, args, hash_tok):
+        """A directive line whose name is none (pcpp's ``on_directive_unknown`` may take
+        it)."""
         if name_tok.kind != IDENT:
             raise error_at(name_tok, "invalid preprocessing directive")
-        name = name_tok.text
-        if f.guard_state == GUARD_START:
-            f.guard_state = GUARD_OPEN if name in ("ifndef", "if") else NOT_GUARDED
-        elif f.guard_state == GUARD_CLOSED:
-            f.guard_state = NOT_GUARDED
-        handler = getattr(self, "do_" + name, None) if name in self.directive_names else None
-        if handler is None:
-            if "on_directive_unknown" in self.overridden:
-                return self._unknown_directive(name_tok, args, hash_tok)
-            raise error_at(name_tok, "invalid preprocessing directive #%s" % name)
-        if name in _HANDLED and "on_directive_handle" in self.overridden \
-                and not self._directive_wanted(name_tok, args, hash_tok):
-            return
-        handler(f, name_tok, args)
+        if "on_directive_unknown" in self.overridden:
+            return self._unknown_directive(name_tok, args, hash_tok)
+        raise error_at(name_tok, "invalid preprocessing directive #%s" % name_tok.text)
 
     # -- pcpp's directive hooks (consulted only when a subclass overrides them)
     def _directive_wanted(self, name_tok, args, hash_tok):
@@ -657,6 +541,25 @@ class Engine(SegmentReuse):
         return [entry.conditions[-1] for f in (self.files if files is None else files)
                 for entry in f.ifstack]
 
+    def _chain(self):
+        """``tuple(condition_chain())``, made again only when it may have changed (a kernel
+        unit defines ~16,000 macros, most of them under the same #if).  Only the top
+        file's stack can change while it is on top, and only at its top: the key is that
+        file, its stack, its depth and its top branch, held (so none is another's id)."""
+        files = self.files
+        if not files:
+            return ()
+        f = files[-1]
+        stack = f.ifstack
+        top = stack[-1].conditions[-1] if stack else None
+        key = self._chain_key
+        if key is not None and key[0] is f and key[1] is stack and key[2] == len(stack) \
+                and key[3] is top and key[4] == len(files):
+            return self._chain_value
+        value = self._chain_value = tuple(self.condition_chain())
+        self._chain_key = (f, stack, len(stack), top, len(files))
+        return value
+
     def do_ifdef(self, f, name_tok, args, negate=False):
         if not args:
             raise error_at(name_tok, "no macro name given in #%s directive" % name_tok.text)
@@ -694,7 +597,7 @@ class Engine(SegmentReuse):
             f.guard = guard
             if "on_potential_include_guard" in self.overridden:
                 self.on_potential_include_guard(guard)
-        self.listener.conditional(cond, self.condition_chain())
+        self.listener.conditional(cond, list(self._chain()))
         if not taken:
             self.skip_group(f)
 
@@ -726,7 +629,7 @@ class Engine(SegmentReuse):
         entry.conditions[-1].taken = False
         cond.earlier = tuple(entry.conditions)
         entry.conditions.append(cond)
-        self.listener.conditional(cond, self.condition_chain())
+        self.listener.conditional(cond, list(self._chain()))
         if value:
             entry.taken_any = True
         else:
@@ -751,7 +654,7 @@ class Engine(SegmentReuse):
         cond.earlier = tuple(entry.conditions)
         entry.conditions.append(cond)
         entry.taken_any = True
-        self.listener.conditional(cond, self.condition_chain())
+        self.listener.conditional(cond, list(self._chain()))
 
     def do_endif(self, f, name_tok, args):
         self._entry(f, name_tok)
@@ -1221,9 +1124,6 @@ class Engine(SegmentReuse):
             if self.segments is not None:
                 self.segments.flush()
         return printer if self._output_wanted else None
-
-
-_HANDLED = frozenset(("define", "undef", "include", "include_next", "import"))
 
 
 def _output_cut(tok, limit):

@@ -1,0 +1,47 @@
+# Cython declarations augmenting reader.py (see engine/compiled.py): an open file and
+# the preprocessor's token source as extension types, ``next``'s loop on C members and
+# the compiled Token.  reader.py stays plain Python.
+cimport cython
+from macrotrace.engine.tokens cimport Token
+
+cdef long BOL, DIRECTIVE, PREV_WHITE, _START, _CLOSED, _NOT
+
+
+@cython.final
+cdef class FileState:
+    cdef public list tokens
+    cdef public Py_ssize_t pos
+    cdef public object chunk
+    cdef public object src
+    cdef public object path
+    cdef public object dir
+    cdef public object chain_index
+    cdef public list ifstack
+    cdef public object guard
+    cdef public long guard_state
+    cdef public long line_delta
+    cdef public object presumed
+    cdef public object includer
+    cdef public object markers
+    cdef public object digest
+    cdef public object data
+    cdef public object cached
+    cdef public bint lazy
+    cdef public bint seg
+    cdef public object rows
+
+
+cdef class Reader:
+    cdef public list files
+    cdef public object pushback
+    cdef public object last
+    cdef public object printer
+    cdef public object eof
+    cdef public bint _preamble_pending
+
+    @cython.locals(files=list, f=FileState, tok=Token, flags=long)
+    cpdef next(self, long parsing_args=*)
+
+    @cython.locals(f=FileState, toks=list, i=Py_ssize_t, j=Py_ssize_t, n=Py_ssize_t,
+                   line=list, t=Token)
+    cpdef list directive_line(self, f, hash_tok)
