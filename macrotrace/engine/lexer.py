@@ -250,6 +250,10 @@ def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False, directive
     return tokens, diags
 
 
+# the identifiers lexed so far, each interned (sys.intern is called once a name, not
+# once a token; bounded: cleared when it grows past a million names)
+_NAMES = {}
+
 # the directives after which a preprocessor may skip a group (lex_span's ``chunk``)
 SKIP_STARTS = frozenset(("if", "ifdef", "ifndef", "elif", "elifdef", "elifndef", "else"))
 
@@ -282,6 +286,9 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
     hash_at = 0
     marking = directives is not None
     append = tokens.append
+    names = _NAMES
+    if len(names) > 1 << 20:
+        names.clear()
     pos = start
     while pos < n:
         ws = pos            # (blanks, then one token, newline or comment)
@@ -348,8 +355,10 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
                 # the longest punctuator here: only a second character that continues
                 # one (<<= ... %:%: ->) makes the longer ones worth trying
                 k = 1
-                if pos + 1 < n and text[pos + 1] in "=<>&|+-:.#%":
-                    k = 4
+                if pos + 1 < n:
+                    c = text[pos + 1]
+                    if c in "=<>&|+-:.#%":
+                        k = 4
                 while k > 0:
                     if pos + k <= n and text[pos:pos + k] in puncts:
                         end = pos + k
@@ -430,9 +439,13 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
                 if bad:
                     diags.append(LexDiagnostic(line, col, bad))
             else:       # one string per name, however many times it is written
-                value = intern(value)
+                known = names.get(value)
+                if known is None:
+                    known = names[value] = intern(value)
+                value = known
         elif gi == PUNCT_:
-            if value in DIGRAPHS:
+            c = value[0]
+            if (c == "<" or c == "%" or c == ":") and value in DIGRAPHS:
                 flags |= DIGRAPH
         elif gi == OPEN_LITERAL:
             flags |= UNTERMINATED

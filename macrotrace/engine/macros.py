@@ -6,7 +6,7 @@ operand of ``#``), the ``#`` and ``##`` operators disappear, and the left operan
 ``##`` carries PASTE_LEFT.  ``__VA_OPT__`` stays in the list; the expander tracks it.
 """
 
-from .tokens import IDENT, MACRO_ARG, PASTE_LEFT, PREV_WHITE, PUNCT, STRINGIFY, Token
+from .tokens import DIGRAPH, DIGRAPHS, IDENT, MACRO_ARG, PASTE_LEFT, PREV_WHITE, PUNCT, STRINGIFY, Token
 
 
 class DefinitionError(Exception):
@@ -159,7 +159,9 @@ def _build_body(raw, params, variadic, name_tok, asm=False):
     vaopt_pending = False
     while i < n:
         tok = raw[i]
-        op = tok.op if tok.kind == PUNCT else None      # (one look a token, not five)
+        op = None                   # (one look a token, not five)
+        if tok.kind == PUNCT:
+            op = DIGRAPHS[tok.text] if tok.flags & DIGRAPH else tok.text
         if fun_like and op == "#":
             nxt = raw[i + 1] if i + 1 < n else None
             if nxt is None or nxt.kind != IDENT or nxt.text not in index:

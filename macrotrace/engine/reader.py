@@ -131,7 +131,10 @@ class Reader:
         i = f.pos
         j = i
         n = len(toks)
-        while j < n and not toks[j].flags & BOL:
+        while j < n:
+            t = toks[j]
+            if t.flags & BOL:
+                break
             j += 1
         f.pos = j
         line = toks[i:j]
