@@ -144,3 +144,72 @@ def test_a_pasted_spelling_relexed_as_the_regex_lexes_it(spelling, lang):
     elif got is not None:
         kind = lexer._KIND[m.lastgroup]
         assert (got.kind, got.source or got.text, got.flags & ~DIGRAPH) == (kind, spelling, 0)
+
+
+# -- skipping a group: lexer.next_event (the scan condscan uses compiled) against the
+# regex it stands for, and what a skip finds with either
+
+def _events_by_regex(text, lang):
+    from macrotrace.engine.condscan import _patterns
+    events = _patterns(lang)[0]
+    out, pos = [], 0
+    while True:
+        m = events.search(text, pos)
+        if m is None:
+            return out
+        out.append(m.start())
+        pos = m.start() + 1
+
+
+def _events_by_scan(text, lang):
+    out, pos = [], 0
+    while True:
+        q = lexer.next_event(text, pos, lang.digraphs, lang.rliterals)
+        if q < 0:
+            return out
+        out.append(q)
+        pos = q + 1
+
+
+def _skips(text, lang, fast):
+    """What condscan finds in ``text`` from each line start (its conditional lines, the
+    unterminated literals met, the error), the event scan on or off."""
+    from macrotrace.engine.condscan import LexError, conditional_lines
+    saved = lexer.FAST_SCAN
+    lexer.FAST_SCAN = fast
+    try:
+        text = lexer.normalize(text, lang.trigraphs)[0]
+        out = []
+        for start in [0] + [k + 1 for k, c in enumerate(text) if c == "\n"][:60]:
+            literals = []
+            try:
+                found = list(conditional_lines(text, start, lang, literals))
+                error = None
+            except LexError as e:
+                found, error = None, (e.offset, e.message)
+            out.append((found, literals, error))
+        return out
+    finally:
+        lexer.FAST_SCAN = saved
+
+
+SKIP_PIECES = ["\n", " ", "\t", "\v", "#", "%:", "%", ":", "/", "*", "/*", "*/", "//", '"', "'", "R",
+               'R"', 'R"x(', ')x"', "u8R", "if", "endif", "else", "ifdef x", "a", "\\", "\\\n", "??="]
+
+
+@settings(max_examples=int(os.environ.get("MACROTRACE_FUZZ_EXAMPLES", "300")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(SKIP_PIECES), max_size=40), st.sampled_from(LANGS))
+def test_random_text_skips_the_same(pieces, lang):
+    text = "".join(pieces)
+    assert _events_by_scan(text, lang) == _events_by_regex(text, lang)
+    assert _skips(text, lang, True) == _skips(text, lang, False)
+
+
+@pytest.mark.skipif(not HEADERS, reason="Debian's linux-headers-amd64 is not installed")
+def test_kernel_headers_skip_the_same():
+    for path in HEADERS[:150]:
+        with open(path, encoding="utf-8", errors="surrogateescape") as fh:
+            text = lexer.normalize(fh.read())[0]
+        for lang in (langs.DEFAULT, LANGS[1]):
+            assert _events_by_scan(text, lang) == _events_by_regex(text, lang), path

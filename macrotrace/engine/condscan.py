@@ -18,7 +18,8 @@ string's bad delimiter (errors), unterminated literals (warnings).
 
 import re
 
-from .lexer import _regex, bad_raw_delimiter, identifier_classes
+from . import lexer
+from .lexer import _regex, bad_raw_delimiter, identifier_classes, next_event
 
 CONDITIONALS = frozenset(("if", "ifdef", "ifndef", "elif", "elifdef", "elifndef", "else", "endif"))
 
@@ -69,6 +70,10 @@ def conditional_lines(text, start, lang, open_literals):
     opening = line_start.match
     size = len(text)
     pos = start
+    # compiled, a scan on C characters finds the next event (lexer.next_event); in pure
+    # Python the regex is faster (as for the lexer's scanner: lexer.FAST_SCAN)
+    fast = lexer.FAST_SCAN
+    digraphs, raw = lang.digraphs, lang.rliterals
     at_line = start                 # a line start to read first
     while True:
         if at_line is not None:
@@ -80,10 +85,15 @@ def conditional_lines(text, start, lang, open_literals):
                 yield at_line, name, m.start("name")
             pos = m.end()
             at_line = None
-        m = search(text, pos)
-        if m is None:
-            return
-        q = m.start()
+        if fast:
+            q = next_event(text, pos, digraphs, raw)
+            if q < 0:
+                return
+        else:
+            m = search(text, pos)
+            if m is None:
+                return
+            q = m.start()
         c = text[q]
         if c == "\n":
             at_line = q + 1

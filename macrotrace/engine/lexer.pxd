@@ -21,3 +21,7 @@ cdef long BOL, DIGRAPH, DIRECTIVE, INDENTED, PREV_WHITE, UNTERMINATED
 cpdef Py_ssize_t lex_span(str text, splices, spliced, start, line, sp, filename, lang, list tokens, list diags,
                           directive_ends=*, directives=*, unterminated=*, line_starts=*,
                           bint chunk=*, stop=*) except? -1
+
+
+@cython.locals(n=Py_ssize_t, k=Py_ssize_t, c=Py_UCS4)
+cpdef Py_ssize_t next_event(str text, Py_ssize_t pos, bint digraphs, bint raw) except? -2

@@ -481,6 +481,41 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
 
 
 
+def next_event(text, pos, digraphs, raw):
+    """Where condscan's ``events`` regex matches next in ``text`` from ``pos`` (-1: nowhere),
+    by a scan on C characters (compiled): a newline before a line whose first non-blank
+    is ``#``, ``/*`` or (``digraphs``) ``%:``; ``/*`` or ``//``; a quote; (``raw``) ``R"``.
+    At one offset at most one of them can match, so the first offset where one does is
+    the regex's match."""
+    n = len(text)
+    while pos < n:
+        c = text[pos]
+        if c == "\n":
+            k = pos + 1
+            while k < n:
+                c = text[k]
+                if c == " " or c == "\t" or c == "\f" or c == "\v":
+                    k += 1
+                else:
+                    break
+            if k < n and (c == "#" or k + 1 < n and (c == "/" and text[k + 1] == "*"
+                                                     or digraphs and c == "%" and text[k + 1] == ":")):
+                return pos
+            pos = k         # (the blanks hold no event; what ends them is looked at next)
+            continue
+        if c == "/":
+            if pos + 1 < n:
+                c = text[pos + 1]
+                if c == "*" or c == "/":
+                    return pos
+        elif c == '"' or c == "'":
+            return pos
+        elif c == "R" and raw and pos + 1 < n and text[pos + 1] == '"':
+            return pos
+        pos += 1
+    return -1
+
+
 _DELIMITER_CHAR = re.compile("[%s]" % _DELIMITER_CHARS)
 
 
