@@ -91,6 +91,8 @@ class Engine(SegmentReuse, Reader):
         # alone: gcc answers __has_attribute & co. (gcc 12's table when it cannot run)
         self.compiler = compiler if compiler is not None else Compiler(("gcc",))
         self.listener = listener or Listener()
+        # (the chain of a branch is made only for a listener that hears it)
+        self._hears_branches = type(self.listener).conditional is not Listener.conditional
         lang = lang or DEFAULT       # lang.LangOptions: -std, -x assembler-with-cpp
         self.expander = Expander(self, self, recorder, max_expansions, lang)
         self.recorder = recorder
@@ -112,7 +114,8 @@ class Engine(SegmentReuse, Reader):
         self.eof = Token(EOF, "", 0, 0, 0, None)
         self.max_output_tokens = max_output_tokens
         self.pushed_macros = {}
-        self._chain_key = self._chain_value = None     # (see _chain)
+        self._chain_file = self._chain_stack = self._chain_top = self._chain_value = None
+        self._chain_depth = self._chain_files = 0     # (reader.Reader._chain)
         self._warnings_before = 0    # warnings of the command line (not part of a state)
         self._encoder = state.Encoder()
         self.file_cache = {}          # path -> source.Source
@@ -541,25 +544,6 @@ class Engine(SegmentReuse, Reader):
         return [entry.conditions[-1] for f in (self.files if files is None else files)
                 for entry in f.ifstack]
 
-    def _chain(self):
-        """``tuple(condition_chain())``, made again only when it may have changed (a kernel
-        unit defines ~16,000 macros, most of them under the same #if).  Only the top
-        file's stack can change while it is on top, and only at its top: the key is that
-        file, its stack, its depth and its top branch, held (so none is another's id)."""
-        files = self.files
-        if not files:
-            return ()
-        f = files[-1]
-        stack = f.ifstack
-        top = stack[-1].conditions[-1] if stack else None
-        key = self._chain_key
-        if key is not None and key[0] is f and key[1] is stack and key[2] == len(stack) \
-                and key[3] is top and key[4] == len(files):
-            return self._chain_value
-        value = self._chain_value = tuple(self.condition_chain())
-        self._chain_key = (f, stack, len(stack), top, len(files))
-        return value
-
     def do_ifdef(self, f, name_tok, args, negate=False):
         if not args:
             raise error_at(name_tok, "no macro name given in #%s directive" % name_tok.text)
@@ -597,7 +581,8 @@ class Engine(SegmentReuse, Reader):
             f.guard = guard
             if "on_potential_include_guard" in self.overridden:
                 self.on_potential_include_guard(guard)
-        self.listener.conditional(cond, list(self._chain()))
+        if self._hears_branches:
+            self.listener.conditional(cond, list(self._chain()))
         if not taken:
             self.skip_group(f)
 
@@ -629,7 +614,8 @@ class Engine(SegmentReuse, Reader):
         entry.conditions[-1].taken = False
         cond.earlier = tuple(entry.conditions)
         entry.conditions.append(cond)
-        self.listener.conditional(cond, list(self._chain()))
+        if self._hears_branches:
+            self.listener.conditional(cond, list(self._chain()))
         if value:
             entry.taken_any = True
         else:
@@ -654,7 +640,8 @@ class Engine(SegmentReuse, Reader):
         cond.earlier = tuple(entry.conditions)
         entry.conditions.append(cond)
         entry.taken_any = True
-        self.listener.conditional(cond, list(self._chain()))
+        if self._hears_branches:
+            self.listener.conditional(cond, list(self._chain()))
 
     def do_endif(self, f, name_tok, args):
         self._entry(f, name_tok)

@@ -38,6 +38,15 @@ cdef class Reader:
     cdef public object printer
     cdef public object eof
     cdef public bint _preamble_pending
+    cdef public object _chain_file
+    cdef public object _chain_stack
+    cdef public Py_ssize_t _chain_depth
+    cdef public object _chain_top
+    cdef public Py_ssize_t _chain_files
+    cdef public tuple _chain_value
+
+    @cython.locals(files=list, f=FileState, stack=list, depth=Py_ssize_t, value=tuple)
+    cpdef tuple _chain(self)
 
     @cython.locals(files=list, f=FileState, tok=Token, flags=long)
     cpdef next(self, long parsing_args=*)

@@ -121,6 +121,28 @@ class Reader:
                     f.guard_state = _NOT              # code outside the guard's #ifndef
             return tok
 
+    def _chain(self):
+        """``tuple(condition_chain())``, made again only when it may have changed (a kernel
+        unit defines ~16,000 macros, most of them under the same #if).  Only the top
+        file's stack can change while it is on top, and only at its top: the key is that
+        file, its stack, its depth and its top branch, held (so none is another's id),
+        and the number of files."""
+        files = self.files
+        if not files:
+            return ()
+        f = files[-1]
+        stack = f.ifstack
+        depth = len(stack)
+        top = stack[-1].conditions[-1] if depth else None
+        if self._chain_value is not None and self._chain_file is f and self._chain_stack is stack \
+                and self._chain_depth == depth and self._chain_top is top \
+                and self._chain_files == len(files):
+            return self._chain_value
+        value = self._chain_value = tuple(self.condition_chain())
+        self._chain_file, self._chain_stack, self._chain_depth = f, stack, depth
+        self._chain_top, self._chain_files = top, len(files)
+        return value
+
     def backup(self):
         self.pushback = self.last
 
