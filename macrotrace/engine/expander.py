@@ -90,7 +90,7 @@ class VaOpt:
     def update(self, tok):
         if not self.variadic:
             return self.INCLUDE
-        if tok.kind == IDENT and tok.text == "__VA_OPT__":
+        if tok.kind is IDENT and tok.text == "__VA_OPT__":
             self.state = 1
             return self.BEGIN
         if self.state == 1:
@@ -101,7 +101,7 @@ class VaOpt:
                 if arg.expanded is None:
                     self.expander.expand_arg(arg)
                 for t in arg.expanded or ():
-                    if t.kind != PADDING:
+                    if t.kind is not PADDING:
                         self.update_kind = self.INCLUDE
                         break
             return self.DROP
@@ -364,7 +364,7 @@ class Expander:
                     tok = AVOID_PASTE
                     line = self.cur_line
                     break
-            if tok.kind != IDENT or tok.flags & NO_EXPAND:
+            if tok.kind is not IDENT or tok.flags & NO_EXPAND:
                 break
             name = tok.text
             entry = dict.get(self.macros, name)     # (the dict's own lookup: no Python call)
@@ -404,7 +404,7 @@ class Expander:
         count).  Compiled, the loop is C: one call per output token, not three."""
         while True:
             tok = self.get_token()
-            if self.diagnostics or tok.kind == EOF:
+            if self.diagnostics or tok.kind is EOF:
                 return tok, count
             p = sink.printer
             if p is not None:
@@ -431,7 +431,7 @@ class Expander:
             tok = self.get_token()
             if rec is not None and rec.operand_stack:
                 rec.driver_tick(tok)        # a builtin's operand is read here
-            if tok.kind != PADDING:
+            if tok.kind is not PADDING:
                 if tok is ENDARG:
                     self.backup()
                 return tok
@@ -492,7 +492,7 @@ class Expander:
         pad = None
         while True:
             tok = self.get_token()
-            if tok.kind != PADDING:
+            if tok.kind is not PADDING:
                 break
             # gcc's funlike_invocation_p: the padding re-inserted if no '(' follows
             if pad is None or pad.source is None or \
@@ -501,7 +501,7 @@ class Expander:
         if tok.is_op("("):
             self.parsing_args = 2
             return self.collect_args(m, name_tok, tok, exp)
-        if tok.kind != EOF or tok is ENDARG:
+        if tok.kind is not EOF or tok is ENDARG:
             self.backup()
             if pad is not None:
                 self.push_context([pad])
@@ -521,13 +521,13 @@ class Expander:
             tok = self.get_token()
             line = self.cur_line
             kind = tok.kind
-            if kind == PADDING:
+            if kind is PADDING:
                 if not toks:
                     if rec is not None:
                         raw.append(tok)
                         start += 1
                     continue
-            elif kind == T.PUNCT:
+            elif kind is T.PUNCT:
                 op = tok.op
                 if op == "(":
                     depth += 1
@@ -549,7 +549,7 @@ class Expander:
                     continue
                 elif op == "#" and tok.flags & T.BOL and not self.contexts:
                     kind = EOF
-            if kind == EOF:
+            if kind is EOF:
                 if tok is ENDARG:
                     self.backup()
                 self.error('unterminated argument list invoking macro "%s"' % m.name, name_tok)
@@ -582,7 +582,7 @@ class Expander:
 
     @staticmethod
     def _finish_arg(args, toks, lines):
-        while toks and toks[-1].kind == PADDING:
+        while toks and toks[-1].kind is PADDING:
             toks.pop()
             lines.pop()
         args.append(MacroArg(toks, lines))
@@ -606,7 +606,7 @@ class Expander:
             if rec is None:
                 while True:
                     tok = get()
-                    if tok.kind == EOF:
+                    if tok.kind is EOF:
                         break
                     append(tok)
             else:
@@ -614,7 +614,7 @@ class Expander:
                 while True:
                     tok = get()
                     rec.driver_tick(tok)
-                    if tok.kind == EOF:
+                    if tok.kind is EOF:
                         break
                     append(tok)
             self.ignore_pragma -= 1
@@ -634,7 +634,7 @@ class Expander:
         # that are neither # nor ## operands.  The order fixes __COUNTER__ values.
         prev_paste = False
         for src in body:
-            if src.kind == MACRO_ARG:
+            if src.kind is MACRO_ARG:
                 arg = args[src.argno]
                 if src.flags & STRINGIFY:
                     if arg.stringified is None:
@@ -666,12 +666,12 @@ class Expander:
                             while flag_at is not None and flag_at != start and buff[flag_at] is AVOID_PASTE:
                                 buff.pop()
                                 flag_at = len(buff) - 1 if buff else None
-                            if flag_at is not None and buff[flag_at].kind != PADDING:
+                            if flag_at is not None and buff[flag_at].kind is not PADDING:
                                 buff[flag_at] = buff[flag_at].copy(buff[flag_at].flags | PASTE_LEFT)
                         else:
                             buff.append(AVOID_PASTE)
                     continue
-            if src.kind != MACRO_ARG:
+            if src.kind is not MACRO_ARG:
                 buff.append(src)
                 continue
             arg = args[src.argno]
@@ -695,7 +695,7 @@ class Expander:
                 from_toks = arg.expanded or ()
                 if vaopt_start is not None and vaopt_start == len(buff) - 1:
                     skip = 0
-                    while skip < len(from_toks) and from_toks[skip].kind == PADDING:
+                    while skip < len(from_toks) and from_toks[skip].kind is PADDING:
                         skip += 1
                     from_toks = from_toks[skip:]
             if (not in_directive and k and not prev_paste
@@ -774,7 +774,7 @@ class Expander:
         return out
 
     def paste_tokens(self, lhs, rhs):
-        if rhs.kind == PADDING:
+        if rhs.kind is PADDING:
             return lhs.copy(lhs.flags & ~PASTE_LEFT)
         spelling = _spelled(lhs) + _spelled(rhs)
         if lhs.text == "/" and rhs.text != "=":
@@ -796,7 +796,7 @@ class Expander:
         flags = 0
         for t in toks:
             flags |= t.flags
-            if t.kind == PADDING:
+            if t.kind is PADDING:
                 if source is None or (not source.flags & PREV_WHITE and t.source is None):
                     source = t.source
                 continue
@@ -807,10 +807,10 @@ class Expander:
                     out.append(" ")
             source = None
             text = _spelled(t)                  # an identifier with UCNs as written
-            if t.kind == STRING or t.kind == T.CHAR:
+            if t.kind is STRING or t.kind is T.CHAR:
                 text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
             out.append(text)
-            if t.kind == T.OTHER and text[0] == "\\":
+            if t.kind is T.OTHER and text[0] == "\\":
                 backslashes += 1
             else:
                 backslashes = 0
@@ -884,7 +884,7 @@ class Expander:
             return 0
         t = self.get_token_no_padding()
         name = None
-        if t.kind == IDENT:
+        if t.kind is IDENT:
             name = t.text
             nxt = self.get_token_no_padding()
             if nxt.is_op("::"):
@@ -915,7 +915,7 @@ class Expander:
         ok = t.is_op("(")
         if ok:
             s = self.get_token_no_padding()
-            ok = s.kind == STRING
+            ok = s.kind is STRING
             if ok:
                 close = self.get_token_no_padding()
                 ok = close.is_op(")")
@@ -942,7 +942,7 @@ class Expander:
 
 def _spelled(tok):
     """A token as written (an identifier with UCNs keeps its spelling in ``source``)."""
-    return tok.source if tok.kind == IDENT and tok.source is not None else tok.text
+    return tok.source if tok.kind is IDENT and tok.source is not None else tok.text
 
 
 def date_time_strings(epoch=None):

@@ -64,7 +64,7 @@ class MacroDef:
         if len(self.body) != len(other.body):
             return False
         for a, b in zip(self.body, other.body):
-            if a.kind != b.kind or a.text != b.text or a.argno != b.argno:
+            if a.kind is not b.kind or a.text != b.text or a.argno != b.argno:
                 return False
             if (a.flags ^ b.flags) & (PREV_WHITE | PASTE_LEFT | STRINGIFY):
                 return False
@@ -91,7 +91,7 @@ def _parse_params(tokens, i, name_tok):
         if variadic:
             raise DefinitionError("missing ')' in macro parameter list", tok)
         if expect_name:
-            if tok.kind == IDENT:
+            if tok.kind is IDENT:
                 # __VA_ARGS__ as a named parameter: gcc only warns (a pedwarn)
                 if tok.text in params:
                     raise DefinitionError('duplicate macro parameter "%s"' % tok.text, tok)
@@ -125,7 +125,7 @@ def parse_define(tokens, site=None, asm=False):
     if not tokens:
         raise DefinitionError("no macro name given in #define directive")
     name_tok = tokens[0]
-    if name_tok.kind != IDENT:
+    if name_tok.kind is not IDENT:
         raise DefinitionError("macro names must be identifiers", name_tok)
     if name_tok.text == "defined":
         raise DefinitionError('"defined" cannot be used as a macro name', name_tok)
@@ -160,11 +160,11 @@ def _build_body(raw, params, variadic, name_tok, asm=False):
     while i < n:
         tok = raw[i]
         op = None                   # (one look a token, not five)
-        if tok.kind == PUNCT:
+        if tok.kind is PUNCT:
             op = DIGRAPHS[tok.text] if tok.flags & DIGRAPH else tok.text
         if fun_like and op == "#":
             nxt = raw[i + 1] if i + 1 < n else None
-            if nxt is None or nxt.kind != IDENT or nxt.text not in index:
+            if nxt is None or nxt.kind is not IDENT or nxt.text not in index:
                 if asm:             # gcc: "Let assembler get away with murder"
                     body.append(tok)
                     i += 1
@@ -186,13 +186,13 @@ def _build_body(raw, params, variadic, name_tok, asm=False):
             body[-1] = last.copy(last.flags | PASTE_LEFT)
             i += 1
             continue
-        if tok.kind == IDENT and fun_like and tok.text in index:
+        if tok.kind is IDENT and fun_like and tok.text in index:
             arg = Token(MACRO_ARG, tok.text, tok.flags, tok.line, tok.col, tok.file)
             arg.argno = index[tok.text]
             body.append(arg)
             i += 1
             continue
-        if variadic and tok.kind == IDENT and tok.text == "__VA_OPT__":
+        if variadic and tok.kind is IDENT and tok.text == "__VA_OPT__":
             if vaopt_depth or vaopt_pending:
                 raise DefinitionError("__VA_OPT__ may not appear in a __VA_OPT__", tok)
             vaopt_pending = True

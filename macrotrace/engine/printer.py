@@ -73,13 +73,13 @@ class Printer:
 
     def token(self, tok):
         kind = tok.kind
-        if kind == PADDING:
+        if kind is PADDING:
             self.pending_space = True
             src = self.source
             if src is None or (not src.flags & PREV_WHITE and tok.source is None):
                 self.source = tok.source
             return
-        if kind == PRAGMA:
+        if kind is PRAGMA:
             self.directive_line("#pragma " + tok.text if self.pragmas else "")
             return
         parts = self.parts
@@ -95,7 +95,7 @@ class Printer:
         self.source = None
         self.prev = tok
         text = tok.text
-        if kind == IDENT and not (text.isascii() and "\\" not in text):
+        if kind is IDENT and not (text.isascii() and "\\" not in text):
             text = ucn_spelling(text)       # (printed(tok), inline: one call less a token)
         if tok.flags & COUNTER_DIGITS:
             self.marks.append(len(parts))
@@ -130,10 +130,10 @@ def printed(tok):
     r"""How one real token prints (a _Pragma's result is a whole #pragma line; an
     identifier with letters beyond ASCII as gcc 12 prints it: π as \U000003c0)."""
     kind = tok.kind
-    if kind == IDENT:
+    if kind is IDENT:
         text = tok.text
         return text if text.isascii() and "\\" not in text else ucn_spelling(text)
-    return "#pragma " + tok.text if kind == PRAGMA else tok.text
+    return "#pragma " + tok.text if kind is PRAGMA else tok.text
 
 
 _UCN = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
@@ -150,7 +150,7 @@ def render(tokens):
     """One-line text of a token sequence (PADDING tokens decide the spaces)."""
     if len(tokens) == 1:            # most macro arguments: no spacing to decide
         t = tokens[0]
-        if t.kind != PADDING and t.kind != EOF:
+        if t.kind is not PADDING and t.kind is not EOF:
             return printed(t)
     return _render(tokens, None)
 
@@ -173,17 +173,17 @@ def _render(tokens, offsets):
         real, starts = offsets
     for t in tokens:
         kind = t.kind
-        if kind == PADDING:
+        if kind is PADDING:
             pending = True
             if source is None or (not source.flags & PREV_WHITE and t.source is None):
                 source = t.source
             continue
-        if kind == EOF:             # the end of an argument or line: prints nothing
+        if kind is EOF:             # the end of an argument or line: prints nothing
             continue
         text = t.text
-        if kind == IDENT:
+        if kind is IDENT:
             text = printed(t)
-        if kind == PRAGMA:
+        if kind is PRAGMA:
             text = printed(t)
             space = prev is not None
         elif pending:

@@ -175,9 +175,9 @@ class Reader:
             return                              # the null directive
         name_tok = line[0]
         args = line[1:]
-        if name_tok.kind == NUMBER:             # GNU line marker: # 33 "file"
+        if name_tok.kind is NUMBER:             # GNU line marker: # 33 "file"
             return self.do_line(f, name_tok, line)
-        if name_tok.kind != IDENT:
+        if name_tok.kind is not IDENT:
             return self.bad_directive(name_tok, args, hash_tok)
         name = name_tok.text
         if f.guard_state == GUARD_START:

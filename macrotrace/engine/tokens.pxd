@@ -2,6 +2,8 @@
 # an extension type whose fields are C struct members.  tokens.py stays plain Python.
 cimport cython
 
+cdef dict _KINDS
+
 
 @cython.final
 cdef class Token:

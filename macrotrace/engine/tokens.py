@@ -6,7 +6,10 @@ once lexed; when the expander needs a different flag it makes a copy, as gcc's
 cpplib does.
 """
 
-# Token kinds.  Plain interned strings: cheap to compare, readable in a debugger.
+# Token kinds.  Plain interned strings: cheap to compare, readable in a debugger.  A
+# token's kind is always one of these objects (Token() makes an equal string the
+# constant itself), so the engine compares kinds with ``is``: one pointer, where ``==``
+# on two different strings compares their characters.
 IDENT = "ident"
 NUMBER = "number"        # a pp-number: 12, 0x1f, 1.5e+3, 12abc
 CHAR = "char"            # 'a', L'a', u'a', U'a'
@@ -17,6 +20,8 @@ PADDING = "padding"      # gcc's CPP_PADDING: spacing information only, never pr
 EOF = "eof"              # end of a macro argument or of a directive line
 MACRO_ARG = "macro_arg"  # a parameter inside a macro's replacement list
 PRAGMA = "pragma"        # a #pragma line made by _Pragma("..."): text is what follows #pragma
+
+_KINDS = {k: k for k in (IDENT, NUMBER, CHAR, STRING, PUNCT, OTHER, PADDING, EOF, MACRO_ARG, PRAGMA)}
 
 # Flags (bit set).
 PREV_WHITE = 1      # white space (or a comment) before this token
@@ -47,7 +52,7 @@ class Token:
     __slots__ = ("kind", "text", "flags", "line", "col", "file", "source", "argno")
 
     def __init__(self, kind, text, flags=0, line=0, col=0, file=None):
-        self.kind = kind
+        self.kind = _KINDS.get(kind, kind)      # (the constant: see the kinds above)
         self.text = text
         self.flags = flags
         self.line = line
@@ -76,10 +81,10 @@ class Token:
         return self.text
 
     def is_op(self, op):
-        return self.kind == PUNCT and (self.text == op or (self.flags & DIGRAPH and DIGRAPHS[self.text] == op))
+        return self.kind is PUNCT and (self.text == op or (self.flags & DIGRAPH and DIGRAPHS[self.text] == op))
 
     def __repr__(self):
-        if self.kind == PADDING:
+        if self.kind is PADDING:
             return "Token(padding, source=%r)" % (self.source.text if self.source else None)
         return "Token(%s, %r, flags=%d, %s:%d)" % (self.kind, self.text, self.flags, self.file, self.line)
 
@@ -98,7 +103,8 @@ def padding(source):
 
 def new_token(kind, text, flags, line, col, file):
     """``Token(kind, text, flags, line, col, file)`` without the type call and __init__'s
-    argument parsing (the lexer makes one per token: compiled, tp_new and C members)."""
+    argument parsing (the lexer makes one per token: compiled, tp_new and C members);
+    ``kind`` is one of the kind constants."""
     t = Token.__new__(Token)
     t.kind, t.text, t.flags, t.line, t.col, t.file = kind, text, flags, line, col, file
     t.source = None
