@@ -5,6 +5,8 @@
 cimport cython
 from macrotrace.engine.tokens cimport Token, padding
 from macrotrace.engine.macros cimport MacroDef
+from macrotrace.engine.printer cimport Printer
+from macrotrace.engine.reader cimport Reader
 
 # the token kinds and flags, read at every token: C values, not module lookups
 cdef str IDENT, EOF, MACRO_ARG, NUMBER, PADDING, STRING
@@ -36,6 +38,7 @@ cdef class Expander:
     cdef public object macros
     cdef public object hooks
     cdef public object base
+    cdef public Reader reader
     cdef public list contexts
     cdef public set disabled
     cdef public long prevent_expansion
@@ -72,8 +75,8 @@ cdef class Expander:
                    line=long, m=MacroDef)
     cpdef Token get_token(self)
 
-    @cython.locals(tok=Token)
-    cpdef tuple pump(self, sink, long count, limit)
+    @cython.locals(tok=Token, p=Printer)
+    cpdef tuple pump(self, Reader sink, long count, limit)
 
     @cython.locals(tok=Token)
     cpdef Token get_token_no_padding(self)

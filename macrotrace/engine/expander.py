@@ -28,6 +28,7 @@ from . import tokens as T
 from .lang import DEFAULT
 from .lexer import relex_single
 from .macros import MacroDef
+from .reader import Reader
 from .tokens import (COUNTER_DIGITS, EOF, IDENT, MACRO_ARG, NO_EXPAND, NUMBER, PADDING, PASTE_LEFT,
                      PREV_WHITE, STRING, STRINGIFY, Token, padding)
 
@@ -212,6 +213,8 @@ class Expander:
         self.macros = {}
         self.hooks = hooks
         self.base = base
+        # the base when it is the file reader (reader.Reader): called directly, compiled
+        self.reader = base if isinstance(base, Reader) else None
         self.contexts = []
         self.disabled = set()
         self.prevent_expansion = 0
@@ -343,7 +346,11 @@ class Expander:
         rec = self.recorder
         while True:
             if not ctxs:
-                tok = self.base.next(self.parsing_args)
+                base = self.base
+                if base is self.reader:
+                    tok = self.reader.next(self.parsing_args)
+                else:
+                    tok = base.next(self.parsing_args)
                 line = tok.line
                 ctx = None
                 if rec is not None:

@@ -2,6 +2,7 @@
 # the preprocessor's token source as extension types, ``next``'s loop on C members and
 # the compiled Token.  reader.py stays plain Python.
 cimport cython
+from macrotrace.engine.printer cimport Printer
 from macrotrace.engine.tokens cimport Token
 
 cdef long BOL, DIRECTIVE, PREV_WHITE, _START, _CLOSED, _NOT
@@ -35,7 +36,7 @@ cdef class Reader:
     cdef public list files
     cdef public object pushback
     cdef public object last
-    cdef public object printer
+    cdef public Printer printer
     cdef public object eof
     cdef public bint _preamble_pending
     cdef public object _chain_file
