@@ -9,8 +9,9 @@ from macrotrace.engine.printer cimport Printer
 from macrotrace.engine.reader cimport Reader
 
 # the token kinds and flags, read at every token: C values, not module lookups
-cdef str IDENT, EOF, MACRO_ARG, NUMBER, PADDING, STRING
-cdef long COUNTER_DIGITS, NO_EXPAND, PASTE_LEFT, PREV_WHITE, STRINGIFY
+cdef str IDENT, EOF, MACRO_ARG, NUMBER, PADDING, PUNCT, STRING
+cdef long COUNTER_DIGITS, DIGRAPH, NO_EXPAND, PASTE_LEFT, PREV_WHITE, STRINGIFY
+cdef dict DIGRAPHS
 cdef Token AVOID_PASTE, ENDARG
 
 
@@ -77,6 +78,9 @@ cdef class Expander:
 
     @cython.locals(tok=Token, p=Printer)
     cpdef tuple pump(self, Reader sink, long count, limit)
+
+    @cython.locals(out=list, tok=Token, kind=str)
+    cpdef tuple read_to_operator(self)
 
     @cython.locals(tok=Token)
     cpdef Token get_token_no_padding(self)

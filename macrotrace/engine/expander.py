@@ -29,8 +29,8 @@ from .lang import DEFAULT
 from .lexer import relex_single
 from .macros import MacroDef
 from .reader import Reader
-from .tokens import (COUNTER_DIGITS, EOF, IDENT, MACRO_ARG, NO_EXPAND, NUMBER, PADDING, PASTE_LEFT,
-                     PREV_WHITE, STRING, STRINGIFY, Token, padding)
+from .tokens import (COUNTER_DIGITS, DIGRAPH, DIGRAPHS, EOF, IDENT, MACRO_ARG, NO_EXPAND, NUMBER, PADDING,
+                     PASTE_LEFT, PREV_WHITE, PUNCT, STRING, STRINGIFY, Token, padding)
 
 AVOID_PASTE = padding(None)          # gcc's pfile->avoid_paste
 ENDARG = T.eof_token()               # gcc's pfile->endarg: the EOF closing a macro argument
@@ -421,6 +421,18 @@ class Expander:
                 if count + sink.replayed_tokens > limit:
                     return tok, count
 
+    def read_to_operator(self):
+        """An #if line read on, macros expanded, to its end or to its next ``defined`` or
+        ``#`` (an assertion), which the preprocessor reads itself: (the tokens before it,
+        that token or the EOF).  Compiled, one call a stretch of the line, not a token."""
+        out = []
+        while True:
+            tok = self.get_token()
+            kind = tok.kind
+            if kind is EOF or kind is IDENT and tok.text == "defined" or kind is PUNCT and tok.is_op("#"):
+                return out, tok
+            out.append(tok)
+
     def get_token_unexpanded(self):
         """The next token with macro expansion prevented (the operand of ``defined``)."""
         self.prevent_expansion += 1
@@ -534,8 +546,8 @@ class Expander:
                         raw.append(tok)
                         start += 1
                     continue
-            elif kind is T.PUNCT:
-                op = tok.op
+            elif kind is PUNCT:
+                op = DIGRAPHS[tok.text] if tok.flags & DIGRAPH else tok.text    # (tok.op)
                 if op == "(":
                     depth += 1
                 elif op == ")":
@@ -608,22 +620,20 @@ class Expander:
             self.ignore_pragma += 1
             rec = self.recorder
             expanded = []
-            append = expanded.append
-            get = self.get_token
-            if rec is None:
+            if rec is None:         # (no bound methods kept: compiled, these are C calls)
                 while True:
-                    tok = get()
+                    tok = self.get_token()
                     if tok.kind is EOF:
                         break
-                    append(tok)
+                    expanded.append(tok)
             else:
                 rec.arg_begin(arg, expanded, len(self.contexts))
                 while True:
-                    tok = get()
+                    tok = self.get_token()
                     rec.driver_tick(tok)
                     if tok.kind is EOF:
                         break
-                    append(tok)
+                    expanded.append(tok)
             self.ignore_pragma -= 1
             arg.expanded = expanded
             if rec is not None:

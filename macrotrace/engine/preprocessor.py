@@ -35,7 +35,7 @@ from .printer import Printer
 from .reader import (GUARD_CLOSED, GUARD_OPEN, NOT_GUARDED,  # noqa: F401
                      FileState, Reader)
 from . import state
-from .tokens import DIRECTIVE, EOF, IDENT, NUMBER, PREV_WHITE, PUNCT, STRING, Token  # noqa: F401 (DIRECTIVE)
+from .tokens import DIRECTIVE, EOF, IDENT, NUMBER, PREV_WHITE, STRING, Token  # noqa: F401 (DIRECTIVE)
 
 
 BUILTINS = ("__LINE__", "__FILE__", "__BASE_FILE__", "__FILE_NAME__", "__COUNTER__",
@@ -828,16 +828,14 @@ class Engine(SegmentReuse, Reader):
         out = []
         with exp.reading(args):
             while True:
-                t = exp.get_token()
+                toks, t = exp.read_to_operator()
+                out += toks
                 if t.kind == EOF:
                     break
-                if t.kind == IDENT and t.text == "defined":
+                if t.kind == IDENT:         # defined
                     out.append(self._defined_operator(t))
-                    continue
-                if t.kind == PUNCT and t.op == "#":
+                else:                       # #pred(answer)
                     out.append(self._test_assertion(t))
-                    continue
-                out.append(t)
             self._check_expander_errors()
         if "on_unknown_macro_in_expr" in self.overridden:
             out = [self._unknown_in_expr(t) if t.kind == IDENT else t for t in out]
