@@ -30,6 +30,7 @@ cdef class FileState:
     cdef public bint lazy
     cdef public bint seg
     cdef public object rows
+    cdef public tuple outer_chain
 
 
 cdef class Reader:
@@ -46,7 +47,7 @@ cdef class Reader:
     cdef public Py_ssize_t _chain_files
     cdef public tuple _chain_value
 
-    @cython.locals(files=list, f=FileState, stack=list, depth=Py_ssize_t, value=tuple)
+    @cython.locals(files=list, f=FileState, stack=list, depth=Py_ssize_t, value=tuple, outer=tuple)
     cpdef tuple _chain(self)
 
     @cython.locals(files=list, f=FileState, tok=Token, flags=long)

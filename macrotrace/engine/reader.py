@@ -33,7 +33,7 @@ _NO_CHUNK = Chunk([], 0, 0)       # (a file not read yet)
 class FileState:
     __slots__ = ("tokens", "pos", "chunk", "src", "path", "dir", "chain_index", "ifstack",
                  "guard", "guard_state", "line_delta", "presumed", "includer", "markers",
-                 "digest", "data", "cached", "lazy", "seg", "rows")
+                 "digest", "data", "cached", "lazy", "seg", "rows", "outer_chain")
 
     def __init__(self, path, chain_index, src=None):
         # the file is lexed a chunk at a time (source.py): ``tokens`` are the current
@@ -60,6 +60,7 @@ class FileState:
         self.cached = None      # its Source, made earlier, not taken yet
         self.seg = False        # at a segment's start: look for a recorded one first
         self.rows = ()          # ``ifstack`` as reuse._file_state describes it, while lazy
+        self.outer_chain = None  # the #if chain of the files under it (Reader._chain)
 
     def offset(self, index=None):
         """The position of token ``index`` of the chunk (the next one by default) as an
@@ -138,7 +139,11 @@ class Reader:
                 and self._chain_depth == depth and self._chain_top is top \
                 and self._chain_files == len(files):
             return self._chain_value
-        value = self._chain_value = tuple(self.condition_chain())
+        # the files under it cannot change while it is on top: their part is kept with it
+        outer = f.outer_chain
+        if outer is None:
+            outer = f.outer_chain = tuple(self.condition_chain(files[:-1]))
+        value = self._chain_value = outer + tuple(self.condition_chain([f])) if depth else outer
         self._chain_file, self._chain_stack, self._chain_depth = f, stack, depth
         self._chain_top, self._chain_files = top, len(files)
         return value
