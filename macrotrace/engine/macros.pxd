@@ -31,3 +31,7 @@ cpdef list _build_body(raw, params, variadic, name_tok, bint asm=*)
 
 @cython.locals(t=Token, k=Py_ssize_t, out=list)
 cpdef str spell_body(raw_body)
+
+
+@cython.locals(name_tok=Token, paren=Token, i=Py_ssize_t, body=list)
+cpdef parse_define(tokens, site=*, bint asm=*)

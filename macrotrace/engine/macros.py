@@ -132,8 +132,10 @@ def parse_define(tokens, site=None, asm=False):
     i = 1
     params = None
     variadic = False
-    if len(tokens) > 1 and tokens[1].is_op("(") and not tokens[1].flags & PREV_WHITE:
-        params, variadic, i = _parse_params(tokens, 2, name_tok)
+    if len(tokens) > 1:
+        paren = tokens[1]
+        if paren.is_op("(") and not paren.flags & PREV_WHITE:
+            params, variadic, i = _parse_params(tokens, 2, name_tok)
     raw_body = tokens[i:]
     body = _build_body(raw_body, params, variadic, name_tok, asm)
     return MacroDef(name_tok.text, params, variadic, body, site or (name_tok.file, name_tok.line),

@@ -116,6 +116,7 @@ class Engine(SegmentReuse, Reader):
         self.pushed_macros = {}
         self._chain_file = self._chain_stack = self._chain_top = self._chain_value = None
         self._chain_depth = self._chain_files = 0     # (reader.Reader._chain)
+        self._handlers = None
         self._warnings_before = 0    # warnings of the command line (not part of a state)
         self._encoder = state.Encoder()
         self.file_cache = {}          # path -> source.Source

@@ -53,6 +53,11 @@ cdef class Reader:
     @cython.locals(files=list, f=FileState, tok=Token, flags=long)
     cpdef next(self, long parsing_args=*)
 
+    cdef public dict _handlers
+
     @cython.locals(f=FileState, toks=list, i=Py_ssize_t, j=Py_ssize_t, n=Py_ssize_t,
                    line=list, t=Token)
     cpdef list directive_line(self, f, hash_tok)
+
+    @cython.locals(f=FileState, line=list, name_tok=Token, args=list, name=str, handlers=dict)
+    cpdef handle_directive(self, f, hash_tok)

@@ -189,9 +189,15 @@ class Reader:
             f.guard_state = GUARD_OPEN if name == "ifndef" or name == "if" else NOT_GUARDED
         elif f.guard_state == GUARD_CLOSED:
             f.guard_state = NOT_GUARDED
-        handler = getattr(self, "do_" + name, None) if name in self.directive_names else None
+        handlers = self._handlers           # name -> do_name, bound once a name
+        if handlers is None:
+            handlers = self._handlers = {}
+        handler = handlers.get(name)
         if handler is None:
-            return self.bad_directive(name_tok, args, hash_tok)
+            handler = getattr(self, "do_" + name, None) if name in self.directive_names else None
+            if handler is None:
+                return self.bad_directive(name_tok, args, hash_tok)
+            handlers[name] = handler
         if name in _HANDLED and "on_directive_handle" in self.overridden \
                 and not self._directive_wanted(name_tok, args, hash_tok):
             return
