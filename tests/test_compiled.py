@@ -209,14 +209,15 @@ def test_without_builds_the_package_is_pure_python(tmp_path):
 
 _ATTRIBUTES = """
 import json
-from macrotrace.engine import compiled, expander, macros, printer, tokens
+from macrotrace.engine import compiled, expander, macros, printer, reader, tokens
 assert compiled.status().startswith("pure"), compiled.status()
 def names(obj):
     slots = getattr(type(obj), "__slots__", None)
     return sorted(slots) if slots is not None else sorted(vars(obj))
 objs = {"Token": tokens.Token("ident", "x"), "MacroDef": macros.MacroDef("M"),
         "Context": expander.Context([], None, 0), "MacroArg": expander.MacroArg([], []),
-        "Expander": expander.Expander(None), "Printer": printer.Printer()}
+        "Expander": expander.Expander(None), "Printer": printer.Printer(),
+        "FileState": reader.FileState("x.h", None)}
 print(json.dumps({k: names(v) for k, v in objs.items()}))
 """
 
@@ -242,7 +243,7 @@ def test_every_attribute_of_a_compiled_class_is_declared_in_its_pxd(tmp_path):
     import json
     pure = json.loads(_python(_ATTRIBUTES, _env(tmp_path, True)).stdout)
     declared = {}
-    for pxd in ("tokens.pxd", "macros.pxd", "expander.pxd", "printer.pxd"):
+    for pxd in ("tokens.pxd", "macros.pxd", "expander.pxd", "printer.pxd", "reader.pxd"):
         declared.update(_declared(pxd))
     for cls, names in pure.items():
         assert sorted(declared[cls]) == names, "%s: declare its attributes in the .pxd as the .py sets them" % cls
