@@ -93,6 +93,7 @@ class Engine(SegmentReuse, Reader):
         self.listener = listener or Listener()
         # (the chain of a branch is made only for a listener that hears it)
         self._hears_branches = type(self.listener).conditional is not Listener.conditional
+        self._hears_definitions = type(self.listener).macro_defined is not Listener.macro_defined
         lang = lang or DEFAULT       # lang.LangOptions: -std, -x assembler-with-cpp
         self.expander = Expander(self, self, recorder, max_expansions, lang)
         self.recorder = recorder
@@ -192,7 +193,7 @@ class Engine(SegmentReuse, Reader):
         self.listener.macro_undefined(name, tokens[0].file, tokens[0].line)
 
     def _install(self, macro, name_tok):
-        old = self.macros.get(macro.name)
+        old = self.expander.macros.get(macro.name)
         if old is not None:
             if old.builtin is not None:
                 self.warn('redefining builtin "%s"' % macro.name, name_tok)
@@ -200,7 +201,8 @@ class Engine(SegmentReuse, Reader):
                 self.warn('"%s" redefined' % macro.name, name_tok)
         macro.conditions = self._chain()
         self.expander.define(macro)
-        self.listener.macro_defined(macro)
+        if self._hears_definitions:
+            self.listener.macro_defined(macro)
 
     def warn(self, message, token=None):
         self.warn_at(message, token.file if token is not None else None,
