@@ -18,6 +18,7 @@ not complain about them inside skipped ``#if 0`` blocks).
 """
 
 import re
+from itertools import accumulate
 from sys import intern
 from types import FunctionType
 
@@ -200,11 +201,7 @@ def normalize(text, trigraphs=False):
         parts = text.split("\\\n")
         if len(parts) == 1:
             return text, [], []
-        splices = []
-        at = 0
-        for part in parts[:-1]:
-            at += len(part)
-            splices.append(at)
+        splices = list(accumulate(map(len, parts[:-1])))
         return "".join(parts), splices, ["\\\n"] * len(splices)
     parts = []
     splices = []

@@ -18,6 +18,7 @@ Each difference is pinned by a test against gcc in tests/.
 """
 
 import os
+import stat
 import time
 
 from .. import rawbytes
@@ -241,19 +242,24 @@ class Engine(SegmentReuse, Reader):
 
     def _read_bytes(self, path, from_tok):
         try:
-            size = os.path.getsize(path)
-            if size > MAX_FILE_BYTES and not os.path.isdir(path):
-                raise error_at(from_tok, "%s: %.1f MB is larger than the %d MB macrotrace reads "
-                               "from one file" % (path, size / 1e6, MAX_FILE_BYTES // (1024 * 1024)), path)
             if "on_file_open" in self.overridden:
+                self._check_size(os.stat(path), path, from_tok)
                 from .pcpp_api import path_of_hook_file
                 return path_of_hook_file(self.on_file_open(len(self.files) > 0, path))
-            with open(path, "rb") as fh:
+            with open(path, "rb") as fh:        # (one stat: the open file's)
+                self._check_size(os.fstat(fh.fileno()), path, from_tok)
                 return fh.read()
         except IsADirectoryError:
             raise error_at(from_tok, "%s: is a directory" % path, path)
         except OSError as e:
             raise error_at(from_tok, "%s: %s" % (path, e.strerror or e), path)
+
+    @staticmethod
+    def _check_size(st, path, from_tok):
+        """Refuse a file larger than MAX_FILE_BYTES (``st``: its stat)."""
+        if st.st_size > MAX_FILE_BYTES and not stat.S_ISDIR(st.st_mode):
+            raise error_at(from_tok, "%s: %.1f MB is larger than the %d MB macrotrace reads "
+                           "from one file" % (path, st.st_size / 1e6, MAX_FILE_BYTES // (1024 * 1024)), path)
 
     def _tokenize(self, path, data):
         """The Source of the bytes ``file_bytes`` gave (lexed as it is read)."""
