@@ -34,6 +34,15 @@ cdef class MacroArg:
     cdef public bint omitted
 
 
+cpdef _finish_arg(list args, list toks, list lines)
+
+@cython.locals(arg=MacroArg)
+cpdef MacroArg new_arg(tokens, lines)
+
+@cython.locals(ctx=Context)
+cpdef Context new_context(tokens, macro, long line, lines, exp)
+
+
 @cython.final
 cdef class Expander:
     cdef public object macros

@@ -76,6 +76,38 @@ class MacroArg:
         self.omitted = False
 
 
+def _finish_arg(args, toks, lines):
+    """An argument collected: its trailing padding dropped."""
+    while toks and toks[-1].kind is PADDING:
+        toks.pop()
+        lines.pop()
+    args.append(new_arg(toks, lines))
+
+
+def new_arg(tokens, lines):
+    """``MacroArg(tokens, lines)`` without the type call (compiled: tp_new, C members)."""
+    arg = MacroArg.__new__(MacroArg)
+    arg.tokens = tokens
+    arg.lines = lines
+    arg.expanded = None
+    arg.stringified = None
+    arg.omitted = False
+    return arg
+
+
+def new_context(tokens, macro, line, lines, exp):
+    """``Context(tokens, macro, line, lines, exp)`` without the type call (one a
+    macro expansion, argument or padding pushed)."""
+    ctx = Context.__new__(Context)
+    ctx.tokens = tokens
+    ctx.pos = 0
+    ctx.macro = macro
+    ctx.line = line
+    ctx.lines = lines
+    ctx.exp = exp
+    return ctx
+
+
 class VaOpt:
     """gcc's vaopt_state: where __VA_OPT__(...) is, and whether its content is kept."""
 
@@ -314,7 +346,7 @@ class Expander:
             macro = ctxs[-1].macro
             if exp is None:
                 exp = ctxs[-1].exp
-        ctxs.append(Context(tokens, macro, line, lines, exp))
+        ctxs.append(new_context(tokens, macro, line, lines, exp))
 
     def pop_context(self):
         ctxs = self.contexts
@@ -552,14 +584,14 @@ class Expander:
                     depth += 1
                 elif op == ")":
                     if depth == 0:
-                        self._finish_arg(args, toks, lines)
+                        _finish_arg(args, toks, lines)
                         if rec is not None:
                             spans.append((start, start + len(args[-1].tokens)))
                             raw.append(tok)
                         break
                     depth -= 1
                 elif op == "," and depth == 0 and not (m.variadic and len(args) + 1 == nparams):
-                    self._finish_arg(args, toks, lines)
+                    _finish_arg(args, toks, lines)
                     if rec is not None:
                         spans.append((start, start + len(args[-1].tokens)))
                         raw.append(tok)
@@ -593,18 +625,12 @@ class Expander:
         # and when it is the only parameter and empty, except in ISO (-std=c..) mode
         if m.variadic and (argc < nparams or (argc == 1 and not args[0].tokens and not self.lang.std)):
             if argc < nparams:
-                args.append(MacroArg([], []))
+                args.append(new_arg([], []))
             args[nparams - 1].omitted = True
         if rec is not None:
             rec.args_collected(exp, raw, spans, args)
         return args
 
-    @staticmethod
-    def _finish_arg(args, toks, lines):
-        while toks and toks[-1].kind is PADDING:
-            toks.pop()
-            lines.pop()
-        args.append(MacroArg(toks, lines))
 
     def expand_arg(self, arg):
         """Fully macro-expand one argument in isolation (gcc's expand_arg)."""

@@ -25,7 +25,7 @@ from macrotrace.engine.tokens cimport Token
 
 @cython.locals(tok=Token, nxt=Token, arg=Token, last=Token, i=Py_ssize_t, n=Py_ssize_t,
                fun_like=bint, vaopt_depth=Py_ssize_t, vaopt_pending=bint, body=list, index=dict,
-               op=str)
+               op=str, first=Token)
 cpdef list _build_body(raw, params, variadic, name_tok, bint asm=*)
 
 

@@ -212,7 +212,9 @@ def _build_body(raw, params, variadic, name_tok, asm=False):
         i += 1
     if vaopt_pending or vaopt_depth:
         raise DefinitionError("unterminated __VA_OPT__", name_tok)
-    if body and body[0].flags & PREV_WHITE:
-        body[0] = body[0].copy(body[0].flags & ~PREV_WHITE)
+    if body:
+        first = body[0]
+        if first.flags & PREV_WHITE:
+            body[0] = first.copy(first.flags & ~PREV_WHITE)
     return body
 
