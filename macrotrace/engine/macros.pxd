@@ -33,5 +33,5 @@ cpdef list _build_body(raw, params, variadic, name_tok, bint asm=*)
 cpdef str spell_body(raw_body)
 
 
-@cython.locals(name_tok=Token, paren=Token, i=Py_ssize_t, body=list)
+@cython.locals(name_tok=Token, paren=Token, i=Py_ssize_t, m=MacroDef)
 cpdef parse_define(tokens, site=*, bint asm=*)

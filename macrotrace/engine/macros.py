@@ -137,9 +137,21 @@ def parse_define(tokens, site=None, asm=False):
         if paren.is_op("(") and not paren.flags & PREV_WHITE:
             params, variadic, i = _parse_params(tokens, 2, name_tok)
     raw_body = tokens[i:]
-    body = _build_body(raw_body, params, variadic, name_tok, asm)
-    return MacroDef(name_tok.text, params, variadic, body, site or (name_tok.file, name_tok.line),
-                    spelling=spell_body(raw_body))
+    # (MacroDef(name, params, variadic, body, site, spelling=...) without the type call
+    # and its copy of the body: ~16,000 definitions a kernel unit)
+    m = MacroDef.__new__(MacroDef)
+    m.name = name_tok.text
+    m.params = params if params is not None else []
+    m.variadic = variadic
+    m.fun_like = params is not None
+    m.body = _build_body(raw_body, params, variadic, name_tok, asm)
+    m.site = site or (name_tok.file, name_tok.line)
+    m.conditions = ()
+    m.builtin = None
+    m.spelling = spell_body(raw_body)
+    m.from_command_line = False
+    m.fp = None
+    return m
 
 
 def spell_body(raw_body):
