@@ -431,14 +431,7 @@ class Engine(SegmentReuse, Reader):
         if self.printer is not None:
             self.printer.directive_line(("#%s %s" % (name_tok.text, _spell(args))).rstrip())
 
-    def do_define(self, f, name_tok, args):
-        if not args:
-            raise error_at(name_tok, "no macro name given in #define directive")
-        try:
-            macro = parse_define(args, (name_tok.file, name_tok.line), self.lang.asm)
-        except DefinitionError as e:
-            raise error_at(e.token or name_tok, e.message)
-        self._install(macro, args[0])
+    # (do_define: reader.py)
 
     def do_undef(self, f, name_tok, args):
         if not args:

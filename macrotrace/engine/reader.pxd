@@ -2,6 +2,7 @@
 # the preprocessor's token source as extension types, ``next``'s loop on C members and
 # the compiled Token.  reader.py stays plain Python.
 cimport cython
+from macrotrace.engine.macros cimport parse_define
 from macrotrace.engine.printer cimport Printer
 from macrotrace.engine.tokens cimport Token
 
@@ -61,3 +62,6 @@ cdef class Reader:
 
     @cython.locals(f=FileState, line=list, name_tok=Token, args=list, name=str, handlers=dict)
     cpdef handle_directive(self, f, hash_tok)
+
+    @cython.locals(name_tok=Token, args=list)
+    cpdef do_define(self, f, name_tok, args)

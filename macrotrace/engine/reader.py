@@ -14,6 +14,8 @@ loop runs on them; pure Python, they are the same code.
 
 import os
 
+from .diagnostics import error_at
+from .macros import DefinitionError, parse_define
 from .source import Chunk
 from .tokens import BOL, DIRECTIVE, IDENT, NUMBER, PREV_WHITE
 
@@ -170,6 +172,15 @@ class Reader:
             for t in line:
                 t.line += f.line_delta
         return line
+
+    def do_define(self, f, name_tok, args):
+        if not args:
+            raise error_at(name_tok, "no macro name given in #define directive")
+        try:
+            macro = parse_define(args, (name_tok.file, name_tok.line), self.lang.asm)
+        except DefinitionError as e:
+            raise error_at(e.token or name_tok, e.message)
+        self._install(macro, args[0])
 
     def handle_directive(self, f, hash_tok):
         line = self.directive_line(f, hash_tok)
