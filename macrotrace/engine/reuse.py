@@ -37,6 +37,7 @@ class SegmentReuse:
         self.segments = store if store is not None and not self.overridden \
             and not listener_hooks else None
         self._rec = None             # the segment being recorded (segments.Recording)
+        self._branch_rows = {}       # id(Branch) -> (it, its row): macro_blob's, kept
         self.replayed_tokens = 0     # tokens printed by replayed segments (--max-output bound)
 
     # ---------------------------------------------------------------- reading lazily
@@ -209,7 +210,7 @@ class SegmentReuse:
             if m is None:
                 defs.append((name, None, None))
             else:
-                blob = macro_blob(m, len(rec.outer))
+                blob = macro_blob(m, len(rec.outer), self._branch_rows)
                 defs.append((name, blob, fingerprint(m)))
                 # the unit's own state (snapshot) stores it as this blob too
                 self._encoder.known(m, blob, rec.outer)

@@ -12,13 +12,14 @@ reads ~20,000 small objects several times slower than the same bytes in one piec
 
 import hashlib
 import itertools
-import marshal
 import os
 from array import array
 
+from . import defcode
+from .defcode import FP_SIZE, fingerprint  # noqa: F401 (fingerprint: what state users call)
 from .events import Branch
 from .macros import MacroDef
-from .tokens import IDENT, Token
+from .tokens import IDENT
 
 
 class LazyMacros(dict):
@@ -76,7 +77,6 @@ def lazy(macros):
     return macros if isinstance(macros, LazyMacros) else LazyMacros(macros)
 
 
-FP_SIZE = 10            # bytes of a fingerprint (a definition's, segments.py compares them)
 _NO_FP = bytes(FP_SIZE)  # (the place of a definition stored with its own #if numbers)
 
 
@@ -210,10 +210,7 @@ class Encoder:
         return entry[1]
 
     def _blob(self, name, m):
-        row = (name, tuple(m.params) if m.fun_like else None, m.variadic, tuple(m.site or ()),
-               m.spelling, m.from_command_line, tuple(self._index(c) for c in m.conditions),
-               body_rows(m))
-        return marshal.dumps(row)
+        return defcode.encode(m, tuple(self._index(c) for c in m.conditions))
 
 
 class Packed:
@@ -256,11 +253,7 @@ class Packed:
                 conds = self.conds
                 chain = self._chains[o] = tuple(conds[c] for c in self.outers[o])
             return Pending(self.blob(i), chain, self.fps[i * FP_SIZE:(i + 1) * FP_SIZE]).decode()
-        name, params, variadic, site, spelling, cmdline, cond_ids, body = marshal.loads(self.blob(i))
-        m = MacroDef(name, list(params) if params is not None else None, variadic, (),
-                     tuple(site) if site else None, spelling=spelling)
-        m.body = body_of(body, site)
-        m.from_command_line = cmdline
+        m, cond_ids = defcode.decode(self.blob(i))
         conds = self.conds
         m.conditions = tuple(conds[c] for c in cond_ids)
         return m
@@ -268,23 +261,11 @@ class Packed:
 
 def body_rows(m):
     """A definition's replacement list as plain rows (a token's file only when it is not
-    the definition's: a kernel unit stores ~16,000 of these)."""
+    the definition's): all of it that ``defcode`` stores, to compare."""
     home = m.site[0] if m.site else None
     # an identifier written with UCNs keeps its spelling (``source``) for ``#``
     return tuple((t.kind, t.text, t.flags, t.line, t.col, None if t.file == home else t.file,
                   t.argno, t.source if t.kind == IDENT else None) for t in m.body)
-
-
-def body_of(rows, site):
-    home = site[0] if site else None
-    toks = []
-    for kind, text, flags, line, col, file, argno, spelled in rows:
-        t = Token(kind, text, flags, line, col, home if file is None else file)
-        t.argno = argno
-        if spelled is not None:
-            t.source = spelled
-        toks.append(t)
-    return toks
 
 
 # -- definitions made by a header segment (segments.py), and their #if branches
@@ -300,20 +281,24 @@ def branch_of(row):
     return c
 
 
-def macro_blob(m, n_outer):
+def macro_blob(m, n_outer, rows=None):
     """A definition made by a segment; its #if chain without the part the includers
-    give (``n_outer`` branches), which the replaying run supplies."""
-    own = tuple(branch_row(c) for c in m.conditions[n_outer:])
-    return marshal.dumps((m.name, tuple(m.params) if m.fun_like else None, m.variadic,
-                          tuple(m.site or ()), m.spelling, m.from_command_line, own, body_rows(m)))
+    give (``n_outer`` branches), which the replaying run supplies.  ``rows``: a dict
+    that keeps each branch's row (a header's definitions share their branches)."""
+    own = m.conditions[n_outer:]
+    if rows is None:
+        return defcode.encode(m, tuple(branch_row(c) for c in own))
+    out = []
+    for c in own:
+        entry = rows.get(id(c))
+        if entry is None or entry[0] is not c:
+            entry = rows[id(c)] = (c, branch_row(c))
+        out.append(entry[1])
+    return defcode.encode(m, tuple(out))
 
 
 def macro_of(blob, outer):
-    name, params, variadic, site, spelling, cmdline, own, body = marshal.loads(blob)
-    m = MacroDef(name, list(params) if params is not None else None, variadic, (),
-                 tuple(site) if site else None, spelling=spelling)
-    m.body = body_of(body, site)
-    m.from_command_line = cmdline
+    m, own = defcode.decode(blob)
     m.conditions = tuple(outer) + tuple(branch_of(r) for r in own)
     return m
 
@@ -331,24 +316,6 @@ class Pending:
         m = macro_of(self.blob, self.outer)
         m.fp = self.fp
         return m
-
-
-# -- what a segment's dependency compares of a definition (segments.py)
-def fingerprint(m):
-    """What a dependency compares of a definition (None: not defined).  Two equal
-    fingerprints expand alike and say the same in a trace: parameters, spelling (gcc's
-    white space rule), where it was written, whether the command line made it."""
-    if m is None:
-        return None
-    fp = m.fp
-    if fp is None:
-        if m.builtin is not None:
-            raw = "B\0" + m.builtin
-        else:
-            raw = repr((m.params if m.fun_like else None, m.variadic, m.spelling,
-                        tuple(m.site or ()), m.from_command_line))
-        fp = m.fp = hashlib.blake2b(raw.encode("utf-8", "surrogatepass"), digest_size=FP_SIZE).digest()
-    return fp
 
 
 def entry_fingerprint(table, name, entry):
