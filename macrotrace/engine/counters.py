@@ -33,7 +33,6 @@ from .state import entry_fingerprint
 SAFE_BUILTINS = frozenset(("__COUNTER__", "__LINE__", "__FILE__"))
 _DIGITS = re.compile(r"[0-9]+")
 MAX_VALUES = 1000       # a segment that used more keeps the exact check
-FEW_VALUES = 16         # up to this many, each value is counted in the output (str.count)
 _DIGIT_CHARS = frozenset("0123456789")
 
 
@@ -67,8 +66,7 @@ def relocation(parts, start, marks, chunk, c0, c1, names, fps, written):
         return None             # a value printed unmarked, or a number that looks like one
     renamed = []
     joined = "\0".join(names)
-    found = _runs(joined, values) if len(values) > FEW_VALUES or any(v in joined for v in values) \
-        else ()
+    found = _runs(joined, values) if len(values) > 64 or any(v in joined for v in values) else ()
     if found:
         ends = list(itertools.accumulate(len(n) + 1 for n in names))   # (each name's end + 1)
         seen = set()
@@ -100,22 +98,14 @@ def _runs(text, values):
 
 def _only(chunk, places, values):
     """``places`` are the runs of digits in ``chunk`` that are one of ``values``, all of
-    them: when each place is a whole run and each value occurs in ``chunk`` no more often
-    than at its places, without looking at every number in it."""
-    if len(values) > FEW_VALUES:
-        return _runs(chunk, values) == places
+    them: each place is a whole run holding its value, and there are no more such runs
+    than places (counted on the runs' strings: no match object for every number)."""
     n = len(chunk)
-    seen = {}
     for p, length, k in places:
-        if (p and chunk[p - 1] in _DIGIT_CHARS) or (p + length < n and chunk[p + length] in _DIGIT_CHARS):
-            return _runs(chunk, values) == places   # (a place inside a longer run)
-        v = chunk[p:p + length]
-        if values.get(v) != k:
-            return _runs(chunk, values) == places
-        seen[v] = seen.get(v, 0) + 1
-    if all(chunk.count(v) == seen.get(v, 0) for v in values):
-        return True             # (another run that is a value would be one more)
-    return _runs(chunk, values) == places
+        if (p and chunk[p - 1] in _DIGIT_CHARS) or (p + length < n and chunk[p + length] in _DIGIT_CHARS) \
+                or values.get(chunk[p:p + length]) != k:
+            return False        # (a place inside a longer run: not where it was marked)
+    return sum(1 for run in _DIGITS.findall(chunk) if run in values) == len(places)
 
 
 def names_hold(table, check, c0, now):

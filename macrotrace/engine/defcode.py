@@ -100,6 +100,40 @@ def encode(m, conditions):
                           tuple(rare) if rare is not None else None))
 
 
+def segment_defs(table, written, n_outer, rows, known, outer):
+    """What a recorded segment's effect holds of the names it defined or undefined
+    (``written``): (name, blob, fingerprint), or (name, None, None) for a name it left
+    undefined.  A blob keeps the definition's own #if branches (its first ``n_outer``,
+    the includers', are the replaying run's), as rows kept in ``rows`` (id(branch) ->
+    (branch, row): a header's definitions share theirs); each is noted in ``known``
+    (id(definition) -> (it, blob, ``outer``)), which the unit's state stores as is
+    (state.Encoder.segment_blobs)."""
+    defs = []
+    for name in written:
+        m = table.get(name)
+        if m is None:
+            defs.append((name, None, None))
+            continue
+        conds = m.conditions
+        own = []
+        for i in range(n_outer, len(conds)):
+            c = conds[i]
+            entry = rows.get(id(c))
+            if entry is None or entry[0] is not c:
+                entry = rows[id(c)] = (c, branch_row(c))
+            own.append(entry[1])
+        blob = encode(m, tuple(own))
+        defs.append((name, blob, fingerprint(m)))
+        known[id(m)] = (m, blob, outer)
+    return tuple(defs)
+
+
+def branch_row(c):
+    """An #if branch (events.Branch) as plain values."""
+    return (c.directive, c.expression, c.file, c.line, c.taken, c.value, c.guard,
+            tuple(branch_row(e) for e in c.earlier))
+
+
 def decode(blob):
     """(the definition of ``blob`` without its conditions, the conditions as stored)."""
     name, params, variadic, site, spelling, cmdline, conditions, texts, packed, rare = \

@@ -17,10 +17,10 @@ there, and recorded until its next boundary (``end_recording``).
 import marshal
 import os
 
-from . import counters, depcheck, state
+from . import counters, defcode, depcheck, state
 from .events import Listener
 from .segments import Recording
-from .state import Pending, branch_of, branch_row, entry_fingerprint, fingerprint, macro_blob
+from .state import Pending, branch_of, branch_row
 from .tokens import IDENT, Token
 
 # builtins whose value depends on more than the segment's dependencies
@@ -37,7 +37,7 @@ class SegmentReuse:
         self.segments = store if store is not None and not self.overridden \
             and not listener_hooks else None
         self._rec = None             # the segment being recorded (segments.Recording)
-        self._branch_rows = {}       # id(Branch) -> (it, its row): macro_blob's, kept
+        self._branch_rows = {}       # id(Branch) -> (it, its row): defcode.segment_defs's
         self.replayed_tokens = 0     # tokens printed by replayed segments (--max-output bound)
 
     # ---------------------------------------------------------------- reading lazily
@@ -199,21 +199,13 @@ class SegmentReuse:
         table = exp.macros
         written = rec.written
         names = tuple(rec.reads)
-        fps = tuple(entry_fingerprint(table, n, written[n] if n in written else dict.get(table, n))
-                    for n in names)
+        fps = depcheck.read_fingerprints(table, names, written)
         checks = list(rec.checks)
         if "__INCLUDE_LEVEL__" in rec.used:
             checks.append(("level", rec.depth))
-        defs = []
-        for name in written:
-            m = table.get(name)
-            if m is None:
-                defs.append((name, None, None))
-            else:
-                blob = macro_blob(m, len(rec.outer), self._branch_rows)
-                defs.append((name, blob, fingerprint(m)))
-                # the unit's own state (snapshot) stores it as this blob too
-                self._encoder.known(m, blob, rec.outer)
+        # (each blob noted for the unit's own state, which stores it as it is)
+        defs = defcode.segment_defs(table, written, len(rec.outer), self._branch_rows,
+                                    self._encoder.segment_blobs, rec.outer)
         chunk = psig_end = reloc = None
         ntok = 0
         warnings = tuple((w.message, w.file, w.line) for w in self.warnings[rec.warnings:])
@@ -231,7 +223,7 @@ class SegmentReuse:
             # its values printed, relocatable (counters.py); else __COUNTER__ exactly
             checks.append(("counter", rec.counter) if reloc is None else
                           ("relocated", rec.counter, reloc[1]))
-        effect = (end, f.offset(), self._file_state(f), tuple(defs), chunk, psig_end, ntok, warnings,
+        effect = (end, f.offset(), self._file_state(f), defs, chunk, psig_end, ntok, warnings,
                   exp.counter if "__COUNTER__" in rec.used else None, rec.once_add,
                   None if reloc is None else (rec.counter, reloc[0]))
         # the effect stays a marshal blob until a run replays it: loading a header's

@@ -16,7 +16,7 @@ import os
 from array import array
 
 from . import defcode
-from .defcode import FP_SIZE, fingerprint  # noqa: F401 (fingerprint: what state users call)
+from .defcode import FP_SIZE, branch_row, fingerprint  # noqa: F401 (what state's users call)
 from .events import Branch
 from .macros import MacroDef
 from .tokens import IDENT
@@ -95,7 +95,9 @@ class Encoder:
                                   # index in outer_rows)
         self.outer_rows = list(packed.outers) if packed is not None else []
         self.packed = packed      # the restored table's entries (ints) keep their numbers
-        self.segment_blobs = {}   # id(MacroDef) -> (MacroDef, segment blob, outer chain)
+        # id(MacroDef) -> (MacroDef, its blob, its outer chain): a definition a segment
+        # just recorded (defcode.segment_defs), stored the same way, not encoded again
+        self.segment_blobs = {}
         self.initial = {}         # id(MacroDef) -> MacroDef: see ``start``
 
     def start(self, table):
@@ -104,11 +106,6 @@ class Encoder:
         state's key says so), so a snapshot stores these as "the run's own", unencoded."""
         self.initial = {id(m): m for m in dict.values(table)
                         if type(m) is MacroDef and m.builtin is None}
-
-    def known(self, m, blob, outer):
-        """``m`` was stored by a segment as ``blob`` (state.macro_blob), its outer #if
-        chain being ``outer``: a snapshot stores it the same way, not encoded again."""
-        self.segment_blobs[id(m)] = (m, blob, outer)
 
     def encode(self, macros):
         """(the user macros as a ``Packed`` value, the #if conditions they refer to)."""
@@ -219,7 +216,7 @@ class Packed:
 
     The stored value: the names joined by NUL; every blob (a list, or one bytes-like
     object as a file holds them), with their lengths (``array("I")``); per entry the index of its outer #if chain in ``outers``
-    (a segment's definition: its blob numbers only its own #ifs, ``macro_blob``) or -1
+    (a segment's definition: its blob holds only its own #ifs, ``defcode.segment_defs``) or -1
     (a blob numbering all its #ifs, ``Encoder._blob``); the fingerprints of segments'
     definitions, ``FP_SIZE`` bytes each (zeros for the others); the indices of the
     entries that are the run's own definitions (``Encoder.start``: no blob)."""
@@ -269,32 +266,11 @@ def body_rows(m):
 
 
 # -- definitions made by a header segment (segments.py), and their #if branches
-def branch_row(c):
-    return (c.directive, c.expression, c.file, c.line, c.taken, c.value, c.guard,
-            tuple(branch_row(e) for e in c.earlier))
-
-
 def branch_of(row):
     directive, expression, file, line, taken, value, guard, earlier = row
     c = Branch(directive, expression, file, line, taken, value, guard)
     c.earlier = tuple(branch_of(e) for e in earlier)
     return c
-
-
-def macro_blob(m, n_outer, rows=None):
-    """A definition made by a segment; its #if chain without the part the includers
-    give (``n_outer`` branches), which the replaying run supplies.  ``rows``: a dict
-    that keeps each branch's row (a header's definitions share their branches)."""
-    own = m.conditions[n_outer:]
-    if rows is None:
-        return defcode.encode(m, tuple(branch_row(c) for c in own))
-    out = []
-    for c in own:
-        entry = rows.get(id(c))
-        if entry is None or entry[0] is not c:
-            entry = rows[id(c)] = (c, branch_row(c))
-        out.append(entry[1])
-    return defcode.encode(m, tuple(out))
 
 
 def macro_of(blob, outer):
