@@ -114,7 +114,7 @@ class Encoder:
         add_name, add_data, add_outer, add_fp = names.append, data.append, outer_of.append, fps.append
         last_chain, last = None, -1
         stored = macros.stored if isinstance(macros, LazyMacros) else {}
-        initial, own = self.initial, []
+        initial, own, segment_blobs = self.initial, [], self.segment_blobs
         # the entries as stored (a LazyMacros' are not decoded); one loop over ~16,000 of
         # them at the end of a unit's headers, so the common cases come first, inline
         for name, m in dict.items(macros):
@@ -134,6 +134,17 @@ class Encoder:
                 self._as_stored(m, add_data, add_outer, add_fp)
                 add_name(name)
                 continue
+            seg = segment_blobs.get(id(m))
+            if seg is not None and seg[0] is m:       # made by a segment just recorded
+                outer = seg[2]
+                if outer is not last_chain:
+                    last = self._outer(outer)
+                    last_chain = outer
+                add_name(name)
+                add_data(seg[1])
+                add_outer(last)
+                add_fp(m.fp or fingerprint(m))
+                continue
             if m.builtin is not None:
                 continue
             add_name(name)
@@ -146,12 +157,6 @@ class Encoder:
             src = stored.get(id(m))
             if src is not None and src[0] is m:       # decoded from a stored entry
                 self._as_stored(src[1], add_data, add_outer, add_fp)
-                continue
-            seg = self.segment_blobs.get(id(m))
-            if seg is not None and seg[0] is m:       # made by a segment just recorded
-                add_data(seg[1])
-                add_outer(self._outer(seg[2]))
-                add_fp(fingerprint(m))
                 continue
             cached = blobs.get(id(m))
             if cached is None or cached[0] is not m:
