@@ -34,6 +34,7 @@ SAFE_BUILTINS = frozenset(("__COUNTER__", "__LINE__", "__FILE__"))
 _DIGITS = re.compile(r"[0-9]+")
 MAX_VALUES = 1000       # a segment that used more keeps the exact check
 _DIGIT_CHARS = frozenset("0123456789")
+_BLANK_BUT_DIGITS = {c: " " for c in range(128) if chr(c) not in _DIGIT_CHARS}
 
 
 def relocation(parts, start, marks, chunk, c0, c1, names, fps, written):
@@ -105,7 +106,13 @@ def _only(chunk, places, values):
         if (p and chunk[p - 1] in _DIGIT_CHARS) or (p + length < n and chunk[p + length] in _DIGIT_CHARS) \
                 or values.get(chunk[p:p + length]) != k:
             return False        # (a place inside a longer run: not where it was marked)
-    return sum(1 for run in _DIGITS.findall(chunk) if run in values) == len(places)
+    if chunk.isascii():
+        # (every character but a digit made a blank, in C, then split: the runs without
+        # the regex engine walking them)
+        runs = chunk.translate(_BLANK_BUT_DIGITS).split()
+    else:
+        runs = _DIGITS.findall(chunk)
+    return sum(map(values.__contains__, runs)) == len(places)
 
 
 def names_hold(table, check, c0, now):
