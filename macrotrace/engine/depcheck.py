@@ -16,7 +16,10 @@ UNDEFINED = b"\0" * FP_SIZE
 
 def pack(names, fps):
     """(names, fingerprints) as stored."""
-    return "\0".join(names), b"".join(UNDEFINED if fp is None else fp for fp in fps)
+    out = []
+    for fp in fps:
+        out.append(UNDEFINED if fp is None else fp)
+    return "\0".join(names), b"".join(out)
 
 
 def read_fingerprints(table, names, written):

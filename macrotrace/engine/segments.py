@@ -130,6 +130,8 @@ class SegmentStore:
     def _dirty(self, path):
         """``path``'s entry changed: it is written as a delta, with its effects in it (a
         pack's entry names them by their place in the pack, which a fold rewrites)."""
+        if path in self.dirty:
+            return              # (its effects read already; those added since are bytes)
         e = self.loaded[path]
         if self.pack is not None and e is not None:
             v = e["v"]
