@@ -93,7 +93,7 @@ class SegmentReuse:
                     self.read_once(f.path, digest)
             # (a header whose lexer warns, an unterminated quote, is marked as it is
             # read: Engine._read)
-            f.src = self._tokenize(f.path, data)
+            f.src = self._tokenize(f.path, data, f.digest)     # (hashed: not again)
         f.cached = f.data = None
         self.seek(f, f.chunk.start)     # (where a replayed segment left it)
 
