@@ -175,9 +175,9 @@ def test_a_state_written_in_short_writes_is_whole(tmp_path, monkeypatch):
 
 
 def test_definitions_with_rare_tokens_come_back_whole(tmp_path):
-    """defcode stores a body's numbers as characters: a line past their range (after
-    #line), an identifier written with a UCN (its spelling kept for #), a definition
-    whose body goes on on the next line, a parameter number, all come back."""
+    """defcode stores a body's numbers as varints: a line past 2**21 (after #line), an
+    identifier written with a UCN (its spelling kept for #), a definition whose body goes
+    on on the next line, a parameter number, all come back."""
     inc = tmp_path / "inc"
     inc.mkdir()
     (inc / "r.h").write_text(
@@ -208,3 +208,16 @@ def test_definitions_with_rare_tokens_come_back_whole(tmp_path):
     assert headers(replayed) == expected                    # replayed, then decoded
     restored, _ = round_trip(replayed, state.Encoder())
     assert headers(restored) == expected                    # stored in a state, read back
+
+
+def test_a_definition_whose_numbers_are_not_varints_comes_back_whole():
+    """(a negative line, which no source makes, is stored as a plain tuple)"""
+    from macrotrace.engine import defcode
+    from macrotrace.engine.macros import parse_define
+    from macrotrace.engine.lexer import lex
+    m = parse_define(lex("F(a, ...) #a + __VA_ARGS__ x", "f.h")[0], ("f.h", 4))
+    m.body[1].line = -3
+    got, conds = defcode.decode(defcode.encode(m, (1, 2)))
+    assert conds == (1, 2)
+    assert [tuple(r) for r in state.body_rows(got)] == [tuple(r) for r in state.body_rows(m)]
+    assert [t.line for t in got.body][:2] == [m.body[0].line, -3]

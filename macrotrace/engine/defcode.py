@@ -5,9 +5,9 @@ definition.
 A cold kernel unit records ~16,000 definitions and a later run decodes a few hundred of
 them, so encoding is the side that must be cheap: the replacement list is not a tuple
 per token but three values: the tokens' texts joined in one string, their numbers (kind,
-flags, line, column, argument number + 1, length of the text) in another, a character
-each (past the range of characters: an array of 64-bit integers), and the rare tokens
-written in another file or with UCNs listed apart.  Compiled with
+flags, line, column, argument number + 1, length of the text) as varints in one bytes
+(a negative line or column, which #line cannot make: a tuple of them), and the rare
+tokens written in another file or with UCNs listed apart.  Compiled with
 the engine when it is built (defcode.pxd); plain Python otherwise, the same bytes.
 
 A blob is ``marshal`` of (name, parameters or None, variadic, site, spelling, made on
@@ -18,7 +18,6 @@ condition numbers), given back to the caller's ``conditions`` when decoded.
 
 import hashlib
 import marshal
-from array import array
 
 from .macros import MacroDef
 from .tokens import CHAR, EOF, IDENT, MACRO_ARG, NUMBER, OTHER, PADDING, PRAGMA, PUNCT, STRING, Token
@@ -27,7 +26,6 @@ FP_SIZE = 10            # bytes of a fingerprint
 KINDS = (IDENT, NUMBER, CHAR, STRING, PUNCT, OTHER, PADDING, EOF, MACRO_ARG, PRAGMA)
 _CODE = {k: i for i, k in enumerate(KINDS)}
 _FIELDS = 6             # numbers per token
-_WIDE = 0x110000        # a line or column from here on is not stored as a character
 _blake2b = hashlib.blake2b
 
 
@@ -62,7 +60,7 @@ def encode(m, conditions):
     site = m.site
     home = site[0] if site else None
     texts = []
-    numbers = []                # each number a character: one string, cheap to build
+    numbers = bytearray()       # each number a varint: no object made for one
     rare = None
     k = 0
     wide = False
@@ -72,15 +70,15 @@ def encode(m, conditions):
         texts.append(text)
         line = t.line
         col = t.col
-        if 0 <= line < _WIDE and 0 <= col < _WIDE:
-            numbers.append(chr(_CODE[kind]))
-            numbers.append(chr(t.flags))
-            numbers.append(chr(line))
-            numbers.append(chr(col))
-            numbers.append(chr(t.argno + 1))
-            numbers.append(chr(len(text)))
+        if line >= 0 and col >= 0:
+            _put(numbers, _CODE[kind])
+            _put(numbers, t.flags)
+            _put(numbers, line)
+            _put(numbers, col)
+            _put(numbers, t.argno + 1)
+            _put(numbers, len(text))
         else:
-            wide = True         # (a line past the range after #line)
+            wide = True         # (a line below 0: not a varint)
         f = t.file
         # an identifier written with UCNs keeps its spelling (``source``) for ``#``
         spelled = t.source if kind == IDENT else None
@@ -89,15 +87,25 @@ def encode(m, conditions):
                 rare = []
             rare.append((k, None if f == home else f, spelled))
         k += 1
-    if wide:
-        packed = array("q", [v for t in m.body for v in (_CODE[t.kind], t.flags, t.line, t.col,
-                                                         t.argno + 1, len(t.text))]).tobytes()
-    else:
-        packed = "".join(numbers)
+    packed = _plain_numbers(m.body) if wide else bytes(numbers)
     return marshal.dumps((m.name, tuple(m.params) if m.fun_like else None, m.variadic,
                           tuple(site) if site else None, m.spelling, m.from_command_line,
                           conditions, "".join(texts), packed,
                           tuple(rare) if rare is not None else None))
+
+
+def _plain_numbers(body):
+    """The numbers of ``body``'s tokens as a tuple (where one is not a varint)."""
+    return tuple(v for t in body for v in (_CODE[t.kind], t.flags, t.line, t.col, t.argno + 1,
+                                           len(t.text)))
+
+
+def _put(out, v):
+    """Append ``v`` (>= 0) to ``out`` as a varint: 7 bits a byte, low first."""
+    while v >= 0x80:
+        out.append((v & 0x7F) | 0x80)
+        v >>= 7
+    out.append(v)
 
 
 def segment_defs(table, written, n_outer, rows, known, outer):
@@ -141,11 +149,18 @@ def decode(blob):
     m = MacroDef(name, list(params) if params is not None else None, variadic, (),
                  tuple(site) if site else None, spelling=spelling)
     home = site[0] if site else None
-    if type(packed) is str:
-        numbers = list(map(ord, packed))
+    if type(packed) is tuple:
+        numbers = packed
     else:
-        numbers = array("q")
-        numbers.frombytes(packed)
+        numbers = []
+        v = shift = 0
+        for byte in packed:
+            v |= (byte & 0x7F) << shift
+            if byte & 0x80:
+                shift += 7
+            else:
+                numbers.append(v)
+                v = shift = 0
     body = []
     at = 0
     kinds = KINDS
