@@ -113,12 +113,13 @@ class SegmentStore:
             return self.loaded[path]
         if self.pack is None:
             self._read_pack()
-        name = self._file(path)
         e = None
-        if os.path.basename(name) in self.deltas:
-            e = _read(name)
-            if e is not None:
-                diskcache.touch(name)
+        if self.deltas:             # (none on a cold run: the header's name not hashed)
+            name = self._file(path)
+            if os.path.basename(name) in self.deltas:
+                e = _read(name)
+                if e is not None:
+                    diskcache.touch(name)
         if e is None:
             e = self.pack.get(path)
         if (not isinstance(e, dict) or e.get("format") != FORMAT or e.get("path") != path
