@@ -15,32 +15,51 @@ import shutil
 
 from .diskcache import cache_dir, touch
 
-# Probed together in one compiler run, so most later questions are already answered.
-COMMON_ATTRIBUTES = """
+# Probed together in one compiler run at the first question of a unit, so that a cold
+# run starts the compiler once for them (a compiler run costs a unit ~7 ms of CPU; a
+# kernel unit asks ~140 of these questions).  The names the Linux headers ask about,
+# gcc's documented attributes (each also in its __x__ spelling) and the builtins C code
+# commonly tests; a name outside the lists costs one more run.
+_ATTRIBUTES = """
 access alias aligned alloc_align alloc_size always_inline artificial assume_aligned
-cleanup cold common const constructor copy counted_by deprecated designated_init destructor
-error externally_visible fallthrough flatten format format_arg gnu_inline hot
-ifunc malloc may_alias mode no_instrument_function no_profile_instrument_function
-no_reorder no_sanitize no_sanitize_address no_sanitize_coverage no_sanitize_undefined
-no_stack_protector noclone nocommon noinit noinline noipa nonnull nonstring noplt
-noreturn nothrow optimize packed patchable_function_entry pure retain returns_nonnull
-returns_twice scalar_storage_order section sentinel simd tainted_args target
-target_clones tls_model transparent_union unavailable unused used vector_size
-visibility warn_unused_result warning weak weakref zero_call_used_regs
-__copy__ __designated_init__ __error__ __externally_visible__ __no_profile_instrument_function__
-__nonstring__ __fallthrough__ __counted_by__ __assume_aligned__ __cold__ __alias__ __cleanup__
-__no_sanitize_address__ __no_sanitize_coverage__ __no_sanitize_undefined__ __noclone__
-__overloadable__ __pass_object_size__ __warning__ __uninitialized__ __no_stack_protector__
-__retain__ __diagnose_as_builtin__ __disable_sanitizer_instrumentation__ __format__
-__noinline__ __section__ __used__ __unused__ __noreturn__ __packed__ __aligned__
+btf_type_tag cleanup cold common const constructor copy counted_by deprecated
+designated_init destructor diagnose_as_builtin disable_sanitizer_instrumentation error
+externally_visible fallthrough flatten format format_arg gnu_inline hot ifunc interrupt
+leaf malloc may_alias mode no_caller_saved_registers no_icf no_instrument_function
+no_profile_instrument_function no_reorder no_sanitize no_sanitize_address
+no_sanitize_coverage no_sanitize_thread no_sanitize_undefined no_split_stack
+no_stack_limit no_stack_protector noclone nocommon noinit noinline noipa nonnull
+nonstring noplt noreturn nothrow objc_root_class optimize overloadable packed
+pass_object_size patchable_function_entry persistent pure retain returns_nonnull
+returns_twice scalar_storage_order section sentinel simd stack_protect symver
+tainted_args target target_clones tls_model transparent_union unavailable
+uninitialized unused used vector_size visibility warn_if_not_aligned
+warn_unused_result warning weak weakref zero_call_used_regs
 """.split()
+COMMON_ATTRIBUTES = _ATTRIBUTES + ["__%s__" % a for a in _ATTRIBUTES]
 COMMON_BUILTINS = """
-__builtin_expect __builtin_constant_p __builtin_types_compatible_p __builtin_choose_expr
-__builtin_offsetof __builtin_unreachable __builtin_trap __builtin_memcpy __builtin_memset
-__builtin_bswap16 __builtin_bswap32 __builtin_bswap64 __builtin_clz __builtin_ctz
-__builtin_popcount __builtin_ffs __builtin_add_overflow __builtin_sub_overflow
-__builtin_mul_overflow __builtin_dynamic_object_size __builtin_object_size
-__builtin_is_constant_evaluated __builtin_assume_aligned __has_builtin
+__builtin_expect __builtin_expect_with_probability __builtin_constant_p
+__builtin_types_compatible_p __builtin_choose_expr __builtin_offsetof __builtin_unreachable
+__builtin_trap __builtin_memcpy __builtin_memset __builtin_memmove __builtin_memcmp
+__builtin_strlen __builtin_strcmp __builtin_strcpy __builtin_bswap16 __builtin_bswap32
+__builtin_bswap64 __builtin_clz __builtin_clzl __builtin_clzll __builtin_ctz __builtin_ctzl
+__builtin_ctzll __builtin_popcount __builtin_popcountl __builtin_popcountll __builtin_parity
+__builtin_ffs __builtin_ffsl __builtin_ffsll __builtin_clrsb __builtin_add_overflow
+__builtin_sub_overflow __builtin_mul_overflow __builtin_add_overflow_p
+__builtin_sub_overflow_p __builtin_mul_overflow_p __builtin_dynamic_object_size
+__builtin_object_size __builtin_is_constant_evaluated __builtin_assume_aligned
+__builtin_isdigit __builtin_alloca __builtin_alloca_uninitialized
+__builtin_alloca_with_align __builtin_prefetch __builtin_return_address
+__builtin_frame_address __builtin_extract_return_addr __builtin_speculation_safe_value
+__builtin_classify_type __builtin_va_arg_pack __builtin_va_start __builtin_va_end
+__builtin_va_copy __builtin_bit_cast __builtin_launder __builtin_addressof
+__builtin_convertvector __builtin_shuffle __builtin_shufflevector __builtin_complex
+__builtin_has_attribute __builtin_LINE __builtin_FILE __builtin_FUNCTION __builtin_assume
+__builtin_unpredictable __builtin_bitreverse8 __builtin_bitreverse16
+__builtin_bitreverse32 __builtin_bitreverse64 __builtin_rotateleft32
+__builtin_rotateright32 __builtin_huge_val __builtin_inf __builtin_nan __builtin_isnan
+__builtin_isinf __builtin_signbit __builtin_abs __builtin_clear_padding
+__builtin_stack_address __builtin_counted_by_ref
 """.split()
 
 # gcc 12.2's answers, used only when no compiler can be run.
@@ -117,26 +136,39 @@ class Compiler:
         if not self.available:
             return 0 if name in _FALLBACK_UNSUPPORTED else 1
         wanted = [(kind, name)]
-        if kind == "__has_attribute":
-            wanted += [(kind, a) for a in COMMON_ATTRIBUTES]
-        elif kind == "__has_builtin":
-            wanted += [(kind, b) for b in COMMON_BUILTINS]
-        wanted = [w for w in wanted if "%s(%s)" % w not in answers]
-        src = "".join("@@ %s(%s)\n" % w for w in wanted)
-        proc = self._run(["-E", "-P", "-x", "c", "-"], src)
-        values = re.findall(r"^@@ (.*)$", proc.stdout, re.M)
-        if proc.returncode != 0 or len(values) != len(wanted):
-            # probe one by one (a name the compiler rejects spoils a batch)
-            values = []
-            for w in wanted:
-                p = self._run(["-E", "-P", "-x", "c", "-"], "@@ %s(%s)\n" % w)
-                m = re.search(r"^@@ (.*)$", p.stdout, re.M)
-                values.append(m.group(1) if m and p.returncode == 0 else "0")
-        for w, v in zip(wanted, values):
-            v = v.strip()
-            answers["%s(%s)" % w] = int(v) if v.isdigit() else 0
+        if not answers.get("probed"):
+            wanted += [("__has_attribute", a) for a in COMMON_ATTRIBUTES]
+            wanted += [("__has_builtin", b) for b in COMMON_BUILTINS]
+            answers["probed"] = True
+        self._probe(list(dict.fromkeys(w for w in wanted if "%s(%s)" % w not in answers)))
         self._save()
         return answers[key]
+
+    def _probe(self, wanted):
+        """Answer each ``(kind, name)`` of ``wanted``: one compiler run for all of them.
+        A question the compiler rejects (an error: its answer is 0) ends what the run
+        answers; the rest are asked again in another run, so a bad name costs a run."""
+        answers = self._answers
+        while wanted:
+            src = "".join("@@ %d %s(%s)\n" % (i, k, n) for i, (k, n) in enumerate(wanted))
+            proc = self._run(["-E", "-P", "-x", "c", "-"], src)
+            values = dict(re.findall(r"^@@ (\d+) (\d+)\s*$", proc.stdout, re.M))
+            errors = {int(n) - 1 for n in re.findall(r"^<stdin>:(\d+):[\d:]* error:", proc.stderr, re.M)}
+            done = 0
+            for i, w in enumerate(wanted):
+                if i in errors or str(i) not in values:
+                    break
+                answers["%s(%s)" % w] = int(values[str(i)])
+                done += 1
+            if done < len(wanted):
+                if done == 0 and not errors:
+                    # the compiler answered nothing and named no line: it answers 0
+                    for w in wanted:
+                        answers["%s(%s)" % w] = 0
+                    return
+                answers["%s(%s)" % wanted[done]] = 0     # (the question it rejected)
+                done += 1
+            wanted = wanted[done:]
 
     def predefined_macros(self):
         """``(name, definition-text)`` pairs as ``-dM`` prints them."""
