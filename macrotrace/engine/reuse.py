@@ -37,7 +37,7 @@ class SegmentReuse:
         self.segments = store if store is not None and not self.overridden \
             and not listener_hooks else None
         self._rec = None             # the segment being recorded (segments.Recording)
-        self._branch_rows = {}       # id(Branch) -> (it, its row): defcode.segment_defs's
+        self._branch_rows = {}       # id(Branch) -> (it, its row): kept (defcode.segment_defs)
         self.replayed_tokens = 0     # tokens printed by replayed segments (--max-output bound)
 
     # ---------------------------------------------------------------- reading lazily
@@ -132,7 +132,7 @@ class SegmentReuse:
         """A file's own state at a starting point, as a plain value (its includer's name,
         which differs from unit to unit for the headers a unit includes, is a check of the
         segments that read it: a line marker returning to it)."""
-        rows = f.rows if f.lazy else _ifstack_rows(f.ifstack)    # (not read: as set)
+        rows = f.rows if f.lazy else _ifstack_rows(f.ifstack, self._branch_rows)   # (not read: as set)
         return rows, f.guard, f.guard_state, f.line_delta, f.presumed, tuple(f.markers), f.chain_index
 
     def _set_file_state(self, f, pos, saved):
@@ -320,7 +320,16 @@ class SegmentReuse:
         return end
 
 
-def _ifstack_rows(ifstack):
-    """A file's open #if groups as a plain value (``FileState.rows``)."""
-    return tuple((e.taken_any, e.seen_else, e.last, tuple(branch_row(c) for c in e.conditions))
-                 for e in ifstack)
+def _ifstack_rows(ifstack, rows):
+    """A file's open #if groups as a plain value (``FileState.rows``); ``rows`` keeps each
+    branch's row (id(branch) -> (branch, row)), made once however often it is asked."""
+    out = []
+    for e in ifstack:
+        conds = []
+        for c in e.conditions:
+            entry = rows.get(id(c))
+            if entry is None or entry[0] is not c:
+                entry = rows[id(c)] = (c, branch_row(c))
+            conds.append(entry[1])
+        out.append((e.taken_any, e.seen_else, e.last, tuple(conds)))
+    return tuple(out)
