@@ -8,13 +8,14 @@ from macrotrace.engine.macros cimport MacroDef
 cpdef object fingerprint(MacroDef m)
 
 
-@cython.locals(t=Token, k=Py_ssize_t, texts=list, numbers=bytearray, rare=object, kind=object,
+@cython.locals(t=Token, k=Py_ssize_t, at=Py_ssize_t, texts=list, numbers=bytearray, body=list,
+               rare=object, kind=object,
                text=object, f=object, home=object, spelled=object, line=long, col=long,
                wide=bint)
 cpdef bytes encode(MacroDef m, object conditions)
 
 
-cdef int _put(bytearray out, unsigned long long v) except -1
+cdef Py_ssize_t _put(bytearray out, Py_ssize_t at, unsigned long long v) except -1
 
 
 @cython.locals(m=MacroDef, defs=list, own=list, i=Py_ssize_t, conds=object, c=object,

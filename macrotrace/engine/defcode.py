@@ -6,7 +6,7 @@ A cold kernel unit records ~16,000 definitions and a later run decodes a few hun
 them, so encoding is the side that must be cheap: the replacement list is not a tuple
 per token but three values: the tokens' texts joined in one string, their numbers (kind,
 flags, line, column, argument number + 1, length of the text) as varints in one bytes
-(a negative line or column, which #line cannot make: a tuple of them), and the rare
+(a line past 2**35 or below 0, which #line cannot make: a tuple of them), and the rare
 tokens written in another file or with UCNs listed apart.  Compiled with
 the engine when it is built (defcode.pxd); plain Python otherwise, the same bytes.
 
@@ -26,6 +26,7 @@ FP_SIZE = 10            # bytes of a fingerprint
 KINDS = (IDENT, NUMBER, CHAR, STRING, PUNCT, OTHER, PADDING, EOF, MACRO_ARG, PRAGMA)
 _CODE = {k: i for i, k in enumerate(KINDS)}
 _FIELDS = 6             # numbers per token
+_LARGE = 1 << 35        # a line, column or flags from here on is not a varint of 5 bytes
 _blake2b = hashlib.blake2b
 
 
@@ -60,25 +61,29 @@ def encode(m, conditions):
     site = m.site
     home = site[0] if site else None
     texts = []
-    numbers = bytearray()       # each number a varint: no object made for one
+    body = m.body
+    # each number a varint, written in place: no object made for one (a number past
+    # 2**35, 5 bytes, or below 0: all of them as plain numbers)
+    numbers = bytearray(len(body) * _FIELDS * 5)
+    at = 0
     rare = None
     k = 0
     wide = False
-    for t in m.body:
+    for t in body:
         kind = t.kind
         text = t.text
         texts.append(text)
         line = t.line
         col = t.col
-        if line >= 0 and col >= 0:
-            _put(numbers, _CODE[kind])
-            _put(numbers, t.flags)
-            _put(numbers, line)
-            _put(numbers, col)
-            _put(numbers, t.argno + 1)
-            _put(numbers, len(text))
+        if 0 <= line < _LARGE and 0 <= col < _LARGE and t.flags < _LARGE:
+            at = _put(numbers, at, _CODE[kind])
+            at = _put(numbers, at, t.flags)
+            at = _put(numbers, at, line)
+            at = _put(numbers, at, col)
+            at = _put(numbers, at, t.argno + 1)
+            at = _put(numbers, at, len(text))
         else:
-            wide = True         # (a line below 0: not a varint)
+            wide = True
         f = t.file
         # an identifier written with UCNs keeps its spelling (``source``) for ``#``
         spelled = t.source if kind == IDENT else None
@@ -87,7 +92,7 @@ def encode(m, conditions):
                 rare = []
             rare.append((k, None if f == home else f, spelled))
         k += 1
-    packed = _plain_numbers(m.body) if wide else bytes(numbers)
+    packed = _plain_numbers(body) if wide else bytes(numbers[:at])
     return marshal.dumps((m.name, tuple(m.params) if m.fun_like else None, m.variadic,
                           tuple(site) if site else None, m.spelling, m.from_command_line,
                           conditions, "".join(texts), packed,
@@ -100,12 +105,15 @@ def _plain_numbers(body):
                                            len(t.text)))
 
 
-def _put(out, v):
-    """Append ``v`` (>= 0) to ``out`` as a varint: 7 bits a byte, low first."""
+def _put(out, at, v):
+    """Write ``v`` (0 <= v < 2**35) into ``out`` at ``at`` as a varint (7 bits a byte, low
+    first); where it ends."""
     while v >= 0x80:
-        out.append((v & 0x7F) | 0x80)
+        out[at] = (v & 0x7F) | 0x80
         v >>= 7
-    out.append(v)
+        at += 1
+    out[at] = v
+    return at + 1
 
 
 def segment_defs(table, written, n_outer, rows, known, outer):
