@@ -67,7 +67,7 @@ def relocation(parts, start, marks, chunk, c0, c1, names, fps, written):
         return None             # a value printed unmarked, or a number that looks like one
     renamed = []
     joined = "\0".join(names)
-    found = _runs(joined, values) if len(values) > 64 or any(v in joined for v in values) else ()
+    found = _runs(joined, values) if any(map(values.__contains__, _digit_runs(joined))) else ()
     if found:
         ends = list(itertools.accumulate(len(n) + 1 for n in names))   # (each name's end + 1)
         seen = set()
@@ -106,13 +106,16 @@ def _only(chunk, places, values):
         if (p and chunk[p - 1] in _DIGIT_CHARS) or (p + length < n and chunk[p + length] in _DIGIT_CHARS) \
                 or values.get(chunk[p:p + length]) != k:
             return False        # (a place inside a longer run: not where it was marked)
-    if chunk.isascii():
+    return sum(map(values.__contains__, _digit_runs(chunk))) == len(places)
+
+
+def _digit_runs(text):
+    """The runs of digits in ``text``, as strings."""
+    if text.isascii():
         # (every character but a digit made a blank, in C, then split: the runs without
         # the regex engine walking them)
-        runs = chunk.translate(_BLANK_BUT_DIGITS).split()
-    else:
-        runs = _DIGITS.findall(chunk)
-    return sum(map(values.__contains__, runs)) == len(places)
+        return text.translate(_BLANK_BUT_DIGITS).split()
+    return _DIGITS.findall(text)
 
 
 def names_hold(table, check, c0, now):
