@@ -172,3 +172,52 @@ def test_a_state_written_in_short_writes_is_whole(tmp_path, monkeypatch):
         assert not session.expand(cfg).cache_hit
     warm = session.expand(cfg)
     assert warm.cache_hit and warm.text == uncached
+
+
+def test_definitions_with_rare_tokens_come_back_whole(tmp_path):
+    """defcode stores a body's numbers as varints: a line past 2**21 (after #line), an
+    identifier written with a UCN (its spelling kept for #), a definition whose body goes
+    on on the next line, a parameter number, all come back."""
+    inc = tmp_path / "inc"
+    inc.mkdir()
+    (inc / "r.h").write_text(
+        "#ifndef R_H\n#define R_H\n#define UCN \\u00c5ngstr\\u00f6m + 1\n#define S(x) #x\n"
+        "#define SU S(\\u00c5)\n#define CAT(a, ...) a ## __VA_ARGS__\n"
+        "#line 3000000 \"renamed.h\"\n#define FAR(p, q) (q - p) \\\n   + __LINE__\n"
+        "#define AFTER FAR(1, 2)\n#endif\n")
+    first = tmp_path / "first.c"
+    first.write_text("#include <r.h>\nint a = FAR(3, 4);\n")
+    second = tmp_path / "second.c"
+    second.write_text("#include <r.h>\nint b = AFTER + CAT(x, y); const char *s = SU; int UCN;\n")
+    cfg = lambda src: RunConfig(source=str(src), include_dirs=(str(inc),), bundled_headers=False)  # noqa: E731
+    uncached = session.expand(replace(cfg(second), cache=False))
+    session.expand(cfg(first))                  # records r.h
+    in_turn = session.expand(cfg(second))       # replays it
+    warm = session.expand(cfg(second))          # its own state
+    assert in_turn.segments[0] > 0 and warm.cache_hit
+    assert uncached.text == in_turn.text == warm.text
+    headers = lambda table: {n: d for n, d in user_macros(table).items() if not d[5]}  # noqa: E731
+    expected = headers(table_after_run(replace(cfg(second), cache=False)))
+    assert expected["FAR"][3][1] == 3000000
+    assert max(row[3] for row in expected["FAR"][7]) == 3000001     # (its body's lines)
+    third = tmp_path / "third.c"
+    third.write_text(second.read_text())
+    replayed = table_after_run(cfg(third))
+    decoded = {m.name for m, v in replayed.stored.values() if type(v) is state.Pending}
+    assert {"FAR", "AFTER", "UCN", "SU", "CAT"} <= decoded
+    assert headers(replayed) == expected                    # replayed, then decoded
+    restored, _ = round_trip(replayed, state.Encoder())
+    assert headers(restored) == expected                    # stored in a state, read back
+
+
+def test_a_definition_whose_numbers_are_not_varints_comes_back_whole():
+    """(a negative line, which no source makes, is stored as a plain tuple)"""
+    from macrotrace.engine import defcode
+    from macrotrace.engine.macros import parse_define
+    from macrotrace.engine.lexer import lex
+    m = parse_define(lex("F(a, ...) #a + __VA_ARGS__ x", "f.h")[0], ("f.h", 4))
+    m.body[1].line = -3
+    got, conds = defcode.decode(defcode.encode(m, (1, 2)))
+    assert conds == (1, 2)
+    assert [tuple(r) for r in state.body_rows(got)] == [tuple(r) for r in state.body_rows(m)]
+    assert [t.line for t in got.body][:2] == [m.body[0].line, -3]

@@ -19,7 +19,8 @@ import os
 import sys
 
 PACKAGE = "macrotrace.engine"
-MODULES = ("tokens", "macros", "expander", "printer", "lexer", "depcheck", "reader")     # compiled together (setup.py)
+MODULES = ("tokens", "macros", "expander", "printer", "lexer", "depcheck", "defcode",
+           "reader")     # compiled together (setup.py)
 MARKER = b"macrotrace-source-sha256:"
 _HERE = os.path.dirname(os.path.abspath(__file__))
 

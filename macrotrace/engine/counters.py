@@ -32,7 +32,9 @@ from .state import entry_fingerprint
 # not depend on what came before it)
 SAFE_BUILTINS = frozenset(("__COUNTER__", "__LINE__", "__FILE__"))
 _DIGITS = re.compile(r"[0-9]+")
-MAX_VALUES = 1000       # a segment that used more keeps the exact check (one regex of them)
+MAX_VALUES = 1000       # a segment that used more keeps the exact check
+_DIGIT_CHARS = frozenset("0123456789")
+_BLANK_BUT_DIGITS = {c: " " for c in range(128) if chr(c) not in _DIGIT_CHARS}
 
 
 def relocation(parts, start, marks, chunk, c0, c1, names, fps, written):
@@ -46,9 +48,9 @@ def relocation(parts, start, marks, chunk, c0, c1, names, fps, written):
     if not 0 < c1 - c0 <= MAX_VALUES:
         return None
     values = {str(v): v - c0 for v in range(c0, c1)}
-    # a run of digits that is one of the values (searched by the regex engine: a chunk
-    # is up to a few hundred kilobytes, and the names looked up are thousands)
-    runs = re.compile("(?<![0-9])(?:%s)(?![0-9])" % "|".join(sorted(values, key=len, reverse=True)))
+    # a run of digits (as long as it goes) that is one of the values: the runs are found
+    # by the regex engine (a chunk is up to a few hundred kilobytes, and the names looked
+    # up are thousands), each looked up among the values
     places = []
     marked = sorted(i for i in marks if i >= start)
     at = start
@@ -56,31 +58,64 @@ def relocation(parts, start, marks, chunk, c0, c1, names, fps, written):
     for i in marked:
         offset += sum(map(len, parts[at:i]))
         at = i
-        found = list(runs.finditer(parts[i]))
+        found = _runs(parts[i], values)
         if len(found) != 1:
             return None         # (none: its value merged with other digits; or two)
-        m = found[0]
-        places.append((offset + m.start(), m.end() - m.start(), values[m.group()]))
-    if [(m.start(), m.end() - m.start(), values[m.group()]) for m in runs.finditer(chunk)] != places:
+        p, n, k = found[0]
+        places.append((offset + p, n, k))
+    if not _only(chunk, places, values):
         return None             # a value printed unmarked, or a number that looks like one
     renamed = []
     joined = "\0".join(names)
-    if runs.search(joined) is not None:
+    found = _runs(joined, values) if any(map(values.__contains__, _digit_runs(joined))) else ()
+    if found:
         ends = list(itertools.accumulate(len(n) + 1 for n in names))   # (each name's end + 1)
         seen = set()
-        for m in runs.finditer(joined):
-            k = bisect.bisect_right(ends, m.start())
-            if k in seen:
+        for p, n, k in found:
+            j = bisect.bisect_right(ends, p)
+            if j in seen:
                 return None     # (two of its values in one name)
-            seen.add(k)
-            name = names[k]
+            seen.add(j)
+            name = names[j]
             if name in written:
                 return None     # (looked up after the segment changed it, perhaps)
-            at = m.start() - (ends[k - 1] if k else 0)
-            renamed.append((name, at, m.end() - m.start(), values[m.group()], fps[k]))
+            renamed.append((name, p - (ends[j - 1] if j else 0), n, k, fps[j]))
     # a name the segment defines under the other values would be looked up as it left it
     digits = tuple(sorted(n for n in written if _DIGITS.search(n)))
     return tuple(places), (tuple(renamed), digits)
+
+
+def _runs(text, values):
+    """(offset, length, k) of each run of digits in ``text`` that is one of ``values``
+    (its digits -> k)."""
+    get = values.get
+    out = []
+    for m in _DIGITS.finditer(text):
+        k = get(m.group())
+        if k is not None:
+            out.append((m.start(), m.end() - m.start(), k))
+    return out
+
+
+def _only(chunk, places, values):
+    """``places`` are the runs of digits in ``chunk`` that are one of ``values``, all of
+    them: each place is a whole run holding its value, and there are no more such runs
+    than places (counted on the runs' strings: no match object for every number)."""
+    n = len(chunk)
+    for p, length, k in places:
+        if (p and chunk[p - 1] in _DIGIT_CHARS) or (p + length < n and chunk[p + length] in _DIGIT_CHARS) \
+                or values.get(chunk[p:p + length]) != k:
+            return False        # (a place inside a longer run: not where it was marked)
+    return sum(map(values.__contains__, _digit_runs(chunk))) == len(places)
+
+
+def _digit_runs(text):
+    """The runs of digits in ``text``, as strings."""
+    if text.isascii():
+        # (every character but a digit made a blank, in C, then split: the runs without
+        # the regex engine walking them)
+        return text.translate(_BLANK_BUT_DIGITS).split()
+    return _DIGITS.findall(text)
 
 
 def names_hold(table, check, c0, now):

@@ -4,3 +4,11 @@ cimport cython
 
 @cython.locals(at=Py_ssize_t, name=object, e=object, efp=object, t=object)
 cpdef bint fingerprints_match(object table, str names, bytes fps)
+
+
+@cython.locals(name=object, e=object, out=list)
+cpdef tuple read_fingerprints(object table, tuple names, dict written)
+
+
+@cython.locals(fp=object, out=list)
+cpdef tuple pack(tuple names, tuple fps)

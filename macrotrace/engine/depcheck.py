@@ -16,7 +16,26 @@ UNDEFINED = b"\0" * FP_SIZE
 
 def pack(names, fps):
     """(names, fingerprints) as stored."""
-    return "\0".join(names), b"".join(UNDEFINED if fp is None else fp for fp in fps)
+    out = []
+    for fp in fps:
+        out.append(UNDEFINED if fp is None else fp)
+    return "\0".join(names), b"".join(out)
+
+
+def read_fingerprints(table, names, written):
+    """The fingerprints of ``names`` (a segment's reads) as each was when the segment
+    began: a name it changed as ``written`` holds it, the others as ``table`` does."""
+    get = dict.get
+    out = []
+    for name in names:
+        e = written[name] if name in written else get(table, name)
+        if e is None:
+            out.append(None)
+        elif type(e) is MacroDef and e.fp is not None:
+            out.append(e.fp)
+        else:
+            out.append(entry_fingerprint(table, name, e))
+    return tuple(out)
 
 
 def fingerprints_match(table, names, fps):

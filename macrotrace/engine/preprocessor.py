@@ -261,16 +261,17 @@ class Engine(SegmentReuse, Reader):
             raise error_at(from_tok, "%s: %.1f MB is larger than the %d MB macrotrace reads "
                            "from one file" % (path, st.st_size / 1e6, MAX_FILE_BYTES // (1024 * 1024)), path)
 
-    def _tokenize(self, path, data):
-        """The Source of the bytes ``file_bytes`` gave (lexed as it is read)."""
-        return self.add_file(path, rawbytes.decode(data), data)   # non-UTF-8 bytes kept
+    def _tokenize(self, path, data, digest=None):
+        """The Source of the bytes ``file_bytes`` gave (lexed as it is read; ``digest``:
+        their sha1 when it is known already)."""
+        return self.add_file(path, rawbytes.decode(data), data, digest)   # non-UTF-8 bytes kept
 
-    def add_file(self, path, text, data=None):
+    def add_file(self, path, text, data=None, digest=None):
         """The Source of ``text`` as the contents of ``path`` (read from disk, or given to
         ``parse``), lexed as it is read."""
         src = Source(text, path, self.lang, self.directive_names if self.lang.asm else None)
-        self.read_once(path, state.digest(data if data is not None
-                                          else text.encode("utf-8", "surrogatepass")))
+        self.read_once(path, digest or state.digest(data if data is not None
+                                                    else text.encode("utf-8", "surrogatepass")))
         self.file_cache[path] = src
         return src
 

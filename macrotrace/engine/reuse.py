@@ -17,10 +17,10 @@ there, and recorded until its next boundary (``end_recording``).
 import marshal
 import os
 
-from . import counters, depcheck, state
+from . import counters, defcode, depcheck, state
 from .events import Listener
 from .segments import Recording
-from .state import Pending, branch_of, branch_row, entry_fingerprint, fingerprint, macro_blob
+from .state import Pending, branch_of, branch_row
 from .tokens import IDENT, Token
 
 # builtins whose value depends on more than the segment's dependencies
@@ -37,6 +37,7 @@ class SegmentReuse:
         self.segments = store if store is not None and not self.overridden \
             and not listener_hooks else None
         self._rec = None             # the segment being recorded (segments.Recording)
+        self._branch_rows = {}       # id(Branch) -> (it, its row): kept (defcode.segment_defs)
         self.replayed_tokens = 0     # tokens printed by replayed segments (--max-output bound)
 
     # ---------------------------------------------------------------- reading lazily
@@ -92,7 +93,7 @@ class SegmentReuse:
                     self.read_once(f.path, digest)
             # (a header whose lexer warns, an unterminated quote, is marked as it is
             # read: Engine._read)
-            f.src = self._tokenize(f.path, data)
+            f.src = self._tokenize(f.path, data, f.digest)     # (hashed: not again)
         f.cached = f.data = None
         self.seek(f, f.chunk.start)     # (where a replayed segment left it)
 
@@ -131,7 +132,7 @@ class SegmentReuse:
         """A file's own state at a starting point, as a plain value (its includer's name,
         which differs from unit to unit for the headers a unit includes, is a check of the
         segments that read it: a line marker returning to it)."""
-        rows = f.rows if f.lazy else _ifstack_rows(f.ifstack)    # (not read: as set)
+        rows = f.rows if f.lazy else _ifstack_rows(f.ifstack, self._branch_rows)   # (not read: as set)
         return rows, f.guard, f.guard_state, f.line_delta, f.presumed, tuple(f.markers), f.chain_index
 
     def _set_file_state(self, f, pos, saved):
@@ -198,21 +199,13 @@ class SegmentReuse:
         table = exp.macros
         written = rec.written
         names = tuple(rec.reads)
-        fps = tuple(entry_fingerprint(table, n, written[n] if n in written else dict.get(table, n))
-                    for n in names)
+        fps = depcheck.read_fingerprints(table, names, written)
         checks = list(rec.checks)
         if "__INCLUDE_LEVEL__" in rec.used:
             checks.append(("level", rec.depth))
-        defs = []
-        for name in written:
-            m = table.get(name)
-            if m is None:
-                defs.append((name, None, None))
-            else:
-                blob = macro_blob(m, len(rec.outer))
-                defs.append((name, blob, fingerprint(m)))
-                # the unit's own state (snapshot) stores it as this blob too
-                self._encoder.known(m, blob, rec.outer)
+        # (each blob noted for the unit's own state, which stores it as it is)
+        defs = defcode.segment_defs(table, written, len(rec.outer), self._branch_rows,
+                                    self._encoder.segment_blobs, rec.outer)
         chunk = psig_end = reloc = None
         ntok = 0
         warnings = tuple((w.message, w.file, w.line) for w in self.warnings[rec.warnings:])
@@ -230,7 +223,7 @@ class SegmentReuse:
             # its values printed, relocatable (counters.py); else __COUNTER__ exactly
             checks.append(("counter", rec.counter) if reloc is None else
                           ("relocated", rec.counter, reloc[1]))
-        effect = (end, f.offset(), self._file_state(f), tuple(defs), chunk, psig_end, ntok, warnings,
+        effect = (end, f.offset(), self._file_state(f), defs, chunk, psig_end, ntok, warnings,
                   exp.counter if "__COUNTER__" in rec.used else None, rec.once_add,
                   None if reloc is None else (rec.counter, reloc[0]))
         # the effect stays a marshal blob until a run replays it: loading a header's
@@ -327,7 +320,16 @@ class SegmentReuse:
         return end
 
 
-def _ifstack_rows(ifstack):
-    """A file's open #if groups as a plain value (``FileState.rows``)."""
-    return tuple((e.taken_any, e.seen_else, e.last, tuple(branch_row(c) for c in e.conditions))
-                 for e in ifstack)
+def _ifstack_rows(ifstack, rows):
+    """A file's open #if groups as a plain value (``FileState.rows``); ``rows`` keeps each
+    branch's row (id(branch) -> (branch, row)), made once however often it is asked."""
+    out = []
+    for e in ifstack:
+        conds = []
+        for c in e.conditions:
+            entry = rows.get(id(c))
+            if entry is None or entry[0] is not c:
+                entry = rows[id(c)] = (c, branch_row(c))
+            conds.append(entry[1])
+        out.append((e.taken_any, e.seen_else, e.last, tuple(conds)))
+    return tuple(out)

@@ -44,8 +44,9 @@ from .diskcache import cache_dir
 from .state import file_stamp, unchanged
 from .statecache import _engine_fingerprint
 
-FORMAT = 3      # 3: the pack keeps the effects apart from the entries (read when replayed);
-                # a variant's names and fingerprints are one string and one bytes (depcheck.py)
+FORMAT = 4      # 4: definitions and fingerprints as defcode.py makes them; 3: the pack keeps
+                # the effects apart from the entries (read when replayed); a variant's names
+                # and fingerprints are one string and one bytes (depcheck.py)
 MAX_VARIANTS = 16          # per starting point; the oldest goes first
 MAX_DELTAS = 300           # header files recorded since the pack, before they are folded in
 
@@ -113,12 +114,13 @@ class SegmentStore:
             return self.loaded[path]
         if self.pack is None:
             self._read_pack()
-        name = self._file(path)
         e = None
-        if os.path.basename(name) in self.deltas:
-            e = _read(name)
-            if e is not None:
-                diskcache.touch(name)
+        if self.deltas:             # (none on a cold run: the header's name not hashed)
+            name = self._file(path)
+            if os.path.basename(name) in self.deltas:
+                e = _read(name)
+                if e is not None:
+                    diskcache.touch(name)
         if e is None:
             e = self.pack.get(path)
         if (not isinstance(e, dict) or e.get("format") != FORMAT or e.get("path") != path
@@ -130,6 +132,8 @@ class SegmentStore:
     def _dirty(self, path):
         """``path``'s entry changed: it is written as a delta, with its effects in it (a
         pack's entry names them by their place in the pack, which a fold rewrites)."""
+        if path in self.dirty:
+            return              # (its effects read already; those added since are bytes)
         e = self.loaded[path]
         if self.pack is not None and e is not None:
             v = e["v"]

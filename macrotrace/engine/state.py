@@ -12,13 +12,14 @@ reads ~20,000 small objects several times slower than the same bytes in one piec
 
 import hashlib
 import itertools
-import marshal
 import os
 from array import array
 
+from . import defcode
+from .defcode import FP_SIZE, branch_row, fingerprint  # noqa: F401 (what state's users call)
 from .events import Branch
 from .macros import MacroDef
-from .tokens import IDENT, Token
+from .tokens import IDENT
 
 
 class LazyMacros(dict):
@@ -76,7 +77,6 @@ def lazy(macros):
     return macros if isinstance(macros, LazyMacros) else LazyMacros(macros)
 
 
-FP_SIZE = 10            # bytes of a fingerprint (a definition's, segments.py compares them)
 _NO_FP = bytes(FP_SIZE)  # (the place of a definition stored with its own #if numbers)
 
 
@@ -95,7 +95,9 @@ class Encoder:
                                   # index in outer_rows)
         self.outer_rows = list(packed.outers) if packed is not None else []
         self.packed = packed      # the restored table's entries (ints) keep their numbers
-        self.segment_blobs = {}   # id(MacroDef) -> (MacroDef, segment blob, outer chain)
+        # id(MacroDef) -> (MacroDef, its blob, its outer chain): a definition a segment
+        # just recorded (defcode.segment_defs), stored the same way, not encoded again
+        self.segment_blobs = {}
         self.initial = {}         # id(MacroDef) -> MacroDef: see ``start``
 
     def start(self, table):
@@ -105,11 +107,6 @@ class Encoder:
         self.initial = {id(m): m for m in dict.values(table)
                         if type(m) is MacroDef and m.builtin is None}
 
-    def known(self, m, blob, outer):
-        """``m`` was stored by a segment as ``blob`` (state.macro_blob), its outer #if
-        chain being ``outer``: a snapshot stores it the same way, not encoded again."""
-        self.segment_blobs[id(m)] = (m, blob, outer)
-
     def encode(self, macros):
         """(the user macros as a ``Packed`` value, the #if conditions they refer to)."""
         blobs, outers = self.blobs, self.outers
@@ -117,7 +114,7 @@ class Encoder:
         add_name, add_data, add_outer, add_fp = names.append, data.append, outer_of.append, fps.append
         last_chain, last = None, -1
         stored = macros.stored if isinstance(macros, LazyMacros) else {}
-        initial, own = self.initial, []
+        initial, own, segment_blobs = self.initial, [], self.segment_blobs
         # the entries as stored (a LazyMacros' are not decoded); one loop over ~16,000 of
         # them at the end of a unit's headers, so the common cases come first, inline
         for name, m in dict.items(macros):
@@ -137,6 +134,17 @@ class Encoder:
                 self._as_stored(m, add_data, add_outer, add_fp)
                 add_name(name)
                 continue
+            seg = segment_blobs.get(id(m))
+            if seg is not None and seg[0] is m:       # made by a segment just recorded
+                outer = seg[2]
+                if outer is not last_chain:
+                    last = self._outer(outer)
+                    last_chain = outer
+                add_name(name)
+                add_data(seg[1])
+                add_outer(last)
+                add_fp(m.fp or fingerprint(m))
+                continue
             if m.builtin is not None:
                 continue
             add_name(name)
@@ -149,12 +157,6 @@ class Encoder:
             src = stored.get(id(m))
             if src is not None and src[0] is m:       # decoded from a stored entry
                 self._as_stored(src[1], add_data, add_outer, add_fp)
-                continue
-            seg = self.segment_blobs.get(id(m))
-            if seg is not None and seg[0] is m:       # made by a segment just recorded
-                add_data(seg[1])
-                add_outer(self._outer(seg[2]))
-                add_fp(fingerprint(m))
                 continue
             cached = blobs.get(id(m))
             if cached is None or cached[0] is not m:
@@ -210,10 +212,7 @@ class Encoder:
         return entry[1]
 
     def _blob(self, name, m):
-        row = (name, tuple(m.params) if m.fun_like else None, m.variadic, tuple(m.site or ()),
-               m.spelling, m.from_command_line, tuple(self._index(c) for c in m.conditions),
-               body_rows(m))
-        return marshal.dumps(row)
+        return defcode.encode(m, tuple(self._index(c) for c in m.conditions))
 
 
 class Packed:
@@ -222,7 +221,7 @@ class Packed:
 
     The stored value: the names joined by NUL; every blob (a list, or one bytes-like
     object as a file holds them), with their lengths (``array("I")``); per entry the index of its outer #if chain in ``outers``
-    (a segment's definition: its blob numbers only its own #ifs, ``macro_blob``) or -1
+    (a segment's definition: its blob holds only its own #ifs, ``defcode.segment_defs``) or -1
     (a blob numbering all its #ifs, ``Encoder._blob``); the fingerprints of segments'
     definitions, ``FP_SIZE`` bytes each (zeros for the others); the indices of the
     entries that are the run's own definitions (``Encoder.start``: no blob)."""
@@ -256,11 +255,7 @@ class Packed:
                 conds = self.conds
                 chain = self._chains[o] = tuple(conds[c] for c in self.outers[o])
             return Pending(self.blob(i), chain, self.fps[i * FP_SIZE:(i + 1) * FP_SIZE]).decode()
-        name, params, variadic, site, spelling, cmdline, cond_ids, body = marshal.loads(self.blob(i))
-        m = MacroDef(name, list(params) if params is not None else None, variadic, (),
-                     tuple(site) if site else None, spelling=spelling)
-        m.body = body_of(body, site)
-        m.from_command_line = cmdline
+        m, cond_ids = defcode.decode(self.blob(i))
         conds = self.conds
         m.conditions = tuple(conds[c] for c in cond_ids)
         return m
@@ -268,31 +263,14 @@ class Packed:
 
 def body_rows(m):
     """A definition's replacement list as plain rows (a token's file only when it is not
-    the definition's: a kernel unit stores ~16,000 of these)."""
+    the definition's): all of it that ``defcode`` stores, to compare."""
     home = m.site[0] if m.site else None
     # an identifier written with UCNs keeps its spelling (``source``) for ``#``
     return tuple((t.kind, t.text, t.flags, t.line, t.col, None if t.file == home else t.file,
                   t.argno, t.source if t.kind == IDENT else None) for t in m.body)
 
 
-def body_of(rows, site):
-    home = site[0] if site else None
-    toks = []
-    for kind, text, flags, line, col, file, argno, spelled in rows:
-        t = Token(kind, text, flags, line, col, home if file is None else file)
-        t.argno = argno
-        if spelled is not None:
-            t.source = spelled
-        toks.append(t)
-    return toks
-
-
 # -- definitions made by a header segment (segments.py), and their #if branches
-def branch_row(c):
-    return (c.directive, c.expression, c.file, c.line, c.taken, c.value, c.guard,
-            tuple(branch_row(e) for e in c.earlier))
-
-
 def branch_of(row):
     directive, expression, file, line, taken, value, guard, earlier = row
     c = Branch(directive, expression, file, line, taken, value, guard)
@@ -300,20 +278,8 @@ def branch_of(row):
     return c
 
 
-def macro_blob(m, n_outer):
-    """A definition made by a segment; its #if chain without the part the includers
-    give (``n_outer`` branches), which the replaying run supplies."""
-    own = tuple(branch_row(c) for c in m.conditions[n_outer:])
-    return marshal.dumps((m.name, tuple(m.params) if m.fun_like else None, m.variadic,
-                          tuple(m.site or ()), m.spelling, m.from_command_line, own, body_rows(m)))
-
-
 def macro_of(blob, outer):
-    name, params, variadic, site, spelling, cmdline, own, body = marshal.loads(blob)
-    m = MacroDef(name, list(params) if params is not None else None, variadic, (),
-                 tuple(site) if site else None, spelling=spelling)
-    m.body = body_of(body, site)
-    m.from_command_line = cmdline
+    m, own = defcode.decode(blob)
     m.conditions = tuple(outer) + tuple(branch_of(r) for r in own)
     return m
 
@@ -331,24 +297,6 @@ class Pending:
         m = macro_of(self.blob, self.outer)
         m.fp = self.fp
         return m
-
-
-# -- what a segment's dependency compares of a definition (segments.py)
-def fingerprint(m):
-    """What a dependency compares of a definition (None: not defined).  Two equal
-    fingerprints expand alike and say the same in a trace: parameters, spelling (gcc's
-    white space rule), where it was written, whether the command line made it."""
-    if m is None:
-        return None
-    fp = m.fp
-    if fp is None:
-        if m.builtin is not None:
-            raw = "B\0" + m.builtin
-        else:
-            raw = repr((m.params if m.fun_like else None, m.variadic, m.spelling,
-                        tuple(m.site or ()), m.from_command_line))
-        fp = m.fp = hashlib.blake2b(raw.encode("utf-8", "surrogatepass"), digest_size=FP_SIZE).digest()
-    return fp
 
 
 def entry_fingerprint(table, name, entry):

@@ -1,0 +1,28 @@
+# Cython declarations augmenting defcode.py (see engine/compiled.py): a definition and
+# its tokens read as C struct members (a cold kernel unit encodes ~16,000 definitions).
+cimport cython
+from macrotrace.engine.tokens cimport Token
+from macrotrace.engine.macros cimport MacroDef
+
+
+cpdef object fingerprint(MacroDef m)
+
+
+@cython.locals(t=Token, k=Py_ssize_t, at=Py_ssize_t, texts=list, numbers=bytearray, body=list,
+               rare=object, kind=object,
+               text=object, f=object, home=object, spelled=object, line=long, col=long,
+               wide=bint)
+cpdef bytes encode(MacroDef m, object conditions)
+
+
+cdef Py_ssize_t _put(bytearray out, Py_ssize_t at, unsigned long long v) except -1
+
+
+@cython.locals(m=MacroDef, defs=list, own=list, i=Py_ssize_t, conds=object, c=object,
+               entry=object, blob=bytes)
+cpdef tuple segment_defs(object table, object written, Py_ssize_t n_outer, dict rows,
+                         dict known, object outer)
+
+
+@cython.locals(t=Token, i=Py_ssize_t, at=Py_ssize_t, n=Py_ssize_t, body=list)
+cpdef tuple decode(object blob)

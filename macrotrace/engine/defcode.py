@@ -1,0 +1,191 @@
+"""A macro definition as stored bytes, and its fingerprint: what a recorded header
+segment (segments.py, reuse.py) and a unit's saved state (state.py) keep of each
+definition.
+
+A cold kernel unit records ~16,000 definitions and a later run decodes a few hundred of
+them, so encoding is the side that must be cheap: the replacement list is not a tuple
+per token but three values: the tokens' texts joined in one string, their numbers (kind,
+flags, line, column, argument number + 1, length of the text) as varints in one bytes
+(a line past 2**35 or below 0, which #line cannot make: a tuple of them), and the rare
+tokens written in another file or with UCNs listed apart.  Compiled with
+the engine when it is built (defcode.pxd); plain Python otherwise, the same bytes.
+
+A blob is ``marshal`` of (name, parameters or None, variadic, site, spelling, made on
+the command line, conditions, texts, numbers, the rare tokens): the
+conditions are what the caller gives (a segment's own ``#if`` rows, or a state's
+condition numbers), given back to the caller's ``conditions`` when decoded.
+"""
+
+import hashlib
+import marshal
+
+from .macros import MacroDef
+from .tokens import CHAR, EOF, IDENT, MACRO_ARG, NUMBER, OTHER, PADDING, PRAGMA, PUNCT, STRING, Token
+
+FP_SIZE = 10            # bytes of a fingerprint
+KINDS = (IDENT, NUMBER, CHAR, STRING, PUNCT, OTHER, PADDING, EOF, MACRO_ARG, PRAGMA)
+_CODE = {k: i for i, k in enumerate(KINDS)}
+_FIELDS = 6             # numbers per token
+_LARGE = 1 << 35        # a line, column or flags from here on is not a varint of 5 bytes
+_blake2b = hashlib.blake2b
+
+
+def fingerprint(m):
+    """What a segment's dependency compares of a definition (None: not defined), kept on
+    it.  Two equal fingerprints expand alike and say the same in a trace: parameters,
+    spelling (gcc's white space rule), where it was written, whether the command line
+    made it."""
+    if m is None:
+        return None
+    fp = m.fp
+    if fp is None:
+        if m.builtin is not None:
+            raw = "B\0" + m.builtin
+        else:
+            # the parameters are identifiers and the site's file a path (neither holds a
+            # NUL); the spelling, which may hold anything, comes last
+            site = m.site
+            where = "%s\0%s" % site if site is not None and len(site) == 2 and type(site[0]) is str \
+                else repr(site)
+            params = " ".join(m.params) if m.fun_like else "-"
+            flags = ("1" if m.fun_like else "0") + ("1" if m.variadic else "0") + \
+                ("1" if m.from_command_line else "0")
+            raw = f"{params}\0{flags}\0{where}\0{m.spelling}"
+        # (blake2b's whole digest, cut: its keyword arguments cost more than the hash)
+        fp = m.fp = _blake2b(raw.encode("utf-8", "surrogatepass")).digest()[:FP_SIZE]
+    return fp
+
+
+def encode(m, conditions):
+    """``m`` as a blob, its conditions stored as ``conditions`` (plain values)."""
+    site = m.site
+    home = site[0] if site else None
+    texts = []
+    body = m.body
+    # each number a varint, written in place: no object made for one (a number past
+    # 2**35, 5 bytes, or below 0: all of them as plain numbers)
+    numbers = bytearray(len(body) * _FIELDS * 5)
+    at = 0
+    rare = None
+    k = 0
+    wide = False
+    for t in body:
+        kind = t.kind
+        text = t.text
+        texts.append(text)
+        line = t.line
+        col = t.col
+        if 0 <= line < _LARGE and 0 <= col < _LARGE and t.flags < _LARGE:
+            at = _put(numbers, at, _CODE[kind])
+            at = _put(numbers, at, t.flags)
+            at = _put(numbers, at, line)
+            at = _put(numbers, at, col)
+            at = _put(numbers, at, t.argno + 1)
+            at = _put(numbers, at, len(text))
+        else:
+            wide = True
+        f = t.file
+        # an identifier written with UCNs keeps its spelling (``source``) for ``#``
+        spelled = t.source if kind == IDENT else None
+        if spelled is not None or (f is not home and f != home):
+            if rare is None:
+                rare = []
+            rare.append((k, None if f == home else f, spelled))
+        k += 1
+    packed = _plain_numbers(body) if wide else bytes(numbers[:at])
+    return marshal.dumps((m.name, tuple(m.params) if m.fun_like else None, m.variadic,
+                          tuple(site) if site else None, m.spelling, m.from_command_line,
+                          conditions, "".join(texts), packed,
+                          tuple(rare) if rare is not None else None))
+
+
+def _plain_numbers(body):
+    """The numbers of ``body``'s tokens as a tuple (where one is not a varint)."""
+    return tuple(v for t in body for v in (_CODE[t.kind], t.flags, t.line, t.col, t.argno + 1,
+                                           len(t.text)))
+
+
+def _put(out, at, v):
+    """Write ``v`` (0 <= v < 2**35) into ``out`` at ``at`` as a varint (7 bits a byte, low
+    first); where it ends."""
+    while v >= 0x80:
+        out[at] = (v & 0x7F) | 0x80
+        v >>= 7
+        at += 1
+    out[at] = v
+    return at + 1
+
+
+def segment_defs(table, written, n_outer, rows, known, outer):
+    """What a recorded segment's effect holds of the names it defined or undefined
+    (``written``): (name, blob, fingerprint), or (name, None, None) for a name it left
+    undefined.  A blob keeps the definition's own #if branches (its first ``n_outer``,
+    the includers', are the replaying run's), as rows kept in ``rows`` (id(branch) ->
+    (branch, row): a header's definitions share theirs); each is noted in ``known``
+    (id(definition) -> (it, blob, ``outer``)), which the unit's state stores as is
+    (state.Encoder.segment_blobs)."""
+    defs = []
+    for name in written:
+        m = table.get(name)
+        if m is None:
+            defs.append((name, None, None))
+            continue
+        conds = m.conditions
+        own = []
+        for i in range(n_outer, len(conds)):
+            c = conds[i]
+            entry = rows.get(id(c))
+            if entry is None or entry[0] is not c:
+                entry = rows[id(c)] = (c, branch_row(c))
+            own.append(entry[1])
+        blob = encode(m, tuple(own))
+        defs.append((name, blob, fingerprint(m)))
+        known[id(m)] = (m, blob, outer)
+    return tuple(defs)
+
+
+def branch_row(c):
+    """An #if branch (events.Branch) as plain values."""
+    return (c.directive, c.expression, c.file, c.line, c.taken, c.value, c.guard,
+            tuple(branch_row(e) for e in c.earlier))
+
+
+def decode(blob):
+    """(the definition of ``blob`` without its conditions, the conditions as stored)."""
+    name, params, variadic, site, spelling, cmdline, conditions, texts, packed, rare = \
+        marshal.loads(blob)
+    m = MacroDef(name, list(params) if params is not None else None, variadic, (),
+                 tuple(site) if site else None, spelling=spelling)
+    home = site[0] if site else None
+    if type(packed) is tuple:
+        numbers = packed
+    else:
+        numbers = []
+        v = shift = 0
+        for byte in packed:
+            v |= (byte & 0x7F) << shift
+            if byte & 0x80:
+                shift += 7
+            else:
+                numbers.append(v)
+                v = shift = 0
+    body = []
+    at = 0
+    kinds = KINDS
+    for i in range(0, len(numbers), _FIELDS):
+        n = numbers[i + 5]
+        t = Token(kinds[numbers[i]], texts[at:at + n], numbers[i + 1], numbers[i + 2],
+                  numbers[i + 3], home)
+        t.argno = numbers[i + 4] - 1
+        at += n
+        body.append(t)
+    if rare is not None:
+        for k, f, spelled in rare:
+            t = body[k]
+            if f is not None:
+                t.file = f
+            if spelled is not None:
+                t.source = spelled
+    m.body = body
+    m.from_command_line = cmdline
+    return m, conditions
