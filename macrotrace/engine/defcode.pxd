@@ -18,10 +18,13 @@ cpdef bytes encode(MacroDef m, object conditions)
 cdef Py_ssize_t _put(bytearray out, Py_ssize_t at, unsigned long long v) except -1
 
 
-@cython.locals(m=MacroDef, defs=list, own=list, i=Py_ssize_t, conds=object, c=object,
-               entry=object, blob=bytes)
+@cython.locals(m=MacroDef, defs=list, own=list, i=Py_ssize_t, conds=object, blob=bytes)
 cpdef tuple segment_defs(object table, object written, Py_ssize_t n_outer, dict rows,
                          dict known, object outer)
+
+
+@cython.locals(entry=object)
+cpdef object kept_row(dict rows, object c)
 
 
 @cython.locals(t=Token, i=Py_ssize_t, at=Py_ssize_t, n=Py_ssize_t, body=list)

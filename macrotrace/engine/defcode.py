@@ -133,15 +133,20 @@ def segment_defs(table, written, n_outer, rows, known, outer):
         conds = m.conditions
         own = []
         for i in range(n_outer, len(conds)):
-            c = conds[i]
-            entry = rows.get(id(c))
-            if entry is None or entry[0] is not c:
-                entry = rows[id(c)] = (c, branch_row(c))
-            own.append(entry[1])
+            own.append(kept_row(rows, conds[i]))
         blob = encode(m, tuple(own))
         defs.append((name, blob, fingerprint(m)))
         known[id(m)] = (m, blob, outer)
     return tuple(defs)
+
+
+def kept_row(rows, c):
+    """``branch_row(c)``, made once: ``rows`` keeps it (id(branch) -> (branch, row); the
+    branch is held, so no other one takes its id)."""
+    entry = rows.get(id(c))
+    if entry is None or entry[0] is not c:
+        entry = rows[id(c)] = (c, branch_row(c))
+    return entry[1]
 
 
 def branch_row(c):

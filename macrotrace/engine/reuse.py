@@ -20,7 +20,8 @@ import os
 from . import counters, defcode, depcheck, state
 from .events import Listener
 from .segments import Recording
-from .state import Pending, branch_of, branch_row
+from .defcode import kept_row
+from .state import Pending, branch_of
 from .tokens import IDENT, Token
 
 # builtins whose value depends on more than the segment's dependencies
@@ -37,7 +38,7 @@ class SegmentReuse:
         self.segments = store if store is not None and not self.overridden \
             and not listener_hooks else None
         self._rec = None             # the segment being recorded (segments.Recording)
-        self._branch_rows = {}       # id(Branch) -> (it, its row): kept (defcode.segment_defs)
+        self._branch_rows = {}       # id(Branch) -> (it, its row): kept (defcode.kept_row)
         self.replayed_tokens = 0     # tokens printed by replayed segments (--max-output bound)
 
     # ---------------------------------------------------------------- reading lazily
@@ -323,13 +324,5 @@ class SegmentReuse:
 def _ifstack_rows(ifstack, rows):
     """A file's open #if groups as a plain value (``FileState.rows``); ``rows`` keeps each
     branch's row (id(branch) -> (branch, row)), made once however often it is asked."""
-    out = []
-    for e in ifstack:
-        conds = []
-        for c in e.conditions:
-            entry = rows.get(id(c))
-            if entry is None or entry[0] is not c:
-                entry = rows[id(c)] = (c, branch_row(c))
-            conds.append(entry[1])
-        out.append((e.taken_any, e.seen_else, e.last, tuple(conds)))
-    return tuple(out)
+    return tuple((e.taken_any, e.seen_else, e.last, tuple(kept_row(rows, c) for c in e.conditions))
+                 for e in ifstack)
