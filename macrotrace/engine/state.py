@@ -19,7 +19,6 @@ from . import defcode
 from .defcode import FP_SIZE, branch_row, fingerprint  # noqa: F401 (what state's users call)
 from .events import Branch
 from .macros import MacroDef
-from .tokens import IDENT
 
 
 class LazyMacros(dict):
@@ -259,15 +258,6 @@ class Packed:
         conds = self.conds
         m.conditions = tuple(conds[c] for c in cond_ids)
         return m
-
-
-def body_rows(m):
-    """A definition's replacement list as plain rows (a token's file only when it is not
-    the definition's): all of it that ``defcode`` stores, to compare."""
-    home = m.site[0] if m.site else None
-    # an identifier written with UCNs keeps its spelling (``source``) for ``#``
-    return tuple((t.kind, t.text, t.flags, t.line, t.col, None if t.file == home else t.file,
-                  t.argno, t.source if t.kind == IDENT else None) for t in m.body)
 
 
 # -- definitions made by a header segment (segments.py), and their #if branches
