@@ -11,7 +11,7 @@ import pytest
 from test_cache import private_cache  # noqa: F401  (the fixture: a cache of the test's own)
 
 from macrotrace.config import RunConfig
-from macrotrace.engine import session, state
+from macrotrace.engine import defcode, session, state
 from macrotrace.engine.printer import Printer
 from macrotrace.engine.tokens import IDENT
 from macrotrace.record import replace
@@ -54,7 +54,7 @@ def body_rows(m):
 def described(m):
     """All a stored definition holds, as plain values."""
     return (m.name, m.params if m.fun_like else None, m.variadic, m.site, m.spelling,
-            m.from_command_line, tuple(state.branch_row(c) for c in m.conditions),
+            m.from_command_line, tuple(defcode.branch_row(c) for c in m.conditions),
             body_rows(m), state.fingerprint(m))
 
 
@@ -221,7 +221,6 @@ def test_definitions_with_rare_tokens_come_back_whole(tmp_path):
 
 def test_a_definition_whose_numbers_are_not_varints_comes_back_whole():
     """(a negative line, which no source makes, is stored as a plain tuple)"""
-    from macrotrace.engine import defcode
     from macrotrace.engine.macros import parse_define
     from macrotrace.engine.lexer import lex
     m = parse_define(lex("F(a, ...) #a + __VA_ARGS__ x", "f.h")[0], ("f.h", 4))

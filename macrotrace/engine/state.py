@@ -16,7 +16,7 @@ import os
 from array import array
 
 from . import defcode
-from .defcode import FP_SIZE, branch_row, fingerprint  # noqa: F401 (what state's users call)
+from .defcode import FP_SIZE, fingerprint
 from .events import Branch
 from .macros import MacroDef
 
