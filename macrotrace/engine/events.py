@@ -48,6 +48,12 @@ class Branch:
         return "Branch(#%s %s -> %s)" % (self.directive, self.expression, self.taken)
 
 
+def hears(listener, hook):
+    """Whether ``listener`` overrides ``hook`` (one left as Listener's does nothing, so
+    what it would be given need not be made)."""
+    return getattr(type(listener), hook) is not getattr(Listener, hook)
+
+
 class Listener:
     """Override what you need; every hook here does nothing."""
 

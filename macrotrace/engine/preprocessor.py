@@ -25,7 +25,7 @@ from .. import rawbytes
 from . import expression
 from .compiler import Compiler
 from .diagnostics import PreprocessError, Warning_, error_at
-from .events import Branch, Listener
+from .events import Branch, Listener, hears
 from .expander import Expander, ExpansionError, date_time_strings
 from .lang import DEFAULT
 from .lexer import lex
@@ -93,8 +93,8 @@ class Engine(SegmentReuse, Reader):
         self.compiler = compiler if compiler is not None else Compiler(("gcc",))
         self.listener = listener or Listener()
         # (the chain of a branch is made only for a listener that hears it)
-        self._hears_branches = type(self.listener).conditional is not Listener.conditional
-        self._hears_definitions = type(self.listener).macro_defined is not Listener.macro_defined
+        self._hears_branches = hears(self.listener, "conditional")
+        self._hears_definitions = hears(self.listener, "macro_defined")
         lang = lang or DEFAULT       # lang.LangOptions: -std, -x assembler-with-cpp
         self.expander = Expander(self, self, recorder, max_expansions, lang)
         self.recorder = recorder

@@ -16,7 +16,7 @@ consumed from outside (its arguments, and anything its rescanning pulls in, as i
 import itertools
 import os
 
-from .events import Listener, StepEvent
+from .events import StepEvent, hears
 from .film import Film
 from .tokens import EOF, PADDING
 
@@ -163,7 +163,7 @@ class Recorder:
         self.operand_taken = 0
         self.operand_stack = []   # builtins reading operands (True: the one counting)
         self.tick_levels = set()  # driver levels that drive some trace
-        self.rescans = type(listener).expansion_rescanned is not Listener.expansion_rescanned
+        self.rescans = hears(listener, "expansion_rescanned")
 
     def attach(self, expander):
         """The expander this recorder watches (its context stack is read, never changed)."""

@@ -18,7 +18,7 @@ import marshal
 import os
 
 from . import counters, defcode, depcheck, state
-from .events import Listener
+from .events import hears
 from .segments import Recording
 from .defcode import kept_row
 from .state import Pending, branch_of
@@ -33,8 +33,7 @@ _DIRECTIVE_HOOKS = ("macro_defined", "macro_undefined", "conditional")
 class SegmentReuse:
 
     def _segments_setup(self, store):
-        listener_hooks = any(getattr(type(self.listener), h) is not getattr(Listener, h)
-                             for h in _DIRECTIVE_HOOKS)
+        listener_hooks = any(hears(self.listener, h) for h in _DIRECTIVE_HOOKS)
         self.segments = store if store is not None and not self.overridden \
             and not listener_hooks else None
         self._rec = None             # the segment being recorded (segments.Recording)
