@@ -33,6 +33,8 @@ from .state import entry_fingerprint
 SAFE_BUILTINS = frozenset(("__COUNTER__", "__LINE__", "__FILE__"))
 _DIGITS = re.compile(r"[0-9]+")
 MAX_VALUES = 1000       # a segment that used more keeps the exact check
+_FEW = 16               # values few enough to count each in a text (C searches) before
+                        # splitting the text into its runs of digits
 _DIGIT_CHARS = frozenset("0123456789")
 _BLANK_BUT_DIGITS = {c: " " for c in range(128) if chr(c) not in _DIGIT_CHARS}
 
@@ -56,7 +58,7 @@ def relocation(parts, start, marks, chunk, c0, c1, names, fps, written):
     at = start
     offset = 0
     for i in marked:
-        offset += sum(map(len, parts[at:i]))
+        offset += len("".join(parts[at:i]))     # (a join copies: faster than len a part)
         at = i
         found = _runs(parts[i], values)
         if len(found) != 1:
@@ -67,7 +69,7 @@ def relocation(parts, start, marks, chunk, c0, c1, names, fps, written):
         return None             # a value printed unmarked, or a number that looks like one
     renamed = []
     joined = "\0".join(names)
-    found = _runs(joined, values) if any(map(values.__contains__, _digit_runs(joined))) else ()
+    found = _runs(joined, values) if _any_run(joined, values) else ()
     if found:
         ends = list(itertools.accumulate(len(n) + 1 for n in names))   # (each name's end + 1)
         seen = set()
@@ -106,7 +108,20 @@ def _only(chunk, places, values):
         if (p and chunk[p - 1] in _DIGIT_CHARS) or (p + length < n and chunk[p + length] in _DIGIT_CHARS) \
                 or values.get(chunk[p:p + length]) != k:
             return False        # (a place inside a longer run: not where it was marked)
+    if len(values) <= _FEW and sum(map(chunk.count, values)) == len(places):
+        # a run holding a value holds it as a substring, counted once (no other
+        # occurrence of digits reaches into a run): no more substrings than places, so
+        # no run but the places (the runs themselves never made)
+        return True
     return sum(map(values.__contains__, _digit_runs(chunk))) == len(places)
+
+
+def _any_run(text, values):
+    """Some run of digits in ``text`` is one of ``values`` (when none of them is even a
+    substring, by ``str.count`` alone)."""
+    if len(values) <= _FEW and not any(map(text.__contains__, values)):
+        return False
+    return any(map(values.__contains__, _digit_runs(text)))
 
 
 def _digit_runs(text):
