@@ -137,8 +137,7 @@ class Encoder:
             if seg is not None and seg[0] is m:       # made by a segment just recorded
                 outer = seg[2]
                 if outer is not last_chain:
-                    entry = outers.get(id(outer))
-                    last = entry[1] if entry is not None and entry[0] is outer else self._outer(outer)
+                    last = self._outer(outer)
                     last_chain = outer
                 add_name(name)
                 add_data(seg[1])
@@ -198,13 +197,7 @@ class Encoder:
             same = self.outers.get(ids)
             if same is None:
                 same = self.outers[ids] = (outer, len(self.outer_rows))
-                # (a chain's branches are mostly numbered already: looked up here)
-                cond_index = self.cond_index
-                numbers = []
-                for c in outer:
-                    known = cond_index.get(id(c))
-                    numbers.append(known[1] if known is not None and known[0] is c else self._index(c))
-                self.outer_rows.append(tuple(numbers))
+                self.outer_rows.append(tuple(self._index(c) for c in outer))
             entry = self.outers[id(outer)] = (outer, same[1])
         return entry[1]
 
