@@ -18,23 +18,14 @@ cpdef bytes encode(MacroDef m, object conditions)
 cdef Py_ssize_t _put(bytearray out, Py_ssize_t at, unsigned long long v) except -1
 
 
-@cython.locals(m=MacroDef, defs=list, own=list, i=Py_ssize_t, conds=object, blob=bytes,
-               chains=list, chain_of=dict, entry=object, own_rows=tuple, k=Py_ssize_t)
+@cython.locals(m=MacroDef, defs=list, own=list, i=Py_ssize_t, conds=object, blob=bytes)
 cpdef tuple segment_defs(object table, object written, Py_ssize_t n_outer, dict rows,
-                         dict known)
+                         dict known, object outer)
 
 
 @cython.locals(entry=object)
 cpdef object kept_row(dict rows, object c)
 
 
-cpdef tuple decode(object blob)
-
-
-@cython.locals(head=bytearray, k=Py_ssize_t, p=object, text=str)
-cdef bytes _compact(MacroDef m, str path, long line, bytearray numbers, Py_ssize_t at,
-                    list texts)
-
-
 @cython.locals(t=Token, i=Py_ssize_t, at=Py_ssize_t, n=Py_ssize_t, body=list)
-cpdef list _tokens(object numbers, str texts, object home)
+cpdef tuple decode(object blob)

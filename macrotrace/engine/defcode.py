@@ -12,9 +12,8 @@ the engine when it is built (defcode.pxd); plain Python otherwise, the same byte
 
 A blob is ``marshal`` of (name, parameters or None, variadic, site, spelling, made on
 the command line, conditions, texts, numbers, the rare tokens): the
-conditions are what the caller gives (a state's condition numbers, or None for a
-segment's definition, whose #if branches its segment stores: ``segment_defs``), given
-back to the caller's ``conditions`` when decoded.
+conditions are what the caller gives (a segment's own ``#if`` rows, or a state's
+condition numbers), given back to the caller's ``conditions`` when decoded.
 """
 
 import hashlib
@@ -29,7 +28,6 @@ _CODE = {k: i for i, k in enumerate(KINDS)}
 _FIELDS = 6             # numbers per token
 _LARGE = 1 << 35        # a line, column or flags from here on is not a varint of 5 bytes
 _blake2b = hashlib.blake2b
-COMPACT = b"\0"         # the first byte of a blob ``_compact`` made
 
 
 def fingerprint(m):
@@ -94,73 +92,11 @@ def encode(m, conditions):
                 rare = []
             rare.append((k, None if f == home else f, spelled))
         k += 1
-    if (conditions is None and rare is None and not wide and site is not None and len(site) == 2
-            and type(home) is str and type(site[1]) is int and 0 <= site[1] < _LARGE
-            and type(m.spelling) is str):
-        return _compact(m, home, site[1], numbers, at, texts)
     packed = _plain_numbers(body) if wide else bytes(numbers[:at])
     return marshal.dumps((m.name, tuple(m.params) if m.fun_like else None, m.variadic,
                           tuple(site) if site else None, m.spelling, m.from_command_line,
                           conditions, "".join(texts), packed,
                           tuple(rare) if rare is not None else None))
-
-
-def _compact(m, path, line, numbers, at, texts):
-    """A segment's definition (no conditions, no rare token) without marshal, whose
-    tuple of ten values cost more than the rest of the encoding: ``COMPACT``, varints
-    (flags, the site's line, the lengths of the name, the site's file, the spelling,
-    the number of parameters or 0, each one's length, the length of the tokens'
-    numbers), the tokens' numbers, then the name, file, spelling, parameters and
-    tokens' texts as one UTF-8 string."""
-    params = m.params if m.fun_like else ()
-    head = bytearray((8 + len(params)) * 5)
-    k = _put(head, 0, (1 if m.fun_like else 0) | (2 if m.variadic else 0)
-             | (4 if m.from_command_line else 0))
-    k = _put(head, k, line)
-    k = _put(head, k, len(m.name))
-    k = _put(head, k, len(path))
-    k = _put(head, k, len(m.spelling))
-    k = _put(head, k, len(params))
-    for p in params:
-        k = _put(head, k, len(p))
-    k = _put(head, k, at)
-    text = m.name + path + m.spelling + "".join(params) + "".join(texts)
-    return b"".join((COMPACT, head[:k], numbers[:at], text.encode("utf-8", "surrogatepass")))
-
-
-def _decode_compact(blob):
-    data = bytes(blob)
-    values = []
-    v = shift = 0
-    at = 1
-    while True:                 # the head: 7 numbers, then one per parameter
-        byte = data[at]
-        at += 1
-        v |= (byte & 0x7F) << shift
-        if byte & 0x80:
-            shift += 7
-            continue
-        values.append(v)
-        v = shift = 0
-        if len(values) >= 7 and len(values) == 7 + values[5]:
-            break
-    flags, line, n_name, n_path, n_spelling, n_params = values[:6]
-    n_numbers = values[-1]
-    packed = data[at:at + n_numbers]
-    text = str(data[at + n_numbers:], "utf-8", "surrogatepass")
-    name = text[:n_name]
-    path = text[n_name:n_name + n_path]
-    k = n_name + n_path + n_spelling
-    spelling = text[n_name + n_path:k]
-    params = []
-    for n in values[6:6 + n_params]:
-        params.append(text[k:k + n])
-        k += n
-    m = MacroDef(name, params if flags & 1 else None, bool(flags & 2), (), (path, line),
-                 spelling=spelling)
-    m.body = _tokens(_varints(packed), text[k:], path)
-    m.from_command_line = bool(flags & 4)
-    return m
 
 
 def _plain_numbers(body):
@@ -180,40 +116,28 @@ def _put(out, at, v):
     return at + 1
 
 
-def segment_defs(table, written, n_outer, rows, known):
+def segment_defs(table, written, n_outer, rows, known, outer):
     """What a recorded segment's effect holds of the names it defined or undefined
-    (``written``): ((name, blob, fingerprint, chain), or (name, None, None, 0) for a name
-    it left undefined; the chains).  A definition's own #if branches (its first
-    ``n_outer``, the includers', are the replaying run's) are not in its blob: they are
-    chain ``chain`` of the segment, each chain stored once however many definitions
-    share it (its rows kept in ``rows``, id(branch) -> (branch, row), made once a
-    header).  Each definition is noted in ``known`` (id(definition) -> (it, blob, its
-    conditions)), which the unit's state stores as is (state.Encoder.segment_blobs)."""
+    (``written``): (name, blob, fingerprint), or (name, None, None) for a name it left
+    undefined.  A blob keeps the definition's own #if branches (its first ``n_outer``,
+    the includers', are the replaying run's), as rows kept in ``rows`` (id(branch) ->
+    (branch, row): a header's definitions share theirs); each is noted in ``known``
+    (id(definition) -> (it, blob, ``outer``)), which the unit's state stores as is
+    (state.Encoder.segment_blobs)."""
     defs = []
-    chains = []
-    chain_of = {}               # id(conditions) -> (conditions, chain): shared tuples
     for name in written:
         m = table.get(name)
         if m is None:
-            defs.append((name, None, None, 0))
+            defs.append((name, None, None))
             continue
         conds = m.conditions
-        entry = chain_of.get(id(conds))
-        if entry is None or entry[0] is not conds:
-            own = []
-            for i in range(n_outer, len(conds)):
-                own.append(kept_row(rows, conds[i]))
-            own_rows = tuple(own)
-            k = 0
-            while k < len(chains) and chains[k] != own_rows:
-                k += 1
-            if k == len(chains):
-                chains.append(own_rows)
-            entry = chain_of[id(conds)] = (conds, k)
-        blob = encode(m, None)
-        defs.append((name, blob, fingerprint(m), entry[1]))
-        known[id(m)] = (m, blob, conds)
-    return tuple(defs), tuple(chains)
+        own = []
+        for i in range(n_outer, len(conds)):
+            own.append(kept_row(rows, conds[i]))
+        blob = encode(m, tuple(own))
+        defs.append((name, blob, fingerprint(m)))
+        known[id(m)] = (m, blob, outer)
+    return tuple(defs)
 
 
 def kept_row(rows, c):
@@ -233,41 +157,23 @@ def branch_row(c):
 
 def decode(blob):
     """(the definition of ``blob`` without its conditions, the conditions as stored)."""
-    if len(blob) and blob[0] == 0:      # (COMPACT: no marshal value starts with a zero byte)
-        return _decode_compact(blob), None
     name, params, variadic, site, spelling, cmdline, conditions, texts, packed, rare = \
         marshal.loads(blob)
     m = MacroDef(name, list(params) if params is not None else None, variadic, (),
                  tuple(site) if site else None, spelling=spelling)
     home = site[0] if site else None
-    body = _tokens(packed if type(packed) is tuple else _varints(packed), texts, home)
-    if rare is not None:
-        for k, f, spelled in rare:
-            t = body[k]
-            if f is not None:
-                t.file = f
-            if spelled is not None:
-                t.source = spelled
-    m.body = body
-    m.from_command_line = cmdline
-    return m, conditions
-
-
-def _varints(packed):
-    numbers = []
-    v = shift = 0
-    for byte in packed:
-        v |= (byte & 0x7F) << shift
-        if byte & 0x80:
-            shift += 7
-        else:
-            numbers.append(v)
-            v = shift = 0
-    return numbers
-
-
-def _tokens(numbers, texts, home):
-    """The tokens of ``numbers`` (``_FIELDS`` a token) and their joined ``texts``."""
+    if type(packed) is tuple:
+        numbers = packed
+    else:
+        numbers = []
+        v = shift = 0
+        for byte in packed:
+            v |= (byte & 0x7F) << shift
+            if byte & 0x80:
+                shift += 7
+            else:
+                numbers.append(v)
+                v = shift = 0
     body = []
     at = 0
     kinds = KINDS
@@ -278,4 +184,13 @@ def _tokens(numbers, texts, home):
         t.argno = numbers[i + 4] - 1
         at += n
         body.append(t)
-    return body
+    if rare is not None:
+        for k, f, spelled in rare:
+            t = body[k]
+            if f is not None:
+                t.file = f
+            if spelled is not None:
+                t.source = spelled
+    m.body = body
+    m.from_command_line = cmdline
+    return m, conditions

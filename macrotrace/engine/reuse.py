@@ -38,7 +38,6 @@ class SegmentReuse:
             and not listener_hooks else None
         self._rec = None             # the segment being recorded (segments.Recording)
         self._branch_rows = {}       # id(Branch) -> (it, its row): kept (defcode.kept_row)
-        self._chains = {}            # (ids of an outer chain, own rows) -> (it, the chain)
         self.replayed_tokens = 0     # tokens printed by replayed segments (--max-output bound)
 
     # ---------------------------------------------------------------- reading lazily
@@ -151,17 +150,6 @@ class SegmentReuse:
             f.ifstack.append(e)
         f.rows = ifstack
 
-    def _replayed_chain(self, outer, rows):
-        """The conditions of a replayed segment's definitions: ``outer`` (the includers'
-        branches), then its own (``rows``), made once a run for the same of both (a
-        header's definitions, however many its replays, share their branches as its
-        reading would)."""
-        key = (tuple(map(id, outer)), rows)
-        entry = self._chains.get(key)
-        if entry is None:           # (the entry holds ``outer``: its ids stay its own)
-            entry = self._chains[key] = (outer, outer + tuple(branch_of(r) for r in rows))
-        return entry[1]
-
     def _outer_chain(self):
         """The #if branches the includers of the top file are in (a segment's
         definitions carry them first, then their own file's)."""
@@ -216,8 +204,8 @@ class SegmentReuse:
         if "__INCLUDE_LEVEL__" in rec.used:
             checks.append(("level", rec.depth))
         # (each blob noted for the unit's own state, which stores it as it is)
-        defs, chains = defcode.segment_defs(table, written, len(rec.outer), self._branch_rows,
-                                            self._encoder.segment_blobs)
+        defs = defcode.segment_defs(table, written, len(rec.outer), self._branch_rows,
+                                    self._encoder.segment_blobs, rec.outer)
         chunk = psig_end = reloc = None
         ntok = 0
         warnings = tuple((w.message, w.file, w.line) for w in self.warnings[rec.warnings:])
@@ -235,8 +223,8 @@ class SegmentReuse:
             # its values printed, relocatable (counters.py); else __COUNTER__ exactly
             checks.append(("counter", rec.counter) if reloc is None else
                           ("relocated", rec.counter, reloc[1]))
-        effect = (end, f.offset(), self._file_state(f), defs, chains, chunk, psig_end, ntok,
-                  warnings, exp.counter if "__COUNTER__" in rec.used else None, rec.once_add,
+        effect = (end, f.offset(), self._file_state(f), defs, chunk, psig_end, ntok, warnings,
+                  exp.counter if "__COUNTER__" in rec.used else None, rec.once_add,
                   None if reloc is None else (rec.counter, reloc[0]))
         # the effect stays a marshal blob until a run replays it: loading a header's
         # variants then costs little more than reading the file
@@ -289,8 +277,8 @@ class SegmentReuse:
 
     def _replay(self, f, variant):
         """Apply a segment's effect to the run; how it ended."""
-        (end, pos, fstate, defs, chains, chunk, psig_end, ntok, warnings, counter, once_add,
-         reloc) = marshal.loads(self.segments.effect(variant))
+        (end, pos, fstate, defs, chunk, psig_end, ntok, warnings, counter, once_add, reloc) = \
+            marshal.loads(self.segments.effect(variant))
         if reloc is not None and reloc[0] != self.expander.counter:
             c0, places = reloc          # (its values printed from __COUNTER__ as it is now)
             now = self.expander.counter
@@ -301,12 +289,11 @@ class SegmentReuse:
             if not isinstance(exp.macros, state.LazyMacros):
                 exp.restore(state.lazy(exp.macros), exp.counter)
             outer = self._outer_chain()
-            full = [self._replayed_chain(outer, rows) for rows in chains]
-            for name, blob, fp, k in defs:
+            for name, blob, fp in defs:
                 if blob is None:
                     exp.undefine(name)
                 else:
-                    exp.define_pending(name, Pending(blob, full[k], fp))
+                    exp.define_pending(name, Pending(blob, outer, fp))
         p = self.printer
         if p is not None:
             if chunk:

@@ -94,7 +94,7 @@ class Encoder:
                                   # index in outer_rows)
         self.outer_rows = list(packed.outers) if packed is not None else []
         self.packed = packed      # the restored table's entries (ints) keep their numbers
-        # id(MacroDef) -> (MacroDef, its blob, its conditions): a definition a segment
+        # id(MacroDef) -> (MacroDef, its blob, its outer chain): a definition a segment
         # just recorded (defcode.segment_defs), stored the same way, not encoded again
         self.segment_blobs = {}
         self.initial = {}         # id(MacroDef) -> MacroDef: see ``start``
@@ -219,8 +219,8 @@ class Packed:
     name's value in the restored ``LazyMacros``) is decoded when first looked up.
 
     The stored value: the names joined by NUL; every blob (a list, or one bytes-like
-    object as a file holds them), with their lengths (``array("I")``); per entry the index of its #if chain in ``outers``
-    (a segment's definition: its blob holds none, ``defcode.segment_defs``) or -1
+    object as a file holds them), with their lengths (``array("I")``); per entry the index of its outer #if chain in ``outers``
+    (a segment's definition: its blob holds only its own #ifs, ``defcode.segment_defs``) or -1
     (a blob numbering all its #ifs, ``Encoder._blob``); the fingerprints of segments'
     definitions, ``FP_SIZE`` bytes each (zeros for the others); the indices of the
     entries that are the run's own definitions (``Encoder.start``: no blob)."""
@@ -248,7 +248,7 @@ class Packed:
 
     def decode(self, i):
         o = self.outer[i]
-        if o >= 0:                  # a segment's definition, its #ifs numbered
+        if o >= 0:                  # a segment's definition, its outer #ifs numbered
             chain = self._chains.get(o)
             if chain is None:
                 conds = self.conds
@@ -268,10 +268,9 @@ def branch_of(row):
     return c
 
 
-def macro_of(blob, chain):
-    """A segment's definition (defcode.segment_defs), its conditions ``chain``."""
-    m, _ = defcode.decode(blob)
-    m.conditions = tuple(chain)
+def macro_of(blob, outer):
+    m, own = defcode.decode(blob)
+    m.conditions = tuple(outer) + tuple(branch_of(r) for r in own)
     return m
 
 
