@@ -229,3 +229,24 @@ def test_a_definition_whose_numbers_are_not_varints_comes_back_whole():
     assert conds == (1, 2)
     assert [tuple(r) for r in body_rows(got)] == [tuple(r) for r in body_rows(m)]
     assert [t.line for t in got.body][:2] == [m.body[0].line, -3]
+
+
+def test_a_segments_definition_comes_back_whole_from_its_compact_blob():
+    """A segment's definition is encoded without marshal (its #if rows marshalled once
+    for all the definitions under them): every field and its rows come back, from bytes
+    or from a mapped file's memoryview."""
+    import marshal
+    from macrotrace.engine.macros import parse_define
+    from macrotrace.engine.lexer import lex
+    rows = (("ifndef", "R_H", "dir/ä.h", 1, True, None, "R_H", ()),)
+    sources = ["F(a, ...) #a + __VA_ARGS__ x", "E", "G() \"é\" L'ü' 0x1p-3 /* c */ y",
+               "H(p, q) p ## q"]
+    for k, src in enumerate(sources):
+        m = parse_define(lex(src, "dir/ä.h")[0], ("dir/ä.h", 3 + (k << 22)))
+        m.from_command_line = k == 3
+        blob = defcode.encode(m, rows, marshal.dumps(rows))
+        assert blob[:1] == defcode.COMPACT
+        for stored in (blob, memoryview(b"xx" + blob)[2:]):
+            got, conds = defcode.decode(stored)
+            assert conds == rows
+            assert described(got)[:6] + described(got)[7:] == described(m)[:6] + described(m)[7:]

@@ -12,13 +12,14 @@ cpdef object fingerprint(MacroDef m)
                rare=object, kind=object,
                text=object, f=object, home=object, spelled=object, line=long, col=long,
                wide=bint)
-cpdef bytes encode(MacroDef m, object conditions)
+cpdef bytes encode(MacroDef m, object conditions, object stored=*)
 
 
 cdef Py_ssize_t _put(bytearray out, Py_ssize_t at, unsigned long long v) except -1
 
 
-@cython.locals(m=MacroDef, defs=list, own=list, i=Py_ssize_t, conds=object, blob=bytes)
+@cython.locals(m=MacroDef, defs=list, own=list, i=Py_ssize_t, conds=object, blob=bytes,
+               shared=dict, entry=tuple, own_rows=tuple)
 cpdef tuple segment_defs(object table, object written, Py_ssize_t n_outer, dict rows,
                          dict known, object outer)
 
@@ -27,5 +28,13 @@ cpdef tuple segment_defs(object table, object written, Py_ssize_t n_outer, dict 
 cpdef object kept_row(dict rows, object c)
 
 
-@cython.locals(t=Token, i=Py_ssize_t, at=Py_ssize_t, n=Py_ssize_t, body=list)
 cpdef tuple decode(object blob)
+
+
+@cython.locals(head=bytearray, k=Py_ssize_t, p=object, text=bytes)
+cdef bytes _compact(MacroDef m, str path, long line, bytearray numbers, Py_ssize_t at,
+                    list texts, bytes stored)
+
+
+@cython.locals(t=Token, i=Py_ssize_t, at=Py_ssize_t, n=Py_ssize_t, body=list)
+cpdef list _tokens(object numbers, str texts, object home)

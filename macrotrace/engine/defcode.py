@@ -13,7 +13,10 @@ the engine when it is built (defcode.pxd); plain Python otherwise, the same byte
 A blob is ``marshal`` of (name, parameters or None, variadic, site, spelling, made on
 the command line, conditions, texts, numbers, the rare tokens): the
 conditions are what the caller gives (a segment's own ``#if`` rows, or a state's
-condition numbers), given back to the caller's ``conditions`` when decoded.
+condition numbers), given back to the caller's ``conditions`` when decoded.  A
+segment's definition (no rare token) is *compact* instead (``_compact``): the same
+values as varints and one UTF-8 text, its #if rows marshalled once for all the
+definitions under them: marshal of the tuple was most of the cost of encoding.
 """
 
 import hashlib
@@ -28,6 +31,7 @@ _CODE = {k: i for i, k in enumerate(KINDS)}
 _FIELDS = 6             # numbers per token
 _LARGE = 1 << 35        # a line, column or flags from here on is not a varint of 5 bytes
 _blake2b = hashlib.blake2b
+COMPACT = b"\0"         # the first byte of a blob ``_compact`` made
 
 
 def fingerprint(m):
@@ -56,8 +60,9 @@ def fingerprint(m):
     return fp
 
 
-def encode(m, conditions):
-    """``m`` as a blob, its conditions stored as ``conditions`` (plain values)."""
+def encode(m, conditions, stored=None):
+    """``m`` as a blob, its conditions stored as ``conditions`` (plain values; given as
+    ``stored``, their marshal bytes, a segment's definitions have a compact blob)."""
     site = m.site
     home = site[0] if site else None
     texts = []
@@ -92,11 +97,78 @@ def encode(m, conditions):
                 rare = []
             rare.append((k, None if f == home else f, spelled))
         k += 1
+    if (stored is not None and rare is None and not wide and site is not None and len(site) == 2
+            and type(home) is str and type(site[1]) is int and 0 <= site[1] < _LARGE
+            and type(m.spelling) is str):
+        return _compact(m, home, site[1], numbers, at, texts, stored)
     packed = _plain_numbers(body) if wide else bytes(numbers[:at])
     return marshal.dumps((m.name, tuple(m.params) if m.fun_like else None, m.variadic,
                           tuple(site) if site else None, m.spelling, m.from_command_line,
                           conditions, "".join(texts), packed,
                           tuple(rare) if rare is not None else None))
+
+
+def _compact(m, path, line, numbers, at, texts, stored):
+    """A definition without marshal, whose tuple of ten values cost most of encoding
+    one: ``COMPACT``; varints (flags, the site's line, the lengths of the name, the
+    site's file, the spelling, the number of parameters or 0, each one's length, the
+    length of the tokens' numbers, of the text); the tokens' numbers; the name, file,
+    spelling, parameters and tokens' texts as one UTF-8 text; the conditions' marshal
+    bytes (``stored``: made once for the definitions that share them)."""
+    params = m.params if m.fun_like else ()
+    head = bytearray((9 + len(params)) * 5)
+    k = _put(head, 0, (1 if m.fun_like else 0) | (2 if m.variadic else 0)
+             | (4 if m.from_command_line else 0))
+    k = _put(head, k, line)
+    k = _put(head, k, len(m.name))
+    k = _put(head, k, len(path))
+    k = _put(head, k, len(m.spelling))
+    k = _put(head, k, len(params))
+    for p in params:
+        k = _put(head, k, len(p))
+    k = _put(head, k, at)
+    text = (m.name + path + m.spelling + "".join(params) + "".join(texts)).encode(
+        "utf-8", "surrogatepass")
+    k = _put(head, k, len(text))
+    return b"".join((COMPACT, head[:k], numbers[:at], text, stored))
+
+
+def _decode_compact(blob):
+    """(the definition, its conditions) of a ``_compact`` blob."""
+    data = bytes(blob)
+    values = []
+    v = shift = 0
+    at = 1
+    while True:                 # the head: 8 numbers, and one per parameter
+        byte = data[at]
+        at += 1
+        v |= (byte & 0x7F) << shift
+        if byte & 0x80:
+            shift += 7
+            continue
+        values.append(v)
+        v = shift = 0
+        if len(values) >= 8 and len(values) == 8 + values[5]:
+            break
+    flags, line, n_name, n_path, n_spelling, n_params = values[:6]
+    n_numbers, n_text = values[-2], values[-1]
+    packed = data[at:at + n_numbers]
+    at += n_numbers
+    text = str(data[at:at + n_text], "utf-8", "surrogatepass")
+    conditions = marshal.loads(data[at + n_text:])
+    name = text[:n_name]
+    path = text[n_name:n_name + n_path]
+    k = n_name + n_path + n_spelling
+    spelling = text[n_name + n_path:k]
+    params = []
+    for n in values[6:6 + n_params]:
+        params.append(text[k:k + n])
+        k += n
+    m = MacroDef(name, params if flags & 1 else None, bool(flags & 2), (), (path, line),
+                 spelling=spelling)
+    m.body = _tokens(_varints(packed), text[k:], path)
+    m.from_command_line = bool(flags & 4)
+    return m, conditions
 
 
 def _plain_numbers(body):
@@ -125,16 +197,21 @@ def segment_defs(table, written, n_outer, rows, known, outer):
     (id(definition) -> (it, blob, ``outer``)), which the unit's state stores as is
     (state.Encoder.segment_blobs)."""
     defs = []
+    shared = {}             # id(conditions) -> (them, own rows, their marshal bytes)
     for name in written:
         m = table.get(name)
         if m is None:
             defs.append((name, None, None))
             continue
         conds = m.conditions
-        own = []
-        for i in range(n_outer, len(conds)):
-            own.append(kept_row(rows, conds[i]))
-        blob = encode(m, tuple(own))
+        entry = shared.get(id(conds))       # (the definitions under one #if share it)
+        if entry is None or entry[0] is not conds:
+            own = []
+            for i in range(n_outer, len(conds)):
+                own.append(kept_row(rows, conds[i]))
+            own_rows = tuple(own)
+            entry = shared[id(conds)] = (conds, own_rows, marshal.dumps(own_rows))
+        blob = encode(m, entry[1], entry[2])
         defs.append((name, blob, fingerprint(m)))
         known[id(m)] = (m, blob, outer)
     return tuple(defs)
@@ -157,33 +234,14 @@ def branch_row(c):
 
 def decode(blob):
     """(the definition of ``blob`` without its conditions, the conditions as stored)."""
+    if len(blob) and blob[0] == 0:      # (COMPACT: no marshal value starts with a zero byte)
+        return _decode_compact(blob)
     name, params, variadic, site, spelling, cmdline, conditions, texts, packed, rare = \
         marshal.loads(blob)
     m = MacroDef(name, list(params) if params is not None else None, variadic, (),
                  tuple(site) if site else None, spelling=spelling)
     home = site[0] if site else None
-    if type(packed) is tuple:
-        numbers = packed
-    else:
-        numbers = []
-        v = shift = 0
-        for byte in packed:
-            v |= (byte & 0x7F) << shift
-            if byte & 0x80:
-                shift += 7
-            else:
-                numbers.append(v)
-                v = shift = 0
-    body = []
-    at = 0
-    kinds = KINDS
-    for i in range(0, len(numbers), _FIELDS):
-        n = numbers[i + 5]
-        t = Token(kinds[numbers[i]], texts[at:at + n], numbers[i + 1], numbers[i + 2],
-                  numbers[i + 3], home)
-        t.argno = numbers[i + 4] - 1
-        at += n
-        body.append(t)
+    body = _tokens(packed if type(packed) is tuple else _varints(packed), texts, home)
     if rare is not None:
         for k, f, spelled in rare:
             t = body[k]
@@ -194,3 +252,31 @@ def decode(blob):
     m.body = body
     m.from_command_line = cmdline
     return m, conditions
+
+
+def _varints(packed):
+    numbers = []
+    v = shift = 0
+    for byte in packed:
+        v |= (byte & 0x7F) << shift
+        if byte & 0x80:
+            shift += 7
+        else:
+            numbers.append(v)
+            v = shift = 0
+    return numbers
+
+
+def _tokens(numbers, texts, home):
+    """The tokens of ``numbers`` (``_FIELDS`` a token) and their joined ``texts``."""
+    body = []
+    at = 0
+    kinds = KINDS
+    for i in range(0, len(numbers), _FIELDS):
+        n = numbers[i + 5]
+        t = Token(kinds[numbers[i]], texts[at:at + n], numbers[i + 1], numbers[i + 2],
+                  numbers[i + 3], home)
+        t.argno = numbers[i + 4] - 1
+        at += n
+        body.append(t)
+    return body
