@@ -31,6 +31,8 @@ _CODE = {k: i for i, k in enumerate(KINDS)}
 _FIELDS = 6             # numbers per token
 _LARGE = 1 << 35        # a line, column or flags from here on is not a varint of 5 bytes
 _blake2b = hashlib.blake2b
+_FLAGS = ("000", "001", "010", "011", "100", "101", "110", "111")   # function-like, variadic,
+                                                                    # from the command line
 COMPACT = b"\0"         # the first byte of a blob ``_compact`` made
 
 
@@ -49,12 +51,16 @@ def fingerprint(m):
             # the parameters are identifiers and the site's file a path (neither holds a
             # NUL); the spelling, which may hold anything, comes last
             site = m.site
-            where = "%s\0%s" % site if site is not None and len(site) == 2 and type(site[0]) is str \
-                else repr(site)
             params = " ".join(m.params) if m.fun_like else "-"
-            flags = ("1" if m.fun_like else "0") + ("1" if m.variadic else "0") + \
-                ("1" if m.from_command_line else "0")
-            raw = f"{params}\0{flags}\0{where}\0{m.spelling}"
+            flags = _FLAGS[(4 if m.fun_like else 0) | (2 if m.variadic else 0)
+                           | (1 if m.from_command_line else 0)]
+            if site is not None and len(site) == 2 and type(site[0]) is str and type(site[1]) is int:
+                # (one f-string: the text "%s\0%s" % site makes, without the format)
+                raw = f"{params}\0{flags}\0{site[0]}\0{site[1]}\0{m.spelling}"
+            else:
+                where = "%s\0%s" % site if site is not None and len(site) == 2 \
+                    and type(site[0]) is str else repr(site)
+                raw = f"{params}\0{flags}\0{where}\0{m.spelling}"
         # (blake2b's whole digest, cut: its keyword arguments cost more than the hash)
         fp = m.fp = _blake2b(raw.encode("utf-8", "surrogatepass")).digest()[:FP_SIZE]
     return fp
