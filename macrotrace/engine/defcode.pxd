@@ -31,7 +31,7 @@ cpdef object kept_row(dict rows, object c)
 cpdef tuple decode(object blob)
 
 
-@cython.locals(head=bytearray, k=Py_ssize_t, p=object, text=bytes)
+@cython.locals(head=bytearray, k=Py_ssize_t, p=object, text=bytes, joined=str)
 cdef bytes _compact(MacroDef m, str path, long line, bytearray numbers, Py_ssize_t at,
                     list texts, bytes stored)
 

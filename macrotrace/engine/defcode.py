@@ -133,8 +133,8 @@ def _compact(m, path, line, numbers, at, texts, stored):
     for p in params:
         k = _put(head, k, len(p))
     k = _put(head, k, at)
-    text = (m.name + path + m.spelling + "".join(params) + "".join(texts)).encode(
-        "utf-8", "surrogatepass")
+    joined = f"{m.name}{path}{m.spelling}{''.join(params)}{''.join(texts)}"   # (one copy)
+    text = joined.encode("utf-8", "surrogatepass")
     k = _put(head, k, len(text))
     return b"".join((COMPACT, head[:k], numbers[:at], text, stored))
 
