@@ -5,6 +5,7 @@ from macrotrace.engine.tokens cimport Token
 from macrotrace.engine.macros cimport MacroDef
 
 
+@cython.locals(raw=str, params=str, flags=str, where=str, site=object, fp=object)
 cpdef object fingerprint(MacroDef m)
 
 
