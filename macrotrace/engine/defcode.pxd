@@ -19,6 +19,9 @@ cpdef bytes encode(MacroDef m, object conditions, object stored=*)
 cdef Py_ssize_t _put(bytearray out, Py_ssize_t at, unsigned long long v) except -1
 
 
+cdef Py_ssize_t _code(object kind) except -1
+
+
 @cython.locals(m=MacroDef, defs=list, own=list, i=Py_ssize_t, conds=object, blob=bytes,
                shared=dict, entry=tuple, own_rows=tuple)
 cpdef tuple segment_defs(object table, object written, Py_ssize_t n_outer, dict rows,

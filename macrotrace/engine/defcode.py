@@ -87,7 +87,7 @@ def encode(m, conditions, stored=None):
         line = t.line
         col = t.col
         if 0 <= line < _LARGE and 0 <= col < _LARGE and t.flags < _LARGE:
-            at = _put(numbers, at, _CODE[kind])
+            at = _put(numbers, at, _code(kind))
             at = _put(numbers, at, t.flags)
             at = _put(numbers, at, line)
             at = _put(numbers, at, col)
@@ -175,6 +175,19 @@ def _decode_compact(blob):
     m.body = _tokens(_varints(packed), text[k:], path)
     m.from_command_line = bool(flags & 4)
     return m, conditions
+
+
+def _code(kind):
+    """``kind``'s number (``KINDS``): the common ones by identity, first."""
+    if kind is IDENT:
+        return 0
+    if kind is PUNCT:
+        return 4
+    if kind is NUMBER:
+        return 1
+    if kind is STRING:
+        return 3
+    return _CODE[kind]
 
 
 def _plain_numbers(body):
