@@ -85,7 +85,7 @@ cdef class Expander:
                    line=long, m=MacroDef)
     cpdef Token get_token(self)
 
-    @cython.locals(tok=Token, p=Printer)
+    @cython.locals(tok=Token, p=Printer, bounded=bint, cap=long)
     cpdef tuple pump(self, Reader sink, long count, limit)
 
     @cython.locals(out=list, tok=Token, kind=str)

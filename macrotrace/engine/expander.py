@@ -441,6 +441,8 @@ class Expander:
         printed) or, with a ``limit``, until ``count`` and the sink's
         ``replayed_tokens`` pass it (the token that did, printed).  Returns (the token,
         count).  Compiled, the loop is C: one call per output token, not three."""
+        bounded = limit is not None
+        cap = limit if bounded else 0     # (a C integer compiled: no int objects a token)
         while True:
             tok = self.get_token()
             if self.diagnostics or tok.kind is EOF:
@@ -448,9 +450,9 @@ class Expander:
             p = sink.printer
             if p is not None:
                 p.token(tok)
-            if limit is not None:
+            if bounded:
                 count += 1
-                if count + sink.replayed_tokens > limit:
+                if count + sink.replayed_tokens > cap:
                     return tok, count
 
     def read_to_operator(self):

@@ -1,3 +1,5 @@
+# cython: boundscheck=False, wraparound=False
+# (compiled: every index in this module is checked by its code, and none is negative)
 """Translation phases 1-3: characters to preprocessing tokens, as gcc lexes them.
 
 What gcc (``-std=gnu11``) does and this module matches:
@@ -137,15 +139,90 @@ def _lexing(lang):
                                           groups["punct"], groups["open_literal"], groups["open_block"],
                                           groups["line_comment"], groups.get("open_raw"), groups["ident2"],
                                           (groups["ident"], groups["number"], groups["string"],
-                                           groups["char"], groups["block"]), _punctuators(lang)))
+                                           groups["char"], groups["block"])))
     return got[1]
 
 
-def _punctuators(lang):
-    """The punctuators of ``lang`` (the scanner's longest match among them, as the
-    regex's alternation sorted longest first)."""
-    return frozenset(_PUNCTUATORS + (_DIGRAPH_PUNCTUATORS if lang.digraphs else [])
-                     + (["::"] if lang.scope else []))
+def punctuator(text, pos, n, digraphs, scope):
+    """The punctuator at ``text[pos]`` (``n``: the text's length), the longest one as the
+    token regex's alternation (longest first) finds it, or None; with ``digraphs`` and
+    ``scope`` as the language has them.  A constant string, not a slice of ``text``:
+    compiled, a switch on C characters (the scanner's, one a punctuator: ~40% of tokens)."""
+    c = text[pos]
+    d = text[pos + 1] if pos + 1 < n else "\n"
+    if c == "(":
+        return "("
+    elif c == ")":
+        return ")"
+    elif c == ",":
+        return ","
+    elif c == ";":
+        return ";"
+    elif c == "{":
+        return "{"
+    elif c == "}":
+        return "}"
+    elif c == "[":
+        return "["
+    elif c == "]":
+        return "]"
+    elif c == "~":
+        return "~"
+    elif c == "?":
+        return "?"
+    elif c == ".":
+        return "..." if d == "." and pos + 2 < n and text[pos + 2] == "." else "."
+    elif c == "-":
+        return "->" if d == ">" else "--" if d == "-" else "-=" if d == "=" else "-"
+    elif c == "+":
+        return "++" if d == "+" else "+=" if d == "=" else "+"
+    elif c == "&":
+        return "&&" if d == "&" else "&=" if d == "=" else "&"
+    elif c == "|":
+        return "||" if d == "|" else "|=" if d == "=" else "|"
+    elif c == "*":
+        return "*=" if d == "=" else "*"
+    elif c == "/":
+        return "/=" if d == "=" else "/"
+    elif c == "^":
+        return "^=" if d == "=" else "^"
+    elif c == "=":
+        return "==" if d == "=" else "="
+    elif c == "!":
+        return "!=" if d == "=" else "!"
+    elif c == "#":
+        return "##" if d == "#" else "#"
+    elif c == "<":
+        if d == "<":
+            return "<<=" if pos + 2 < n and text[pos + 2] == "=" else "<<"
+        if d == "=":
+            return "<="
+        if digraphs and d == ":":
+            return "<:"
+        if digraphs and d == "%":
+            return "<%"
+        return "<"
+    elif c == ">":
+        if d == ">":
+            return ">>=" if pos + 2 < n and text[pos + 2] == "=" else ">>"
+        if d == "=":
+            return ">="
+        return ">"
+    elif c == "%":
+        if d == "=":
+            return "%="
+        if digraphs and d == ">":
+            return "%>"
+        if digraphs and d == ":":
+            return "%:%:" if pos + 3 < n and text[pos + 2] == "%" and text[pos + 3] == ":" else "%:"
+        return "%"
+    elif c == ":":
+        if digraphs and d == ">":
+            return ":>"
+        if scope and d == ":":
+            return "::"
+        return ":"
+    return None
 
 
 _KIND = {"number": NUMBER, "raw": STRING, "string": STRING, "char": CHAR, "ident": IDENT,
@@ -201,7 +278,7 @@ def normalize(text, trigraphs=False):
         parts = text.split("\\\n")
         if len(parts) == 1:
             return text, [], []
-        splices = list(accumulate(map(len, parts[:-1])))
+        splices = list(accumulate(map(len, parts[:len(parts) - 1])))
         return "".join(parts), splices, ["\\\n"] * len(splices)
     parts = []
     splices = []
@@ -273,12 +350,14 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
     next_splice = splices[sp] if sp < n_splices else n + 1
     flags = BOL
     (rx, kinds, NL, RAW, PUNCT_, OPEN_LITERAL, OPEN_BLOCK, LINE_COMMENT, OPEN_RAW, IDENT2,
-     groups, puncts) = _lexing(lang)
+     groups) = _lexing(lang)
     IDENT_, NUMBER_, STRING_, CHAR_, BLOCK_ = groups
     match = rx.match
     fast = FAST_SCAN
     dollars = lang.dollars
     exp_p = lang.xnum
+    digraphs = lang.digraphs
+    scope = lang.scope
     hash_line = in_dir = False
     hash_at = 0
     marking = directives is not None
@@ -290,6 +369,7 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
     while pos < n:
         ws = pos            # (blanks, then one token, newline or comment)
         gi = 0
+        value = None        # (the scanner's punctuator: a constant, not a slice)
         if fast:
             c = text[pos]
             while c == " " or c == "\t" or c == "\f" or c == "\v":
@@ -349,19 +429,10 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
                     end += 1
                     gi = STRING_ if quote == '"' else CHAR_
             elif c < "\x80":
-                # the longest punctuator here: only a second character that continues
-                # one (<<= ... %:%: ->) makes the longer ones worth trying
-                k = 1
-                if pos + 1 < n:
-                    c = text[pos + 1]
-                    if c in "=<>&|+-:.#%":
-                        k = 4
-                while k > 0:
-                    if pos + k <= n and text[pos:pos + k] in puncts:
-                        end = pos + k
-                        gi = PUNCT_
-                        break
-                    k -= 1
+                value = punctuator(text, pos, n, digraphs, scope)
+                if value is not None:
+                    end = pos + len(value)
+                    gi = PUNCT_
             if gi == 0:
                 pos = ws
         if gi == 0:
@@ -415,7 +486,8 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
                     line_start = text.rfind("\n", start, end) + 1
             flags |= PREV_WHITE
             continue
-        value = text[start:end]
+        if value is None:
+            value = text[start:end]
         if flags & BOL:
             if flags & PREV_WHITE:
                 flags |= INDENTED
