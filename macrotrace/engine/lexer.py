@@ -435,6 +435,7 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
                     gi = PUNCT_
             if gi == 0:
                 pos = ws
+        scanned = gi != 0       # (the scanner's identifiers hold no UCN)
         if gi == 0:
             m = match(text, pos)
             gi = m.lastindex
@@ -502,7 +503,7 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
         if kind is IDENT:
             if gi == IDENT2:    # R" that starts no raw string: its delimiter is not one
                 diags.append(LexDiagnostic(line, col, bad_raw_delimiter(text, end + 1)))
-            if "\\" in value:
+            if not scanned and "\\" in value:
                 spelling = value            # as written, for # (see tokens.Token)
                 value, bad = ucn_identifier(value)
                 if bad:
