@@ -13,6 +13,7 @@ cdef long BOL, DIGRAPH, DIRECTIVE, INDENTED, PREV_WHITE, UNTERMINATED
                hash_at=Py_ssize_t, marking=bint, col=Py_ssize_t, tok=Token, k=Py_ssize_t,
                end=Py_ssize_t, newlines=Py_ssize_t, NL=Py_ssize_t, PUNCT_=Py_ssize_t,
                OPEN_LITERAL=Py_ssize_t, OPEN_BLOCK=Py_ssize_t, LINE_COMMENT=Py_ssize_t,
+               RAW=Py_ssize_t, OPEN_RAW=Py_ssize_t,
                IDENT2=Py_ssize_t, line=Py_ssize_t, sp=Py_ssize_t, start=Py_ssize_t, value=str, last=Py_ssize_t,
                n=Py_ssize_t, pos=Py_ssize_t, ws=Py_ssize_t, end_line=Py_ssize_t, c=Py_UCS4, quote=Py_UCS4,
                fast=bint, dollars=bint, exp_p=bint, IDENT_=Py_ssize_t, NUMBER_=Py_ssize_t,

@@ -135,9 +135,9 @@ def _lexing(lang):
     if got is None or got[0] is not lang:
         rx = _regex(lang)
         groups = rx.groupindex
-        got = _LEXING[id(lang)] = (lang, (rx, _kinds_by_index(rx), groups["nl"], groups.get("raw"),
+        got = _LEXING[id(lang)] = (lang, (rx, _kinds_by_index(rx), groups["nl"], groups.get("raw", -1),
                                           groups["punct"], groups["open_literal"], groups["open_block"],
-                                          groups["line_comment"], groups.get("open_raw"), groups["ident2"],
+                                          groups["line_comment"], groups.get("open_raw", -1), groups["ident2"],
                                           (groups["ident"], groups["number"], groups["string"],
                                            groups["char"], groups["block"])))
     return got[1]
