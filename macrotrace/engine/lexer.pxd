@@ -30,3 +30,7 @@ cpdef Py_ssize_t next_event(str text, Py_ssize_t pos, bint digraphs, bint raw) e
 
 @cython.locals(c=Py_UCS4, d=Py_UCS4)
 cpdef str punctuator(str text, Py_ssize_t pos, Py_ssize_t n, bint digraphs, bint scope)
+
+
+@cython.locals(c=Py_UCS4, k=Py_ssize_t, dollars=bint, exp_p=bint)
+cpdef bint _pp_number(str s, Py_ssize_t n, lang)
