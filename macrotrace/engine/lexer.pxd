@@ -6,6 +6,7 @@ cimport cython
 from macrotrace.engine.tokens cimport Token, new_token
 
 cdef long BOL, DIGRAPH, DIRECTIVE, INDENTED, PREV_WHITE, UNTERMINATED
+cdef dict _DOUBLED, _WITH_EQ
 
 
 @cython.locals(line_start=Py_ssize_t, last_line=Py_ssize_t, n_splices=Py_ssize_t,

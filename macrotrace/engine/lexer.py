@@ -165,6 +165,10 @@ def _lexing(lang):
     return got[1]
 
 
+_DOUBLED = {c: c + c for c in "+&|#"}           # (punctuator's constants)
+_WITH_EQ = {c: c + "=" for c in "+&|*/^=!"}
+
+
 def punctuator(text, pos, n, digraphs, scope):
     """The punctuator at ``text[pos]`` (``n``: the text's length), the longest one as the
     token regex's alternation (longest first) finds it, or None; with ``digraphs`` and
@@ -172,48 +176,17 @@ def punctuator(text, pos, n, digraphs, scope):
     compiled, a switch on C characters (the scanner's, one a punctuator: ~40% of tokens)."""
     c = text[pos]
     d = text[pos + 1] if pos + 1 < n else "\n"
-    if c == "(":
-        return "("
-    elif c == ")":
-        return ")"
-    elif c == ",":
-        return ","
-    elif c == ";":
-        return ";"
-    elif c == "{":
-        return "{"
-    elif c == "}":
-        return "}"
-    elif c == "[":
-        return "["
-    elif c == "]":
-        return "]"
-    elif c == "~":
-        return "~"
-    elif c == "?":
-        return "?"
+    if (c == "(" or c == ")" or c == "," or c == ";" or c == "{" or c == "}" or c == "[" or c == "]"
+            or c == "~" or c == "?"):
+        return c        # (compiled: Python's own one-character string, made once)
     elif c == ".":
         return "..." if d == "." and pos + 2 < n and text[pos + 2] == "." else "."
     elif c == "-":
         return "->" if d == ">" else "--" if d == "-" else "-=" if d == "=" else "-"
-    elif c == "+":
-        return "++" if d == "+" else "+=" if d == "=" else "+"
-    elif c == "&":
-        return "&&" if d == "&" else "&=" if d == "=" else "&"
-    elif c == "|":
-        return "||" if d == "|" else "|=" if d == "=" else "|"
-    elif c == "*":
-        return "*=" if d == "=" else "*"
-    elif c == "/":
-        return "/=" if d == "=" else "/"
-    elif c == "^":
-        return "^=" if d == "=" else "^"
-    elif c == "=":
-        return "==" if d == "=" else "="
-    elif c == "!":
-        return "!=" if d == "=" else "!"
-    elif c == "#":
-        return "##" if d == "#" else "#"
+    elif c == "+" or c == "&" or c == "|" or c == "#":
+        return _DOUBLED[c] if d == c else _WITH_EQ[c] if d == "=" and c != "#" else c
+    elif c == "*" or c == "/" or c == "^" or c == "=" or c == "!":
+        return _WITH_EQ[c] if d == "=" else c
     elif c == "<":
         if d == "<":
             return "<<=" if pos + 2 < n and text[pos + 2] == "=" else "<<"
