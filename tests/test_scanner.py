@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from macrotrace.engine import lang as langs
 from macrotrace.engine import lexer
-from macrotrace.engine.tokens import DIGRAPH
+from macrotrace.engine.tokens import DIGRAPH, DIGRAPHS
 
 HEADERS = sorted(glob.glob("/usr/src/linux-headers-*-common/include/linux/*.h"))[:400]
 
@@ -131,10 +131,33 @@ def test_line_splices_found_as_by_the_regex(pieces):
 
 @pytest.mark.parametrize("spelling", ["ab_1", "_", "L", "u8", "R", "defined", "a$b", "$", "1ab", "0x1p",
                                       "+=", "%:%:", "a b", " a", "ab\\u00e9", "\\u0061", "é", "L'a'",
-                                      'u8"s"', "a\n", "/", "//", "x-"])
+                                      'u8"s"', "a\n", "/", "//", "x-", "0xdead000000000000UL", "1e+5",
+                                      "0x1p-3", "1e", "1.2.3", ".5", ".5e+", "1$", "1\\u00e9", "->", "<::",
+                                      "::", ":::", "...", "..", "/*", "/=", "<<=", "%:%", "<%", "##", "@",
+                                      "1+", "e+1", "1 2"])
 @pytest.mark.parametrize("lang", LANGS[:2] + LANGS[-3:-1], ids=lambda lg: "%s-%s" % (lg.name, lg.dollars))
 def test_a_pasted_spelling_relexed_as_the_regex_lexes_it(spelling, lang):
-    # relex_single takes a plain ASCII name without the regex: the same token
+    # relex_single takes a plain ASCII name, a punctuator or a pp-number without the
+    # regex: the same token
+    _relexed_as_by_the_regex(spelling, lang)
+
+
+@settings(max_examples=int(os.environ.get("MACROTRACE_FUZZ_EXAMPLES", "300")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=5), st.sampled_from(LANGS))
+def test_random_pasted_spellings_relex_as_by_the_regex(pieces, lang):
+    _relexed_as_by_the_regex("".join(pieces), lang)
+
+
+@pytest.mark.parametrize("lang", LANGS, ids=lambda lg: "%s-%s-%s" % (lg.name, lg.dollars, lg.trigraphs))
+def test_the_token_regex_groups_are_read_from_its_text(lang):
+    # the lexer numbers the regex's groups without compiling it
+    rx = lexer._regex(lang)
+    groups = lexer._group_numbers(lexer._pattern(lang))
+    assert groups == dict(rx.groupindex) and len(groups) == rx.groups
+
+
+def _relexed_as_by_the_regex(spelling, lang):
     got = lexer.relex_single(spelling, lang)
     m = lexer._regex(lang).match(spelling)
     one = m is not None and m.end() == len(spelling) and m.start(m.lastindex) == 0 \
@@ -144,6 +167,7 @@ def test_a_pasted_spelling_relexed_as_the_regex_lexes_it(spelling, lang):
     elif got is not None:
         kind = lexer._KIND[m.lastgroup]
         assert (got.kind, got.source or got.text, got.flags & ~DIGRAPH) == (kind, spelling, 0)
+        assert bool(got.flags & DIGRAPH) == (kind == "punct" and spelling in DIGRAPHS)
 
 
 # -- skipping a group: lexer.next_event (the scan condscan uses compiled) against the

@@ -20,7 +20,10 @@ import sys
 
 PACKAGE = "macrotrace.engine"
 MODULES = ("tokens", "macros", "expander", "printer", "lexer", "depcheck", "defcode",
-           "reader")     # compiled together (setup.py)
+           "reader",     # compiled together (setup.py)
+           # plain Python compiled as it is (no .pxd): the directives, files, #if
+           # expressions and include search around the hot loop
+           "source", "condscan", "expression", "includes", "preprocessor")
 MARKER = b"macrotrace-source-sha256:"
 _HERE = os.path.dirname(os.path.abspath(__file__))
 

@@ -17,11 +17,11 @@ cdef Token AVOID_PASTE, ENDARG
 
 @cython.final
 cdef class Context:
-    cdef public object tokens
+    cdef public list tokens
     cdef public Py_ssize_t pos
     cdef public object macro
     cdef public long line
-    cdef public object lines
+    cdef public list lines
     cdef public object exp
 
 
@@ -32,6 +32,21 @@ cdef class MacroArg:
     cdef public object expanded
     cdef public object stringified
     cdef public bint omitted
+
+
+cdef long VAOPT_INCLUDE, VAOPT_DROP, VAOPT_BEGIN, VAOPT_END
+
+
+@cython.final
+cdef class VaOpt:
+    cdef public object expander
+    cdef public bint variadic
+    cdef public MacroArg arg
+    cdef public long state
+    cdef public long update_kind
+
+    @cython.locals(arg=MacroArg, t=Token)
+    cpdef long update(self, Token tok) except? -2
 
 
 cpdef _finish_arg(list args, list toks, list lines)
@@ -85,7 +100,7 @@ cdef class Expander:
                    line=long, m=MacroDef)
     cpdef Token get_token(self)
 
-    @cython.locals(tok=Token, p=Printer)
+    @cython.locals(tok=Token, p=Printer, bounded=bint, cap=long)
     cpdef tuple pump(self, Reader sink, long count, limit)
 
     @cython.locals(out=list, tok=Token, kind=str)
@@ -110,7 +125,7 @@ cdef class Expander:
 
     @cython.locals(body=list, in_directive=bint, prev_paste=bint, src=Token, arg=MacroArg,
                    buff=list, k=Py_ssize_t, last=Py_ssize_t, t=Token, want=long,
-                   skip=Py_ssize_t)
+                   skip=Py_ssize_t, last_src=Token, vaopt=VaOpt, vs=long)
     cpdef replace_args(self, MacroDef m, list args, name_tok, exp)
 
     @cython.locals(body=list, t=Token)

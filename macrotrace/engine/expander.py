@@ -108,36 +108,43 @@ def new_context(tokens, macro, line, lines, exp):
     return ctx
 
 
+# what VaOpt.update says of a token (module constants: C values compiled)
+VAOPT_INCLUDE = 0
+VAOPT_DROP = 1
+VAOPT_BEGIN = 2
+VAOPT_END = 3
+
+
 class VaOpt:
     """gcc's vaopt_state: where __VA_OPT__(...) is, and whether its content is kept."""
 
-    INCLUDE, DROP, BEGIN, END = range(4)
+    __slots__ = ("expander", "variadic", "arg", "state", "update_kind")
 
     def __init__(self, expander, variadic, arg):
         self.expander = expander
         self.variadic = variadic
         self.arg = arg
         self.state = 0
-        self.update_kind = None
+        self.update_kind = -1       # (not decided yet)
 
     def update(self, tok):
         if not self.variadic:
-            return self.INCLUDE
+            return VAOPT_INCLUDE
         if tok.kind is IDENT and tok.text == "__VA_OPT__":
             self.state = 1
-            return self.BEGIN
+            return VAOPT_BEGIN
         if self.state == 1:
             self.state = 2
-            if self.update_kind is None:
+            if self.update_kind == -1:
                 arg = self.arg
-                self.update_kind = self.DROP
+                self.update_kind = VAOPT_DROP
                 if arg.expanded is None:
                     self.expander.expand_arg(arg)
                 for t in arg.expanded or ():
                     if t.kind is not PADDING:
-                        self.update_kind = self.INCLUDE
+                        self.update_kind = VAOPT_INCLUDE
                         break
-            return self.DROP
+            return VAOPT_DROP
         if self.state >= 2:
             if self.state == 2:
                 self.state = 3
@@ -147,9 +154,9 @@ class VaOpt:
                 self.state -= 1
                 if self.state == 2:
                     self.state = 0
-                    return self.END
+                    return VAOPT_END
             return self.update_kind
-        return self.INCLUDE
+        return VAOPT_INCLUDE
 
 
 class ListSource:
@@ -441,6 +448,8 @@ class Expander:
         printed) or, with a ``limit``, until ``count`` and the sink's
         ``replayed_tokens`` pass it (the token that did, printed).  Returns (the token,
         count).  Compiled, the loop is C: one call per output token, not three."""
+        bounded = limit is not None
+        cap = limit if bounded else 0     # (a C integer compiled: no int objects a token)
         while True:
             tok = self.get_token()
             if self.diagnostics or tok.kind is EOF:
@@ -448,9 +457,9 @@ class Expander:
             p = sink.printer
             if p is not None:
                 p.token(tok)
-            if limit is not None:
+            if bounded:
                 count += 1
-                if count + sink.replayed_tokens > limit:
+                if count + sink.replayed_tokens > cap:
                     return tok, count
 
     def read_to_operator(self):
@@ -692,16 +701,18 @@ class Expander:
         buff = []
         vaopt = VaOpt(self, m.variadic, args[-1]) if m.variadic else None
         vaopt_start = None
+        last_src = None
         for k, src in enumerate(body):
-            prev_paste = k > 0 and body[k - 1].flags & PASTE_LEFT
+            prev_paste = last_src is not None and last_src.flags & PASTE_LEFT
+            last_src = src
             if vaopt is not None:
                 vs = vaopt.update(src)
-                if vs != VaOpt.INCLUDE:
-                    if vs == VaOpt.BEGIN:
+                if vs != VAOPT_INCLUDE:
+                    if vs == VAOPT_BEGIN:
                         if k and not prev_paste:
                             buff.append(padding(src))
                         vaopt_start = len(buff) - 1 if buff else None
-                    elif vs == VaOpt.END:
+                    elif vs == VAOPT_END:
                         start = vaopt_start
                         vaopt_start = None
                         flag_at = len(buff) - 1 if buff else None

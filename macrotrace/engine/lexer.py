@@ -1,3 +1,5 @@
+# cython: boundscheck=False, wraparound=False
+# (compiled: every index in this module is checked by its code, and none is negative)
 """Translation phases 1-3: characters to preprocessing tokens, as gcc lexes them.
 
 What gcc (``-std=gnu11``) does and this module matches:
@@ -92,8 +94,8 @@ def identifier_classes(lang):
     return _char_class(letters, lang.xid), _char_class("0123456789" + letters, lang.xid)
 
 
-def _compile(lang):
-    """The token regex for one language's options (see lang.py)."""
+def _pattern(lang):
+    """The token regex's text for one language's options (see lang.py)."""
     letters = _LETTERS + ("$" if lang.dollars else "")
     string_prefix = "(?:u8|u|U|L)?" if lang.uliterals else "L?"
     char_prefix = ("(?:u8|u|U|L)?" if lang.u8_char else "(?:u|U|L)?") if lang.uliterals else "L?"
@@ -109,7 +111,29 @@ def _compile(lang):
                .replace("ID_CHAR", _char_class("0123456789" + letters, lang.xid))
                .replace("NUMBER_CHAR", _char_class("0123456789." + letters, lang.xid))
                .replace("PUNCTUATORS", "|".join(re.escape(p) for p in sorted(puncts, key=len, reverse=True))))
-    return re.compile(pattern, re.VERBOSE | re.DOTALL)
+    return pattern
+
+
+def _compile(lang):
+    """The token regex for one language's options (see lang.py)."""
+    return re.compile(_pattern(lang), re.VERBOSE | re.DOTALL)
+
+
+def _group_numbers(pattern):
+    """The token regex's ``groupindex``, read from its text without compiling it (a run
+    whose scanner needs no regex compiles none: ~1% of a unit).  Its groups are all
+    named (``(?P<name>``); tests/test_scanner.py checks this against ``re``."""
+    return {part.split(">", 1)[0]: k for k, part in enumerate(pattern.split("(?P<")[1:], 1)}
+
+
+def _literal_prefixes(lang):
+    """(the identifiers that start a string or raw string literal when a ``"`` follows,
+    those that start a character literal when a ``'`` follows), as the token regex's
+    identifier lookahead has them: another identifier before a quote is an identifier."""
+    strings = ["", "u8", "u", "U", "L"] if lang.uliterals else ["", "L"]
+    chars = (["", "u8", "u", "U", "L"] if lang.u8_char else ["", "u", "U", "L"]) if lang.uliterals else ["", "L"]
+    raws = [p + "R" for p in strings] if lang.rliterals else []
+    return frozenset(strings[1:] + raws), frozenset(chars[1:])
 
 
 _REGEXES = {}
@@ -131,21 +155,69 @@ def _lexing(lang):
     a chunk must cost little more than its tokens)."""
     got = _LEXING.get(id(lang))
     if got is None or got[0] is not lang:
-        rx = _regex(lang)
-        groups = rx.groupindex
-        got = _LEXING[id(lang)] = (lang, (rx, _kinds_by_index(rx), groups["nl"], groups.get("raw"),
-                                          groups["punct"], groups["open_literal"], groups["open_block"],
-                                          groups["line_comment"], groups.get("open_raw"), groups["ident2"],
+        groups = _group_numbers(_pattern(lang))
+        got = _LEXING[id(lang)] = (lang, (_literal_prefixes(lang), _kinds_by_index(groups), groups["nl"],
+                                          groups.get("raw", -1), groups["punct"], groups["open_literal"],
+                                          groups["open_block"], groups["line_comment"],
+                                          groups.get("open_raw", -1), groups["ident2"],
                                           (groups["ident"], groups["number"], groups["string"],
-                                           groups["char"], groups["block"]), _punctuators(lang)))
+                                           groups["char"], groups["block"])))
     return got[1]
 
 
-def _punctuators(lang):
-    """The punctuators of ``lang`` (the scanner's longest match among them, as the
-    regex's alternation sorted longest first)."""
-    return frozenset(_PUNCTUATORS + (_DIGRAPH_PUNCTUATORS if lang.digraphs else [])
-                     + (["::"] if lang.scope else []))
+_DOUBLED = {c: c + c for c in "+&|#"}           # (punctuator's constants)
+_WITH_EQ = {c: c + "=" for c in "+&|*/^=!"}
+
+
+def punctuator(text, pos, n, digraphs, scope):
+    """The punctuator at ``text[pos]`` (``n``: the text's length), the longest one as the
+    token regex's alternation (longest first) finds it, or None; with ``digraphs`` and
+    ``scope`` as the language has them.  A constant string, not a slice of ``text``:
+    compiled, a switch on C characters (the scanner's, one a punctuator: ~40% of tokens)."""
+    c = text[pos]
+    d = text[pos + 1] if pos + 1 < n else "\n"
+    if (c == "(" or c == ")" or c == "," or c == ";" or c == "{" or c == "}" or c == "[" or c == "]"
+            or c == "~" or c == "?"):
+        return c        # (compiled: Python's own one-character string, made once)
+    elif c == ".":
+        return "..." if d == "." and pos + 2 < n and text[pos + 2] == "." else "."
+    elif c == "-":
+        return "->" if d == ">" else "--" if d == "-" else "-=" if d == "=" else "-"
+    elif c == "+" or c == "&" or c == "|" or c == "#":
+        return _DOUBLED[c] if d == c else _WITH_EQ[c] if d == "=" and c != "#" else c
+    elif c == "*" or c == "/" or c == "^" or c == "=" or c == "!":
+        return _WITH_EQ[c] if d == "=" else c
+    elif c == "<":
+        if d == "<":
+            return "<<=" if pos + 2 < n and text[pos + 2] == "=" else "<<"
+        if d == "=":
+            return "<="
+        if digraphs and d == ":":
+            return "<:"
+        if digraphs and d == "%":
+            return "<%"
+        return "<"
+    elif c == ">":
+        if d == ">":
+            return ">>=" if pos + 2 < n and text[pos + 2] == "=" else ">>"
+        if d == "=":
+            return ">="
+        return ">"
+    elif c == "%":
+        if d == "=":
+            return "%="
+        if digraphs and d == ">":
+            return "%>"
+        if digraphs and d == ":":
+            return "%:%:" if pos + 3 < n and text[pos + 2] == "%" and text[pos + 3] == ":" else "%:"
+        return "%"
+    elif c == ":":
+        if digraphs and d == ">":
+            return ":>"
+        if scope and d == ":":
+            return "::"
+        return ":"
+    return None
 
 
 _KIND = {"number": NUMBER, "raw": STRING, "string": STRING, "char": CHAR, "ident": IDENT,
@@ -154,15 +226,16 @@ _KIND = {"number": NUMBER, "raw": STRING, "string": STRING, "char": CHAR, "ident
 _KINDS = {}
 
 
-def _kinds_by_index(rx):
-    """For each group number of a token regex, the kind of token it makes (None: a
-    newline, a comment, or an inner group)."""
-    kinds = _KINDS.get(rx)
+def _kinds_by_index(groups):
+    """For each group number of a token regex (``groups``: its groupindex), the kind of
+    token it makes (None: a newline, a comment, or an inner group)."""
+    key = tuple(sorted(groups.items()))
+    kinds = _KINDS.get(key)
     if kinds is None:
-        kinds = [None] * (rx.groups + 1)
-        for name, index in rx.groupindex.items():
+        kinds = [None] * (max(groups.values()) + 1)
+        for name, index in groups.items():
             kinds[index] = _KIND.get(name)
-        kinds = _KINDS[rx] = tuple(kinds)
+        kinds = _KINDS[key] = tuple(kinds)
     return kinds
 
 
@@ -201,7 +274,7 @@ def normalize(text, trigraphs=False):
         parts = text.split("\\\n")
         if len(parts) == 1:
             return text, [], []
-        splices = list(accumulate(map(len, parts[:-1])))
+        splices = list(accumulate(map(len, parts[:len(parts) - 1])))
         return "".join(parts), splices, ["\\\n"] * len(splices)
     parts = []
     splices = []
@@ -272,13 +345,15 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
     n_splices = len(splices)
     next_splice = splices[sp] if sp < n_splices else n + 1
     flags = BOL
-    (rx, kinds, NL, RAW, PUNCT_, OPEN_LITERAL, OPEN_BLOCK, LINE_COMMENT, OPEN_RAW, IDENT2,
-     groups, puncts) = _lexing(lang)
+    (prefixes, kinds, NL, RAW, PUNCT_, OPEN_LITERAL, OPEN_BLOCK, LINE_COMMENT, OPEN_RAW, IDENT2,
+     groups) = _lexing(lang)
     IDENT_, NUMBER_, STRING_, CHAR_, BLOCK_ = groups
-    match = rx.match
+    match = None        # (the token regex's, compiled when first needed)
     fast = FAST_SCAN
     dollars = lang.dollars
     exp_p = lang.xnum
+    digraphs = lang.digraphs
+    scope = lang.scope
     hash_line = in_dir = False
     hash_at = 0
     marking = directives is not None
@@ -290,6 +365,7 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
     while pos < n:
         ws = pos            # (blanks, then one token, newline or comment)
         gi = 0
+        value = None        # (the scanner's punctuator: a constant, not a slice)
         if fast:
             c = text[pos]
             while c == " " or c == "\t" or c == "\f" or c == "\v":
@@ -310,8 +386,11 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
                     else:
                         break
                 # a literal's prefix (L"x", u8'x', R"(x)"), a UCN or a letter beyond ASCII:
-                # the regex
-                if not (c == '"' or c == "'" or c == "\\" or c >= "\x80"):
+                # the regex; another name before a quote is a name (gcc's alt_end_marker"b")
+                if c == '"' or c == "'":
+                    if text[pos:end] not in prefixes[0 if c == '"' else 1]:
+                        gi = IDENT_
+                elif not (c == "\\" or c >= "\x80"):
                     gi = IDENT_
             elif "0" <= c <= "9" or c == "." and pos + 1 < n and "0" <= text[pos + 1] <= "9":
                 end = pos + 1 if c != "." else pos + 2
@@ -349,22 +428,16 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
                     end += 1
                     gi = STRING_ if quote == '"' else CHAR_
             elif c < "\x80":
-                # the longest punctuator here: only a second character that continues
-                # one (<<= ... %:%: ->) makes the longer ones worth trying
-                k = 1
-                if pos + 1 < n:
-                    c = text[pos + 1]
-                    if c in "=<>&|+-:.#%":
-                        k = 4
-                while k > 0:
-                    if pos + k <= n and text[pos:pos + k] in puncts:
-                        end = pos + k
-                        gi = PUNCT_
-                        break
-                    k -= 1
+                value = punctuator(text, pos, n, digraphs, scope)
+                if value is not None:
+                    end = pos + len(value)
+                    gi = PUNCT_
             if gi == 0:
                 pos = ws
+        scanned = gi != 0       # (the scanner's identifiers hold no UCN)
         if gi == 0:
+            if match is None:
+                match = _regex(lang).match
             m = match(text, pos)
             gi = m.lastindex
             start = m.start(gi)
@@ -415,7 +488,8 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
                     line_start = text.rfind("\n", start, end) + 1
             flags |= PREV_WHITE
             continue
-        value = text[start:end]
+        if value is None:
+            value = text[start:end]
         if flags & BOL:
             if flags & PREV_WHITE:
                 flags |= INDENTED
@@ -430,7 +504,7 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
         if kind is IDENT:
             if gi == IDENT2:    # R" that starts no raw string: its delimiter is not one
                 diags.append(LexDiagnostic(line, col, bad_raw_delimiter(text, end + 1)))
-            if "\\" in value:
+            if not scanned and "\\" in value:
                 spelling = value            # as written, for # (see tokens.Token)
                 value, bad = ucn_identifier(value)
                 if bad:
@@ -544,7 +618,43 @@ def relex_single(spelling, lang=DEFAULT):
         # a plain name (most pastes make one): the regex's identifier, without it (no
         # quote follows it, so it is no literal's prefix)
         return Token(IDENT, spelling, 0)
-    m = _lexing(lang)[0].match(spelling)
+    if spelling and spelling.isascii():
+        # a punctuator or a pp-number (most other pastes: x ## UL, - ## >): the regex's
+        # token, without it (tests/test_scanner.py checks them against the regex)
+        n = len(spelling)
+        p = punctuator(spelling, 0, n, lang.digraphs, lang.scope)
+        if p is not None and len(p) == n and not spelling.startswith(("/*", "//")):
+            return Token(PUNCT, spelling, DIGRAPH if spelling in DIGRAPHS else 0)
+        if _pp_number(spelling, n, lang):
+            return Token(NUMBER, spelling, 0)
+    return _relex_by_regex(spelling, lang)
+
+
+def _pp_number(s, n, lang):
+    """Whether the ASCII ``s`` (``n`` characters) is one pp-number, as the token regex
+    reads one (an exponent's sign taken with it; a UCN left to the regex: False)."""
+    c = s[0]
+    if "0" <= c <= "9":
+        k = 1
+    elif c == "." and n > 1 and "0" <= s[1] <= "9":
+        k = 2
+    else:
+        return False
+    dollars, exp_p = lang.dollars, lang.xnum
+    while k < n:
+        c = s[k]
+        if (c == "e" or c == "E" or exp_p and (c == "p" or c == "P")) and k + 1 < n and (s[k + 1] == "+" or s[k + 1] == "-"):
+            k += 2
+        elif "a" <= c <= "z" or "A" <= c <= "Z" or "0" <= c <= "9" or c == "_" or c == "." or c == "$" and dollars:
+            k += 1
+        else:
+            return False
+    return True
+
+
+def _relex_by_regex(spelling, lang):
+    """``relex_single`` by the token regex alone."""
+    m = _regex(lang).match(spelling)
     if m is None or m.end() != len(spelling) or m.start(m.lastindex) != 0:
         return None         # (not one token, or blanks before it)
     group = m.lastgroup

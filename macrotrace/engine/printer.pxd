@@ -4,10 +4,11 @@ cimport cython
 from macrotrace.engine.tokens cimport Token
 
 cdef str CHAR, EOF, IDENT, NUMBER, OTHER, PADDING, PRAGMA, PUNCT, STRING
-cdef long COUNTER_DIGITS, PREV_WHITE
+cdef long COUNTER_DIGITS, DIGRAPH, PREV_WHITE
+cdef dict DIGRAPHS
 
 
-@cython.locals(ak=str, bk=str, c=str)
+@cython.locals(ak=str, bk=str, c=str, op=str)
 cpdef bint avoid_paste(Token a, Token b)
 
 

@@ -8,8 +8,8 @@ text of every trace step, so a step reads like compiler output.
 
 import re
 
-from .tokens import (CHAR, COUNTER_DIGITS, EOF, IDENT, NUMBER, OTHER, PADDING, PRAGMA, PREV_WHITE,
-                     PUNCT, STRING)
+from .tokens import (CHAR, COUNTER_DIGITS, DIGRAPH, DIGRAPHS, EOF, IDENT, NUMBER, OTHER, PADDING,
+                     PRAGMA, PREV_WHITE, PUNCT, STRING)
 
 # Operators that form a new operator when followed by '=' (gcc: type <= CPP_LAST_EQ).
 _EQ_FORMERS = {"=", "!", ">", "<", "+", "-", "*", "/", "%", "&", "|", "^", ">>", "<<"}
@@ -22,7 +22,7 @@ def avoid_paste(a, b):
     ak, bk = a.kind, b.kind
     c = b.text[0] if bk == PUNCT else ""
     if ak == PUNCT:
-        op = a.op
+        op = DIGRAPHS[a.text] if a.flags & DIGRAPH else a.text     # (Token.op, not a property call)
         if c == "=" and op in _EQ_FORMERS:
             return True
         if op == "." and bk == NUMBER:

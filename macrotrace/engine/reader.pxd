@@ -47,6 +47,7 @@ cdef class Reader:
     cdef public object _chain_top
     cdef public Py_ssize_t _chain_files
     cdef public tuple _chain_value
+    cdef public long replayed_tokens    # (reuse.py: tokens printed by replayed segments)
 
     @cython.locals(files=list, f=FileState, stack=list, depth=Py_ssize_t, value=tuple, outer=tuple)
     cpdef tuple _chain(self)

@@ -61,7 +61,7 @@ class Skip:
 
 class Source:
     __slots__ = ("path", "lang", "text", "splices", "spliced", "size", "asm_names", "chunks",
-                 "skips", "_mark", "ucns")
+                 "skips", "_mark")
 
     def __init__(self, text, path, lang, asm_directives=None):
         """``text``: the file's contents.  ``asm_directives``: in assembler, the directive
@@ -73,9 +73,6 @@ class Source:
         self.chunks = {}        # start offset -> Chunk
         self.skips = {}         # (start offset, directive names) -> Skip
         self._mark = (0, 0)     # (offset, newlines before it): where line counting resumes
-        # identifiers may hold universal character names: the lexer checks them, skipped
-        # groups included
-        self.ucns = lang.xid and ("\\u" in self.text or "\\U" in self.text)
 
     def chunk(self, start):
         """The chunk starting at offset ``start`` (a line start)."""
@@ -126,8 +123,11 @@ class Source:
                         elses[-1] = True
         except LexError as e:
             diags = [self._diagnostic(e.offset, e.message)]
-        if self.ucns:
-            # a bad universal character name in an identifier is an error there too
+        text = self.text
+        if self.lang.xid and (text.find("\\u", start, end) >= 0 or text.find("\\U", start, end) >= 0):
+            # identifiers may hold universal character names: a bad one is an error in a
+            # skipped group too (the group's text is searched, not the file's: a file
+            # read is mostly not skipped)
             ucn = []
             lex_span(self.text[:end], self.splices, self.spliced, start, *self._line_at(start),
                      self.path, self.lang, [], ucn)
