@@ -33,5 +33,9 @@ cpdef Py_ssize_t next_event(str text, Py_ssize_t pos, bint digraphs, bint raw) e
 cpdef str punctuator(str text, Py_ssize_t pos, Py_ssize_t n, bint digraphs, bint scope)
 
 
-@cython.locals(c=Py_UCS4, k=Py_ssize_t, dollars=bint, exp_p=bint)
+@cython.locals(c=Py_UCS4, k=Py_ssize_t)
 cpdef bint _pp_number(str s, Py_ssize_t n, lang)
+
+
+@cython.locals(c=Py_UCS4)
+cdef inline Py_ssize_t number_end(str text, Py_ssize_t k, Py_ssize_t n, bint dollars, bint exp_p)

@@ -393,18 +393,9 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
                 elif not (c == "\\" or c >= "\x80"):
                     gi = IDENT_
             elif "0" <= c <= "9" or c == "." and pos + 1 < n and "0" <= text[pos + 1] <= "9":
-                end = pos + 1 if c != "." else pos + 2
-                while end < n:
-                    c = text[end]
-                    if ((c == "e" or c == "E" or exp_p and (c == "p" or c == "P")) and end + 1 < n
-                            and (text[end + 1] == "+" or text[end + 1] == "-")):
-                        end += 2
-                    elif ("a" <= c <= "z" or "A" <= c <= "Z" or "0" <= c <= "9" or c == "_" or c == "."
-                          or c == "$" and dollars):
-                        end += 1
-                    else:
-                        break
-                if not (c == "\\" or c >= "\x80"):
+                end = number_end(text, pos + 1 if c != "." else pos + 2, n, dollars, exp_p)
+                c = text[end] if end < n else "\n"
+                if not (c == "\\" or c >= "\x80"):      # (a UCN or a letter beyond ASCII: the regex)
                     gi = NUMBER_
             elif c == "/" and pos + 1 < n and text[pos + 1] == "*":
                 end = text.find("*/", pos + 2)
@@ -640,16 +631,24 @@ def _pp_number(s, n, lang):
         k = 2
     else:
         return False
-    dollars, exp_p = lang.dollars, lang.xnum
+    return number_end(s, k, n, lang.dollars, lang.xnum) == n
+
+
+def number_end(text, k, n, dollars, exp_p):
+    """Where the pp-number whose first characters end at ``k`` ends in ``text`` (``n``:
+    its length): its letters, digits, ``_``, ``.`` (``$`` with ``dollars``), an exponent's
+    sign taken with its ``e``/``E`` (``p``/``P`` with ``exp_p``).  The scanner's and
+    ``relex_single``'s pp-number, one loop."""
     while k < n:
-        c = s[k]
-        if (c == "e" or c == "E" or exp_p and (c == "p" or c == "P")) and k + 1 < n and (s[k + 1] == "+" or s[k + 1] == "-"):
+        c = text[k]
+        if ((c == "e" or c == "E" or exp_p and (c == "p" or c == "P")) and k + 1 < n
+                and (text[k + 1] == "+" or text[k + 1] == "-")):
             k += 2
         elif "a" <= c <= "z" or "A" <= c <= "Z" or "0" <= c <= "9" or c == "_" or c == "." or c == "$" and dollars:
             k += 1
         else:
-            return False
-    return True
+            break
+    return k
 
 
 def _relex_by_regex(spelling, lang):
