@@ -142,20 +142,9 @@ def _compact(m, path, line, numbers, at, texts, stored):
 def _decode_compact(blob):
     """(the definition, its conditions) of a ``_compact`` blob."""
     data = bytes(blob)
-    values = []
-    v = shift = 0
-    at = 1
-    while True:                 # the head: 8 numbers, and one per parameter
-        byte = data[at]
-        at += 1
-        v |= (byte & 0x7F) << shift
-        if byte & 0x80:
-            shift += 7
-            continue
-        values.append(v)
-        v = shift = 0
-        if len(values) >= 8 and len(values) == 8 + values[5]:
-            break
+    values, at = _read_varints(data, 1, 6)              # the head: 8 numbers, and one per parameter
+    more, at = _read_varints(data, at, values[5] + 2)
+    values += more
     flags, line, n_name, n_path, n_spelling, n_params = values[:6]
     n_numbers, n_text = values[-2], values[-1]
     packed = data[at:at + n_numbers]
@@ -274,16 +263,28 @@ def decode(blob):
 
 
 def _varints(packed):
+    """All the varints of ``packed`` (``_put``'s), as a list."""
+    return _read_varints(packed, 0, -1)[0]
+
+
+def _read_varints(data, at, count):
+    """(``count`` varints read from ``data`` at ``at`` (-1: to its end), where they end)."""
     numbers = []
     v = shift = 0
-    for byte in packed:
+    n = len(data)
+    while at < n and count != 0:
+        byte = data[at]
+        at += 1
         v |= (byte & 0x7F) << shift
         if byte & 0x80:
             shift += 7
         else:
             numbers.append(v)
             v = shift = 0
-    return numbers
+            count -= 1
+    if count > 0:
+        raise ValueError("a blob ends inside its numbers")     # (damaged: never read short)
+    return numbers, at
 
 
 def _tokens(numbers, texts, home):
