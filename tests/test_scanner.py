@@ -237,3 +237,50 @@ def test_kernel_headers_skip_the_same():
             text = lexer.normalize(fh.read())[0]
         for lang in (langs.DEFAULT, LANGS[1]):
             assert _events_by_scan(text, lang) == _events_by_regex(text, lang), path
+
+
+# -- a line's start in a skipped group: lexer.line_opening (condscan's, compiled) against
+# the regex it stands for
+
+LINE_PIECES = [" ", "\t", "\f", "\v", "#", "##", "%:", "%:%:", "%", ":", "/*", "*/", "/* c */", "/",
+               "if", "ifdef", "elif", "endif", "define", "x1", "_", "$", "\u00e9", "\\u00e9", "\\",
+               "1", "\n", '"']
+
+
+def _openings(text, lang):
+    """(scan, regex) of each line start of ``text``: where the match ends, the name and
+    where it is (or an unterminated comment's offset, end -1); the scan's None (the regex
+    decides) only where a name holds a UCN or a character beyond ASCII."""
+    from macrotrace.engine.condscan import _patterns
+    opening = _patterns(lang)[1].match
+    out = []
+    for start in [0] + [k + 1 for k, c in enumerate(text) if c == "\n"]:
+        m = opening(text, start)
+        if m.group("open") is not None:
+            want = (-1, None, m.start("open"))
+        else:
+            name = m.group("name")
+            want = (m.end(), name, m.start("name") if name is not None else 0)
+        got = lexer.line_opening(text, start, lang.digraphs, lang.dollars)
+        if got is None:
+            assert "\\" in text[start:] or not text[start:].isascii()
+            continue
+        out.append((got, want))
+    return out
+
+
+@settings(max_examples=int(os.environ.get("MACROTRACE_FUZZ_EXAMPLES", "300")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(LINE_PIECES), max_size=30), st.sampled_from(LANGS))
+def test_random_line_starts_read_as_the_regex(pieces, lang):
+    for got, want in _openings("".join(pieces) + "\n", lang):
+        assert got == want
+
+
+@pytest.mark.skipif(not HEADERS, reason="Debian's linux-headers-amd64 is not installed")
+def test_kernel_header_line_starts_read_as_the_regex():
+    for path in HEADERS[:150]:
+        with open(path, encoding="utf-8", errors="surrogateescape") as fh:
+            text = lexer.normalize(fh.read())[0]
+        for got, want in _openings(text, langs.DEFAULT):
+            assert got == want, path

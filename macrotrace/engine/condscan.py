@@ -19,7 +19,7 @@ string's bad delimiter (errors), unterminated literals (warnings).
 import re
 
 from . import lexer
-from .lexer import _regex, bad_raw_delimiter, identifier_classes, next_event
+from .lexer import _regex, bad_raw_delimiter, identifier_classes, line_opening, next_event
 
 CONDITIONALS = frozenset(("if", "ifdef", "ifndef", "elif", "elifdef", "elifndef", "else", "endif"))
 
@@ -65,25 +65,34 @@ def conditional_lines(text, start, lang, open_literals):
     tokens.  The offsets of unterminated literals met on the way (up to the last line
     yielded) are appended to ``open_literals``; an unterminated comment or raw string,
     or a bad raw string delimiter, raises LexError."""
-    events, line_start = _patterns(lang)
-    search = events.search
-    opening = line_start.match
     size = len(text)
     pos = start
-    # compiled, a scan on C characters finds the next event (lexer.next_event); in pure
-    # Python the regex is faster (as for the lexer's scanner: lexer.FAST_SCAN)
+    # compiled, scans on C characters find the next event and read a line's start
+    # (lexer.next_event, lexer.line_opening), and the regexes are compiled only for a
+    # line they leave to them; in pure Python the regexes are faster (as for the
+    # lexer's scanner: lexer.FAST_SCAN)
     fast = lexer.FAST_SCAN
-    digraphs, raw = lang.digraphs, lang.rliterals
+    search = opening = None
+    if not fast:
+        events, line_start = _patterns(lang)
+        search, opening = events.search, line_start.match
+    digraphs, raw, dollars = lang.digraphs, lang.rliterals, lang.dollars
     at_line = start                 # a line start to read first
     while True:
         if at_line is not None:
-            m = opening(text, at_line)
-            if m.group("open") is not None:
-                raise LexError(m.start("open"))
-            name = m.group("name")
+            got = line_opening(text, at_line, digraphs, dollars) if fast else None
+            if got is None:
+                if opening is None:
+                    opening = _patterns(lang)[1].match
+                m = opening(text, at_line)
+                got = (-1, None, m.start("open")) if m.group("open") is not None else \
+                    (m.end(), m.group("name"), m.start("name"))
+            end, name, name_at = got
+            if end < 0:
+                raise LexError(name_at)
             if name in CONDITIONALS:
-                yield at_line, name, m.start("name")
-            pos = m.end()
+                yield at_line, name, name_at
+            pos = end
             at_line = None
         if fast:
             q = next_event(text, pos, digraphs, raw)

@@ -29,6 +29,14 @@ cpdef Py_ssize_t lex_span(str text, splices, spliced, start, line, sp, filename,
 cpdef Py_ssize_t next_event(str text, Py_ssize_t pos, bint digraphs, bint raw) except? -2
 
 
+@cython.locals(n=Py_ssize_t, k=Py_ssize_t, end=Py_ssize_t, c=Py_UCS4)
+cpdef tuple line_opening(str text, Py_ssize_t pos, bint digraphs, bint dollars)
+
+
+@cython.locals(c=Py_UCS4, end=Py_ssize_t)
+cdef Py_ssize_t _past_blanks(str text, Py_ssize_t pos, Py_ssize_t n)
+
+
 @cython.locals(c=Py_UCS4, d=Py_UCS4)
 cpdef str punctuator(str text, Py_ssize_t pos, Py_ssize_t n, bint digraphs, bint scope)
 

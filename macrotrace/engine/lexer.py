@@ -578,6 +578,67 @@ def next_event(text, pos, digraphs, raw):
     return -1
 
 
+def line_opening(text, pos, digraphs, dollars):
+    """What condscan's line-start regex (``condscan._patterns``) matches at the line start
+    ``pos``, by a scan on C characters (compiled): blanks and complete block comments,
+    then a directive's ``#`` (``%:`` with ``digraphs``; not ``##``), blanks and comments
+    again and the directive's name.  Returns (end of the match, the name or None, the
+    name's offset), end -1 for a line an unterminated comment opens (the comment's offset
+    third), or None where the regex must decide: a name with a UCN or a character
+    beyond ASCII."""
+    n = len(text)
+    pos = _past_blanks(text, pos, n)
+    if pos >= n:
+        return pos, None, 0
+    c = text[pos]
+    if c == "#":
+        if pos + 1 < n and text[pos + 1] == "#":
+            return pos, None, 0
+        k = pos + 1
+    elif c == "%" and digraphs and pos + 1 < n and text[pos + 1] == ":":
+        if pos + 3 < n and text[pos + 2] == "%" and text[pos + 3] == ":":
+            return pos, None, 0
+        k = pos + 2
+    elif c == "/" and pos + 1 < n and text[pos + 1] == "*":
+        return -1, None, pos            # (a complete comment is a blank: this one is open)
+    else:
+        return pos, None, 0
+    k = _past_blanks(text, k, n)
+    if k >= n:
+        return k, None, 0
+    c = text[k]
+    if "a" <= c <= "z" or "A" <= c <= "Z" or c == "_" or c == "$" and dollars:
+        end = k + 1
+        while end < n:
+            c = text[end]
+            if "a" <= c <= "z" or "A" <= c <= "Z" or "0" <= c <= "9" or c == "_" or c == "$" and dollars:
+                end += 1
+            else:
+                break
+        if end < n and (c == "\\" or c >= "\x80"):
+            return None
+        return end, text[k:end], k
+    if c == "\\" or c >= "\x80":
+        return None
+    return k, None, 0
+
+
+def _past_blanks(text, pos, n):
+    """Past the blanks and complete block comments at ``pos`` (line_opening's)."""
+    while pos < n:
+        c = text[pos]
+        if c == " " or c == "\t" or c == "\f" or c == "\v":
+            pos += 1
+        elif c == "/" and pos + 1 < n and text[pos + 1] == "*":
+            end = text.find("*/", pos + 2)
+            if end < 0:
+                return pos
+            pos = end + 2
+        else:
+            return pos
+    return pos
+
+
 _DELIMITER_CHAR = re.compile("[%s]" % _DELIMITER_CHARS)
 
 

@@ -270,8 +270,11 @@ class Engine(SegmentReuse, Reader):
         """The Source of ``text`` as the contents of ``path`` (read from disk, or given to
         ``parse``), lexed as it is read."""
         src = Source(text, path, self.lang, self.directive_names if self.lang.asm else None)
-        self.read_once(path, digest or state.digest(data if data is not None
-                                                    else text.encode("utf-8", "surrogatepass")))
+        if digest is None and (self.segments is not None or self.state_cache is not None):
+            digest = state.digest(data if data is not None else text.encode("utf-8", "surrogatepass"))
+        # (only the segment store and the unit state read a file's sha1: a run that
+        # caches neither, --no-cache, hashes no file)
+        self.read_once(path, digest or "")
         self.file_cache[path] = src
         return src
 

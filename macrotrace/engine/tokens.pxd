@@ -5,7 +5,11 @@ cimport cython
 cdef dict _KINDS
 
 
+# not tracked by the garbage collector (no GC header, link or untrack per token: a
+# kernel unit makes ~500,000): a token refers to strings, integers and, for padding,
+# an older token it was made after, so tokens form no cycle
 @cython.final
+@cython.no_gc
 cdef class Token:
     cdef public str kind
     cdef public object text
