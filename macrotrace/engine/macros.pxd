@@ -33,5 +33,9 @@ cpdef list _build_body(raw, params, variadic, name_tok, bint asm=*)
 cpdef str spell_body(raw_body)
 
 
+@cython.locals(tok=Token, n=Py_ssize_t, variadic=bint, expect_name=bint, params=list)
+cpdef tuple _parse_params(tokens, Py_ssize_t i, name_tok)
+
+
 @cython.locals(name_tok=Token, paren=Token, i=Py_ssize_t, m=MacroDef)
 cpdef parse_define(tokens, site=*, bint asm=*)

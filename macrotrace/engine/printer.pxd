@@ -8,7 +8,11 @@ cdef long COUNTER_DIGITS, DIGRAPH, PREV_WHITE
 cdef dict DIGRAPHS
 
 
-@cython.locals(ak=str, bk=str, c=str, op=str)
+cdef set _EQ_FORMERS
+cdef dict _FOLLOWERS
+
+
+@cython.locals(ak=str, bk=str, c=Py_UCS4, op=str, text=str, follow=str)
 cpdef bint avoid_paste(Token a, Token b)
 
 

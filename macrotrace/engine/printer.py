@@ -19,22 +19,25 @@ _FOLLOWERS = {">": ">", "<": "<%:", "+": "+", "-": "->", "/": "/*", "%": ":%", "
 
 def avoid_paste(a, b):
     """True when printing ``a`` then ``b`` without a space would change the tokens."""
-    ak, bk = a.kind, b.kind
-    c = b.text[0] if bk == PUNCT else ""
-    if ak == PUNCT:
+    ak, bk = a.kind, b.kind         # (kinds are the constants: compared by identity)
+    c = "\0"                        # b's first character if it is a punctuator (none has NUL)
+    if bk is PUNCT:
+        text = b.text
+        c = text[0]
+    if ak is PUNCT:
         op = DIGRAPHS[a.text] if a.flags & DIGRAPH else a.text     # (Token.op, not a property call)
         if c == "=" and op in _EQ_FORMERS:
             return True
-        if op == "." and bk == NUMBER:
+        if bk is NUMBER and op == ".":
             return True
         follow = _FOLLOWERS.get(op)
-        return bool(follow and c and c in follow)
-    if ak == IDENT:
-        return bk in (IDENT, NUMBER, CHAR, STRING)
-    if ak == NUMBER:
-        return bk in (NUMBER, IDENT, CHAR) or c in (".", "+", "-")
-    if ak == OTHER:
-        return a.text[0] == "\\" and bk == IDENT
+        return follow is not None and c in follow
+    if ak is IDENT:
+        return bk is IDENT or bk is NUMBER or bk is CHAR or bk is STRING
+    if ak is NUMBER:
+        return bk is NUMBER or bk is IDENT or bk is CHAR or c == "." or c == "+" or c == "-"
+    if ak is OTHER:
+        return a.text[0] == "\\" and bk is IDENT
     return False
 
 

@@ -7,9 +7,11 @@ cdef dict _KINDS
 
 # not tracked by the garbage collector (no GC header, link or untrack per token: a
 # kernel unit makes ~500,000): a token refers to strings, integers and, for padding,
-# an older token it was made after, so tokens form no cycle
+# an older token it was made after, so tokens form no cycle; and the memory of tokens
+# freed is kept for the next ones (copies and padding come and go at every expansion)
 @cython.final
 @cython.no_gc
+@cython.freelist(1024)
 cdef class Token:
     cdef public str kind
     cdef public object text

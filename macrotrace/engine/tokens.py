@@ -91,7 +91,8 @@ class Token:
 
 def padding(source):
     """A padding token inheriting its spacing from ``source`` (None: avoid-paste)."""
-    t = _new(Token)           # (Token(PADDING, ""), without the type call: one per expansion)
+    t = Token.__new__(Token)  # (Token(PADDING, ""), without the type call: one per expansion;
+    #                           compiled, tp_new itself, not a call of the Python-level __new__)
     t.kind = PADDING
     t.text = ""
     t.flags = t.line = t.col = 0
@@ -110,9 +111,6 @@ def new_token(kind, text, flags, line, col, file):
     t.source = None
     t.argno = -1
     return t
-
-
-_new = Token.__new__
 
 
 def eof_token(line=0, file=None):
