@@ -284,3 +284,21 @@ def test_kernel_header_line_starts_read_as_the_regex():
             text = lexer.normalize(fh.read())[0]
         for got, want in _openings(text, langs.DEFAULT):
             assert got == want, path
+
+
+@settings(max_examples=int(os.environ.get("MACROTRACE_FUZZ_EXAMPLES", "300")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(["\\", " ", "\t", "\f", "\v", "\n", "a", "\\\n", "\\ \n"]), max_size=30))
+def test_blank_splices_found_as_the_regex_finds_them(pieces):
+    text = "".join(pieces)
+    assert lexer._blank_splice(text) == (lexer._BLANK_SPLICE.search(text) is not None)
+    assert lexer.normalize(text) == _normalize_by_regex(text)
+
+
+def _normalize_by_regex(text):
+    saved = lexer.FAST_SCAN
+    lexer.FAST_SCAN = False
+    try:
+        return lexer.normalize(text)
+    finally:
+        lexer.FAST_SCAN = saved

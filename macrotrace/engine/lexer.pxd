@@ -19,10 +19,14 @@ cdef dict _DOUBLED, _WITH_EQ
                n=Py_ssize_t, pos=Py_ssize_t, ws=Py_ssize_t, end_line=Py_ssize_t, c=Py_UCS4, quote=Py_UCS4,
                fast=bint, dollars=bint, exp_p=bint, IDENT_=Py_ssize_t, NUMBER_=Py_ssize_t,
                STRING_=Py_ssize_t, CHAR_=Py_ssize_t, BLOCK_=Py_ssize_t, names=dict, known=str,
-               digraphs=bint, scope=bint, scanned=bint)
+               digraphs=bint, scope=bint, scanned=bint, hash_tok=Token, name_tok=Token)
 cpdef Py_ssize_t lex_span(str text, splices, spliced, start, line, sp, filename, lang, list tokens, list diags,
                           directive_ends=*, directives=*, unterminated=*, line_starts=*,
                           bint chunk=*, stop=*) except? -1
+
+
+@cython.locals(n=Py_ssize_t, k=Py_ssize_t, j=Py_ssize_t, c=Py_UCS4)
+cpdef bint _blank_splice(str text) except -1
 
 
 @cython.locals(n=Py_ssize_t, k=Py_ssize_t, c=Py_UCS4)

@@ -268,7 +268,7 @@ def normalize(text, trigraphs=False):
         text = _TRIGRAPH.sub(lambda m: _TRIGRAPHS[m.group(1)], text)
     if "\\" not in text:
         return text, [], []
-    if _BLANK_SPLICE.search(text) is None:
+    if not (_blank_splice(text) if FAST_SCAN else _BLANK_SPLICE.search(text) is not None):
         # every splice is a backslash right before its newline (as nearly always): the
         # pieces between them give the positions, no match objects
         parts = text.split("\\\n")
@@ -291,6 +291,25 @@ def normalize(text, trigraphs=False):
         return text, [], []
     parts.append(text[last:])
     return "".join(parts), splices, spliced
+
+
+def _blank_splice(text):
+    """Whether ``text`` holds a splice with blanks before its newline (``_BLANK_SPLICE``'s
+    search, compiled: from backslash to backslash, each found by memchr)."""
+    n = len(text)
+    k = text.find("\\")
+    while k >= 0:
+        j = k + 1
+        while j < n:
+            c = text[j]
+            if c == " " or c == "\t" or c == "\f" or c == "\v":
+                j += 1
+            else:
+                break
+        if j > k + 1 and j < n and text[j] == "\n":
+            return True
+        k = text.find("\\", k + 1)
+    return False
 
 
 def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False, directive_ends=None,
@@ -443,15 +462,20 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
                     while k < n_splices and splices[k] <= start:
                         k += 1
                     end_line = line + k - sp
-                    name = hash_at + 1       # (a line that ends where its name is needs no entry)
-                    if name >= len(tokens) or tokens[name].line != end_line:
+                    k = hash_at + 1          # (a line that ends where its name is needs no entry)
+                    if k >= len(tokens):
                         directive_ends[len(tokens)] = end_line
-                if tokens[hash_at].text in ("#", "%:"):
+                    else:
+                        name_tok = tokens[k]
+                        if name_tok.line != end_line:
+                            directive_ends[len(tokens)] = end_line
+                hash_tok = tokens[hash_at]
+                if hash_tok.text == "#" or hash_tok.text == "%:":
                     if line_starts is not None:
                         line_starts[len(tokens)] = start + 1
                     if chunk and hash_at + 1 < len(tokens):
-                        name = tokens[hash_at + 1]
-                        if name.text in SKIP_STARTS and name.kind is IDENT and not name.flags & BOL:
+                        name_tok = tokens[hash_at + 1]
+                        if name_tok.kind is IDENT and not name_tok.flags & BOL and name_tok.text in SKIP_STARTS:
                             return start + 1
             hash_line = False
             line += 1

@@ -193,17 +193,7 @@ class Engine(SegmentReuse, Reader):
             self.warn('undefining "%s"' % name, tokens[0])
         self.listener.macro_undefined(name, tokens[0].file, tokens[0].line)
 
-    def _install(self, macro, name_tok):
-        old = self.expander.macros.get(macro.name)
-        if old is not None:
-            if old.builtin is not None:
-                self.warn('redefining builtin "%s"' % macro.name, name_tok)
-            elif not old.same_as(macro):
-                self.warn('"%s" redefined' % macro.name, name_tok)
-        macro.conditions = self._chain()
-        self.expander.define(macro)
-        if self._hears_definitions:
-            self.listener.macro_defined(macro)
+    # (``_install``: reader.py)
 
     def warn(self, message, token=None):
         self.warn_at(message, token.file if token is not None else None,

@@ -2,7 +2,7 @@
 # the preprocessor's token source as extension types, ``next``'s loop on C members and
 # the compiled Token.  reader.py stays plain Python.
 cimport cython
-from macrotrace.engine.macros cimport parse_define
+from macrotrace.engine.macros cimport MacroDef, parse_define
 from macrotrace.engine.printer cimport Printer
 from macrotrace.engine.tokens cimport Token
 
@@ -66,3 +66,10 @@ cdef class Reader:
 
     @cython.locals(name_tok=Token, args=list)
     cpdef do_define(self, f, name_tok, args)
+
+    # (the preprocessor's: the expander and whether its listener hears definitions)
+    cdef public object expander
+    cdef public bint _hears_definitions
+
+    @cython.locals(macro=MacroDef)
+    cpdef _install(self, macro, name_tok)

@@ -182,6 +182,21 @@ class Reader:
             raise error_at(e.token or name_tok, e.message)
         self._install(macro, args[0])
 
+    def _install(self, macro, name_tok):
+        """Make ``macro`` its name's definition (``#define``, ``define``), warning as gcc
+        does about a redefinition."""
+        expander = self.expander
+        old = expander.macros.get(macro.name)
+        if old is not None:
+            if old.builtin is not None:
+                self.warn('redefining builtin "%s"' % macro.name, name_tok)
+            elif not old.same_as(macro):
+                self.warn('"%s" redefined' % macro.name, name_tok)
+        macro.conditions = self._chain()
+        expander.define(macro)
+        if self._hears_definitions:
+            self.listener.macro_defined(macro)
+
     def handle_directive(self, f, hash_tok):
         line = self.directive_line(f, hash_tok)
         if f.line_delta:
