@@ -9,7 +9,7 @@ from macrotrace.engine.printer cimport Printer
 from macrotrace.engine.reader cimport Reader
 
 # the token kinds and flags, read at every token: C values, not module lookups
-cdef str IDENT, EOF, MACRO_ARG, NUMBER, PADDING, PUNCT, STRING
+cdef str CHAR, IDENT, EOF, MACRO_ARG, NUMBER, OTHER, PADDING, PUNCT, STRING
 cdef long COUNTER_DIGITS, DIGRAPH, NO_EXPAND, PASTE_LEFT, PREV_WHITE, STRINGIFY
 cdef dict DIGRAPHS
 cdef Token AVOID_PASTE, ENDARG
@@ -49,7 +49,13 @@ cdef class VaOpt:
     cpdef long update(self, Token tok) except? -2
 
 
+@cython.locals(last=Token)
 cpdef _finish_arg(list args, list toks, list lines)
+
+@cython.locals(out=list, source=Token, backslashes=long, flags=long, t=Token, text=str)
+cpdef Token stringify(toks)
+
+cpdef _spelled(Token tok)
 
 @cython.locals(arg=MacroArg)
 cpdef MacroArg new_arg(tokens, lines)
@@ -90,14 +96,14 @@ cdef class Expander:
     @cython.locals(ctxs=list)
     cpdef push_context(self, tokens, macro=*, long line=*, lines=*, exp=*)
 
-    @cython.locals(ctxs=list, ctx=Context)
+    @cython.locals(ctxs=list, ctx=Context, top=Context)
     cpdef pop_context(self)
 
     @cython.locals(depth=Py_ssize_t, ctx=Context)
     cpdef backup(self)
 
     @cython.locals(saved_about=bint, ctxs=list, ctx=Context, pos=Py_ssize_t, tok=Token,
-                   line=long, m=MacroDef)
+                   line=long, m=MacroDef, top=Context)
     cpdef Token get_token(self)
 
     @cython.locals(tok=Token, p=Printer, bounded=bint, cap=long)

@@ -29,8 +29,8 @@ from .lang import DEFAULT
 from .lexer import relex_single
 from .macros import MacroDef
 from .reader import Reader
-from .tokens import (COUNTER_DIGITS, DIGRAPH, DIGRAPHS, EOF, IDENT, MACRO_ARG, NO_EXPAND, NUMBER, PADDING,
-                     PASTE_LEFT, PREV_WHITE, PUNCT, STRING, STRINGIFY, Token, padding)
+from .tokens import (CHAR, COUNTER_DIGITS, DIGRAPH, DIGRAPHS, EOF, IDENT, MACRO_ARG, NO_EXPAND, NUMBER,
+                     OTHER, PADDING, PASTE_LEFT, PREV_WHITE, PUNCT, STRING, STRINGIFY, Token, padding)
 
 AVOID_PASTE = padding(None)          # gcc's pfile->avoid_paste
 ENDARG = T.eof_token()               # gcc's pfile->endarg: the EOF closing a macro argument
@@ -78,7 +78,10 @@ class MacroArg:
 
 def _finish_arg(args, toks, lines):
     """An argument collected: its trailing padding dropped."""
-    while toks and toks[-1].kind is PADDING:
+    while toks:
+        last = toks[-1]
+        if last.kind is not PADDING:
+            break
         toks.pop()
         lines.pop()
     args.append(new_arg(toks, lines))
@@ -359,7 +362,12 @@ class Expander:
         ctxs = self.contexts
         ctx = ctxs.pop()
         m = ctx.macro
-        if m is not None and (not ctxs or ctxs[-1].macro != m):
+        if ctxs:
+            top = ctxs[-1]          # (compiled: a Context, its macro a C member)
+            outer = top.macro
+        else:
+            outer = None
+        if m is not None and outer != m:
             self.disabled.discard(m)
             if ctx.exp is not None and self.recorder is not None:
                 self.recorder.context_popped(ctx)
@@ -422,7 +430,9 @@ class Expander:
             if m is None:
                 break
             if name not in self.disabled:
-                if not self.about_to_expand and not (ctxs and ctxs[-1].macro is not None):
+                if ctxs:
+                    top = ctxs[-1]
+                if not self.about_to_expand and not (ctxs and top.macro is not None):
                     self.invocation_line = line
                     self.invocation_token = tok
                     self.top_most_fun_like = m.fun_like and m.builtin is None
@@ -690,7 +700,7 @@ class Expander:
                 arg = args[src.argno]
                 if src.flags & STRINGIFY:
                     if arg.stringified is None:
-                        arg.stringified = self.stringify_arg(arg.tokens)
+                        arg.stringified = stringify(arg.tokens)
                         if rec is not None:
                             rec.stringified(exp, src.argno, arg.stringified)
                 elif not (src.flags & PASTE_LEFT or prev_paste):
@@ -844,34 +854,7 @@ class Expander:
     @staticmethod
     def stringify_arg(toks):
         """gcc's stringify_arg: the ``#`` operator."""
-        out = ['"']
-        source = None
-        backslashes = 0
-        flags = 0
-        for t in toks:
-            flags |= t.flags
-            if t.kind is PADDING:
-                if source is None or (not source.flags & PREV_WHITE and t.source is None):
-                    source = t.source
-                continue
-            if len(out) > 1:
-                if source is None:
-                    source = t
-                if source.flags & PREV_WHITE:
-                    out.append(" ")
-            source = None
-            text = _spelled(t)                  # an identifier with UCNs as written
-            if t.kind is STRING or t.kind is T.CHAR:
-                text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-            out.append(text)
-            if t.kind is T.OTHER and text[0] == "\\":
-                backslashes += 1
-            else:
-                backslashes = 0
-        if backslashes & 1:
-            out[-1] = out[-1][:-1]
-        out.append('"')
-        return Token(STRING, "".join(out), flags & COUNTER_DIGITS)
+        return stringify(toks)
 
     # ------------------------------------------------------------------ builtins
     def builtin_macro(self, m, tok, line, exp):
@@ -992,6 +975,38 @@ class Expander:
     def error(self, message, token):
         self.diagnostics.append(("error", message, token))
 
+
+
+def stringify(toks):
+    """gcc's stringify_arg: the ``#`` operator (``Expander.stringify_arg``)."""
+    out = ['"']
+    source = None
+    backslashes = 0
+    flags = 0
+    for t in toks:
+        flags |= t.flags
+        if t.kind is PADDING:
+            if source is None or (not source.flags & PREV_WHITE and t.source is None):
+                source = t.source
+            continue
+        if len(out) > 1:
+            if source is None:
+                source = t
+            if source.flags & PREV_WHITE:
+                out.append(" ")
+        source = None
+        text = _spelled(t)                  # an identifier with UCNs as written
+        if t.kind is STRING or t.kind is CHAR:
+            text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        out.append(text)
+        if t.kind is OTHER and text[0] == "\\":
+            backslashes += 1
+        else:
+            backslashes = 0
+    if backslashes & 1:
+        out[-1] = out[-1][:-1]
+    out.append('"')
+    return Token(STRING, "".join(out), flags & COUNTER_DIGITS)
 
 
 def _spelled(tok):
