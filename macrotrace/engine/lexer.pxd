@@ -25,7 +25,7 @@ cpdef Py_ssize_t lex_span(str text, splices, spliced, start, line, sp, filename,
                           bint chunk=*, stop=*) except? -1
 
 
-@cython.locals(n=Py_ssize_t, k=Py_ssize_t, j=Py_ssize_t, c=Py_UCS4)
+@cython.locals(n=Py_ssize_t, k=Py_ssize_t, j=Py_ssize_t)
 cpdef bint _blank_splice(str text) except -1
 
 
@@ -47,6 +47,14 @@ cpdef str punctuator(str text, Py_ssize_t pos, Py_ssize_t n, bint digraphs, bint
 
 @cython.locals(c=Py_UCS4, k=Py_ssize_t)
 cpdef bint _pp_number(str s, Py_ssize_t n, lang)
+
+
+@cython.locals(c=Py_UCS4)
+cdef inline Py_ssize_t blanks_end(str text, Py_ssize_t k, Py_ssize_t n)
+
+
+@cython.locals(c=Py_UCS4)
+cdef inline Py_ssize_t name_end(str text, Py_ssize_t k, Py_ssize_t n, bint dollars)
 
 
 @cython.locals(c=Py_UCS4)

@@ -299,13 +299,7 @@ def _blank_splice(text):
     n = len(text)
     k = text.find("\\")
     while k >= 0:
-        j = k + 1
-        while j < n:
-            c = text[j]
-            if c == " " or c == "\t" or c == "\f" or c == "\v":
-                j += 1
-            else:
-                break
+        j = blanks_end(text, k + 1, n)
         if j > k + 1 and j < n and text[j] == "\n":
             return True
         k = text.find("\\", k + 1)
@@ -397,13 +391,8 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
                 gi = NL
                 end = pos + 1
             elif "a" <= c <= "z" or "A" <= c <= "Z" or c == "_" or c == "$" and dollars:
-                end = pos + 1
-                while end < n:
-                    c = text[end]
-                    if "a" <= c <= "z" or "A" <= c <= "Z" or "0" <= c <= "9" or c == "_" or c == "$" and dollars:
-                        end += 1
-                    else:
-                        break
+                end = name_end(text, pos + 1, n, dollars)
+                c = text[end] if end < n else "\n"
                 # a literal's prefix (L"x", u8'x', R"(x)"), a UCN or a letter beyond ASCII:
                 # the regex; another name before a quote is a name (gcc's alt_end_marker"b")
                 if c == '"' or c == "'":
@@ -577,13 +566,8 @@ def next_event(text, pos, digraphs, raw):
     while pos < n:
         c = text[pos]
         if c == "\n":
-            k = pos + 1
-            while k < n:
-                c = text[k]
-                if c == " " or c == "\t" or c == "\f" or c == "\v":
-                    k += 1
-                else:
-                    break
+            k = blanks_end(text, pos + 1, n)
+            c = text[k] if k < n else "\n"
             if k < n and (c == "#" or k + 1 < n and (c == "/" and text[k + 1] == "*"
                                                      or digraphs and c == "%" and text[k + 1] == ":")):
                 return pos
@@ -632,14 +616,9 @@ def line_opening(text, pos, digraphs, dollars):
         return k, None, 0
     c = text[k]
     if "a" <= c <= "z" or "A" <= c <= "Z" or c == "_" or c == "$" and dollars:
-        end = k + 1
-        while end < n:
-            c = text[end]
-            if "a" <= c <= "z" or "A" <= c <= "Z" or "0" <= c <= "9" or c == "_" or c == "$" and dollars:
-                end += 1
-            else:
-                break
-        if end < n and (c == "\\" or c >= "\x80"):
+        end = name_end(text, k + 1, n, dollars)
+        c = text[end] if end < n else "\n"
+        if c == "\\" or c >= "\x80":
             return None
         return end, text[k:end], k
     if c == "\\" or c >= "\x80":
@@ -652,7 +631,7 @@ def _past_blanks(text, pos, n):
     while pos < n:
         c = text[pos]
         if c == " " or c == "\t" or c == "\f" or c == "\v":
-            pos += 1
+            pos = blanks_end(text, pos + 1, n)
         elif c == "/" and pos + 1 < n and text[pos + 1] == "*":
             end = text.find("*/", pos + 2)
             if end < 0:
@@ -717,6 +696,31 @@ def _pp_number(s, n, lang):
     else:
         return False
     return number_end(s, k, n, lang.dollars, lang.xnum) == n
+
+
+def blanks_end(text, k, n):
+    """Past the blanks (space, tab, form feed, vertical tab) at ``k`` in ``text`` (``n``:
+    its length)."""
+    while k < n:
+        c = text[k]
+        if c == " " or c == "\t" or c == "\f" or c == "\v":
+            k += 1
+        else:
+            break
+    return k
+
+
+def name_end(text, k, n, dollars):
+    """Where the name whose first characters end at ``k`` ends in ``text`` (``n``: its
+    length): its ASCII letters, digits and ``_`` (``$`` with ``dollars``).  The scanner's
+    and ``line_opening``'s, one loop."""
+    while k < n:
+        c = text[k]
+        if "a" <= c <= "z" or "A" <= c <= "Z" or "0" <= c <= "9" or c == "_" or c == "$" and dollars:
+            k += 1
+        else:
+            break
+    return k
 
 
 def number_end(text, k, n, dollars, exp_p):
