@@ -22,7 +22,7 @@ cdef dict _DOUBLED, _WITH_EQ
                digraphs=bint, scope=bint, scanned=bint, hash_tok=Token, name_tok=Token)
 cpdef Py_ssize_t lex_span(str text, splices, spliced, start, line, sp, filename, lang, list tokens, list diags,
                           directive_ends=*, directives=*, unterminated=*, line_starts=*,
-                          bint chunk=*, stop=*) except? -1
+                          bint chunk=*, stop=*, list where=*) except? -1
 
 
 @cython.locals(n=Py_ssize_t, k=Py_ssize_t, j=Py_ssize_t)

@@ -343,7 +343,7 @@ SKIP_STARTS = frozenset(("if", "ifdef", "ifndef", "elif", "elifdef", "elifndef",
 
 def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, diags,
              directive_ends=None, directives=None, unterminated=None, line_starts=None,
-             chunk=False, stop=None):
+             chunk=False, stop=None, where=None):
     """Lex normalized ``text`` (``normalize``'s three values) from offset ``start``, a
     line start on physical ``line`` with ``sp`` splices passed, appending to ``tokens``
     (see ``lex`` for the side tables).  ``chunk``: stop after the first line that is a
@@ -351,7 +351,9 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
     at the line start ``stop`` (one this lexing reaches).  ``line_starts``
     (a dict), when given, gets for each line starting with ``#`` the offset of the line
     after it, keyed by the index of the token after it.  Returns the offset where
-    lexing stopped (a line start, or the end of the text)."""
+    lexing stopped (a line start, or the end of the text); ``where`` (a list), when
+    given, gets the physical line there and the splices passed, where lexing stopped
+    at a line start before the end."""
     line_start = start
     n = len(text)
     last_line = (n if stop is None else stop) - 1
@@ -465,12 +467,14 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
                     if chunk and hash_at + 1 < len(tokens):
                         name_tok = tokens[hash_at + 1]
                         if name_tok.kind is IDENT and not name_tok.flags & BOL and name_tok.text in SKIP_STARTS:
-                            return start + 1
+                            last_line = start       # (stop after this line)
             hash_line = False
             line += 1
             line_start = start + 1
             flags = BOL
             if start >= last_line:
+                if where is not None:
+                    where += (line, sp)
                 return start + 1
             continue
         if start >= next_splice:

@@ -82,8 +82,13 @@ class Source:
         line, sp = self._line_at(start)
         tokens, ends, starts, diags, unterminated = [], {}, {}, [], []
         marks = None if self.asm_names is not None else []
+        where = []
         end = lex_span(self.text, self.splices, self.spliced, start, line, sp, self.path,
-                       self.lang, tokens, diags, ends, marks, unterminated, starts, chunk=True)
+                       self.lang, tokens, diags, ends, marks, unterminated, starts, chunk=True,
+                       where=where)
+        if where:           # line counting resumes at the chunk's end (its text not counted again)
+            line, sp = where
+            self._mark = (end, line - 1 - sp)
         if self.asm_names is not None:
             _flag_asm_directives(tokens, self.asm_names)
         c = self.chunks[start] = Chunk(tokens, start, end, ends, starts)
