@@ -3,8 +3,9 @@ include directories, and ``__has_attribute``/``__has_builtin``.
 
 The answers come from running the compiler itself (``cc -dM -E``, ``cc -E -v``, and
 ``__has_attribute(x)`` probes), cached on disk per compiler binary and flags, so a
-second run costs nothing.  Without a usable compiler the probes answer from the
-table gcc 12 gives for the attributes the Linux headers test; the engine says so.
+second run costs nothing.  A cold run asks what it needs in one compiler run
+(``prepare``).  Without a usable compiler the probes answer from the table gcc 12
+gives for the attributes the Linux headers test; the engine says so.
 """
 
 import hashlib
@@ -137,8 +138,7 @@ class Compiler:
             return 0 if name in _FALLBACK_UNSUPPORTED else 1
         wanted = [(kind, name)]
         if not answers.get("probed"):
-            wanted += [("__has_attribute", a) for a in COMMON_ATTRIBUTES]
-            wanted += [("__has_builtin", b) for b in COMMON_BUILTINS]
+            wanted += self._common_questions()
             answers["probed"] = True
         self._probe(list(dict.fromkeys(w for w in wanted if "%s(%s)" % w not in answers)))
         self._save()
@@ -170,6 +170,43 @@ class Compiler:
                 done += 1
             wanted = wanted[done:]
 
+    def prepare(self, system_dirs=False, predefined=False):
+        """Ask the compiler in one run what a unit needs of it and the cache lacks: its
+        system include directories (``-v``), its predefined macros (``-dM``; C only)
+        and, with them, the answers to the common ``__has_attribute``/``__has_builtin``
+        questions.  A compiler run costs a cold unit ~8 ms of CPU, as much as a tenth
+        of ``gcc -E`` of a small kernel unit; a kernel unit needs the macros and the
+        answers.  When the run's answers are not all there, as the layout below says,
+        nothing of it is kept: each answer is asked again on its own, as it would be
+        without ``prepare``."""
+        answers = self._load()
+        if not self.available:
+            return
+        dirs = system_dirs and "sysdirs" not in answers
+        macros = predefined and "predefined" not in answers and self.lang == "c"
+        if not (dirs or macros):
+            return          # (questions alone wait for the first one a unit asks)
+        wanted = [] if answers.get("probed") else self._common_questions()
+        proc = self._run((["-dM"] if macros else ["-P"]) + ["-E"] + (["-v"] if dirs else [])
+                         + ["-x", "c", "-"], probe_source(wanted))
+        values = probe_answers(proc.stderr, len(wanted))
+        if values is None or (not wanted and proc.returncode != 0):
+            return
+        for w, value in zip(wanted, values):
+            answers["%s(%s)" % w] = value
+        if wanted:
+            answers["probed"] = True
+        if dirs:
+            answers["sysdirs"] = _search_dirs(proc.stderr)
+        if macros:
+            answers["predefined"] = _definitions(proc.stdout)
+        self._save()
+
+    def _common_questions(self):
+        return [w for w in [("__has_attribute", a) for a in COMMON_ATTRIBUTES]
+                + [("__has_builtin", b) for b in COMMON_BUILTINS]
+                if "%s(%s)" % w not in self._answers]
+
     def predefined_macros(self):
         """``(name, definition-text)`` pairs as ``-dM`` prints them."""
         answers = self._load()
@@ -179,11 +216,7 @@ class Compiler:
         if proc.returncode != 0:
             raise RuntimeError("%s -dM -E failed: %s" % (" ".join(self.command),
                                                          proc.stderr.strip().splitlines()[-1:]))
-        result = []
-        for line in proc.stdout.splitlines():
-            if line.startswith("#define "):
-                result.append(line[len("#define "):])
-        answers["predefined"] = result
+        result = answers["predefined"] = _definitions(proc.stdout)
         self._save()
         return result
 
@@ -192,16 +225,58 @@ class Compiler:
         if "sysdirs" in answers:
             return answers["sysdirs"]
         proc = self._run(["-E", "-v", "-x", "c", "-"], "")
-        dirs = []
-        inside = False
-        for line in proc.stderr.splitlines():
-            if line.startswith("#include <...> search starts here"):
-                inside = True
-                continue
-            if line.startswith("End of search list"):
-                break
-            if inside:
-                dirs.append(line.strip())
-        answers["sysdirs"] = dirs
+        dirs = answers["sysdirs"] = _search_dirs(proc.stderr)
         self._save()
         return dirs
+
+
+def _definitions(dm_output):
+    """The ``(name, definition-text)`` lines of ``-dM`` output, in its order."""
+    return [line[len("#define "):] for line in dm_output.splitlines() if line.startswith("#define ")]
+
+
+def _search_dirs(v_output):
+    """The ``#include <...>`` directories ``-v`` lists on stderr."""
+    dirs = []
+    inside = False
+    for line in v_output.splitlines():
+        if line.startswith("#include <...> search starts here"):
+            inside = True
+            continue
+        if line.startswith("End of search list"):
+            break
+        if inside:
+            dirs.append(line.strip())
+    return dirs
+
+
+# The questions of a run that also prints -dM: -dM replaces the preprocessed text (where
+# _probe reads its answers) with the macros, so each answer is put where -dM leaves it
+# visible: the line number of an #error.  ``#line`` takes the answer (its operand is
+# macro-expanded: __has_attribute(x) becomes the number), the #error that follows is
+# reported at that line, "<stdin>:LINE:COL: error: #error @@ K" (line 0 is printed without
+# a number).  The identifiers the questions add to gcc's hash table take free slots
+# (2,500 of 16,384 are used; it grows at 12,288), so -dM prints the macros in the
+# order it prints them alone (tests/test_compiler_probes.py checks it).
+_PROBE_LINE = re.compile(r"^<stdin>(?::(\d+))?(?::\d+)?: error: #error @@ (\d+)$")
+
+
+def probe_source(wanted):
+    return "".join("#line %s(%s)\n#error @@ %d\n" % (kind, name, k) for k, (kind, name) in enumerate(wanted))
+
+
+def probe_answers(stderr, count):
+    """The ``count`` answers of ``probe_source``'s run, in order, or None unless every
+    question is answered once, in order, and the compiler reported no other error (a
+    rejected question, -Werror, -Wfatal-errors, another diagnostics format...)."""
+    values = []
+    for line in stderr.splitlines():
+        m = _PROBE_LINE.match(line)
+        if m is None:
+            if "error:" in line:
+                return None
+            continue
+        if int(m.group(2)) != len(values):
+            return None
+        values.append(int(m.group(1) or 0))
+    return values if len(values) == count else None
