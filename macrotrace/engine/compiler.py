@@ -188,9 +188,9 @@ class Compiler:
             return          # (questions alone wait for the first one a unit asks)
         wanted = [] if answers.get("probed") else self._common_questions()
         proc = self._run((["-dM"] if macros else ["-P"]) + ["-E"] + (["-v"] if dirs else [])
-                         + ["-x", "c", "-"], probe_source(wanted))
-        values = probe_answers(proc.stderr, len(wanted))
-        if values is None or (not wanted and proc.returncode != 0):
+                         + ["-x", "c", "-"], probe_source(wanted, macros))
+        values = probe_answers(proc, len(wanted), macros)
+        if values is None:
             return
         for w, value in zip(wanted, values):
             answers["%s(%s)" % w] = value
@@ -250,28 +250,39 @@ def _search_dirs(v_output):
     return dirs
 
 
-# The questions of a run that also prints -dM: -dM replaces the preprocessed text (where
-# _probe reads its answers) with the macros, so each answer is put where -dM leaves it
-# visible: the line number of an #error.  ``#line`` takes the answer (its operand is
-# macro-expanded: __has_attribute(x) becomes the number), the #error that follows is
-# reported at that line, "<stdin>:LINE:COL: error: #error @@ K" (line 0 is printed without
-# a number).  The identifiers the questions add to gcc's hash table take free slots
-# (2,500 of 16,384 are used; it grows at 12,288), so -dM prints the macros in the
-# order it prints them alone (tests/test_compiler_probes.py checks it).
-_PROBE_LINE = re.compile(r"^<stdin>(?::(\d+))?(?::\d+)?: error: #error @@ (\d+)$")
+# The questions asked with -dM: -dM replaces the preprocessed text (where _probe reads its
+# answers) with the macros, so each answer is put where -dM leaves it visible: the line
+# number of an #error.  ``#line`` takes the answer (its operand is macro-expanded:
+# __has_attribute(x) becomes the number), the #error that follows is reported at that
+# line, "<stdin>:LINE:COL: error: #error @@ K" (line 0 is printed without a number).
+# The identifiers the questions add to gcc's hash table take free slots (2,500 of
+# 16,384 are used; it grows at 12,288), so -dM prints the macros in the order it prints
+# them alone (tests/test_compiler_probes.py checks it).  Without -dM the answers are the
+# text, as _probe asks them (an #error costs cc1 ~30,000 instructions).
+_PROBE_ERROR = re.compile(r"^<stdin>(?::(\d+))?(?::\d+)?: error: #error @@ (\d+)$")
+_PROBE_TEXT = re.compile(r"^@@ (\d+) (\d+)\s*$")
 
 
-def probe_source(wanted):
-    return "".join("#line %s(%s)\n#error @@ %d\n" % (kind, name, k) for k, (kind, name) in enumerate(wanted))
+def probe_source(wanted, dm):
+    if dm:
+        return "".join("#line %s(%s)\n#error @@ %d\n" % (kind, name, k) for k, (kind, name) in enumerate(wanted))
+    return "".join("@@ %d %s(%s)\n" % (k, kind, name) for k, (kind, name) in enumerate(wanted))
 
 
-def probe_answers(stderr, count):
+def probe_answers(proc, count, dm):
     """The ``count`` answers of ``probe_source``'s run, in order, or None unless every
     question is answered once, in order, and the compiler reported no other error (a
     rejected question, -Werror, -Wfatal-errors, another diagnostics format...)."""
     values = []
-    for line in stderr.splitlines():
-        m = _PROBE_LINE.match(line)
+    if not dm:
+        for line in proc.stdout.splitlines():
+            m = _PROBE_TEXT.match(line)
+            if m is not None:
+                if int(m.group(1)) != len(values):
+                    return None
+                values.append(int(m.group(2)))
+    for line in proc.stderr.splitlines():
+        m = _PROBE_ERROR.match(line) if dm else None
         if m is None:
             if "error:" in line:
                 return None
@@ -279,4 +290,6 @@ def probe_answers(stderr, count):
         if int(m.group(2)) != len(values):
             return None
         values.append(int(m.group(1) or 0))
-    return values if len(values) == count else None
+    if len(values) != count or (proc.returncode != 0) != (dm and count > 0):
+        return None
+    return values
