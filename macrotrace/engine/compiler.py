@@ -123,10 +123,8 @@ class Compiler:
             pass
 
     def _run(self, args, stdin=""):
-        import subprocess           # (only when an answer is not cached: not at every start)
-        proc = subprocess.run(list(self.command) + list(self.flags) + list(args), input=stdin,
-                              capture_output=True, text=True, timeout=60)
-        return proc
+        from .spawn import run      # (only when an answer is not cached: not at every start)
+        return run(list(self.command) + list(self.flags) + list(args), stdin, timeout=60)
 
     # -- answers --------------------------------------------------------------
     def has_feature(self, kind, name):
