@@ -257,8 +257,9 @@ def _search_dirs(v_output):
 # 16,384 are used; it grows at 12,288), so -dM prints the macros in the order it prints
 # them alone (tests/test_compiler_probes.py checks it).  Without -dM the answers are the
 # text, as _probe asks them (an #error costs cc1 ~30,000 instructions).
-_PROBE_ERROR = re.compile(r"^<stdin>(?::(\d+))?(?::\d+)?: error: #error @@ (\d+)$")
-_PROBE_TEXT = re.compile(r"^@@ (\d+) (\d+)\s*$")
+# (compiled by re.match at a cold run's first use, not at every start)
+_PROBE_ERROR = r"^<stdin>(?::(\d+))?(?::\d+)?: error: #error @@ (\d+)$"
+_PROBE_TEXT = r"^@@ (\d+) (\d+)\s*$"
 
 
 def probe_source(wanted, dm):
@@ -274,13 +275,13 @@ def probe_answers(proc, count, dm):
     values = []
     if not dm:
         for line in proc.stdout.splitlines():
-            m = _PROBE_TEXT.match(line)
+            m = re.match(_PROBE_TEXT, line)
             if m is not None:
                 if int(m.group(1)) != len(values):
                     return None
                 values.append(int(m.group(2)))
     for line in proc.stderr.splitlines():
-        m = _PROBE_ERROR.match(line) if dm else None
+        m = re.match(_PROBE_ERROR, line) if dm else None
         if m is None:
             if "error:" in line:
                 return None
