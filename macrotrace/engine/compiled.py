@@ -13,19 +13,18 @@ stderr why the pure path was taken, ``MACROTRACE_PURE_PYTHON=1`` forces it, and
 ``macrotrace cache --info`` prints ``status()``.
 
 Hashing every ``.py`` and reading every build whole (3.3 MB) cost each start ~5 ms, so
-the decision is remembered as CPython remembers a ``.pyc``'s source: once the hashes
-matched, a manifest in ``__pycache__`` records each ``.py``'s and each build's size and
-modification time (ns), and a start whose files all still have them trusts it; one
-that differs (an edit, a rebuild, a ``touch``) makes the whole check run again (and
-rewrite the manifest if the builds are fresh).  Where the package directory cannot be
-written the check runs at every start, as it did.
+the decision is remembered under the files' stat (stamps.py), as CPython remembers a
+``.pyc``: a start whose ``.py`` files and builds all have the size and modification
+time they had when it was made takes it as made; an edit, a rebuild or a ``touch``
+makes the whole check run again.
 """
 
 import importlib.machinery
 import importlib.util
-import marshal
 import os
 import sys
+
+from . import stamps
 
 PACKAGE = "macrotrace.engine"
 MODULES = ("tokens", "macros", "expander", "printer", "lexer", "depcheck", "defcode",
@@ -35,7 +34,7 @@ MODULES = ("tokens", "macros", "expander", "printer", "lexer", "depcheck", "defc
            "source", "condscan", "expression", "includes", "preprocessor")
 MARKER = b"macrotrace-source-sha256:"
 _HERE = os.path.dirname(os.path.abspath(__file__))
-MANIFEST = os.path.join(_HERE, "__pycache__", "compiled-modules.%s" % sys.implementation.cache_tag)
+MANIFEST = stamps.memo_path("compiled-modules")
 
 _decision = None        # (compiled: bool, why: str), made on the first import
 
@@ -85,53 +84,16 @@ def _decide():
     for name in MODULES:
         if built[name] is None:
             return False, "pure Python (compiled %s is missing)" % name, True
-    compiled = True, "compiled (Cython: %s)" % ", ".join(MODULES), False
-    # (the files' stat before their contents: an edit while they are hashed is seen next time)
-    files = _file_stats(built)
-    if files is not None and files == _read_manifest():
-        return compiled
+    paths = [path for name in MODULES for path in (os.path.join(_HERE, name + ".py"), built[name])]
+    return stamps.remembered("compiled-modules", paths, lambda: _check(built))
+
+
+def _check(built):
+    """The whole check: each build's recorded hash against its ``.py``'s."""
     for name in MODULES:
         if built_from(built[name]) != source_hash(os.path.join(_HERE, name + ".py")):
             return False, "pure Python (compiled %s is stale: %s.py changed since the build)" % (name, name), True
-    if files is not None:
-        _write_manifest(files)
-    return compiled
-
-
-def _file_stats(built):
-    """What the manifest records: the modules, each one's build (its name: the first
-    suffix found) and the size and modification time of its ``.py`` and its build."""
-    out = [MODULES]
-    try:
-        for name in MODULES:
-            py, so = os.stat(os.path.join(_HERE, name + ".py")), os.stat(built[name])
-            out.append((os.path.basename(built[name]), py.st_size, py.st_mtime_ns, so.st_size, so.st_mtime_ns))
-    except OSError:
-        return None
-    return out
-
-
-def _read_manifest():
-    try:
-        with open(MANIFEST, "rb") as fh:
-            return marshal.loads(fh.read())
-    except (OSError, EOFError, ValueError, TypeError):
-        return None
-
-
-def _write_manifest(files):
-    """(atomically; a package directory that cannot be written is no error)"""
-    tmp = "%s.%d" % (MANIFEST, os.getpid())
-    try:
-        os.makedirs(os.path.dirname(MANIFEST), exist_ok=True)
-        with open(tmp, "wb") as fh:
-            marshal.dump(files, fh)
-        os.replace(tmp, MANIFEST)
-    except (OSError, ValueError):
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+    return True, "compiled (Cython: %s)" % ", ".join(MODULES), False
 
 
 def status():
