@@ -14,7 +14,7 @@ macrotrace's imports for an ``expand``.  The trace model (trace/model.py), which
 trace loads, stays in dataclasses.
 """
 
-from operator import attrgetter
+from operator import itemgetter
 
 _MISSING = object()
 
@@ -94,27 +94,28 @@ def _make(cls, frozen):
         return "%s(%s)" % (cls.__qualname__, ", ".join("%s=%r" % (n, getattr(self, n)) for n in names))
 
     # == and hash compare the tuple of the compared fields, as dataclasses does (a frozen
-    # record can be a dict key on a hot path: the lexer's regex per language).  The tuple
-    # is made by attrgetter, not by a method compiled from source as dataclasses makes
-    # it: compiling seven of those cost every start ~2 ms of CPU
+    # record can be a dict key on a hot path: the language options).  The tuple is taken
+    # from the instance's dict (where __init__ put every field) by itemgetter, not by a
+    # method compiled from source as dataclasses makes it: compiling seven of those cost
+    # every start ~2 ms of CPU
     if len(compared) > 1:
-        values = attrgetter(*compared)
+        values = itemgetter(*compared)
     elif compared:
-        one = attrgetter(compared[0])
+        one = itemgetter(compared[0])
 
-        def values(obj):
-            return (one(obj),)
+        def values(fields):
+            return (one(fields),)
     else:
-        def values(obj):
+        def values(fields):
             return ()
 
     def __eq__(self, other):
         if other.__class__ is not self.__class__:
             return NotImplemented
-        return values(self) == values(other)
+        return values(self.__dict__) == values(other.__dict__)
 
     def __hash__(self):
-        return hash(values(self))
+        return hash(values(self.__dict__))
 
     cls.__init__ = __init__
     cls.__repr__ = __repr__
