@@ -10,6 +10,7 @@ they are relative to the directory the compiler ran in (``cwd``), and gcc spells
 
 import os
 
+from . import shellwords
 from .config import ConfigError, source_language
 
 # options taking a separate argument that we do not need
@@ -180,8 +181,7 @@ def read_cmd_file(path):
         raise ConfigError("%s: no cmd_... := line; is this a Kbuild .o.cmd file?" % path)
     # drop what runs after the compiler (objtool, recordmcount...)
     command = command.split(" ; ")[0]
-    import shlex        # (a .o.cmd file's: not imported by a run without one)
-    argv = shlex.split(command)
+    argv = shellwords.split(command)
     return argv, deps
 
 
