@@ -23,7 +23,7 @@ from test_kernel import built  # noqa: F401  (the fixture: Kbuild builds the tes
 from test_segments import kbuild_config
 
 from macrotrace.config import RunConfig
-from macrotrace.engine import compiled
+from macrotrace.engine import compiled, stamps
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HELLO = os.path.join(ROOT, "examples", "hello.c")
@@ -185,7 +185,7 @@ def test_a_stale_build_is_not_used(compiled_built, tmp_path):
 
 
 def _manifest(root):
-    path = root / "macrotrace" / "engine" / "__pycache__" / os.path.basename(compiled.MANIFEST)
+    path = root / "macrotrace" / "engine" / "__pycache__" / os.path.basename(stamps.memo_path(compiled.MEMO))
     return path.read_bytes() if path.exists() else None
 
 
@@ -232,11 +232,11 @@ def test_the_manifest_spares_the_hashes_until_a_file_changes(compiled_built, tmp
     assert _status(tmp_path, root=str(root)).startswith("compiled")
     # a missing or unreadable manifest: the full check, and a new manifest
     for damage in (b"", b"not marshal"):
-        path = engine / "__pycache__" / os.path.basename(compiled.MANIFEST)
+        path = engine / "__pycache__" / os.path.basename(stamps.memo_path(compiled.MEMO))
         path.write_bytes(damage)
         assert _status(tmp_path, root=str(root)).startswith("compiled")
         assert _manifest(root) not in (None, damage)
-    (engine / "__pycache__" / os.path.basename(compiled.MANIFEST)).unlink()
+    (engine / "__pycache__" / os.path.basename(stamps.memo_path(compiled.MEMO))).unlink()
     assert _status(tmp_path, root=str(root)).startswith("compiled") and _manifest(root)
 
 

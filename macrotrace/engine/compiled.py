@@ -24,8 +24,6 @@ import importlib.util
 import os
 import sys
 
-from . import stamps
-
 PACKAGE = "macrotrace.engine"
 MODULES = ("tokens", "macros", "expander", "printer", "lexer", "depcheck", "defcode",
            "reader",     # compiled together (setup.py)
@@ -34,7 +32,7 @@ MODULES = ("tokens", "macros", "expander", "printer", "lexer", "depcheck", "defc
            "source", "condscan", "expression", "includes", "preprocessor")
 MARKER = b"macrotrace-source-sha256:"
 _HERE = os.path.dirname(os.path.abspath(__file__))
-MANIFEST = stamps.memo_path("compiled-modules")
+MEMO = "compiled-modules"     # (its name in stamps.py; setup.py loads this file alone)
 
 _decision = None        # (compiled: bool, why: str), made on the first import
 
@@ -84,8 +82,9 @@ def _decide():
     for name in MODULES:
         if built[name] is None:
             return False, "pure Python (compiled %s is missing)" % name, True
+    from . import stamps
     paths = [path for name in MODULES for path in (os.path.join(_HERE, name + ".py"), built[name])]
-    return stamps.remembered("compiled-modules", paths, lambda: _check(built))
+    return stamps.remembered(MEMO, paths, lambda: _check(built))
 
 
 def _check(built):
