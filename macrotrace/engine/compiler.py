@@ -197,7 +197,7 @@ class Compiler:
         if dirs:
             answers["sysdirs"] = _search_dirs(proc.stderr)
         if macros:
-            answers["predefined"] = _definitions(proc.stdout)
+            answers["predefined"] = [d for d in _definitions(proc.stdout) if not d.startswith(_ZERO)]
         self._save()
 
     def _common_questions(self):
@@ -249,49 +249,67 @@ def _search_dirs(v_output):
 
 
 # The questions asked with -dM: -dM replaces the preprocessed text (where _probe reads its
-# answers) with the macros, so each answer is put where -dM leaves it visible: the line
-# number of an #error.  ``#line`` takes the answer (its operand is macro-expanded:
-# __has_attribute(x) becomes the number), the #error that follows is reported at that
-# line, "/dev/null:LINE:COL: error: #error @@ K" (line 0 is printed without a number).
-# (Named /dev/null, a file gcc opens once to quote the line, and finds empty: for a
-# name it cannot open, <stdin>, it tried ~9 times an error, 1.1 ms of the run.)
-# The identifiers the questions add to gcc's hash table take free slots (2,500 of
-# 16,384 are used; it grows at 12,288), so -dM prints the macros in the order it prints
-# them alone (tests/test_compiler_probes.py checks it).  Without -dM the answers are the
-# text, as _probe asks them (an #error costs cc1 ~30,000 instructions).
+# answers) with the macros, so each answer is put where -dM leaves it visible.  A 1 (most
+# answers) leaves nothing; a 0 defines a macro (``_ZERO`` and the question's number),
+# left out of the predefined macros; any other value (a date: __has_attribute(deprecated)
+# is 201904) is the line number of an #error: ``#line`` takes the answer (its operand is
+# macro-expanded), the #error that follows is reported at that line, "/dev/null:LINE:COL:
+# error: #error @@ K" (named /dev/null, a file gcc opens once to quote a line and finds
+# empty: a name it cannot open, <stdin>, it tried ~9 times an error).  A last #error says
+# every question was read.  (An #error costs cc1 ~30,000 instructions and a write: one a
+# question cost the run 0.9 ms.)  The identifiers the questions add to gcc's hash table
+# take free slots (2,500 of 16,384 are used; it grows at 12,288), so -dM prints the
+# predefined macros in the order it prints them alone (tests/test_compiler_probes.py
+# checks it).  Without -dM the answers are the text, as _probe asks them.
 # (compiled by re.match at a cold run's first use, not at every start)
+_ZERO = "__macrotrace_probe_zero_"
 _PROBE_ERROR = r"^/dev/null(?::(\d+))?(?::\d+)?: error: #error @@ (\d+)$"
 _PROBE_TEXT = r"^@@ (\d+) (\d+)\s*$"
 
 
 def probe_source(wanted, dm):
-    if dm:
-        return "".join('#line %s(%s) "/dev/null"\n#error @@ %d\n' % (kind, name, k)
-                       for k, (kind, name) in enumerate(wanted))
-    return "".join("@@ %d %s(%s)\n" % (k, kind, name) for k, (kind, name) in enumerate(wanted))
+    if not dm:
+        return "".join("@@ %d %s(%s)\n" % (k, kind, name) for k, (kind, name) in enumerate(wanted))
+    ask = "".join('#if %s(%s) == 1\n#elif !%s(%s)\n#define %s%d\n#else\n#line %s(%s) "/dev/null"\n'
+                  "#error @@ %d\n#endif\n" % (kind, name, kind, name, _ZERO, k, kind, name, k)
+                  for k, (kind, name) in enumerate(wanted))
+    return ask + '#line 1 "/dev/null"\n#error @@ %d\n' % len(wanted) if wanted else ""
 
 
 def probe_answers(proc, count, dm):
     """The ``count`` answers of ``probe_source``'s run, in order, or None unless every
-    question is answered once, in order, and the compiler reported no other error (a
-    rejected question, -Werror, -Wfatal-errors, another diagnostics format...)."""
-    values = []
+    question is answered once, and the compiler reported no other error (a rejected
+    question, -Werror, -Wfatal-errors, another diagnostics format...)."""
+    errors = proc.stderr.splitlines()
+    if any("error:" in line and not (dm and re.match(_PROBE_ERROR, line)) for line in errors):
+        return None
+    if (proc.returncode != 0) != (dm and count > 0):
+        return None
     if not dm:
+        values = []
         for line in proc.stdout.splitlines():
             m = re.match(_PROBE_TEXT, line)
             if m is not None:
                 if int(m.group(1)) != len(values):
                     return None
                 values.append(int(m.group(2)))
-    for line in proc.stderr.splitlines():
-        m = re.match(_PROBE_ERROR, line) if dm else None
-        if m is None:
-            if "error:" in line:
+        return values if len(values) == count else None
+    values = [1] * count
+    for line in proc.stdout.splitlines():
+        if line.startswith("#define " + _ZERO):
+            k = line[len("#define " + _ZERO):].split()
+            if not k or not k[0].isdigit() or int(k[0]) >= count or values[int(k[0])] != 1:
                 return None
+            values[int(k[0])] = 0
+    last = -1
+    for line in errors:
+        m = re.match(_PROBE_ERROR, line)
+        if m is None:
             continue
-        if int(m.group(2)) != len(values):
+        k = int(m.group(2))
+        if k <= last or k > count or (k < count and values[k] != 1):
             return None
-        values.append(int(m.group(1) or 0))
-    if len(values) != count or (proc.returncode != 0) != (dm and count > 0):
-        return None
-    return values
+        if k < count:
+            values[k] = int(m.group(1) or 0)
+        last = k
+    return values if last == count or not count else None
