@@ -5,8 +5,20 @@ from macrotrace.engine.tokens cimport Token
 from macrotrace.engine.macros cimport MacroDef
 
 
-@cython.locals(raw=str, params=str, flags=str, where=str, site=object, fp=object)
+@cython.locals(raw=str, params=str, flags=str, where=str, site=object, fp=object, blob=bytes)
 cpdef object fingerprint(MacroDef m)
+
+
+@cython.locals(data=bytes)
+cpdef object blob_fingerprint(object blob)
+
+
+@cython.locals(values=list, at=Py_ssize_t)
+cdef tuple _compact_head(bytes data)
+
+
+@cython.locals(values=list, at=Py_ssize_t)
+cdef Py_ssize_t _compact_end(bytes data) except -1
 
 
 @cython.locals(t=Token, k=Py_ssize_t, at=Py_ssize_t, texts=list, numbers=bytearray, body=list,

@@ -40,7 +40,10 @@ def fingerprint(m):
     """What a segment's dependency compares of a definition (None: not defined), kept on
     it.  Two equal fingerprints expand alike and say the same in a trace: parameters,
     spelling (gcc's white space rule), where it was written, whether the command line
-    made it."""
+    made it.  A definition a compact blob can hold is fingerprinted as that blob
+    (``blob_fingerprint``: everything it decodes to but its conditions), so a stored
+    definition's fingerprint is made from its blob only when a dependency asks for it:
+    a cold unit stores ~15,000 and its checks read ~2,000."""
     if m is None:
         return None
     fp = m.fp
@@ -48,6 +51,10 @@ def fingerprint(m):
         if m.builtin is not None:
             raw = "B\0" + m.builtin
         else:
+            blob = encode(m, None, b"")
+            if blob[0] == 0:            # (COMPACT: its conditions' bytes are empty)
+                fp = m.fp = _blake2b(blob).digest()[:FP_SIZE]
+                return fp
             # the parameters are identifiers and the site's file a path (neither holds a
             # NUL); the spelling, which may hold anything, comes last
             site = m.site
@@ -64,6 +71,15 @@ def fingerprint(m):
         # (blake2b's whole digest, cut: its keyword arguments cost more than the hash)
         fp = m.fp = _blake2b(raw.encode("utf-8", "surrogatepass")).digest()[:FP_SIZE]
     return fp
+
+
+def blob_fingerprint(blob):
+    """``fingerprint`` of the definition a compact blob holds (the blob up to its
+    conditions' bytes), not decoded; None for a blob that is not compact."""
+    data = bytes(blob)
+    if not len(data) or data[0] != 0:
+        return None
+    return _blake2b(data[:_compact_end(data)]).digest()[:FP_SIZE]
 
 
 def encode(m, conditions, stored=None):
@@ -139,12 +155,23 @@ def _compact(m, path, line, numbers, at, texts, stored):
     return b"".join((COMPACT, head[:k], numbers[:at], text, stored))
 
 
+def _compact_head(data):
+    """(the numbers of a ``_compact`` blob's head, where they end)."""
+    values, at = _read_varints(data, 1, 6)              # the head: 8 numbers, and one per parameter
+    more, at = _read_varints(data, at, values[5] + 2)
+    return values + more, at
+
+
+def _compact_end(data):
+    """Where a ``_compact`` blob's conditions' bytes begin."""
+    values, at = _compact_head(data)
+    return at + values[-2] + values[-1]
+
+
 def _decode_compact(blob):
     """(the definition, its conditions) of a ``_compact`` blob."""
     data = bytes(blob)
-    values, at = _read_varints(data, 1, 6)              # the head: 8 numbers, and one per parameter
-    more, at = _read_varints(data, at, values[5] + 2)
-    values += more
+    values, at = _compact_head(data)
     flags, line, n_name, n_path, n_spelling, n_params = values[:6]
     n_numbers, n_text = values[-2], values[-1]
     packed = data[at:at + n_numbers]
@@ -198,7 +225,8 @@ def _put(out, at, v):
 
 def segment_defs(table, written, n_outer, rows, known, outer):
     """What a recorded segment's effect holds of the names it defined or undefined
-    (``written``): (name, blob, fingerprint), or (name, None, None) for a name it left
+    (``written``): (name, blob, fingerprint: None for a compact blob, whose fingerprint
+    is made from it when a check asks), or (name, None, None) for a name it left
     undefined.  A blob keeps the definition's own #if branches (its first ``n_outer``,
     the includers', are the replaying run's), as rows kept in ``rows`` (id(branch) ->
     (branch, row): a header's definitions share theirs); each is noted in ``known``
@@ -220,7 +248,8 @@ def segment_defs(table, written, n_outer, rows, known, outer):
             own_rows = tuple(own)
             entry = shared[id(conds)] = (conds, own_rows, marshal.dumps(own_rows))
         blob = encode(m, entry[1], entry[2])
-        defs.append((name, blob, fingerprint(m)))
+        # a compact blob's fingerprint is made from it when a check needs it (None)
+        defs.append((name, blob, m.fp if blob[0] == 0 else fingerprint(m)))
         known[id(m)] = (m, blob, outer)
     return tuple(defs)
 

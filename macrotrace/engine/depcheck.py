@@ -53,6 +53,8 @@ def fingerprints_match(table, names, fps):
             t = type(e)
             if t is Pending:
                 efp = e.fp
+                if efp is None:
+                    efp = e.fingerprint()
             elif t is MacroDef:
                 efp = e.fp
                 if efp is None:

@@ -76,7 +76,9 @@ def lazy(macros):
     return macros if isinstance(macros, LazyMacros) else LazyMacros(macros)
 
 
-_NO_FP = bytes(FP_SIZE)  # (the place of a definition stored with its own #if numbers)
+# the place of a definition stored with its own #if numbers, or of a segment's compact
+# one whose fingerprint was not made (defcode.blob_fingerprint makes it from the blob)
+_NO_FP = bytes(FP_SIZE)
 
 
 class Encoder:
@@ -127,7 +129,7 @@ class Encoder:
                 add_name(name)
                 add_data(m.blob)
                 add_outer(last)
-                add_fp(m.fp)
+                add_fp(m.fp or _NO_FP)       # (none yet: made from the blob when asked)
                 continue
             if t is not MacroDef:             # restored and never looked at: as it was
                 self._as_stored(m, add_data, add_outer, add_fp)
@@ -142,7 +144,7 @@ class Encoder:
                 add_name(name)
                 add_data(seg[1])
                 add_outer(last)
-                add_fp(m.fp or fingerprint(m))
+                add_fp((m.fp or _NO_FP) if seg[1][0] == 0 else fingerprint(m))
                 continue
             if m.builtin is not None:
                 continue
@@ -178,7 +180,7 @@ class Encoder:
         if type(entry) is Pending:
             add_data(entry.blob)
             add_outer(self._outer(entry.outer))
-            add_fp(entry.fp)
+            add_fp(entry.fp or _NO_FP)
         else:
             p = self.packed
             add_data(p.blob(entry))
@@ -225,7 +227,8 @@ class Packed:
     definitions, ``FP_SIZE`` bytes each (zeros for the others); the indices of the
     entries that are the run's own definitions (``Encoder.start``: no blob)."""
 
-    __slots__ = ("names", "data", "offsets", "outer", "outers", "fps", "own", "conds", "_chains")
+    __slots__ = ("names", "data", "offsets", "outer", "outers", "fps", "own", "conds", "_chains",
+                 "_made")
 
     def __init__(self, value, conds):
         text, data, lengths, outer, self.outers, self.fps, self.own = value
@@ -238,13 +241,21 @@ class Packed:
             raise ValueError("a damaged macro table")
         self.conds = conds
         self._chains = {}
+        self._made = {}             # entry -> its fingerprint made from its blob
 
     def blob(self, i):
         return self.data[self.offsets[i]:self.offsets[i + 1]]
 
     def fingerprint(self, i):
         """The stored fingerprint of entry ``i`` (None: computed from the definition)."""
-        return None if self.outer[i] < 0 else self.fps[i * FP_SIZE:(i + 1) * FP_SIZE]
+        if self.outer[i] < 0:
+            return None
+        fp = self.fps[i * FP_SIZE:(i + 1) * FP_SIZE]
+        if fp == _NO_FP:                # (not made when it was stored: from its blob)
+            fp = self._made.get(i)
+            if fp is None:
+                fp = self._made[i] = defcode.blob_fingerprint(self.blob(i))
+        return fp
 
     def decode(self, i):
         o = self.outer[i]
@@ -253,7 +264,8 @@ class Packed:
             if chain is None:
                 conds = self.conds
                 chain = self._chains[o] = tuple(conds[c] for c in self.outers[o])
-            return Pending(self.blob(i), chain, self.fps[i * FP_SIZE:(i + 1) * FP_SIZE]).decode()
+            fp = self.fps[i * FP_SIZE:(i + 1) * FP_SIZE]
+            return Pending(self.blob(i), chain, fp if fp != _NO_FP else self._made.get(i)).decode()
         m, cond_ids = defcode.decode(self.blob(i))
         conds = self.conds
         m.conditions = tuple(conds[c] for c in cond_ids)
@@ -276,16 +288,24 @@ def macro_of(blob, outer):
 
 class Pending:
     """A definition a replayed segment made, decoded when first looked up
-    (``state.LazyMacros``): a unit's headers define thousands it never uses."""
+    (``state.LazyMacros``): a unit's headers define thousands it never uses.  Its
+    fingerprint, None when the segment stored none, is made from the blob when a check
+    asks (``fingerprint``)."""
 
     __slots__ = ("blob", "outer", "fp")
 
     def __init__(self, blob, outer, fp):
         self.blob, self.outer, self.fp = blob, outer, fp
 
+    def fingerprint(self):
+        fp = self.fp
+        if fp is None:
+            fp = self.fp = defcode.blob_fingerprint(self.blob)
+        return fp
+
     def decode(self):
         m = macro_of(self.blob, self.outer)
-        m.fp = self.fp
+        m.fp = self.fp          # (None: made from the definition, the same value)
         return m
 
 
@@ -300,7 +320,7 @@ def entry_fingerprint(table, name, entry):
         return entry.fp or fingerprint(entry)
     if t is int:                         # a saved state's (state.LazyMacros)
         return table.packed.fingerprint(entry) or fingerprint(table[name])
-    return entry.fp                      # Pending
+    return entry.fingerprint()           # Pending
 
 
 def _load_conditions(rows):
