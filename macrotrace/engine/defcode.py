@@ -87,12 +87,21 @@ def encode(m, conditions, stored=None):
     ``stored``, their marshal bytes, a segment's definitions have a compact blob)."""
     site = m.site
     home = site[0] if site else None
-    texts = []
+    params = m.params if m.fun_like else ()
+    spelling = m.spelling
+    # the texts a compact blob joins, in its order: name, file, spelling, parameters,
+    # then the tokens' (``first``: where those begin)
+    texts = [m.name, home if type(home) is str else "", spelling if type(spelling) is str else ""]
+    texts += params
+    first = len(texts)
     body = m.body
-    # each number a varint, written in place: no object made for one (a number past
-    # 2**35, 5 bytes, or below 0: all of them as plain numbers)
-    numbers = bytearray(len(body) * _FIELDS * 5)
-    at = 0
+    # each number a varint, written in place in one buffer kept for all definitions,
+    # after room for ``COMPACT`` and a compact blob's head (written there last): no
+    # object made for one (a number past 2**35, 5 bytes, or below 0: all of them as
+    # plain numbers)
+    start = 1 + (9 + len(params)) * 5
+    numbers = _buffer(start + len(body) * _FIELDS * 5)
+    at = start
     rare = None
     k = 0
     wide = False
@@ -121,38 +130,63 @@ def encode(m, conditions, stored=None):
         k += 1
     if (stored is not None and rare is None and not wide and site is not None and len(site) == 2
             and type(home) is str and type(site[1]) is int and 0 <= site[1] < _LARGE
-            and type(m.spelling) is str):
-        return _compact(m, home, site[1], numbers, at, texts, stored)
-    packed = _plain_numbers(body) if wide else bytes(numbers[:at])
+            and type(spelling) is str):
+        return _compact(m, site[1], params, numbers, start, at, texts, stored)
+    packed = _plain_numbers(body) if wide else bytes(numbers[start:at])
     return marshal.dumps((m.name, tuple(m.params) if m.fun_like else None, m.variadic,
-                          tuple(site) if site else None, m.spelling, m.from_command_line,
-                          conditions, "".join(texts), packed,
+                          tuple(site) if site else None, spelling, m.from_command_line,
+                          conditions, "".join(texts[first:]), packed,
                           tuple(rare) if rare is not None else None))
 
 
-def _compact(m, path, line, numbers, at, texts, stored):
+_BUFFER = [bytearray(1 << 12)]
+
+
+def _buffer(size):
+    """The buffer ``encode`` writes numbers into, at least ``size`` bytes long."""
+    out = _BUFFER[0]
+    if len(out) < size:
+        out = _BUFFER[0] = bytearray(2 * size)
+    return out
+
+
+def _compact(m, line, params, out, start, end, texts, stored):
     """A definition without marshal, whose tuple of ten values cost most of encoding
     one: ``COMPACT``; varints (flags, the site's line, the lengths of the name, the
     site's file, the spelling, the number of parameters or 0, each one's length, the
     length of the tokens' numbers, of the text); the tokens' numbers; the name, file,
     spelling, parameters and tokens' texts as one UTF-8 text; the conditions' marshal
-    bytes (``stored``: made once for the definitions that share them)."""
-    params = m.params if m.fun_like else ()
-    head = bytearray((9 + len(params)) * 5)
-    k = _put(head, 0, (1 if m.fun_like else 0) | (2 if m.variadic else 0)
-             | (4 if m.from_command_line else 0))
-    k = _put(head, k, line)
-    k = _put(head, k, len(m.name))
-    k = _put(head, k, len(path))
-    k = _put(head, k, len(m.spelling))
-    k = _put(head, k, len(params))
+    bytes (``stored``: made once for the definitions that share them).  The tokens'
+    numbers are ``out[start:end]``: the head is written just before them, in the room
+    ``encode`` left, and the blob is one copy of the buffer, the text and ``stored``."""
+    text = "".join(texts).encode("utf-8", "surrogatepass")
+    flags = (1 if m.fun_like else 0) | (2 if m.variadic else 0) | (4 if m.from_command_line else 0)
+    size = (_size(flags) + _size(line) + _size(len(texts[0])) + _size(len(texts[1]))
+            + _size(len(texts[2])) + _size(len(params)) + _size(end - start) + _size(len(text)))
     for p in params:
-        k = _put(head, k, len(p))
-    k = _put(head, k, at)
-    joined = f"{m.name}{path}{m.spelling}{''.join(params)}{''.join(texts)}"   # (one copy)
-    text = joined.encode("utf-8", "surrogatepass")
-    k = _put(head, k, len(text))
-    return b"".join((COMPACT, head[:k], numbers[:at], text, stored))
+        size += _size(len(p))
+    begin = start - size - 1
+    out[begin] = 0                      # (COMPACT)
+    k = _put(out, begin + 1, flags)
+    k = _put(out, k, line)
+    k = _put(out, k, len(texts[0]))
+    k = _put(out, k, len(texts[1]))
+    k = _put(out, k, len(texts[2]))
+    k = _put(out, k, len(params))
+    for p in params:
+        k = _put(out, k, len(p))
+    k = _put(out, k, end - start)
+    k = _put(out, k, len(text))
+    return b"".join((out[begin:end], text, stored))
+
+
+def _size(v):
+    """The bytes of ``v`` as a varint (``_put``)."""
+    n = 1
+    while v >= 0x80:
+        v >>= 7
+        n += 1
+    return n
 
 
 def _compact_head(data):
@@ -266,7 +300,7 @@ def kept_row(rows, c):
 def branch_row(c):
     """An #if branch (events.Branch) as plain values."""
     return (c.directive, c.expression, c.file, c.line, c.taken, c.value, c.guard,
-            tuple(branch_row(e) for e in c.earlier))
+            tuple([branch_row(e) for e in c.earlier]))
 
 
 def decode(blob):

@@ -199,7 +199,7 @@ class SegmentReuse:
         table = exp.macros
         written = rec.written
         names = tuple(rec.reads)
-        fps = depcheck.read_fingerprints(table, names, written)
+        fps = depcheck.read_fingerprints(table, names, written, self._encoder.segment_blobs)
         checks = list(rec.checks)
         if "__INCLUDE_LEVEL__" in rec.used:
             checks.append(("level", rec.depth))
@@ -323,5 +323,5 @@ class SegmentReuse:
 def _ifstack_rows(ifstack, rows):
     """A file's open #if groups as a plain value (``FileState.rows``); ``rows`` keeps each
     branch's row (id(branch) -> (branch, row)), made once however often it is asked."""
-    return tuple((e.taken_any, e.seen_else, e.last, tuple(kept_row(rows, c) for c in e.conditions))
-                 for e in ifstack)
+    return tuple([(e.taken_any, e.seen_else, e.last, tuple([kept_row(rows, c) for c in e.conditions]))
+                  for e in ifstack])
