@@ -13,6 +13,11 @@ cpdef object fingerprint(MacroDef m)
 cpdef object blob_fingerprint(object blob)
 
 
+@cython.locals(numbers=list, v=cython.ulonglong, shift=cython.int, n=Py_ssize_t,
+               byte=cython.ulonglong)
+cdef tuple _read_varints(bytes data, Py_ssize_t at, Py_ssize_t count)
+
+
 @cython.locals(values=list, at=Py_ssize_t)
 cdef tuple _compact_head(bytes data)
 

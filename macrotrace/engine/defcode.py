@@ -76,7 +76,7 @@ def fingerprint(m):
 def blob_fingerprint(blob):
     """``fingerprint`` of the definition a compact blob holds (the blob up to its
     conditions' bytes), not decoded; None for a blob that is not compact."""
-    data = bytes(blob)
+    data = blob if type(blob) is bytes else bytes(blob)
     if not len(data) or data[0] != 0:
         return None
     return _blake2b(data[:_compact_end(data)]).digest()[:FP_SIZE]
@@ -341,6 +341,8 @@ def _read_varints(data, at, count):
         v |= (byte & 0x7F) << shift
         if byte & 0x80:
             shift += 7
+            if shift > 56:
+                raise ValueError("a blob's number is too long")    # (damaged)
         else:
             numbers.append(v)
             v = shift = 0

@@ -110,61 +110,7 @@ class Encoder:
 
     def encode(self, macros):
         """(the user macros as a ``Packed`` value, the #if conditions they refer to)."""
-        blobs, outers = self.blobs, self.outers
-        names, data, outer_of, fps = [], [], [], []
-        add_name, add_data, add_outer, add_fp = names.append, data.append, outer_of.append, fps.append
-        last_chain, last = None, -1
-        stored = macros.stored if isinstance(macros, LazyMacros) else {}
-        initial, own, segment_blobs = self.initial, [], self.segment_blobs
-        # the entries as stored (a LazyMacros' are not decoded); one loop over ~16,000 of
-        # them at the end of a unit's headers, so the common cases come first, inline
-        for name, m in dict.items(macros):
-            t = type(m)
-            if t is Pending:                  # a replayed segment's, not decoded yet
-                outer = m.outer
-                if outer is not last_chain:   # (a segment's definitions come together)
-                    entry = outers.get(id(outer))
-                    last = entry[1] if entry is not None and entry[0] is outer else self._outer(outer)
-                    last_chain = outer
-                add_name(name)
-                add_data(m.blob)
-                add_outer(last)
-                add_fp(m.fp or _NO_FP)       # (none yet: made from the blob when asked)
-                continue
-            if t is not MacroDef:             # restored and never looked at: as it was
-                self._as_stored(m, add_data, add_outer, add_fp)
-                add_name(name)
-                continue
-            seg = segment_blobs.get(id(m))
-            if seg is not None and seg[0] is m:       # made by a segment just recorded
-                outer = seg[2]
-                if outer is not last_chain:
-                    last = self._outer(outer)
-                    last_chain = outer
-                add_name(name)
-                add_data(seg[1])
-                add_outer(last)
-                add_fp((m.fp or _NO_FP) if seg[1][0] == 0 else fingerprint(m))
-                continue
-            if m.builtin is not None:
-                continue
-            add_name(name)
-            if initial.get(id(m)) is m:               # defined before the first file
-                own.append(len(data))
-                add_data(b"")
-                add_outer(-1)
-                add_fp(_NO_FP)
-                continue
-            src = stored.get(id(m))
-            if src is not None and src[0] is m:       # decoded from a stored entry
-                self._as_stored(src[1], add_data, add_outer, add_fp)
-                continue
-            cached = blobs.get(id(m))
-            if cached is None or cached[0] is not m:
-                cached = blobs[id(m)] = (m, self._blob(name, m))
-            add_data(cached[1])
-            add_outer(-1)
-            add_fp(_NO_FP)
+        names, data, outer_of, fps, own = _entries(self, macros)
         text = "\0".join(names)
         fp_data = b"".join(fps)
         if len(fp_data) != FP_SIZE * len(fps):
@@ -214,6 +160,67 @@ class Encoder:
 
     def _blob(self, name, m):
         return defcode.encode(m, tuple(self._index(c) for c in m.conditions))
+
+
+def _entries(encoder, macros):
+    """``Encoder.encode``'s entries of ``macros``: (names, blobs, outer chains, fingerprints,
+    the run's own).  Compiled when the engine is built (state.pxd): one loop over the
+    ~16,000 entries of a unit's table, once a cold run."""
+    blobs, outers = encoder.blobs, encoder.outers
+    names, data, outer_of, fps = [], [], [], []
+    last_chain, last = None, -1
+    stored = macros.stored if isinstance(macros, LazyMacros) else {}
+    initial, own, segment_blobs = encoder.initial, [], encoder.segment_blobs
+    # the entries as stored (a LazyMacros' are not decoded); one loop over ~16,000 of
+    # them at the end of a unit's headers, so the common cases come first, inline
+    for name, m in dict.items(macros):
+        t = type(m)
+        if t is Pending:                  # a replayed segment's, not decoded yet
+            outer = m.outer
+            if outer is not last_chain:   # (a segment's definitions come together)
+                entry = outers.get(id(outer))
+                last = entry[1] if entry is not None and entry[0] is outer else encoder._outer(outer)
+                last_chain = outer
+            names.append(name)
+            data.append(m.blob)
+            outer_of.append(last)
+            fps.append(m.fp or _NO_FP)       # (none yet: made from the blob when asked)
+            continue
+        if t is not MacroDef:             # restored and never looked at: as it was
+            encoder._as_stored(m, data.append, outer_of.append, fps.append)
+            names.append(name)
+            continue
+        seg = segment_blobs.get(id(m))
+        if seg is not None and seg[0] is m:       # made by a segment just recorded
+            outer = seg[2]
+            if outer is not last_chain:
+                last = encoder._outer(outer)
+                last_chain = outer
+            names.append(name)
+            data.append(seg[1])
+            outer_of.append(last)
+            fps.append((m.fp or _NO_FP) if seg[1][0] == 0 else fingerprint(m))
+            continue
+        if m.builtin is not None:
+            continue
+        names.append(name)
+        if initial.get(id(m)) is m:               # defined before the first file
+            own.append(len(data))
+            data.append(b"")
+            outer_of.append(-1)
+            fps.append(_NO_FP)
+            continue
+        src = stored.get(id(m))
+        if src is not None and src[0] is m:       # decoded from a stored entry
+            encoder._as_stored(src[1], data.append, outer_of.append, fps.append)
+            continue
+        cached = blobs.get(id(m))
+        if cached is None or cached[0] is not m:
+            cached = blobs[id(m)] = (m, encoder._blob(name, m))
+        data.append(cached[1])
+        outer_of.append(-1)
+        fps.append(_NO_FP)
+    return names, data, outer_of, fps, own
 
 
 class Packed:
