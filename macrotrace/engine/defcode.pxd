@@ -27,9 +27,9 @@ cdef Py_ssize_t _compact_end(bytes data) except -1
 
 
 @cython.locals(t=Token, k=Py_ssize_t, at=Py_ssize_t, start=Py_ssize_t, first=Py_ssize_t,
-               texts=list, numbers=bytearray, body=list, rare=object, kind=object, params=object,
+               texts=list, numbers=bytearray, body=list, rare=object, kind=str, params=object,
                spelling=object, text=object, f=object, home=object, spelled=object, line=long,
-               col=long, wide=bint)
+               col=long, wide=bint, large=long)
 cpdef bytes encode(MacroDef m, object conditions, object stored=*)
 
 

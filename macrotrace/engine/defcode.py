@@ -105,13 +105,14 @@ def encode(m, conditions, stored=None):
     rare = None
     k = 0
     wide = False
+    large = _LARGE              # (a C integer, compiled: compared without a Python one)
     for t in body:
         kind = t.kind
         text = t.text
         texts.append(text)
         line = t.line
         col = t.col
-        if 0 <= line < _LARGE and 0 <= col < _LARGE and t.flags < _LARGE:
+        if 0 <= line < large and 0 <= col < large and t.flags < large:
             at = _put(numbers, at, _code(kind))
             at = _put(numbers, at, t.flags)
             at = _put(numbers, at, line)
