@@ -37,7 +37,7 @@ cpdef bytes encode(MacroDef m, object conditions, object stored=*)
 cdef bytearray _buffer(Py_ssize_t size)
 
 
-cdef Py_ssize_t _size(unsigned long long v)
+cdef Py_ssize_t _size(unsigned long long v) noexcept
 
 
 cdef Py_ssize_t _put(bytearray out, Py_ssize_t at, unsigned long long v) except -1

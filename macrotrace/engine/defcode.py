@@ -265,27 +265,27 @@ def segment_defs(table, written, n_outer, rows, known, outer):
     undefined.  A blob keeps the definition's own #if branches (its first ``n_outer``,
     the includers', are the replaying run's), as rows kept in ``rows`` (id(branch) ->
     (branch, row): a header's definitions share theirs); each is noted in ``known``
-    (id(definition) -> (it, blob, ``outer``)), which the unit's state stores as is
-    (state.Encoder.segment_blobs)."""
+    (definition -> (it, blob, ``outer``): a definition is hashed by its identity), which
+    the unit's state stores as is (state.Encoder.segment_blobs)."""
     defs = []
-    shared = {}             # id(conditions) -> (them, own rows, their marshal bytes)
+    shared = {}             # conditions -> (them, own rows, their marshal bytes)
     for name in written:
         m = table.get(name)
         if m is None:
             defs.append((name, None, None))
             continue
         conds = m.conditions
-        entry = shared.get(id(conds))       # (the definitions under one #if share it)
-        if entry is None or entry[0] is not conds:
+        entry = shared.get(conds)           # (the definitions under one #if share it)
+        if entry is None:
             own = []
             for i in range(n_outer, len(conds)):
                 own.append(kept_row(rows, conds[i]))
             own_rows = tuple(own)
-            entry = shared[id(conds)] = (conds, own_rows, marshal.dumps(own_rows))
+            entry = shared[conds] = (conds, own_rows, marshal.dumps(own_rows))
         blob = encode(m, entry[1], entry[2])
         # a compact blob's fingerprint is made from it when a check needs it (None)
         defs.append((name, blob, m.fp if blob[0] == 0 else fingerprint(m)))
-        known[id(m)] = (m, blob, outer)
+        known[m] = (m, blob, outer)
     return tuple(defs)
 
 

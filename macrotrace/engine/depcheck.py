@@ -27,7 +27,7 @@ def read_fingerprints(table, names, written, known):
     """The fingerprints of ``names`` (a segment's reads) as each was when the segment
     began: a name it changed as ``written`` holds it, the others as ``table`` does.  A
     definition with no fingerprint yet that a segment of this run stored has it made
-    from its blob (``known``: id(definition) -> (it, its blob, ...), state.Encoder's
+    from its blob (``known``: definition -> (it, its blob, ...), state.Encoder's
     ``segment_blobs``), not encoded again."""
     get = dict.get
     out = []
@@ -38,8 +38,8 @@ def read_fingerprints(table, names, written, known):
         elif type(e) is MacroDef:
             fp = e.fp
             if fp is None:
-                seg = get(known, id(e))
-                if seg is not None and seg[0] is e:
+                seg = get(known, e)
+                if seg is not None:
                     fp = blob_fingerprint(seg[1])
                     if fp is not None:
                         e.fp = fp

@@ -96,8 +96,9 @@ class Encoder:
                                   # index in outer_rows)
         self.outer_rows = list(packed.outers) if packed is not None else []
         self.packed = packed      # the restored table's entries (ints) keep their numbers
-        # id(MacroDef) -> (MacroDef, its blob, its outer chain): a definition a segment
-        # just recorded (defcode.segment_defs), stored the same way, not encoded again
+        # MacroDef -> (it, its blob, its outer chain): a definition a segment just
+        # recorded (defcode.segment_defs), stored the same way, not encoded again (a
+        # MacroDef is hashed by its identity)
         self.segment_blobs = {}
         self.initial = {}         # id(MacroDef) -> MacroDef: see ``start``
 
@@ -190,8 +191,8 @@ def _entries(encoder, macros):
             encoder._as_stored(m, data.append, outer_of.append, fps.append)
             names.append(name)
             continue
-        seg = segment_blobs.get(id(m))
-        if seg is not None and seg[0] is m:       # made by a segment just recorded
+        seg = segment_blobs.get(m)
+        if seg is not None:                       # made by a segment just recorded
             outer = seg[2]
             if outer is not last_chain:
                 last = encoder._outer(outer)
