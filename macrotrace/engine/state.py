@@ -146,7 +146,7 @@ class Encoder:
             same = self.outers.get(ids)
             if same is None:
                 same = self.outers[ids] = (outer, len(self.outer_rows))
-                self.outer_rows.append(tuple(self._index(c) for c in outer))
+                self.outer_rows.append(tuple([self._index(c) for c in outer]))
             entry = self.outers[id(outer)] = (outer, same[1])
         return entry[1]
 
@@ -154,7 +154,7 @@ class Encoder:
         cond_index, conds = self.cond_index, self.conds
         entry = cond_index.get(id(c))
         if entry is None or entry[0] is not c:
-            earlier = tuple(self._index(e) for e in c.earlier)
+            earlier = tuple([self._index(e) for e in c.earlier])
             entry = cond_index[id(c)] = (c, len(conds))
             conds.append((c.directive, c.expression, c.file, c.line, c.taken, c.value, c.guard, earlier))
         return entry[1]
