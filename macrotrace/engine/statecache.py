@@ -25,7 +25,7 @@ from .diskcache import cache_dir
 from .stamps import remembered
 from .state import digest, file_stamp, unchanged, with_data, without_data
 
-FORMAT = 6      # 6: a segment's definition's blob compact (defcode._compact); 5: definitions as defcode.py stores them; 4: the macro table packed
+FORMAT = 7      # 7: a compact definition's fingerprint made from its blob, zeros when not made; 6: a segment's definition's blob compact (defcode._compact); 5: definitions as defcode.py stores them; 4: the macro table packed
                 # (state.Packed); 3: positions are offsets in the text
 _HEAD = 8       # bytes of the length of the marshal part (a file: that length, the marshal
                 # part, then the macro blobs' bytes as they are, mapped when read)
