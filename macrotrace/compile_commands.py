@@ -14,7 +14,6 @@ and said so; ``--no-compile-commands`` ignores it.
 """
 
 import os
-import shlex
 
 from .config import ConfigError
 
@@ -86,7 +85,8 @@ def load(path):
                 raise ConfigError("%s: \"arguments\" must be a list of strings" % where)
         elif isinstance(entry.get("command"), str):
             try:
-                argv = shlex.split(entry["command"])
+                from .shellwords import split    # (shlex.split, faster; not at every start)
+                argv = split(entry["command"])
             except ValueError as e:
                 raise ConfigError("%s: cannot split \"command\": %s" % (where, e))
         else:

@@ -13,8 +13,9 @@ import re
 
 from .config import ConfigError
 
-_POSITION = re.compile(r"(?P<where>[^\s:][^:]*:\d+(?::\d+)?): (?:error: )?(?P<what>.*)", re.S)
-_FILE_ERROR = re.compile(r"(?P<file>[^\s:][^:]*): error: (?P<what>.*)", re.S)
+# (compiled by re.match when an error is printed, not at every start)
+_POSITION = r"(?P<where>[^\s:][^:]*:\d+(?::\d+)?): (?:error: )?(?P<what>.*)"
+_FILE_ERROR = r"(?P<file>[^\s:][^:]*): error: (?P<what>.*)"
 PREFIX = "macrotrace: error: "
 
 
@@ -37,10 +38,10 @@ def error_line(error):
         message = message[len("macrotrace: "):]
     if message.startswith("error: "):
         message = message[len("error: "):]
-    m = _POSITION.match(message)
+    m = re.match(_POSITION, message, re.S)
     if m:
         return "%s: error: %s" % (m.group("where"), _without_file(m.group("what"), m.group("where")))
-    m = _FILE_ERROR.match(message)
+    m = re.match(_FILE_ERROR, message, re.S)
     if m:                                       # "f.c: error: f.c: ..." -> "f.c: ..."
         message = "%s: %s" % (m.group("file"), _without_file(m.group("what"), m.group("file")))
     return PREFIX + message

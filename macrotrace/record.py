@@ -14,6 +14,8 @@ macrotrace's imports for an ``expand``.  The trace model (trace/model.py), which
 trace loads, stays in dataclasses.
 """
 
+from operator import itemgetter
+
 _MISSING = object()
 
 
@@ -91,23 +93,35 @@ def _make(cls, frozen):
     def __repr__(self):
         return "%s(%s)" % (cls.__qualname__, ", ".join("%s=%r" % (n, getattr(self, n)) for n in names))
 
-    # == and hash compare a tuple of the fields, spelled out as dataclasses does: a
-    # frozen record can be a dict key on a hot path (the lexer's regex per language)
-    fields = "".join("self.%s, " % n for n in compared)
-    source = ("def __eq__(self, other):\n"
-              "    if other.__class__ is not self.__class__:\n"
-              "        return NotImplemented\n"
-              "    return (%s) == (%s)\n"
-              "def __hash__(self):\n"
-              "    return hash((%s))\n") % (fields, fields.replace("self.", "other."), fields)
-    methods = {}
-    exec(source, {}, methods)
+    # == and hash compare the tuple of the compared fields, as dataclasses does (a frozen
+    # record can be a dict key on a hot path: the language options).  The tuple is taken
+    # from the instance's dict (where __init__ put every field) by itemgetter, not by a
+    # method compiled from source as dataclasses makes it: compiling seven of those cost
+    # every start ~2 ms of CPU
+    if len(compared) > 1:
+        values = itemgetter(*compared)
+    elif compared:
+        one = itemgetter(compared[0])
+
+        def values(fields):
+            return (one(fields),)
+    else:
+        def values(fields):
+            return ()
+
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return values(self.__dict__) == values(other.__dict__)
+
+    def __hash__(self):
+        return hash(values(self.__dict__))
 
     cls.__init__ = __init__
     cls.__repr__ = __repr__
-    cls.__eq__ = methods["__eq__"]
+    cls.__eq__ = __eq__
     if frozen:
-        cls.__hash__ = methods["__hash__"]
+        cls.__hash__ = __hash__
 
         def __setattr__(self, name, value):
             raise FrozenInstanceError("cannot assign to field %r" % name)

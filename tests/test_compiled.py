@@ -23,7 +23,7 @@ from test_kernel import built  # noqa: F401  (the fixture: Kbuild builds the tes
 from test_segments import kbuild_config
 
 from macrotrace.config import RunConfig
-from macrotrace.engine import compiled
+from macrotrace.engine import compiled, stamps
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HELLO = os.path.join(ROOT, "examples", "hello.c")
@@ -166,6 +166,7 @@ def test_a_stale_build_is_not_used(compiled_built, tmp_path):
     env = _env(tmp_path, False, str(root))
     lines = _python(_WHERE, env).stdout.decode().split("\n")
     assert not lines[0].endswith(".py") and lines[3].startswith("compiled")     # the copy's builds
+    assert _manifest(root) is not None          # (a start that trusts it follows the edit too)
     # a developer edits expander.py and does not rebuild
     with open(root / "macrotrace" / "engine" / "expander.py", "a") as fh:
         fh.write("\nEDITED = 'yes'\n")
@@ -181,6 +182,76 @@ def test_a_stale_build_is_not_used(compiled_built, tmp_path):
     stale = subprocess.run(cli, capture_output=True, text=True, env=env, cwd=str(tmp_path))
     fresh = subprocess.run(cli, capture_output=True, text=True, env=_env(tmp_path, False), cwd=str(tmp_path))
     assert stale.returncode == 0 and stale.stdout == fresh.stdout and "__initcall" in stale.stdout
+
+
+def _manifest(root):
+    path = root / "macrotrace" / "engine" / "__pycache__" / os.path.basename(stamps.memo_path(compiled.MEMO))
+    return path.read_bytes() if path.exists() else None
+
+
+def test_the_manifest_spares_the_hashes_until_a_file_changes(compiled_built, tmp_path):
+    """A start trusts the builds without hashing while every .py and build has the size
+    and modification time the manifest recorded when the hashes last matched; any
+    change (a touch, an edit of the same size, a rebuilt binary) makes the full check
+    decide again."""
+    root = _copy_package(tmp_path)
+    engine = root / "macrotrace" / "engine"
+    env = _env(tmp_path, False, str(root))
+    assert _manifest(root) is None
+    assert _status(tmp_path, root=str(root)).startswith("compiled")
+    first = _manifest(root)
+    assert first is not None                                    # written by the full check
+    # the full check is not run while the manifest holds: a build that no longer matches
+    # its .py, with the stat the manifest recorded, is believed (as a .pyc would be)
+    code = ("from macrotrace.engine import compiled\n"
+            "compiled.source_hash = lambda path: 1 / 0\n"
+            "print(compiled.status())\n")
+    assert _python(code, env).stdout.decode().startswith("compiled")
+    # touched, contents the same: checked again, still compiled, the manifest renewed
+    py = engine / "macros.py"
+    st = py.stat()
+    os.utime(py, ns=(st.st_atime_ns, st.st_mtime_ns + 10 ** 9))
+    assert _status(tmp_path, root=str(root)).startswith("compiled")
+    assert _manifest(root) not in (None, first)
+    # an edit that keeps the size: stale, pure Python
+    text = py.read_bytes()
+    k = text.index(b"MacroDef")
+    py.write_bytes(text[:k] + b"macroDef" + text[k + len(b"MacroDef"):])
+    assert _status(tmp_path, root=str(root)) == \
+        "pure Python (compiled macros is stale: macros.py changed since the build)"
+    py.write_bytes(text)
+    assert _status(tmp_path, root=str(root)).startswith("compiled")
+    # a build replaced by one made from another .py: stale
+    suffix = os.path.basename(compiled._binary("tokens"))[len("tokens"):]
+    so = engine / ("printer" + suffix)
+    saved = so.read_bytes()
+    shutil.copyfile(engine / ("tokens" + suffix), so)
+    assert _status(tmp_path, root=str(root)) == \
+        "pure Python (compiled printer is stale: printer.py changed since the build)"
+    so.write_bytes(saved)           # (rebuilt as it was: a new modification time)
+    assert _status(tmp_path, root=str(root)).startswith("compiled")
+    # a missing or unreadable manifest: the full check, and a new manifest
+    for damage in (b"", b"not marshal"):
+        path = engine / "__pycache__" / os.path.basename(stamps.memo_path(compiled.MEMO))
+        path.write_bytes(damage)
+        assert _status(tmp_path, root=str(root)).startswith("compiled")
+        assert _manifest(root) not in (None, damage)
+    (engine / "__pycache__" / os.path.basename(stamps.memo_path(compiled.MEMO))).unlink()
+    assert _status(tmp_path, root=str(root)).startswith("compiled") and _manifest(root)
+
+
+def test_a_package_directory_that_cannot_be_written_checks_at_every_start(compiled_built, tmp_path):
+    if os.geteuid() == 0:
+        # (root writes anywhere: the write fails instead where the manifest's directory is a file)
+        root = _copy_package(tmp_path)
+        cache = root / "macrotrace" / "engine" / "__pycache__"
+        shutil.rmtree(cache, ignore_errors=True)
+        cache.write_text("not a directory")
+    else:
+        root = _copy_package(tmp_path)
+        os.chmod(root / "macrotrace" / "engine", 0o555)
+    assert _status(tmp_path, root=str(root)).startswith("compiled")
+    assert _status(tmp_path, root=str(root)).startswith("compiled")
 
 
 def test_pure_python_is_forced_by_the_switch_and_cache_info_says_which(compiled_built, tmp_path):

@@ -5,7 +5,7 @@ is in them); its answer must be the plain rule's, a regex over every run of digi
 
 import re
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import assume, given, settings, strategies as st
 
 from macrotrace.engine import counters
 
@@ -66,3 +66,27 @@ def test_a_value_printed_unmarked_is_not_relocated():
     assert counters.relocation(parts, 0, {1}, "".join(parts), 12, 13, [], [], set()) is None
     assert counters.relocation(parts[:2], 0, {1}, "".join(parts[:2]), 12, 13, [], [], set()) \
         == (((2, 2, 0),), ((), ()))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(pieces, min_size=1, max_size=6).map("".join), min_size=100, max_size=200),
+       st.integers(7, 11), st.integers(1, 3))
+def test_the_names_of_a_long_lookup_list_are_found_by_the_plain_rule(names, c0, n):
+    """A segment looks up hundreds of names: their runs are found by another path (the
+    runs listed, then the values among them searched), with the regex rule's answer."""
+    c1 = c0 + n
+    names = [nm for nm in dict.fromkeys(names) if nm]
+    values = {str(v): v - c0 for v in range(c0, c1)}
+    joined = "\0".join(names)
+    assume(len(joined) >= counters._SHORT)
+    rule = [(m.start(), m.end() - m.start(), values[m.group()])
+            for m in re.finditer("[0-9]+", joined) if m.group() in values]
+    assert counters._runs(joined, values) == rule
+    parts = ["int x = ", str(c0), ";\n"]
+    got = counters.relocation(parts, 0, {1}, "".join(parts), c0, c1, names,
+                              [b"%d" % k for k in range(len(names))], set())
+    want = by_the_rule("".join(parts), names, c0, c1)
+    if want is None:
+        assert got is None
+    else:
+        assert got is not None and got[1][0] == want[1]

@@ -64,6 +64,21 @@ def test_expand_imports_only_the_engine(tiny):
     assert heavy(modules, NOT_FOR_EXPAND) == []
 
 
+def test_a_cold_expand_runs_the_compiler_without_subprocess(tiny):
+    """The first run of a cache asks gcc (engine/spawn.py): subprocess, with locale,
+    signal and selectors, is not imported for it."""
+    env = dict(os.environ, XDG_CACHE_HOME=str(tiny / "fresh-cache"))
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "macrotrace", "expand", "t.c",
+                           "-o", "out.i"], capture_output=True, text=True, cwd=tiny, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    python = subprocess.run([sys.executable, "-X", "importtime", "-c", "pass"], capture_output=True, text=True)
+    modules = {m.group(2) for m in map(_IMPORT_LINE.match, proc.stderr.splitlines()) if m} - \
+        {m.group(2) for m in map(_IMPORT_LINE.match, python.stderr.splitlines()) if m}
+    assert (tiny / "out.i").read_text().strip() == "int a = ((3) * 2);"
+    assert "macrotrace.engine.spawn" in modules and "subprocess" not in modules
+    assert os.listdir(tiny / "fresh-cache" / "macrotrace")       # (it was cold: gcc answered)
+
+
 def test_json_trace_imports_no_text_or_html_renderer(tiny):
     modules = imported(["trace", "TWICE", "t.c", "--format", "json", "-o", "t.json"], tiny)
     assert '"TWICE"' in (tiny / "t.json").read_text()

@@ -250,3 +250,48 @@ def test_a_segments_definition_comes_back_whole_from_its_compact_blob():
             got, conds = defcode.decode(stored)
             assert conds == rows
             assert described(got)[:6] + described(got)[7:] == described(m)[:6] + described(m)[7:]
+
+
+def test_a_compact_definitions_fingerprint_is_made_from_its_blob_alone():
+    """A segment stores no fingerprint for a compact definition: it is made from the
+    blob (not decoded) when a check asks, and must be the definition's own, whichever
+    way it is asked for (the definition, the blob, the definition decoded from it), and
+    change with anything that changes an expansion or a trace."""
+    import marshal
+    from macrotrace.engine.macros import parse_define
+    from macrotrace.engine.lexer import lex
+
+    def define(src, site=("dir/ä.h", 3), cmdline=False):
+        m = parse_define(lex(src, site[0])[0], site)
+        m.from_command_line = cmdline
+        return m
+
+    rows = (("ifdef", "X", "dir/ä.h", 1, True, None, None, ()),)
+    variants = [define("F(a, ...) #a + __VA_ARGS__ x"), define("F(a, ...) #a + __VA_ARGS__  x"),
+                define("F(a, ...) #a + __VA_ARGS__ y"), define("F(b, ...) #b + __VA_ARGS__ x"),
+                define("F(a...) #a + a x"), define("F(a, ...) #a + __VA_ARGS__ x", ("dir/ä.h", 4)),
+                define("F(a, ...) #a + __VA_ARGS__ x", ("dir/b.h", 3)),
+                define("F(a, ...) #a + __VA_ARGS__ x", cmdline=True), define("F() \"é\" 1"),
+                define("F \"é\" 1"), define("F"), define("F()")]
+    seen = set()
+    for m in variants:
+        fp = defcode.fingerprint(m)
+        assert len(fp) == defcode.FP_SIZE
+        for conds in ((), rows):
+            blob = defcode.encode(m, conds, marshal.dumps(conds))
+            assert blob[:1] == defcode.COMPACT
+            assert defcode.blob_fingerprint(blob) == fp
+            assert defcode.blob_fingerprint(memoryview(b"x" + blob)[1:]) == fp
+            pending = state.Pending(blob, (), None)
+            assert pending.fingerprint() == fp
+            decoded = pending.decode()
+            decoded.fp = None
+            assert defcode.fingerprint(decoded) == fp
+        seen.add(fp)
+    assert len(seen) == len(variants)
+    # a definition a compact blob cannot hold (a token from another file) keeps its own
+    rare = define("G a b")
+    rare.body[1].file = "other.h"
+    assert defcode.encode(rare, (), b"")[:1] != defcode.COMPACT
+    assert defcode.blob_fingerprint(defcode.encode(rare, ())) is None
+    assert len(defcode.fingerprint(rare)) == defcode.FP_SIZE

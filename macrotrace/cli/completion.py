@@ -9,7 +9,6 @@ the working directory). The bare form ``macrotrace MACRO FILE`` completes as
 ``macrotrace trace MACRO FILE``.
 """
 
-import glob
 import os
 
 SHELLS = ("bash", "zsh", "fish")
@@ -57,6 +56,7 @@ def _as_explicit_trace(commands):
 def macro_completer(prefix, parsed_args=None, **_):
     files = [parsed_args.file] if getattr(parsed_args, "file", None) else _files_on_line()
     if not files:
+        import glob             # (only when completing: not at every start)
         files = sorted(glob.glob("*.c"))[:MAX_FILES]
     names = set()
     for path in files:

@@ -27,7 +27,6 @@ from ..engine.diagnostics import PreprocessError
 from ..messages import error_line
 from . import given_text
 from .commands import exists, load, load_all
-from .completion import complete
 from .options import EXIT_ERROR, EXIT_INTERNAL, Parser, UsageError
 from .registry import COMMANDS, ordered
 
@@ -86,6 +85,7 @@ def split_command_line(argv):
 def run(argv):
     """Parse ``argv`` (without the program name) and run its command: the exit status."""
     if "_ARGCOMPLETE" in os.environ:
+        from .completion import complete        # (only then: not at every start)
         complete(build_parser())                # the shell asking for completions: answer, exit
     name, args, compiler = split_command_line(argv)
     if name == "--version" and not args:

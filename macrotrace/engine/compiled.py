@@ -11,6 +11,12 @@ else pure Python for all (they share extension types: a mix cannot load).  So an
 ``expander.py`` is never shadowed by a stale build; ``MACROTRACE_DEBUG=1`` says on
 stderr why the pure path was taken, ``MACROTRACE_PURE_PYTHON=1`` forces it, and
 ``macrotrace cache --info`` prints ``status()``.
+
+Hashing every ``.py`` and reading every build whole (3.3 MB) cost each start ~5 ms, so
+the decision is remembered under the files' stat (stamps.py), as CPython remembers a
+``.pyc``: a start whose ``.py`` files and builds all have the size and modification
+time they had when it was made takes it as made; an edit, a rebuild or a ``touch``
+makes the whole check run again.
 """
 
 import importlib.machinery
@@ -23,9 +29,11 @@ MODULES = ("tokens", "macros", "expander", "printer", "lexer", "depcheck", "defc
            "reader",     # compiled together (setup.py)
            # plain Python compiled as it is (no .pxd): the directives, files, #if
            # expressions and include search around the hot loop
-           "source", "condscan", "expression", "includes", "preprocessor")
+           "source", "condscan", "expression", "includes", "preprocessor",
+           "state")     # (typed: the loop storing a unit's macro table, state.pxd)
 MARKER = b"macrotrace-source-sha256:"
 _HERE = os.path.dirname(os.path.abspath(__file__))
+MEMO = "compiled-modules"     # (its name in stamps.py; setup.py loads this file alone)
 
 _decision = None        # (compiled: bool, why: str), made on the first import
 
@@ -75,6 +83,14 @@ def _decide():
     for name in MODULES:
         if built[name] is None:
             return False, "pure Python (compiled %s is missing)" % name, True
+    from . import stamps
+    paths = [path for name in MODULES for path in (os.path.join(_HERE, name + ".py"), built[name])]
+    return stamps.remembered(MEMO, paths, lambda: _check(built))
+
+
+def _check(built):
+    """The whole check: each build's recorded hash against its ``.py``'s."""
+    for name in MODULES:
         if built_from(built[name]) != source_hash(os.path.join(_HERE, name + ".py")):
             return False, "pure Python (compiled %s is stale: %s.py changed since the build)" % (name, name), True
     return True, "compiled (Cython: %s)" % ", ".join(MODULES), False

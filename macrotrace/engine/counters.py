@@ -36,6 +36,7 @@ MAX_VALUES = 1000       # a segment that used more keeps the exact check
 _FEW = 16               # values few enough to count each in a text (C searches) before
                         # splitting the text into its runs of digits
 _DIGIT_CHARS = frozenset("0123456789")
+_SHORT = 256            # a text shorter than this has its runs found by the regex alone
 _BLANK_BUT_DIGITS = {c: " " for c in range(128) if chr(c) not in _DIGIT_CHARS}
 
 
@@ -89,13 +90,29 @@ def relocation(parts, start, marks, chunk, c0, c1, names, fps, written):
 
 def _runs(text, values):
     """(offset, length, k) of each run of digits in ``text`` that is one of ``values``
-    (its digits -> k)."""
-    get = values.get
+    (its digits -> k), in order.  A long text (the names a segment looked up, joined) has
+    thousands of runs and few of them values: the runs are listed in C (``_digit_runs``),
+    and only a value that is one is searched for, as a substring that is a whole run."""
+    if len(text) < _SHORT:
+        get = values.get
+        out = []
+        for m in _DIGITS.finditer(text):
+            k = get(m.group())
+            if k is not None:
+                out.append((m.start(), m.end() - m.start(), k))
+        return out
     out = []
-    for m in _DIGITS.finditer(text):
-        k = get(m.group())
-        if k is not None:
-            out.append((m.start(), m.end() - m.start(), k))
+    end = len(text)
+    for v in set(_digit_runs(text)).intersection(values):
+        n = len(v)
+        k = values[v]
+        at = text.find(v)
+        while at >= 0:
+            if (not at or text[at - 1] not in _DIGIT_CHARS) and \
+                    (at + n == end or text[at + n] not in _DIGIT_CHARS):
+                out.append((at, n, k))
+            at = text.find(v, at + n)
+    out.sort()
     return out
 
 

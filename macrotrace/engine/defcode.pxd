@@ -5,15 +5,39 @@ from macrotrace.engine.tokens cimport Token
 from macrotrace.engine.macros cimport MacroDef
 
 
-@cython.locals(raw=str, params=str, flags=str, where=str, site=object, fp=object)
+@cython.locals(raw=str, params=str, flags=str, where=str, site=object, fp=object, blob=bytes)
 cpdef object fingerprint(MacroDef m)
 
 
-@cython.locals(t=Token, k=Py_ssize_t, at=Py_ssize_t, texts=list, numbers=bytearray, body=list,
-               rare=object, kind=object,
-               text=object, f=object, home=object, spelled=object, line=long, col=long,
-               wide=bint)
+@cython.locals(data=bytes)
+cpdef object blob_fingerprint(object blob)
+
+
+@cython.locals(numbers=list, v=cython.ulonglong, shift=cython.int, n=Py_ssize_t,
+               byte=cython.ulonglong)
+cdef tuple _read_varints(bytes data, Py_ssize_t at, Py_ssize_t count)
+
+
+@cython.locals(values=list, at=Py_ssize_t)
+cdef tuple _compact_head(bytes data)
+
+
+@cython.locals(values=list, at=Py_ssize_t)
+cdef Py_ssize_t _compact_end(bytes data) except -1
+
+
+@cython.locals(t=Token, k=Py_ssize_t, at=Py_ssize_t, start=Py_ssize_t, first=Py_ssize_t,
+               texts=list, numbers=bytearray, body=list, rare=object, kind=str, params=object,
+               spelling=object, text=object, f=object, home=object, spelled=object, line=long,
+               col=long, wide=bint, large=long)
 cpdef bytes encode(MacroDef m, object conditions, object stored=*)
+
+
+@cython.locals(out=bytearray)
+cdef bytearray _buffer(Py_ssize_t size)
+
+
+cdef Py_ssize_t _size(unsigned long long v) noexcept
 
 
 cdef Py_ssize_t _put(bytearray out, Py_ssize_t at, unsigned long long v) except -1
@@ -35,9 +59,10 @@ cpdef object kept_row(dict rows, object c)
 cpdef tuple decode(object blob)
 
 
-@cython.locals(head=bytearray, k=Py_ssize_t, p=object, text=bytes, joined=str)
-cdef bytes _compact(MacroDef m, str path, long line, bytearray numbers, Py_ssize_t at,
-                    list texts, bytes stored)
+@cython.locals(k=Py_ssize_t, p=object, text=bytes, flags=long, size=Py_ssize_t,
+               begin=Py_ssize_t)
+cdef bytes _compact(MacroDef m, long line, object params, bytearray out, Py_ssize_t start,
+                    Py_ssize_t end, list texts, bytes stored)
 
 
 @cython.locals(t=Token, i=Py_ssize_t, at=Py_ssize_t, n=Py_ssize_t, body=list)

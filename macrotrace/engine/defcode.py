@@ -40,7 +40,10 @@ def fingerprint(m):
     """What a segment's dependency compares of a definition (None: not defined), kept on
     it.  Two equal fingerprints expand alike and say the same in a trace: parameters,
     spelling (gcc's white space rule), where it was written, whether the command line
-    made it."""
+    made it.  A definition a compact blob can hold is fingerprinted as that blob
+    (``blob_fingerprint``: everything it decodes to but its conditions), so a stored
+    definition's fingerprint is made from its blob only when a dependency asks for it:
+    a cold unit stores ~15,000 and its checks read ~2,000."""
     if m is None:
         return None
     fp = m.fp
@@ -48,6 +51,10 @@ def fingerprint(m):
         if m.builtin is not None:
             raw = "B\0" + m.builtin
         else:
+            blob = encode(m, None, b"")
+            if blob[0] == 0:            # (COMPACT: its conditions' bytes are empty)
+                fp = m.fp = _blake2b(blob).digest()[:FP_SIZE]
+                return fp
             # the parameters are identifiers and the site's file a path (neither holds a
             # NUL); the spelling, which may hold anything, comes last
             site = m.site
@@ -66,27 +73,46 @@ def fingerprint(m):
     return fp
 
 
+def blob_fingerprint(blob):
+    """``fingerprint`` of the definition a compact blob holds (the blob up to its
+    conditions' bytes), not decoded; None for a blob that is not compact."""
+    data = blob if type(blob) is bytes else bytes(blob)
+    if not len(data) or data[0] != 0:
+        return None
+    return _blake2b(data[:_compact_end(data)]).digest()[:FP_SIZE]
+
+
 def encode(m, conditions, stored=None):
     """``m`` as a blob, its conditions stored as ``conditions`` (plain values; given as
     ``stored``, their marshal bytes, a segment's definitions have a compact blob)."""
     site = m.site
     home = site[0] if site else None
-    texts = []
+    params = m.params if m.fun_like else ()
+    spelling = m.spelling
+    # the texts a compact blob joins, in its order: name, file, spelling, parameters,
+    # then the tokens' (``first``: where those begin)
+    texts = [m.name, home if type(home) is str else "", spelling if type(spelling) is str else ""]
+    texts += params
+    first = len(texts)
     body = m.body
-    # each number a varint, written in place: no object made for one (a number past
-    # 2**35, 5 bytes, or below 0: all of them as plain numbers)
-    numbers = bytearray(len(body) * _FIELDS * 5)
-    at = 0
+    # each number a varint, written in place in one buffer kept for all definitions,
+    # after room for ``COMPACT`` and a compact blob's head (written there last): no
+    # object made for one (a number past 2**35, 5 bytes, or below 0: all of them as
+    # plain numbers)
+    start = 1 + (9 + len(params)) * 5
+    numbers = _buffer(start + len(body) * _FIELDS * 5)
+    at = start
     rare = None
     k = 0
     wide = False
+    large = _LARGE              # (a C integer, compiled: compared without a Python one)
     for t in body:
         kind = t.kind
         text = t.text
         texts.append(text)
         line = t.line
         col = t.col
-        if 0 <= line < _LARGE and 0 <= col < _LARGE and t.flags < _LARGE:
+        if 0 <= line < large and 0 <= col < large and t.flags < large:
             at = _put(numbers, at, _code(kind))
             at = _put(numbers, at, t.flags)
             at = _put(numbers, at, line)
@@ -105,46 +131,82 @@ def encode(m, conditions, stored=None):
         k += 1
     if (stored is not None and rare is None and not wide and site is not None and len(site) == 2
             and type(home) is str and type(site[1]) is int and 0 <= site[1] < _LARGE
-            and type(m.spelling) is str):
-        return _compact(m, home, site[1], numbers, at, texts, stored)
-    packed = _plain_numbers(body) if wide else bytes(numbers[:at])
+            and type(spelling) is str):
+        return _compact(m, site[1], params, numbers, start, at, texts, stored)
+    packed = _plain_numbers(body) if wide else bytes(numbers[start:at])
     return marshal.dumps((m.name, tuple(m.params) if m.fun_like else None, m.variadic,
-                          tuple(site) if site else None, m.spelling, m.from_command_line,
-                          conditions, "".join(texts), packed,
+                          tuple(site) if site else None, spelling, m.from_command_line,
+                          conditions, "".join(texts[first:]), packed,
                           tuple(rare) if rare is not None else None))
 
 
-def _compact(m, path, line, numbers, at, texts, stored):
+_BUFFER = [bytearray(1 << 12)]
+
+
+def _buffer(size):
+    """The buffer ``encode`` writes numbers into, at least ``size`` bytes long."""
+    out = _BUFFER[0]
+    if len(out) < size:
+        out = _BUFFER[0] = bytearray(2 * size)
+    return out
+
+
+def _compact(m, line, params, out, start, end, texts, stored):
     """A definition without marshal, whose tuple of ten values cost most of encoding
     one: ``COMPACT``; varints (flags, the site's line, the lengths of the name, the
     site's file, the spelling, the number of parameters or 0, each one's length, the
     length of the tokens' numbers, of the text); the tokens' numbers; the name, file,
     spelling, parameters and tokens' texts as one UTF-8 text; the conditions' marshal
-    bytes (``stored``: made once for the definitions that share them)."""
-    params = m.params if m.fun_like else ()
-    head = bytearray((9 + len(params)) * 5)
-    k = _put(head, 0, (1 if m.fun_like else 0) | (2 if m.variadic else 0)
-             | (4 if m.from_command_line else 0))
-    k = _put(head, k, line)
-    k = _put(head, k, len(m.name))
-    k = _put(head, k, len(path))
-    k = _put(head, k, len(m.spelling))
-    k = _put(head, k, len(params))
+    bytes (``stored``: made once for the definitions that share them).  The tokens'
+    numbers are ``out[start:end]``: the head is written just before them, in the room
+    ``encode`` left, and the blob is one copy of the buffer, the text and ``stored``."""
+    text = "".join(texts).encode("utf-8", "surrogatepass")
+    flags = (1 if m.fun_like else 0) | (2 if m.variadic else 0) | (4 if m.from_command_line else 0)
+    size = (_size(flags) + _size(line) + _size(len(texts[0])) + _size(len(texts[1]))
+            + _size(len(texts[2])) + _size(len(params)) + _size(end - start) + _size(len(text)))
     for p in params:
-        k = _put(head, k, len(p))
-    k = _put(head, k, at)
-    joined = f"{m.name}{path}{m.spelling}{''.join(params)}{''.join(texts)}"   # (one copy)
-    text = joined.encode("utf-8", "surrogatepass")
-    k = _put(head, k, len(text))
-    return b"".join((COMPACT, head[:k], numbers[:at], text, stored))
+        size += _size(len(p))
+    begin = start - size - 1
+    out[begin] = 0                      # (COMPACT)
+    k = _put(out, begin + 1, flags)
+    k = _put(out, k, line)
+    k = _put(out, k, len(texts[0]))
+    k = _put(out, k, len(texts[1]))
+    k = _put(out, k, len(texts[2]))
+    k = _put(out, k, len(params))
+    for p in params:
+        k = _put(out, k, len(p))
+    k = _put(out, k, end - start)
+    k = _put(out, k, len(text))
+    return b"".join((out[begin:end], text, stored))
+
+
+def _size(v):
+    """The bytes of ``v`` as a varint (``_put``)."""
+    n = 1
+    while v >= 0x80:
+        v >>= 7
+        n += 1
+    return n
+
+
+def _compact_head(data):
+    """(the numbers of a ``_compact`` blob's head, where they end)."""
+    values, at = _read_varints(data, 1, 6)              # the head: 8 numbers, and one per parameter
+    more, at = _read_varints(data, at, values[5] + 2)
+    return values + more, at
+
+
+def _compact_end(data):
+    """Where a ``_compact`` blob's conditions' bytes begin."""
+    values, at = _compact_head(data)
+    return at + values[-2] + values[-1]
 
 
 def _decode_compact(blob):
     """(the definition, its conditions) of a ``_compact`` blob."""
     data = bytes(blob)
-    values, at = _read_varints(data, 1, 6)              # the head: 8 numbers, and one per parameter
-    more, at = _read_varints(data, at, values[5] + 2)
-    values += more
+    values, at = _compact_head(data)
     flags, line, n_name, n_path, n_spelling, n_params = values[:6]
     n_numbers, n_text = values[-2], values[-1]
     packed = data[at:at + n_numbers]
@@ -198,30 +260,32 @@ def _put(out, at, v):
 
 def segment_defs(table, written, n_outer, rows, known, outer):
     """What a recorded segment's effect holds of the names it defined or undefined
-    (``written``): (name, blob, fingerprint), or (name, None, None) for a name it left
+    (``written``): (name, blob, fingerprint: None for a compact blob, whose fingerprint
+    is made from it when a check asks), or (name, None, None) for a name it left
     undefined.  A blob keeps the definition's own #if branches (its first ``n_outer``,
     the includers', are the replaying run's), as rows kept in ``rows`` (id(branch) ->
     (branch, row): a header's definitions share theirs); each is noted in ``known``
-    (id(definition) -> (it, blob, ``outer``)), which the unit's state stores as is
-    (state.Encoder.segment_blobs)."""
+    (definition -> (it, blob, ``outer``): a definition is hashed by its identity), which
+    the unit's state stores as is (state.Encoder.segment_blobs)."""
     defs = []
-    shared = {}             # id(conditions) -> (them, own rows, their marshal bytes)
+    shared = {}             # conditions -> (them, own rows, their marshal bytes)
     for name in written:
         m = table.get(name)
         if m is None:
             defs.append((name, None, None))
             continue
         conds = m.conditions
-        entry = shared.get(id(conds))       # (the definitions under one #if share it)
-        if entry is None or entry[0] is not conds:
+        entry = shared.get(conds)           # (the definitions under one #if share it)
+        if entry is None:
             own = []
             for i in range(n_outer, len(conds)):
                 own.append(kept_row(rows, conds[i]))
             own_rows = tuple(own)
-            entry = shared[id(conds)] = (conds, own_rows, marshal.dumps(own_rows))
+            entry = shared[conds] = (conds, own_rows, marshal.dumps(own_rows))
         blob = encode(m, entry[1], entry[2])
-        defs.append((name, blob, fingerprint(m)))
-        known[id(m)] = (m, blob, outer)
+        # a compact blob's fingerprint is made from it when a check needs it (None)
+        defs.append((name, blob, m.fp if blob[0] == 0 else fingerprint(m)))
+        known[m] = (m, blob, outer)
     return tuple(defs)
 
 
@@ -237,7 +301,7 @@ def kept_row(rows, c):
 def branch_row(c):
     """An #if branch (events.Branch) as plain values."""
     return (c.directive, c.expression, c.file, c.line, c.taken, c.value, c.guard,
-            tuple(branch_row(e) for e in c.earlier))
+            tuple([branch_row(e) for e in c.earlier]))
 
 
 def decode(blob):
@@ -278,6 +342,8 @@ def _read_varints(data, at, count):
         v |= (byte & 0x7F) << shift
         if byte & 0x80:
             shift += 7
+            if shift > 56:
+                raise ValueError("a blob's number is too long")    # (damaged)
         else:
             numbers.append(v)
             v = shift = 0

@@ -6,8 +6,8 @@ cimport cython
 cpdef bint fingerprints_match(object table, str names, bytes fps)
 
 
-@cython.locals(name=object, e=object, out=list)
-cpdef tuple read_fingerprints(object table, tuple names, dict written)
+@cython.locals(name=object, e=object, out=list, fp=object, seg=object)
+cpdef tuple read_fingerprints(object table, tuple names, dict written, dict known)
 
 
 @cython.locals(fp=object, out=list)

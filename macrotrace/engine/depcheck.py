@@ -8,6 +8,7 @@ made that decoding most of a replay's cost.  The check is the innermost loop of 
 replay (~1,000 segments a kernel unit): compiled when the engine is built
 (depcheck.pxd), plain Python otherwise."""
 
+from .defcode import blob_fingerprint
 from .macros import MacroDef
 from .state import FP_SIZE, Pending, entry_fingerprint
 
@@ -22,17 +23,29 @@ def pack(names, fps):
     return "\0".join(names), b"".join(out)
 
 
-def read_fingerprints(table, names, written):
+def read_fingerprints(table, names, written, known):
     """The fingerprints of ``names`` (a segment's reads) as each was when the segment
-    began: a name it changed as ``written`` holds it, the others as ``table`` does."""
+    began: a name it changed as ``written`` holds it, the others as ``table`` does.  A
+    definition with no fingerprint yet that a segment of this run stored has it made
+    from its blob (``known``: definition -> (it, its blob, ...), state.Encoder's
+    ``segment_blobs``), not encoded again."""
     get = dict.get
     out = []
     for name in names:
         e = written[name] if name in written else get(table, name)
         if e is None:
             out.append(None)
-        elif type(e) is MacroDef and e.fp is not None:
-            out.append(e.fp)
+        elif type(e) is MacroDef:
+            fp = e.fp
+            if fp is None:
+                seg = get(known, e)
+                if seg is not None:
+                    fp = blob_fingerprint(seg[1])
+                    if fp is not None:
+                        e.fp = fp
+                if fp is None:
+                    fp = entry_fingerprint(table, name, e)
+            out.append(fp)
         else:
             out.append(entry_fingerprint(table, name, e))
     return tuple(out)
@@ -53,6 +66,8 @@ def fingerprints_match(table, names, fps):
             t = type(e)
             if t is Pending:
                 efp = e.fp
+                if efp is None:
+                    efp = e.fingerprint()
             elif t is MacroDef:
                 efp = e.fp
                 if efp is None:

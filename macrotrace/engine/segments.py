@@ -44,7 +44,7 @@ from .diskcache import cache_dir
 from .state import file_stamp, unchanged
 from .statecache import _engine_fingerprint
 
-FORMAT = 5      # 5: a definition's blob compact (defcode._compact); 4: definitions and fingerprints as defcode.py makes them; 3: the pack keeps
+FORMAT = 6      # 6: a compact definition's fingerprint made from its blob, stored as None; 5: a definition's blob compact (defcode._compact); 4: definitions and fingerprints as defcode.py makes them; 3: the pack keeps
                 # the effects apart from the entries (read when replayed); a variant's names
                 # and fingerprints are one string and one bytes (depcheck.py)
 MAX_VARIANTS = 16          # per starting point; the oldest goes first

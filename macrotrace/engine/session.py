@@ -23,6 +23,8 @@ from .tokens import IDENT
 def make_preprocessor(config, listener=None, recorder=None, on_warning=None):
     dirs = config.search_dirs()
     compiler = Compiler(config.compiler or ("gcc",), config.compiler_flags, config.lang)
+    # (a cold run asks the compiler all it needs in one run)
+    compiler.prepare(system_dirs=config.use_system_dirs, predefined=bool(config.compiler))
     if config.use_system_dirs and compiler.available:
         # the compiler's own directories (<stddef.h>, <stdint.h>...), with --cc or without
         dirs["system"] = dirs["system"] + list(compiler.system_include_dirs())

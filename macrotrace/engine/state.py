@@ -76,7 +76,9 @@ def lazy(macros):
     return macros if isinstance(macros, LazyMacros) else LazyMacros(macros)
 
 
-_NO_FP = bytes(FP_SIZE)  # (the place of a definition stored with its own #if numbers)
+# the place of a definition stored with its own #if numbers, or of a segment's compact
+# one whose fingerprint was not made (defcode.blob_fingerprint makes it from the blob)
+_NO_FP = bytes(FP_SIZE)
 
 
 class Encoder:
@@ -94,8 +96,9 @@ class Encoder:
                                   # index in outer_rows)
         self.outer_rows = list(packed.outers) if packed is not None else []
         self.packed = packed      # the restored table's entries (ints) keep their numbers
-        # id(MacroDef) -> (MacroDef, its blob, its outer chain): a definition a segment
-        # just recorded (defcode.segment_defs), stored the same way, not encoded again
+        # MacroDef -> (it, its blob, its outer chain): a definition a segment just
+        # recorded (defcode.segment_defs), stored the same way, not encoded again (a
+        # MacroDef is hashed by its identity)
         self.segment_blobs = {}
         self.initial = {}         # id(MacroDef) -> MacroDef: see ``start``
 
@@ -108,61 +111,7 @@ class Encoder:
 
     def encode(self, macros):
         """(the user macros as a ``Packed`` value, the #if conditions they refer to)."""
-        blobs, outers = self.blobs, self.outers
-        names, data, outer_of, fps = [], [], [], []
-        add_name, add_data, add_outer, add_fp = names.append, data.append, outer_of.append, fps.append
-        last_chain, last = None, -1
-        stored = macros.stored if isinstance(macros, LazyMacros) else {}
-        initial, own, segment_blobs = self.initial, [], self.segment_blobs
-        # the entries as stored (a LazyMacros' are not decoded); one loop over ~16,000 of
-        # them at the end of a unit's headers, so the common cases come first, inline
-        for name, m in dict.items(macros):
-            t = type(m)
-            if t is Pending:                  # a replayed segment's, not decoded yet
-                outer = m.outer
-                if outer is not last_chain:   # (a segment's definitions come together)
-                    entry = outers.get(id(outer))
-                    last = entry[1] if entry is not None and entry[0] is outer else self._outer(outer)
-                    last_chain = outer
-                add_name(name)
-                add_data(m.blob)
-                add_outer(last)
-                add_fp(m.fp)
-                continue
-            if t is not MacroDef:             # restored and never looked at: as it was
-                self._as_stored(m, add_data, add_outer, add_fp)
-                add_name(name)
-                continue
-            seg = segment_blobs.get(id(m))
-            if seg is not None and seg[0] is m:       # made by a segment just recorded
-                outer = seg[2]
-                if outer is not last_chain:
-                    last = self._outer(outer)
-                    last_chain = outer
-                add_name(name)
-                add_data(seg[1])
-                add_outer(last)
-                add_fp(m.fp or fingerprint(m))
-                continue
-            if m.builtin is not None:
-                continue
-            add_name(name)
-            if initial.get(id(m)) is m:               # defined before the first file
-                own.append(len(data))
-                add_data(b"")
-                add_outer(-1)
-                add_fp(_NO_FP)
-                continue
-            src = stored.get(id(m))
-            if src is not None and src[0] is m:       # decoded from a stored entry
-                self._as_stored(src[1], add_data, add_outer, add_fp)
-                continue
-            cached = blobs.get(id(m))
-            if cached is None or cached[0] is not m:
-                cached = blobs[id(m)] = (m, self._blob(name, m))
-            add_data(cached[1])
-            add_outer(-1)
-            add_fp(_NO_FP)
+        names, data, outer_of, fps, own = _entries(self, macros)
         text = "\0".join(names)
         fp_data = b"".join(fps)
         if len(fp_data) != FP_SIZE * len(fps):
@@ -178,7 +127,7 @@ class Encoder:
         if type(entry) is Pending:
             add_data(entry.blob)
             add_outer(self._outer(entry.outer))
-            add_fp(entry.fp)
+            add_fp(entry.fp or _NO_FP)
         else:
             p = self.packed
             add_data(p.blob(entry))
@@ -197,7 +146,7 @@ class Encoder:
             same = self.outers.get(ids)
             if same is None:
                 same = self.outers[ids] = (outer, len(self.outer_rows))
-                self.outer_rows.append(tuple(self._index(c) for c in outer))
+                self.outer_rows.append(tuple([self._index(c) for c in outer]))
             entry = self.outers[id(outer)] = (outer, same[1])
         return entry[1]
 
@@ -205,13 +154,74 @@ class Encoder:
         cond_index, conds = self.cond_index, self.conds
         entry = cond_index.get(id(c))
         if entry is None or entry[0] is not c:
-            earlier = tuple(self._index(e) for e in c.earlier)
+            earlier = tuple([self._index(e) for e in c.earlier])
             entry = cond_index[id(c)] = (c, len(conds))
             conds.append((c.directive, c.expression, c.file, c.line, c.taken, c.value, c.guard, earlier))
         return entry[1]
 
     def _blob(self, name, m):
         return defcode.encode(m, tuple(self._index(c) for c in m.conditions))
+
+
+def _entries(encoder, macros):
+    """``Encoder.encode``'s entries of ``macros``: (names, blobs, outer chains, fingerprints,
+    the run's own).  Compiled when the engine is built (state.pxd): one loop over the
+    ~16,000 entries of a unit's table, once a cold run."""
+    blobs, outers = encoder.blobs, encoder.outers
+    names, data, outer_of, fps = [], [], [], []
+    last_chain, last = None, -1
+    stored = macros.stored if isinstance(macros, LazyMacros) else {}
+    initial, own, segment_blobs = encoder.initial, [], encoder.segment_blobs
+    # the entries as stored (a LazyMacros' are not decoded); one loop over ~16,000 of
+    # them at the end of a unit's headers, so the common cases come first, inline
+    for name, m in dict.items(macros):
+        t = type(m)
+        if t is Pending:                  # a replayed segment's, not decoded yet
+            outer = m.outer
+            if outer is not last_chain:   # (a segment's definitions come together)
+                entry = outers.get(id(outer))
+                last = entry[1] if entry is not None and entry[0] is outer else encoder._outer(outer)
+                last_chain = outer
+            names.append(name)
+            data.append(m.blob)
+            outer_of.append(last)
+            fps.append(m.fp or _NO_FP)       # (none yet: made from the blob when asked)
+            continue
+        if t is not MacroDef:             # restored and never looked at: as it was
+            encoder._as_stored(m, data.append, outer_of.append, fps.append)
+            names.append(name)
+            continue
+        seg = segment_blobs.get(m)
+        if seg is not None:                       # made by a segment just recorded
+            outer = seg[2]
+            if outer is not last_chain:
+                last = encoder._outer(outer)
+                last_chain = outer
+            names.append(name)
+            data.append(seg[1])
+            outer_of.append(last)
+            fps.append((m.fp or _NO_FP) if seg[1][0] == 0 else fingerprint(m))
+            continue
+        if m.builtin is not None:
+            continue
+        names.append(name)
+        if initial.get(id(m)) is m:               # defined before the first file
+            own.append(len(data))
+            data.append(b"")
+            outer_of.append(-1)
+            fps.append(_NO_FP)
+            continue
+        src = stored.get(id(m))
+        if src is not None and src[0] is m:       # decoded from a stored entry
+            encoder._as_stored(src[1], data.append, outer_of.append, fps.append)
+            continue
+        cached = blobs.get(id(m))
+        if cached is None or cached[0] is not m:
+            cached = blobs[id(m)] = (m, encoder._blob(name, m))
+        data.append(cached[1])
+        outer_of.append(-1)
+        fps.append(_NO_FP)
+    return names, data, outer_of, fps, own
 
 
 class Packed:
@@ -225,7 +235,8 @@ class Packed:
     definitions, ``FP_SIZE`` bytes each (zeros for the others); the indices of the
     entries that are the run's own definitions (``Encoder.start``: no blob)."""
 
-    __slots__ = ("names", "data", "offsets", "outer", "outers", "fps", "own", "conds", "_chains")
+    __slots__ = ("names", "data", "offsets", "outer", "outers", "fps", "own", "conds", "_chains",
+                 "_made")
 
     def __init__(self, value, conds):
         text, data, lengths, outer, self.outers, self.fps, self.own = value
@@ -238,13 +249,21 @@ class Packed:
             raise ValueError("a damaged macro table")
         self.conds = conds
         self._chains = {}
+        self._made = {}             # entry -> its fingerprint made from its blob
 
     def blob(self, i):
         return self.data[self.offsets[i]:self.offsets[i + 1]]
 
     def fingerprint(self, i):
         """The stored fingerprint of entry ``i`` (None: computed from the definition)."""
-        return None if self.outer[i] < 0 else self.fps[i * FP_SIZE:(i + 1) * FP_SIZE]
+        if self.outer[i] < 0:
+            return None
+        fp = self.fps[i * FP_SIZE:(i + 1) * FP_SIZE]
+        if fp == _NO_FP:                # (not made when it was stored: from its blob)
+            fp = self._made.get(i)
+            if fp is None:
+                fp = self._made[i] = defcode.blob_fingerprint(self.blob(i))
+        return fp
 
     def decode(self, i):
         o = self.outer[i]
@@ -253,7 +272,8 @@ class Packed:
             if chain is None:
                 conds = self.conds
                 chain = self._chains[o] = tuple(conds[c] for c in self.outers[o])
-            return Pending(self.blob(i), chain, self.fps[i * FP_SIZE:(i + 1) * FP_SIZE]).decode()
+            fp = self.fps[i * FP_SIZE:(i + 1) * FP_SIZE]
+            return Pending(self.blob(i), chain, fp if fp != _NO_FP else self._made.get(i)).decode()
         m, cond_ids = defcode.decode(self.blob(i))
         conds = self.conds
         m.conditions = tuple(conds[c] for c in cond_ids)
@@ -276,16 +296,24 @@ def macro_of(blob, outer):
 
 class Pending:
     """A definition a replayed segment made, decoded when first looked up
-    (``state.LazyMacros``): a unit's headers define thousands it never uses."""
+    (``state.LazyMacros``): a unit's headers define thousands it never uses.  Its
+    fingerprint, None when the segment stored none, is made from the blob when a check
+    asks (``fingerprint``)."""
 
     __slots__ = ("blob", "outer", "fp")
 
     def __init__(self, blob, outer, fp):
         self.blob, self.outer, self.fp = blob, outer, fp
 
+    def fingerprint(self):
+        fp = self.fp
+        if fp is None:
+            fp = self.fp = defcode.blob_fingerprint(self.blob)
+        return fp
+
     def decode(self):
         m = macro_of(self.blob, self.outer)
-        m.fp = self.fp
+        m.fp = self.fp          # (None: made from the definition, the same value)
         return m
 
 
@@ -300,7 +328,7 @@ def entry_fingerprint(table, name, entry):
         return entry.fp or fingerprint(entry)
     if t is int:                         # a saved state's (state.LazyMacros)
         return table.packed.fingerprint(entry) or fingerprint(table[name])
-    return entry.fp                      # Pending
+    return entry.fingerprint()           # Pending
 
 
 def _load_conditions(rows):

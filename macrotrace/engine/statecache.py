@@ -15,7 +15,6 @@ modification time (a new header that would now shadow an old one changes it).
 """
 
 import gc
-import glob
 import hashlib
 import marshal
 import mmap
@@ -23,9 +22,10 @@ import os
 
 from . import diskcache
 from .diskcache import cache_dir
+from .stamps import remembered
 from .state import digest, file_stamp, unchanged, with_data, without_data
 
-FORMAT = 6      # 6: a segment's definition's blob compact (defcode._compact); 5: definitions as defcode.py stores them; 4: the macro table packed
+FORMAT = 7      # 7: a compact definition's fingerprint made from its blob, zeros when not made; 6: a segment's definition's blob compact (defcode._compact); 5: definitions as defcode.py stores them; 4: the macro table packed
                 # (state.Packed); 3: positions are offsets in the text
 _HEAD = 8       # bytes of the length of the marshal part (a file: that length, the marshal
                 # part, then the macro blobs' bytes as they are, mapped when read)
@@ -36,14 +36,20 @@ _FINGERPRINT = []
 
 def _engine_fingerprint():
     """The engine's code, hashed (once a process: the state cache and the segment store
-    both key on it)."""
+    both key on it; remembered under the files' stat: stamps.py)."""
     if _FINGERPRINT:
         return _FINGERPRINT[0]
-    h = hashlib.sha1()
-    for path in sorted(glob.glob(os.path.join(os.path.dirname(__file__), "*.py"))):
-        with open(path, "rb") as fh:
-            h.update(fh.read())
-    _FINGERPRINT.append(h.hexdigest())
+    here = os.path.dirname(os.path.abspath(__file__))
+    paths = sorted(os.path.join(here, name) for name in os.listdir(here)
+                   if name.endswith(".py") and not name.startswith("."))     # (glob's *.py)
+
+    def sha1():
+        h = hashlib.sha1()
+        for path in paths:
+            with open(path, "rb") as fh:
+                h.update(fh.read())
+        return h.hexdigest()
+    _FINGERPRINT.append(remembered("engine-code-sha1", paths, sha1))
     return _FINGERPRINT[0]
 
 
