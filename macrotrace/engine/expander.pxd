@@ -53,7 +53,7 @@ cdef class VaOpt:
 cpdef _finish_arg(list args, list toks, list lines)
 
 @cython.locals(out=list, source=Token, backslashes=long, flags=long, t=Token, text=str)
-cpdef Token stringify(toks)
+cpdef Token stringify_arg(toks)
 
 cpdef _spelled(Token tok)
 

@@ -700,7 +700,7 @@ class Expander:
                 arg = args[src.argno]
                 if src.flags & STRINGIFY:
                     if arg.stringified is None:
-                        arg.stringified = stringify(arg.tokens)
+                        arg.stringified = stringify_arg(arg.tokens)
                         if rec is not None:
                             rec.stringified(exp, src.argno, arg.stringified)
                 elif not (src.flags & PASTE_LEFT or prev_paste):
@@ -851,11 +851,6 @@ class Expander:
             tok.flags |= COUNTER_DIGITS         # (a __COUNTER__ value pasted in)
         return tok
 
-    @staticmethod
-    def stringify_arg(toks):
-        """gcc's stringify_arg: the ``#`` operator."""
-        return stringify(toks)
-
     # ------------------------------------------------------------------ builtins
     def builtin_macro(self, m, tok, line, exp):
         rec = self.recorder
@@ -977,8 +972,8 @@ class Expander:
 
 
 
-def stringify(toks):
-    """gcc's stringify_arg: the ``#`` operator (``Expander.stringify_arg``)."""
+def stringify_arg(toks):
+    """gcc's stringify_arg: the ``#`` operator (a module function: compiled, a typed call)."""
     out = ['"']
     source = None
     backslashes = 0
