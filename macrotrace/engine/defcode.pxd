@@ -4,6 +4,11 @@ cimport cython
 from macrotrace.engine.tokens cimport Token
 from macrotrace.engine.macros cimport MacroDef
 
+# (C globals: read without a lookup of the module's dictionary)
+cdef object IDENT, NUMBER, PUNCT, STRING
+cdef Py_ssize_t _FIELDS
+cdef long long _LARGE
+
 
 @cython.locals(raw=str, params=str, flags=str, where=str, site=object, fp=object, blob=bytes)
 cpdef object fingerprint(MacroDef m)
@@ -89,7 +94,12 @@ cdef inline bytes _bytes_of(bytearray out, Py_ssize_t begin, Py_ssize_t end):
     return PyBytes_FromStringAndSize(PyByteArray_AS_STRING(out) + begin, end - begin)
 
 
-cdef Py_ssize_t _size(unsigned long long v) noexcept
+cdef inline Py_ssize_t _size(unsigned long long v) noexcept:
+    cdef Py_ssize_t n = 1
+    while v >= 0x80:
+        v >>= 7
+        n += 1
+    return n
 
 
 cdef inline Py_ssize_t _put(bytearray out, Py_ssize_t at, unsigned long long v) except -1:
