@@ -149,7 +149,7 @@ def test_replayed_header_segments_give_the_same_text_compiled_and_pure(compiled_
 # (compact), as a unit's state stores it, and fingerprinted
 _ENCODE = """
 import marshal, pickle, sys
-from macrotrace.engine import compiled, defcode
+from macrotrace.engine import compiled, defcode, state
 from macrotrace.engine.lexer import lex
 from macrotrace.engine.macros import parse_define
 out = {"path": compiled.status(), "results": []}
@@ -160,8 +160,13 @@ for src, site, other in pickle.load(sys.stdin.buffer):
     # (a marshal blob is compared as its value: marshal's bytes depend on reference counts)
     blob = defcode.encode(m, (1, 2), b"rows")
     out["results"].append((blob if blob[:1] == b"\\0" else marshal.loads(blob),
+                           defcode.blob_fingerprint(blob),
                            marshal.loads(defcode.encode(m, (1, 2))),
                            defcode.fingerprint(m), defcode.decode(defcode.encode(m, (), b"\\x29\\0"))[0].name))
+# (a unit's state: its blobs' lengths and outer chains' numbers, as array's bytes)
+blobs = [r[0] for r in out["results"] if type(r[0]) is bytes]
+out["arrays"] = (state._lengths(blobs + [b"", memoryview(b"xyz")]),
+                 state._int32s([-1, 0, 7, 2 ** 31 - 1, -2 ** 31]))
 sys.stdout.buffer.write(pickle.dumps(out))
 """
 
@@ -170,7 +175,8 @@ def test_definitions_are_encoded_to_the_pure_bytes(compiled_built, tmp_path):
     """defcode's compiled encoder (texts and numbers written in C into one buffer) makes
     the pure-Python encoder's bytes: every ``#define`` of the bundled headers, and
     definitions with non-ASCII text, a lone surrogate, a UCN, a number past a varint, a
-    token from another file, a body or a text longer than the buffer."""
+    token from another file, a body or a text longer than the buffer; a blob's
+    fingerprint, and a state's arrays of numbers (written in C)."""
     defines = []
     kernel = glob.glob("/usr/src/linux-headers-*-common/include/linux")     # (when installed)
     for folder, _, files in [*os.walk(os.path.join(ROOT, "headers")), *(os.walk(kernel[0]) if kernel else ())]:
@@ -192,8 +198,9 @@ def test_definitions_are_encoded_to_the_pure_bytes(compiled_built, tmp_path):
     for pure in (True, False):
         out = pickle.loads(_python(_ENCODE, _env(tmp_path, pure), pickle.dumps(defines)).stdout)
         assert out["path"].startswith("pure" if pure else "compiled"), out["path"]
-        runs[pure] = out["results"]
+        runs[pure] = out["results"], out["arrays"]
     assert runs[True] == runs[False]
+    runs = {pure: results for pure, (results, _) in runs.items()}
     assert sum(type(r[0]) is bytes for r in runs[False]) > 50       # (compact blobs)
 
 

@@ -27,7 +27,9 @@ cdef tuple _read_varints(bytes data, Py_ssize_t at, Py_ssize_t count)
 cdef tuple _compact_head(bytes data)
 
 
-@cython.locals(values=list, at=Py_ssize_t)
+@cython.locals(at=Py_ssize_t, n=Py_ssize_t, count=Py_ssize_t, want=Py_ssize_t,
+               v=cython.ulonglong, shift=cython.int, byte=cython.ulonglong,
+               before=cython.ulonglong, last=cython.ulonglong)
 cdef Py_ssize_t _compact_end(bytes data) except -1
 
 
@@ -120,8 +122,8 @@ cdef inline Py_ssize_t _put(bytearray out, Py_ssize_t at, unsigned long long v) 
 cdef Py_ssize_t _code(object kind) except -1
 
 
-@cython.locals(m=MacroDef, defs=list, own=list, i=Py_ssize_t, conds=object, blob=bytes,
-               shared=dict, entry=tuple, own_rows=tuple, last=object, plain=dict)
+@cython.locals(m=MacroDef, defs=list, own=tuple, conds=object, blob=bytes, entry=tuple,
+               own_rows=tuple, last=object, plain=dict)
 cpdef tuple segment_defs(object table, object written, Py_ssize_t n_outer, dict rows,
                          dict known, object outer)
 

@@ -271,9 +271,32 @@ def _compact_head(data):
 
 
 def _compact_end(data):
-    """Where a ``_compact`` blob's conditions' bytes begin."""
-    values, at = _compact_head(data)
-    return at + values[-2] + values[-1]
+    """Where a ``_compact`` blob's conditions' bytes begin: its head's varints read in
+    one loop, none kept but the number of parameters and the last two (a dependency
+    check asks this of ~2,000 blobs a cold kernel unit)."""
+    at = 1
+    n = len(data)
+    count = 0
+    want = 8                # (6 numbers, one per parameter, then the numbers' and the
+    v = shift = 0           # text's lengths)
+    before = last = 0
+    while count < want:
+        if at >= n:
+            raise ValueError("a blob ends inside its numbers")     # (damaged: never read short)
+        byte = data[at]
+        at += 1
+        v |= (byte & 0x7F) << shift
+        if byte & 0x80:
+            shift += 7
+            if shift > 56:
+                raise ValueError("a blob's number is too long")    # (damaged)
+            continue
+        count += 1
+        if count == 6:
+            want += v       # (the parameters' number)
+        before, last = last, v
+        v = shift = 0
+    return at + before + last
 
 
 def _decode_compact(blob):
@@ -340,11 +363,11 @@ def segment_defs(table, written, n_outer, rows, known, outer):
     is made from it when a check asks), or (name, None, None) for a name it left
     undefined.  A blob keeps the definition's own #if branches (its first ``n_outer``,
     the includers', are the replaying run's), as rows kept in ``rows`` (id(branch) ->
-    (branch, row): a header's definitions share theirs); each is noted in ``known``
+    (branch, row), and a tuple of branches -> (their rows, marshalled): a header's
+    definitions share theirs); each is noted in ``known``
     (definition -> (it, blob, ``outer``): a definition is hashed by its identity), which
     the unit's state stores as is (state.Encoder.segment_blobs)."""
     defs = []
-    shared = {}             # conditions -> (them, own rows, their marshal bytes)
     entry = last = None     # (the definitions of a run of lines share one chain: its entry)
     plain = table if type(table) is dict else None      # (read without a method call)
     for name in written:
@@ -354,15 +377,15 @@ def segment_defs(table, written, n_outer, rows, known, outer):
             continue
         conds = m.conditions
         if conds is not last:
-            entry = shared.get(conds)           # (the definitions under one #if share it)
+            # the definition's own branches, as rows and their marshal bytes, made once
+            # for all the segments of a header (``rows`` keeps them by the branches)
+            own = tuple(conds[n_outer:])
+            entry = rows.get(own)
             if entry is None:
-                own = []
-                for i in range(n_outer, len(conds)):
-                    own.append(kept_row(rows, conds[i]))
-                own_rows = tuple(own)
-                entry = shared[conds] = (conds, own_rows, marshal.dumps(own_rows))
+                own_rows = tuple([kept_row(rows, c) for c in own])
+                entry = rows[own] = (own_rows, marshal.dumps(own_rows))
             last = conds
-        blob = encode(m, entry[1], entry[2])
+        blob = encode(m, entry[0], entry[1])
         # a compact blob's fingerprint is made from it when a check needs it (None)
         defs.append((name, blob, m.fp if blob[0] == 0 else fingerprint(m)))
         known[m] = (m, blob, outer)
