@@ -27,9 +27,7 @@ cdef tuple _read_varints(bytes data, Py_ssize_t at, Py_ssize_t count)
 cdef tuple _compact_head(bytes data)
 
 
-@cython.locals(at=Py_ssize_t, n=Py_ssize_t, count=Py_ssize_t, want=Py_ssize_t,
-               v=cython.ulonglong, shift=cython.int, byte=cython.ulonglong,
-               before=cython.ulonglong, last=cython.ulonglong)
+@cython.locals(values=list, at=Py_ssize_t)
 cdef Py_ssize_t _compact_end(bytes data) except -1
 
 

@@ -271,32 +271,9 @@ def _compact_head(data):
 
 
 def _compact_end(data):
-    """Where a ``_compact`` blob's conditions' bytes begin: its head's varints read in
-    one loop, none kept but the number of parameters and the last two (a dependency
-    check asks this of ~2,000 blobs a cold kernel unit)."""
-    at = 1
-    n = len(data)
-    count = 0
-    want = 8                # (6 numbers, one per parameter, then the numbers' and the
-    v = shift = 0           # text's lengths)
-    before = last = 0
-    while count < want:
-        if at >= n:
-            raise ValueError("a blob ends inside its numbers")     # (damaged: never read short)
-        byte = data[at]
-        at += 1
-        v |= (byte & 0x7F) << shift
-        if byte & 0x80:
-            shift += 7
-            if shift > 56:
-                raise ValueError("a blob's number is too long")    # (damaged)
-            continue
-        count += 1
-        if count == 6:
-            want += v       # (the parameters' number)
-        before, last = last, v
-        v = shift = 0
-    return at + before + last
+    """Where a ``_compact`` blob's conditions' bytes begin."""
+    values, at = _compact_head(data)
+    return at + values[-2] + values[-1]
 
 
 def _decode_compact(blob):
