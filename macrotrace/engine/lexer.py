@@ -333,9 +333,37 @@ def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False, directive
     return tokens, diags
 
 
-# the identifiers lexed so far, each interned (sys.intern is called once a name, not
-# once a token; bounded: cleared when it grows past a million names)
+# The identifier table (libcpp's ``ht``): one interned string per name, however many
+# times it is written.  Compiled, ``name_at`` finds it without making a string: a C
+# table (lexer.pxd) hashes the name's characters where they stand in the text and
+# compares them with its names', so a name seen before costs no allocation, no siphash
+# and no dict lookup, and its string (hash cached) is found by identity in the macro
+# table and elsewhere.  Pure Python, a dict does the same (``_NAMES``).  Bounded: both
+# start again empty past ``MAX_NAMES`` names.
+_C_TABLE = FAST_SCAN            # (taken at import: tests may turn the scanner on in pure Python)
+MAX_NAMES = 1 << 20
+_MAX_NAMES = MAX_NAMES          # (a C integer, compiled)
 _NAMES = {}
+
+
+def name_at(text, start, end):
+    """The identifier ``text[start:end]`` (spelled without UCNs), interned: the same
+    string for the same spelling."""
+    if _C_TABLE:
+        return _c_name_at(text, start, end, _MAX_NAMES)     # noqa: F821 (lexer.pxd's C)
+    value = text[start:end]
+    known = _NAMES.get(value)
+    if known is None:
+        if len(_NAMES) >= _MAX_NAMES:
+            _NAMES.clear()
+        known = _NAMES[value] = intern(value)
+    return known
+
+
+def names_count():
+    """How many names the table holds (tests)."""
+    return _c_names_count() if _C_TABLE else len(_NAMES)     # noqa: F821 (lexer.pxd's C)
+
 
 # the directives after which a preprocessor may skip a group (lex_span's ``chunk``)
 SKIP_STARTS = frozenset(("if", "ifdef", "ifndef", "elif", "elifdef", "elifndef", "else"))
@@ -373,9 +401,6 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
     hash_at = 0
     marking = directives is not None
     append = tokens.append
-    names = _NAMES
-    if len(names) > 1 << 20:
-        names.clear()
     pos = start
     while pos < n:
         ws = pos            # (blanks, then one token, newline or comment)
@@ -497,7 +522,10 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
             flags |= PREV_WHITE
             continue
         if value is None:
-            value = text[start:end]
+            if kind is IDENT and (scanned or text.find("\\", start, end) < 0):
+                value = name_at(text, start, end)       # (the scanner's hold no UCN)
+            else:
+                value = text[start:end]
         if flags & BOL:
             if flags & PREV_WHITE:
                 flags |= INDENTED
@@ -517,11 +545,6 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
                 value, bad = ucn_identifier(value)
                 if bad:
                     diags.append(LexDiagnostic(line, col, bad))
-            else:       # one string per name, however many times it is written
-                known = names.get(value)
-                if known is None:
-                    known = names[value] = intern(value)
-                value = known
         elif gi == PUNCT_:
             c = value[0]
             if (c == "<" or c == "%" or c == ":") and value in DIGRAPHS:
