@@ -117,7 +117,7 @@ cpdef str name_at(str text, Py_ssize_t start, Py_ssize_t end)
                n=Py_ssize_t, pos=Py_ssize_t, ws=Py_ssize_t, end_line=Py_ssize_t, c=Py_UCS4, quote=Py_UCS4,
                fast=bint, dollars=bint, exp_p=bint, IDENT_=Py_ssize_t, NUMBER_=Py_ssize_t,
                STRING_=Py_ssize_t, CHAR_=Py_ssize_t, BLOCK_=Py_ssize_t,
-               digraphs=bint, scope=bint, scanned=bint, hash_tok=Token, name_tok=Token)
+               digraphs=bint, scope=bint, scanned=bint, hash_tok=Token, name_tok=Token, at=Py_ssize_t)
 cpdef Py_ssize_t lex_span(str text, splices, spliced, start, line, sp, filename, lang, list tokens, list diags,
                           directive_ends=*, directives=*, unterminated=*, line_starts=*,
                           bint chunk=*, stop=*, list where=*) except? -1

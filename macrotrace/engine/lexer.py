@@ -475,8 +475,12 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
             if hash_line:
                 if directive_ends is not None:
                     k = sp
-                    while k < n_splices and splices[k] <= start:
-                        k += 1
+                    if start >= next_splice:
+                        while k < n_splices:
+                            at = splices[k]         # (a C integer compiled: none made a splice)
+                            if at > start:
+                                break
+                            k += 1
                     end_line = line + k - sp
                     k = hash_at + 1          # (a line that ends where its name is needs no entry)
                     if k >= len(tokens):
@@ -503,11 +507,15 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
                 return start + 1
             continue
         if start >= next_splice:
-            while sp < n_splices and splices[sp] <= start:
+            while sp < n_splices:
+                at = splices[sp]
+                if at > start:
+                    break
                 line += 1
                 # a splice inside a token or comment can be passed only now, after a later
                 # newline: it still counts a line, but the line starts after that newline
-                line_start = max(line_start, splices[sp])
+                if at > line_start:
+                    line_start = at
                 sp += 1
             next_splice = splices[sp] if sp < n_splices else n + 1
         kind = kinds[gi]
