@@ -6,6 +6,8 @@ cimport cython
 from macrotrace.engine.tokens cimport Token, new_token
 
 cdef long BOL, DIGRAPH, DIRECTIVE, INDENTED, PREV_WHITE, UNTERMINATED
+cdef str IDENT       # (the kind tested at every token: a C value)
+cdef dict DIGRAPHS
 cdef dict _DOUBLED, _WITH_EQ
 
 # the identifier table (see lexer.py's name_at): open addressing on C pointers, FNV-1a

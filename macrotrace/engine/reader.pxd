@@ -7,6 +7,7 @@ from macrotrace.engine.printer cimport Printer
 from macrotrace.engine.tokens cimport Token
 
 cdef long BOL, DIRECTIVE, PREV_WHITE, _START, _CLOSED, _NOT
+cdef str IDENT, NUMBER
 
 
 @cython.final
