@@ -50,7 +50,7 @@ cdef class VaOpt:
 
 
 @cython.locals(last=Token)
-cpdef _finish_arg(list args, list toks, list lines)
+cpdef _finish_arg(list args, list toks, list lines, long line)
 
 @cython.locals(out=list, source=Token, backslashes=long, flags=long, t=Token, text=str)
 cpdef Token stringify_arg(toks)
@@ -123,7 +123,7 @@ cdef class Expander:
 
     @cython.locals(nparams=Py_ssize_t, args=list, raw=list, spans=list, toks=list,
                    lines=list, depth=Py_ssize_t, start=Py_ssize_t, tok=Token, line=long,
-                   kind=str, argc=Py_ssize_t)
+                   kind=str, argc=Py_ssize_t, first=long)
     cpdef collect_args(self, MacroDef m, name_tok, open_tok, exp)
 
     @cython.locals(toks=list, lines=list, expanded=list, tok=Token)
