@@ -93,7 +93,7 @@ cdef class Expander:
     cdef public object written
     cdef public object used
 
-    @cython.locals(ctxs=list)
+    @cython.locals(ctxs=list, top=Context)
     cpdef push_context(self, tokens, macro=*, long line=*, lines=*, exp=*)
 
     @cython.locals(ctxs=list, ctx=Context, top=Context)

@@ -359,9 +359,10 @@ class Expander:
     def push_context(self, tokens, macro=None, line=0, lines=None, exp=None):
         ctxs = self.contexts
         if macro is None and ctxs:
-            macro = ctxs[-1].macro
+            top = ctxs[-1]          # (compiled: a Context, its fields C members)
+            macro = top.macro
             if exp is None:
-                exp = ctxs[-1].exp
+                exp = top.exp
         ctxs.append(new_context(tokens, macro, line, lines, exp))
 
     def pop_context(self):
@@ -586,13 +587,15 @@ class Expander:
     def collect_args(self, m, name_tok, open_tok, exp):
         nparams = len(m.params)
         args = []
-        raw = [open_tok]        # what was written, for the trace
-        spans = []
+        rec = self.recorder
+        raw = spans = None
+        if rec is not None:
+            raw = [open_tok]    # what was written, for the trace
+            spans = []
         toks = []
         lines = None            # (made when the argument reaches another line than ``first``)
         first = 0
         depth = 0
-        rec = self.recorder
         start = 1
         while True:
             tok = self.get_token()

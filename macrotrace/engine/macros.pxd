@@ -35,7 +35,7 @@ from macrotrace.engine.tokens cimport Token
 cpdef list _build_body(raw, params, variadic, name_tok, bint asm=*)
 
 
-@cython.locals(t=Token, k=Py_ssize_t, out=list)
+@cython.locals(t=Token, k=Py_ssize_t, out=list, n=Py_ssize_t)
 cpdef str spell_body(raw_body)
 
 
