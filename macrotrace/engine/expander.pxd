@@ -15,7 +15,10 @@ cdef dict DIGRAPHS
 cdef Token AVOID_PASTE, ENDARG
 
 
+# (not tracked by the garbage collector: a context or an argument refers to token lists,
+# a macro's name, line numbers and a trace's expansion id, none of which refers back)
 @cython.final
+@cython.no_gc
 cdef class Context:
     cdef public list tokens
     cdef public Py_ssize_t pos
@@ -26,6 +29,7 @@ cdef class Context:
 
 
 @cython.final
+@cython.no_gc
 cdef class MacroArg:
     cdef public object tokens
     cdef public object lines
