@@ -99,11 +99,56 @@ cdef extern from *:
     }
 
     static Py_ssize_t mt_names_count(void) { return mt_names_used; }
+
+    /* the scanner's loops (lexer.py's blanks_end, name_end, number_end) on the text's
+       characters: a 1-byte text (nearly every source file) read as bytes */
+    #define MT_CHAR(kind, data, k) ((kind) == PyUnicode_1BYTE_KIND ? \
+        (Py_UCS4)((const Py_UCS1 *)(data))[k] : PyUnicode_READ(kind, data, k))
+    #define MT_ALNUM(c) (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z') || ((c) >= '0' && (c) <= '9'))
+
+    static Py_ssize_t mt_blanks_end(PyObject *text, Py_ssize_t k, Py_ssize_t n) {
+        int kind = PyUnicode_KIND(text);
+        const void *data = PyUnicode_DATA(text);
+        for (; k < n; k++) {
+            Py_UCS4 c = MT_CHAR(kind, data, k);
+            if (c != ' ' && c != '\t' && c != '\f' && c != '\v') break;
+        }
+        return k;
+    }
+
+    static Py_ssize_t mt_name_end(PyObject *text, Py_ssize_t k, Py_ssize_t n, int dollars) {
+        int kind = PyUnicode_KIND(text);
+        const void *data = PyUnicode_DATA(text);
+        for (; k < n; k++) {
+            Py_UCS4 c = MT_CHAR(kind, data, k);
+            if (!(MT_ALNUM(c) || c == '_' || (c == '$' && dollars))) break;
+        }
+        return k;
+    }
+
+    static Py_ssize_t mt_number_end(PyObject *text, Py_ssize_t k, Py_ssize_t n, int dollars, int exp_p) {
+        int kind = PyUnicode_KIND(text);
+        const void *data = PyUnicode_DATA(text);
+        while (k < n) {
+            Py_UCS4 c = MT_CHAR(kind, data, k), d;
+            if ((c == 'e' || c == 'E' || (exp_p && (c == 'p' || c == 'P'))) && k + 1 < n
+                    && ((d = MT_CHAR(kind, data, k + 1)) == '+' || d == '-'))
+                k += 2;
+            else if (MT_ALNUM(c) || c == '_' || c == '.' || (c == '$' && dollars))
+                k++;
+            else
+                break;
+        }
+        return k;
+    }
     """
     str _c_name_at "mt_name_at"(str text, Py_ssize_t start, Py_ssize_t end, Py_ssize_t max_names)
     Py_ssize_t _c_names_count "mt_names_count"()
+    Py_ssize_t _c_blanks_end "mt_blanks_end"(str text, Py_ssize_t k, Py_ssize_t n)
+    Py_ssize_t _c_name_end "mt_name_end"(str text, Py_ssize_t k, Py_ssize_t n, bint dollars)
+    Py_ssize_t _c_number_end "mt_number_end"(str text, Py_ssize_t k, Py_ssize_t n, bint dollars, bint exp_p)
 
-cdef bint _C_TABLE
+cdef bint _C_HELPERS
 cdef Py_ssize_t _MAX_NAMES
 
 cpdef str name_at(str text, Py_ssize_t start, Py_ssize_t end)

@@ -340,7 +340,9 @@ def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False, directive
 # and no dict lookup, and its string (hash cached) is found by identity in the macro
 # table and elsewhere.  Pure Python, a dict does the same (``_NAMES``).  Bounded: both
 # start again empty past ``MAX_NAMES`` names.
-_C_TABLE = FAST_SCAN            # (taken at import: tests may turn the scanner on in pure Python)
+# lexer.pxd's C (the identifier table, the scanner's loops): compiled only (taken at
+# import: tests may turn the scanner on in pure Python)
+_C_HELPERS = FAST_SCAN
 MAX_NAMES = 1 << 20
 _MAX_NAMES = MAX_NAMES          # (a C integer, compiled)
 _NAMES = {}
@@ -349,7 +351,7 @@ _NAMES = {}
 def name_at(text, start, end):
     """The identifier ``text[start:end]`` (spelled without UCNs), interned: the same
     string for the same spelling."""
-    if _C_TABLE:
+    if _C_HELPERS:
         return _c_name_at(text, start, end, _MAX_NAMES)     # noqa: F821 (lexer.pxd's C)
     value = text[start:end]
     known = _NAMES.get(value)
@@ -362,7 +364,7 @@ def name_at(text, start, end):
 
 def names_count():
     """How many names the table holds (tests)."""
-    return _c_names_count() if _C_TABLE else len(_NAMES)     # noqa: F821 (lexer.pxd's C)
+    return _c_names_count() if _C_HELPERS else len(_NAMES)     # noqa: F821 (lexer.pxd's C)
 
 
 # the directives after which a preprocessor may skip a group (lex_span's ``chunk``)
@@ -733,9 +735,14 @@ def _pp_number(s, n, lang):
     return number_end(s, k, n, lang.dollars, lang.xnum) == n
 
 
+# Compiled, the scanner's loops over a name's, a number's or blanks' characters are C
+# loops on the text's own characters (lexer.pxd: a 1-byte text read as bytes), the
+# loops below as they are written.
 def blanks_end(text, k, n):
     """Past the blanks (space, tab, form feed, vertical tab) at ``k`` in ``text`` (``n``:
     its length)."""
+    if _C_HELPERS:
+        return _c_blanks_end(text, k, n)      # noqa: F821 (lexer.pxd's C)
     while k < n:
         c = text[k]
         if c == " " or c == "\t" or c == "\f" or c == "\v":
@@ -749,6 +756,8 @@ def name_end(text, k, n, dollars):
     """Where the name whose first characters end at ``k`` ends in ``text`` (``n``: its
     length): its ASCII letters, digits and ``_`` (``$`` with ``dollars``).  The scanner's
     and ``line_opening``'s, one loop."""
+    if _C_HELPERS:
+        return _c_name_end(text, k, n, dollars)      # noqa: F821 (lexer.pxd's C)
     while k < n:
         c = text[k]
         if "a" <= c <= "z" or "A" <= c <= "Z" or "0" <= c <= "9" or c == "_" or c == "$" and dollars:
@@ -763,6 +772,8 @@ def number_end(text, k, n, dollars, exp_p):
     its length): its letters, digits, ``_``, ``.`` (``$`` with ``dollars``), an exponent's
     sign taken with its ``e``/``E`` (``p``/``P`` with ``exp_p``).  The scanner's and
     ``relex_single``'s pp-number, one loop."""
+    if _C_HELPERS:
+        return _c_number_end(text, k, n, dollars, exp_p)      # noqa: F821 (lexer.pxd's C)
     while k < n:
         c = text[k]
         if ((c == "e" or c == "E" or exp_p and (c == "p" or c == "P")) and k + 1 < n
