@@ -302,3 +302,36 @@ def _normalize_by_regex(text):
         return lexer.normalize(text)
     finally:
         lexer.FAST_SCAN = saved
+
+
+# -- the identifier table (lexer.name_at: a C table compiled, a dict in pure Python)
+
+NAME_CHARS = "abcxyzAZ_$09" + "é字😀"
+
+
+@settings(max_examples=int(os.environ.get("MACROTRACE_FUZZ_EXAMPLES", "300")), deadline=None)
+@given(st.lists(st.text(NAME_CHARS, min_size=1, max_size=12), min_size=1, max_size=30),
+       st.sampled_from(["", " ", "é ", "字 ", "😀 "]))
+def test_a_name_is_one_interned_string_for_its_spelling(names, filler):
+    # the same names in texts of each width (1, 2, 4 bytes a character): each found is
+    # the spelling, and the very string sys.intern gives for it, however often written
+    import sys
+    text = filler + " ".join(names + names[::-1]) + filler
+    at = len(filler)
+    for name in names + names[::-1]:
+        got = lexer.name_at(text, at, at + len(name))
+        assert got == name and got is sys.intern(name)
+        at += len(name) + 1
+
+
+def test_the_identifier_table_grows_and_is_bounded():
+    # past half full the table grows (names kept); past MAX_NAMES it starts empty again
+    import sys
+    names = ["n%d_x" % k for k in range(lexer.MAX_NAMES + 10)]
+    text = " ".join(names)
+    at = 0
+    for name in names:
+        assert lexer.name_at(text, at, at + len(name)) is sys.intern(name)
+        at += len(name) + 1
+    assert 0 < lexer.names_count() <= lexer.MAX_NAMES
+    assert lexer.name_at(text, 0, len(names[0])) is sys.intern(names[0])      # (found again)

@@ -15,7 +15,10 @@ cdef dict DIGRAPHS
 cdef Token AVOID_PASTE, ENDARG
 
 
+# (not tracked by the garbage collector: a context or an argument refers to token lists,
+# a macro's name, line numbers and a trace's expansion id, none of which refers back)
 @cython.final
+@cython.no_gc
 cdef class Context:
     cdef public list tokens
     cdef public Py_ssize_t pos
@@ -26,6 +29,7 @@ cdef class Context:
 
 
 @cython.final
+@cython.no_gc
 cdef class MacroArg:
     cdef public object tokens
     cdef public object lines
@@ -50,7 +54,7 @@ cdef class VaOpt:
 
 
 @cython.locals(last=Token)
-cpdef _finish_arg(list args, list toks, list lines)
+cpdef _finish_arg(list args, list toks, list lines, long line)
 
 @cython.locals(out=list, source=Token, backslashes=long, flags=long, t=Token, text=str)
 cpdef Token stringify_arg(toks)
@@ -93,7 +97,7 @@ cdef class Expander:
     cdef public object written
     cdef public object used
 
-    @cython.locals(ctxs=list)
+    @cython.locals(ctxs=list, top=Context)
     cpdef push_context(self, tokens, macro=*, long line=*, lines=*, exp=*)
 
     @cython.locals(ctxs=list, ctx=Context, top=Context)
@@ -123,7 +127,7 @@ cdef class Expander:
 
     @cython.locals(nparams=Py_ssize_t, args=list, raw=list, spans=list, toks=list,
                    lines=list, depth=Py_ssize_t, start=Py_ssize_t, tok=Token, line=long,
-                   kind=str, argc=Py_ssize_t)
+                   kind=str, argc=Py_ssize_t, first=long)
     cpdef collect_args(self, MacroDef m, name_tok, open_tok, exp)
 
     @cython.locals(toks=list, lines=list, expanded=list, tok=Token)

@@ -66,6 +66,10 @@ class Context:
 
 
 class MacroArg:
+    """One argument as collected: ``tokens``, and ``lines`` the line of each token, or
+    the one line of them all (an int: most arguments are on one line, and a list of
+    line numbers, one int a token, is then not made)."""
+
     __slots__ = ("tokens", "lines", "expanded", "stringified", "omitted")
 
     def __init__(self, tokens, lines):
@@ -76,15 +80,17 @@ class MacroArg:
         self.omitted = False
 
 
-def _finish_arg(args, toks, lines):
-    """An argument collected: its trailing padding dropped."""
+def _finish_arg(args, toks, lines, line):
+    """An argument collected: its trailing padding dropped (``lines``: the line of each
+    token, None when all are on ``line``)."""
     while toks:
         last = toks[-1]
         if last.kind is not PADDING:
             break
         toks.pop()
-        lines.pop()
-    args.append(new_arg(toks, lines))
+        if lines is not None:
+            lines.pop()
+    args.append(new_arg(toks, lines if lines is not None else line))
 
 
 def new_arg(tokens, lines):
@@ -354,9 +360,10 @@ class Expander:
     def push_context(self, tokens, macro=None, line=0, lines=None, exp=None):
         ctxs = self.contexts
         if macro is None and ctxs:
-            macro = ctxs[-1].macro
+            top = ctxs[-1]          # (compiled: a Context, its fields C members)
+            macro = top.macro
             if exp is None:
-                exp = ctxs[-1].exp
+                exp = top.exp
         ctxs.append(new_context(tokens, macro, line, lines, exp))
 
     def pop_context(self):
@@ -581,12 +588,15 @@ class Expander:
     def collect_args(self, m, name_tok, open_tok, exp):
         nparams = len(m.params)
         args = []
-        raw = [open_tok]        # what was written, for the trace
-        spans = []
-        toks = []
-        lines = []
-        depth = 0
         rec = self.recorder
+        raw = spans = None
+        if rec is not None:
+            raw = [open_tok]    # what was written, for the trace
+            spans = []
+        toks = []
+        lines = None            # (made when the argument reaches another line than ``first``)
+        first = 0
+        depth = 0
         start = 1
         while True:
             tok = self.get_token()
@@ -604,19 +614,19 @@ class Expander:
                     depth += 1
                 elif op == ")":
                     if depth == 0:
-                        _finish_arg(args, toks, lines)
+                        _finish_arg(args, toks, lines, first)
                         if rec is not None:
                             spans.append((start, start + len(args[-1].tokens)))
                             raw.append(tok)
                         break
                     depth -= 1
                 elif op == "," and depth == 0 and not (m.variadic and len(args) + 1 == nparams):
-                    _finish_arg(args, toks, lines)
+                    _finish_arg(args, toks, lines, first)
                     if rec is not None:
                         spans.append((start, start + len(args[-1].tokens)))
                         raw.append(tok)
                         start = len(raw)
-                    toks, lines = [], []
+                    toks, lines = [], None
                     continue
                 elif op == "#" and tok.flags & T.BOL and not self.contexts:
                     kind = EOF
@@ -625,8 +635,13 @@ class Expander:
                     self.backup()
                 self.error('unterminated argument list invoking macro "%s"' % m.name, name_tok)
                 return None
+            if not toks:
+                first = line
+            elif lines is None and line != first:
+                lines = [first] * len(toks)
             toks.append(tok)
-            lines.append(line)
+            if lines is not None:
+                lines.append(line)
             if rec is not None:
                 raw.append(tok)
         argc = len(args)
@@ -661,8 +676,11 @@ class Expander:
             if self.nesting > MAX_NESTING:
                 raise RecursionError("arguments nested more than %d deep" % MAX_NESTING)
             toks = arg.tokens + [ENDARG]
-            lines = arg.lines + [arg.lines[-1]]
-            self.push_context(toks, None, 0, lines)
+            if type(arg.lines) is list:
+                lines = arg.lines + [arg.lines[-1]]
+                self.push_context(toks, None, 0, lines)
+            else:                   # (all on one line)
+                self.push_context(toks, None, arg.lines, None)
             self.ignore_pragma += 1
             rec = self.recorder
             expanded = []

@@ -333,9 +333,39 @@ def lex(text, filename=None, first_line=1, lang=DEFAULT, stage3=False, directive
     return tokens, diags
 
 
-# the identifiers lexed so far, each interned (sys.intern is called once a name, not
-# once a token; bounded: cleared when it grows past a million names)
+# The identifier table (libcpp's ``ht``): one interned string per name, however many
+# times it is written.  Compiled, ``name_at`` finds it without making a string: a C
+# table (lexer.pxd) hashes the name's characters where they stand in the text and
+# compares them with its names', so a name seen before costs no allocation, no siphash
+# and no dict lookup, and its string (hash cached) is found by identity in the macro
+# table and elsewhere.  Pure Python, a dict does the same (``_NAMES``).  Bounded: both
+# start again empty past ``MAX_NAMES`` names.
+# lexer.pxd's C (the identifier table, the scanner's loops): compiled only (taken at
+# import: tests may turn the scanner on in pure Python)
+_C_HELPERS = FAST_SCAN
+MAX_NAMES = 1 << 20
+_MAX_NAMES = MAX_NAMES          # (a C integer, compiled)
 _NAMES = {}
+
+
+def name_at(text, start, end):
+    """The identifier ``text[start:end]`` (spelled without UCNs), interned: the same
+    string for the same spelling."""
+    if _C_HELPERS:
+        return _c_name_at(text, start, end, _MAX_NAMES)     # noqa: F821 (lexer.pxd's C)
+    value = text[start:end]
+    known = _NAMES.get(value)
+    if known is None:
+        if len(_NAMES) >= _MAX_NAMES:
+            _NAMES.clear()
+        known = _NAMES[value] = intern(value)
+    return known
+
+
+def names_count():
+    """How many names the table holds (tests)."""
+    return _c_names_count() if _C_HELPERS else len(_NAMES)     # noqa: F821 (lexer.pxd's C)
+
 
 # the directives after which a preprocessor may skip a group (lex_span's ``chunk``)
 SKIP_STARTS = frozenset(("if", "ifdef", "ifndef", "elif", "elifdef", "elifndef", "else"))
@@ -373,9 +403,6 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
     hash_at = 0
     marking = directives is not None
     append = tokens.append
-    names = _NAMES
-    if len(names) > 1 << 20:
-        names.clear()
     pos = start
     while pos < n:
         ws = pos            # (blanks, then one token, newline or comment)
@@ -450,8 +477,12 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
             if hash_line:
                 if directive_ends is not None:
                     k = sp
-                    while k < n_splices and splices[k] <= start:
-                        k += 1
+                    if start >= next_splice:
+                        while k < n_splices:
+                            at = splices[k]         # (a C integer compiled: none made a splice)
+                            if at > start:
+                                break
+                            k += 1
                     end_line = line + k - sp
                     k = hash_at + 1          # (a line that ends where its name is needs no entry)
                     if k >= len(tokens):
@@ -478,11 +509,15 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
                 return start + 1
             continue
         if start >= next_splice:
-            while sp < n_splices and splices[sp] <= start:
+            while sp < n_splices:
+                at = splices[sp]
+                if at > start:
+                    break
                 line += 1
                 # a splice inside a token or comment can be passed only now, after a later
                 # newline: it still counts a line, but the line starts after that newline
-                line_start = max(line_start, splices[sp])
+                if at > line_start:
+                    line_start = at
                 sp += 1
             next_splice = splices[sp] if sp < n_splices else n + 1
         kind = kinds[gi]
@@ -497,7 +532,10 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
             flags |= PREV_WHITE
             continue
         if value is None:
-            value = text[start:end]
+            if kind is IDENT and (scanned or text.find("\\", start, end) < 0):
+                value = name_at(text, start, end)       # (the scanner's hold no UCN)
+            else:
+                value = text[start:end]
         if flags & BOL:
             if flags & PREV_WHITE:
                 flags |= INDENTED
@@ -517,11 +555,6 @@ def lex_span(text, splices, spliced, start, line, sp, filename, lang, tokens, di
                 value, bad = ucn_identifier(value)
                 if bad:
                     diags.append(LexDiagnostic(line, col, bad))
-            else:       # one string per name, however many times it is written
-                known = names.get(value)
-                if known is None:
-                    known = names[value] = intern(value)
-                value = known
         elif gi == PUNCT_:
             c = value[0]
             if (c == "<" or c == "%" or c == ":") and value in DIGRAPHS:
@@ -702,9 +735,14 @@ def _pp_number(s, n, lang):
     return number_end(s, k, n, lang.dollars, lang.xnum) == n
 
 
+# Compiled, the scanner's loops over a name's, a number's or blanks' characters are C
+# loops on the text's own characters (lexer.pxd: a 1-byte text read as bytes), the
+# loops below as they are written.
 def blanks_end(text, k, n):
     """Past the blanks (space, tab, form feed, vertical tab) at ``k`` in ``text`` (``n``:
     its length)."""
+    if _C_HELPERS:
+        return _c_blanks_end(text, k, n)      # noqa: F821 (lexer.pxd's C)
     while k < n:
         c = text[k]
         if c == " " or c == "\t" or c == "\f" or c == "\v":
@@ -718,6 +756,8 @@ def name_end(text, k, n, dollars):
     """Where the name whose first characters end at ``k`` ends in ``text`` (``n``: its
     length): its ASCII letters, digits and ``_`` (``$`` with ``dollars``).  The scanner's
     and ``line_opening``'s, one loop."""
+    if _C_HELPERS:
+        return _c_name_end(text, k, n, dollars)      # noqa: F821 (lexer.pxd's C)
     while k < n:
         c = text[k]
         if "a" <= c <= "z" or "A" <= c <= "Z" or "0" <= c <= "9" or c == "_" or c == "$" and dollars:
@@ -732,6 +772,8 @@ def number_end(text, k, n, dollars, exp_p):
     its length): its letters, digits, ``_``, ``.`` (``$`` with ``dollars``), an exponent's
     sign taken with its ``e``/``E`` (``p``/``P`` with ``exp_p``).  The scanner's and
     ``relex_single``'s pp-number, one loop."""
+    if _C_HELPERS:
+        return _c_number_end(text, k, n, dollars, exp_p)      # noqa: F821 (lexer.pxd's C)
     while k < n:
         c = text[k]
         if ((c == "e" or c == "E" or exp_p and (c == "p" or c == "P")) and k + 1 < n

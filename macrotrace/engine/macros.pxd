@@ -2,6 +2,12 @@
 # definition as an extension type, read by the expander as C struct members.
 cimport cython
 
+# the token kinds and flags a definition's tokens are read with: C values, not module
+# lookups (and flags tested on C integers, not int objects) a token of each body
+cdef str IDENT, MACRO_ARG, PUNCT
+cdef long DIGRAPH, PASTE_LEFT, PREV_WHITE, STRINGIFY
+cdef dict DIGRAPHS
+
 
 @cython.final
 cdef class MacroDef:
@@ -29,7 +35,7 @@ from macrotrace.engine.tokens cimport Token
 cpdef list _build_body(raw, params, variadic, name_tok, bint asm=*)
 
 
-@cython.locals(t=Token, k=Py_ssize_t, out=list)
+@cython.locals(t=Token, k=Py_ssize_t, out=list, n=Py_ssize_t)
 cpdef str spell_body(raw_body)
 
 

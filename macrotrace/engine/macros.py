@@ -155,6 +155,9 @@ def parse_define(tokens, site=None, asm=False):
 
 
 def spell_body(raw_body):
+    n = len(raw_body)
+    if n < 2:               # (no body, or one token: most definitions, no list to join)
+        return raw_body[0].text if n else ""
     out = []
     for k, t in enumerate(raw_body):
         if k and t.flags & PREV_WHITE:

@@ -149,6 +149,7 @@ class Engine(SegmentReuse, Reader):
         """Preprocess as ``lang`` (a lang.LangOptions: -std, -x assembler-with-cpp); the
         expander got it from the constructor too."""
         self.lang = lang
+        self._asm = bool(lang.asm)      # (reader.Reader's: read at every #define)
         self.directive_names = DIRECTIVES if lang.elifdef else DIRECTIVES - {"elifdef", "elifndef"}
         if lang.asm:        # gcc has no __has_attribute/__has_builtin in assembler
             for name in NO_ASM_BUILTINS:

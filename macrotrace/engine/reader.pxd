@@ -7,6 +7,7 @@ from macrotrace.engine.printer cimport Printer
 from macrotrace.engine.tokens cimport Token
 
 cdef long BOL, DIRECTIVE, PREV_WHITE, _START, _CLOSED, _NOT
+cdef str IDENT, NUMBER
 
 
 @cython.final
@@ -70,6 +71,7 @@ cdef class Reader:
     # (the preprocessor's: the expander and whether its listener hears definitions)
     cdef public object expander
     cdef public bint _hears_definitions
+    cdef public bint _asm               # (the preprocessor's lang.asm)
 
     @cython.locals(macro=MacroDef)
     cpdef _install(self, macro, name_tok)

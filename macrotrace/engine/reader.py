@@ -177,7 +177,7 @@ class Reader:
         if not args:
             raise error_at(name_tok, "no macro name given in #define directive")
         try:
-            macro = parse_define(args, (name_tok.file, name_tok.line), self.lang.asm)
+            macro = parse_define(args, (name_tok.file, name_tok.line), self._asm)
         except DefinitionError as e:
             raise error_at(e.token or name_tok, e.message)
         self._install(macro, args[0])
