@@ -72,16 +72,14 @@ def test_a_value_printed_unmarked_is_not_relocated():
 @given(st.lists(st.lists(pieces, min_size=1, max_size=6).map("".join), min_size=100, max_size=200),
        st.integers(7, 11), st.integers(1, 3))
 def test_the_names_of_a_long_lookup_list_are_found_by_the_plain_rule(names, c0, n):
-    """A segment looks up hundreds of names: their runs are found by another path (the
-    runs listed, then the values among them searched), with the regex rule's answer."""
+    """A segment looks up hundreds of names: each one's runs of digits that are values
+    (read in C when compiled) are the regex rule's."""
     c1 = c0 + n
     names = [nm for nm in dict.fromkeys(names) if nm]
     values = {str(v): v - c0 for v in range(c0, c1)}
-    joined = "\0".join(names)
-    assume(len(joined) >= counters._SHORT)
-    rule = [(m.start(), m.end() - m.start(), values[m.group()])
-            for m in re.finditer("[0-9]+", joined) if m.group() in values]
-    assert counters._runs(joined, values) == rule
+    rule = [(j, m.start(), m.end() - m.start(), values[m.group()])
+            for j, name in enumerate(names) for m in re.finditer("[0-9]+", name) if m.group() in values]
+    assert counters.names_runs(names, c0, c1) == counters.names_runs(tuple(names), c0, c1) == rule
     parts = ["int x = ", str(c0), ";\n"]
     got = counters.relocation(parts, 0, {1}, "".join(parts), c0, c1, names,
                               [b"%d" % k for k in range(len(names))], set())
@@ -90,3 +88,20 @@ def test_the_names_of_a_long_lookup_list_are_found_by_the_plain_rule(names, c0, 
         assert got is None
     else:
         assert got is not None and got[1][0] == want[1]
+
+
+digits = st.sampled_from(["0", "00", "07", "1", "9", "10", "99", "100", "999", "1000", "123456789012345678901234",
+                          "\u0663", "\u00e9", "\U0001f600", "x", "_", " ", "\0"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(digits, max_size=25).map("".join), st.integers(0, 1005), st.integers(1, 1000))
+def test_the_runs_of_a_text_that_are_values_are_the_plain_rules(text, c0, n):
+    """Any text (non-ASCII, other digits than ASCII's, runs with zeros first or longer
+    than any value): the runs found are those a regex over every run finds, each one's
+    digits a value's spelling."""
+    c1 = c0 + n
+    values = {str(v): v - c0 for v in range(c0, c1)}
+    rule = [(m.start(), m.end() - m.start(), values[m.group()])
+            for m in re.finditer("[0-9]+", text) if m.group() in values]
+    assert counters.value_runs(text, c0, c1) == rule

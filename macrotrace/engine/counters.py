@@ -33,11 +33,7 @@ from .state import entry_fingerprint
 SAFE_BUILTINS = frozenset(("__COUNTER__", "__LINE__", "__FILE__"))
 _DIGITS = re.compile(r"[0-9]+")
 MAX_VALUES = 1000       # a segment that used more keeps the exact check
-_FEW = 16               # values few enough to count each in a text (C searches) before
-                        # splitting the text into its runs of digits
-_DIGIT_CHARS = frozenset("0123456789")
-_SHORT = 256            # a text shorter than this has its runs found by the regex alone
-_BLANK_BUT_DIGITS = {c: " " for c in range(128) if chr(c) not in _DIGIT_CHARS}
+_LARGEST = 10 ** 15     # values from here on keep it too (their digits read as a C integer)
 
 
 def relocation(parts, start, marks, chunk, c0, c1, names, fps, written):
@@ -48,116 +44,91 @@ def relocation(parts, start, marks, chunk, c0, c1, names, fps, written):
     ``parts[start:]`` is what the segment printed (``chunk`` joined), ``marks`` the
     indexes of the parts the printer marked, ``[c0, c1)`` the values it used,
     ``written`` the names it defined or undefined."""
-    if not 0 < c1 - c0 <= MAX_VALUES:
+    if not 0 < c1 - c0 <= MAX_VALUES or not 0 <= c0 < _LARGEST:
         return None
-    values = {str(v): v - c0 for v in range(c0, c1)}
-    # a run of digits (as long as it goes) that is one of the values: the runs are found
-    # by the regex engine (a chunk is up to a few hundred kilobytes, and the names looked
-    # up are thousands), each looked up among the values
+    # a run of digits (as long as it goes) that is one of the values: each text is
+    # scanned once, its runs read as numbers where they are (``_value_runs``)
     places = []
-    marked = sorted(i for i in marks if i >= start)
     at = start
     offset = 0
-    for i in marked:
+    for i in sorted([i for i in marks if i >= start]):
         offset += _joined_length(parts, at, i)
         at = i
-        found = _runs(parts[i], values)
+        found = _value_runs(parts[i], c0, c1)
         if len(found) != 1:
             return None         # (none: its value merged with other digits; or two)
         p, n, k = found[0]
         places.append((offset + p, n, k))
-    if not _only(chunk, places, values):
+    if _value_runs(chunk, c0, c1) != places:
         return None             # a value printed unmarked, or a number that looks like one
     renamed = []
-    joined = "\0".join(names)
-    found = _runs(joined, values) if _any_run(joined, values) else ()
+    found = _names_runs(names, c0, c1)
     if found:
-        ends = list(itertools.accumulate(len(n) + 1 for n in names))   # (each name's end + 1)
         seen = set()
-        for p, n, k in found:
-            j = bisect.bisect_right(ends, p)
+        for j, p, n, k in found:
             if j in seen:
                 return None     # (two of its values in one name)
             seen.add(j)
             name = names[j]
             if name in written:
                 return None     # (looked up after the segment changed it, perhaps)
-            renamed.append((name, p - (ends[j - 1] if j else 0), n, k, fps[j]))
+            renamed.append((name, p, n, k, fps[j]))
     # a name the segment defines under the other values would be looked up as it left it
     digits = tuple(sorted(n for n in written if _DIGITS.search(n)))
     return tuple(places), (tuple(renamed), digits)
 
 
-def _runs(text, values):
-    """(offset, length, k) of each run of digits in ``text`` that is one of ``values``
-    (its digits -> k), in order.  A long text (the names a segment looked up, joined) has
-    thousands of runs and few of them values: the runs are listed in C (``_digit_runs``),
-    and only a value that is one is searched for, as a substring that is a whole run."""
-    if len(text) < _SHORT:
-        get = values.get
-        out = []
-        for m in _DIGITS.finditer(text):
-            k = get(m.group())
-            if k is not None:
-                out.append((m.start(), m.end() - m.start(), k))
-        return out
+# Compiled, counters.pxd defines these three in C (each text scanned once, a run's
+# digits read as a number where they stand: no string made per run, no value searched
+# for again and again); plain Python, these:
+def _py_value_runs(text, c0, c1):
+    """(offset, length, k) of each run of digits in ``text`` (as long as it goes) that
+    is ``str(c0 + k)`` for some ``0 <= k < c1 - c0`` (``0 <= c0 < c1``), in order."""
+    width = len(str(c1 - 1))
     out = []
-    end = len(text)
-    for v in set(_digit_runs(text)).intersection(values):
-        n = len(v)
-        k = values[v]
-        at = text.find(v)
-        while at >= 0:
-            if (not at or text[at - 1] not in _DIGIT_CHARS) and \
-                    (at + n == end or text[at + n] not in _DIGIT_CHARS):
-                out.append((at, n, k))
-            at = text.find(v, at + n)
-    out.sort()
+    for m in _DIGITS.finditer(text):
+        s = m.group()
+        n = len(s)
+        if n <= width and (n == 1 or s[0] != "0"):     # (a value is spelled without zeros first)
+            v = int(s)
+            if c0 <= v < c1:
+                out.append((m.start(), n, v - c0))
     return out
 
 
-def _only(chunk, places, values):
-    """``places`` are the runs of digits in ``chunk`` that are one of ``values``, all of
-    them: each place is a whole run holding its value, and there are no more such runs
-    than places (counted on the runs' strings: no match object for every number)."""
-    n = len(chunk)
-    for p, length, k in places:
-        if (p and chunk[p - 1] in _DIGIT_CHARS) or (p + length < n and chunk[p + length] in _DIGIT_CHARS) \
-                or values.get(chunk[p:p + length]) != k:
-            return False        # (a place inside a longer run: not where it was marked)
-    if len(values) <= _FEW and sum(map(chunk.count, values)) == len(places):
-        # a run holding a value holds it as a substring, counted once (no other
-        # occurrence of digits reaches into a run): no more substrings than places, so
-        # no run but the places (the runs themselves never made)
-        return True
-    return sum(map(values.__contains__, _digit_runs(chunk))) == len(places)
+def _py_names_runs(names, c0, c1):
+    """``_value_runs`` of each of ``names``, as (its index, offset, length, k), in order."""
+    joined = "\0".join(names)
+    found = _py_value_runs(joined, c0, c1)
+    if not found:
+        return found
+    ends = list(itertools.accumulate(len(n) + 1 for n in names))   # (each name's end + 1)
+    out = []
+    for p, n, k in found:
+        j = bisect.bisect_right(ends, p)
+        out.append((j, p - (ends[j - 1] if j else 0), n, k))
+    return out
 
 
-def _any_run(text, values):
-    """Some run of digits in ``text`` is one of ``values`` (when none of them is even a
-    substring, by ``str.count`` alone)."""
-    if len(values) <= _FEW and not any(map(text.__contains__, values)):
-        return False
-    return any(map(values.__contains__, _digit_runs(text)))
-
-
-def _digit_runs(text):
-    """The runs of digits in ``text``, as strings."""
-    if text.isascii():
-        # (every character but a digit made a blank, in C, then split: the runs without
-        # the regex engine walking them)
-        return text.translate(_BLANK_BUT_DIGITS).split()
-    return _DIGITS.findall(text)
-
-
-# Compiled, counters.pxd defines this in C (each part's length added: ~240,000 parts
-# a cold kernel unit); plain Python, this (a join copies: faster than len a part there):
 def _py_joined_length(parts, start, end):
-    """``len("".join(parts[start:end]))``."""
+    """``len("".join(parts[start:end]))`` (a join copies: faster than len a part here)."""
     return len("".join(parts[start:end]))
 
 
+globals().setdefault("_value_runs", _py_value_runs)
+globals().setdefault("_names_runs", _py_names_runs)
 globals().setdefault("_joined_length", _py_joined_length)
+
+
+def value_runs(text, c0, c1):
+    """``_value_runs`` as this build runs it (C when compiled: tests compare it with the
+    plain rule)."""
+    return _value_runs(text, c0, c1)
+
+
+def names_runs(names, c0, c1):
+    """``_names_runs`` as this build runs it."""
+    return _names_runs(names, c0, c1)
 
 
 def names_hold(table, check, c0, now):
