@@ -15,8 +15,8 @@ cdef dict DIGRAPHS
 cdef Token AVOID_PASTE, ENDARG
 
 # the names ever made a macro (define, define_pending, restore), a set of interned strings
-# keyed by address (each held): get_token looks an interned name up in the macro table
-# only when it is here; past MAX_NAMED names, or given a key that is not a str, the set
+# keyed by address (each held; at most a quarter full): get_token looks an interned name
+# up in the macro table only when it is here; past MAX_NAMED names, or given a key that is not a str, the set
 # stops answering "no" (every name is looked up again, as before)
 cdef extern from *:
     """
@@ -24,9 +24,11 @@ cdef extern from *:
     static Py_ssize_t mt_named_mask = -1, mt_named_used = 0;
     static int mt_named_off = 0;
 
+    /* (addresses of strings made one after another are close: multiplied, not masked
+       alone, they do not fall in one run of full slots a missing name would walk) */
     static CYTHON_INLINE Py_ssize_t mt_named_at(PyObject *s) {
-        size_t h = (size_t)s >> 4;
-        return (Py_ssize_t)((h ^ (h >> 13)) & (size_t)mt_named_mask);
+        unsigned long long h = (unsigned long long)(size_t)s * 0x9E3779B97F4A7C15ull;
+        return (Py_ssize_t)((size_t)(h >> 32) & (size_t)mt_named_mask);
     }
 
     /* 1 when s may be a macro's name: always, unless s is an interned str never noted */
@@ -53,7 +55,7 @@ cdef extern from *:
             for (i = mt_named_at(name); mt_named[i] != NULL; i = (i + 1) & mt_named_mask)
                 if (mt_named[i] == name) { Py_DECREF(name); return 0; }
         }
-        if (mt_named == NULL || 2 * (mt_named_used + 1) > mt_named_mask + 1) {
+        if (mt_named == NULL || 4 * (mt_named_used + 1) > mt_named_mask + 1) {
             size = mt_named == NULL ? 8192 : 4 * (mt_named_mask + 1);
             old = mt_named;
             mt_named = (PyObject **)PyMem_Calloc((size_t)size, sizeof(PyObject *));
