@@ -8,6 +8,7 @@ compiled side is skipped, with the reason, only when the build could not happen
 are there; ``python setup.py build_ext --inplace`` rebuilds it after an edit).
 """
 
+import glob
 import itertools
 import os
 import pickle
@@ -142,6 +143,65 @@ def test_replayed_header_segments_give_the_same_text_compiled_and_pure(compiled_
     for first, second, hit, (replayed, recorded), uncached in runs[False]:
         assert first == second == uncached and "hello_init" in first
         assert not hit and replayed >= 10 and recorded == 0      # (every header replayed)
+
+
+# run in a child: each pickled (source, site) defined, and encoded as a segment stores it
+# (compact), as a unit's state stores it, and fingerprinted
+_ENCODE = """
+import marshal, pickle, sys
+from macrotrace.engine import compiled, defcode, state
+from macrotrace.engine.lexer import lex
+from macrotrace.engine.macros import parse_define
+out = {"path": compiled.status(), "results": []}
+for src, site, other in pickle.load(sys.stdin.buffer):
+    m = parse_define(lex(src, site[0])[0], site)
+    if other and len(m.body) > 1:
+        m.body[1].file = other
+    # (a marshal blob is compared as its value: marshal's bytes depend on reference counts)
+    blob = defcode.encode(m, (1, 2), b"rows")
+    out["results"].append((blob if blob[:1] == b"\\0" else marshal.loads(blob),
+                           defcode.blob_fingerprint(blob),
+                           marshal.loads(defcode.encode(m, (1, 2))),
+                           defcode.fingerprint(m), defcode.decode(defcode.encode(m, (), b"\\x29\\0"))[0].name))
+# (a unit's state: its blobs' lengths and outer chains' numbers, as array's bytes)
+blobs = [r[0] for r in out["results"] if type(r[0]) is bytes]
+out["arrays"] = (state._lengths(blobs + [b"", memoryview(b"xyz")]),
+                 state._int32s([-1, 0, 7, 2 ** 31 - 1, -2 ** 31]))
+sys.stdout.buffer.write(pickle.dumps(out))
+"""
+
+
+def test_definitions_are_encoded_to_the_pure_bytes(compiled_built, tmp_path):
+    """defcode's compiled encoder (texts and numbers written in C into one buffer) makes
+    the pure-Python encoder's bytes: every ``#define`` of the bundled headers, and
+    definitions with non-ASCII text, a lone surrogate, a UCN, a number past a varint, a
+    token from another file, a body or a text longer than the buffer; a blob's
+    fingerprint, and a state's arrays of numbers (written in C)."""
+    defines = []
+    kernel = glob.glob("/usr/src/linux-headers-*-common/include/linux")     # (when installed)
+    for folder, _, files in [*os.walk(os.path.join(ROOT, "headers")), *(os.walk(kernel[0]) if kernel else ())]:
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            with open(path, encoding="utf-8") as fh:
+                for k, line in enumerate(fh):
+                    if line.startswith("#define ") and not line.rstrip().endswith("\\"):
+                        defines.append((line[8:], (path, k + 1), None))
+    assert len(defines) > 50
+    odd = ["F(a, ...) #a + __VA_ARGS__ x", "G() \"\u00e9\" L'\u00fc' 0x1p-3 y", "H \"\U0001f600\" z",
+           "S \"\udc80\" s", "\\u00c5ngstr\\u00f6m + 1", "P(%s) 0" % ", ".join("p%d" % i for i in range(40)),
+           "LONG " + " + ".join(["x"] * 3000), "TEXT \"%s\"" % ("\u00e9" * 20000), "E"]
+    for k, src in enumerate(odd):
+        defines.append((src, ("d/\u00e4.h", 3 + (k << 30)), None))
+        defines.append((src, ("d/\u00e4.h", 1 << 35), None))
+        defines.append((src, ("d/a.h", 7), "d/other.h"))
+    runs = {}
+    for pure in (True, False):
+        out = pickle.loads(_python(_ENCODE, _env(tmp_path, pure), pickle.dumps(defines)).stdout)
+        assert out["path"].startswith("pure" if pure else "compiled"), out["path"]
+        runs[pure] = out["results"], out["arrays"]
+    assert runs[True] == runs[False]
+    runs = {pure: results for pure, (results, _) in runs.items()}
+    assert sum(type(r[0]) is bytes for r in runs[False]) > 50       # (compact blobs)
 
 
 def _copy_package(tmp_path):

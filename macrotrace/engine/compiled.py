@@ -30,7 +30,8 @@ MODULES = ("tokens", "macros", "expander", "printer", "lexer", "depcheck", "defc
            # plain Python compiled as it is (no .pxd): the directives, files, #if
            # expressions and include search around the hot loop
            "source", "condscan", "expression", "includes", "preprocessor",
-           "state")     # (typed: the loop storing a unit's macro table, state.pxd)
+           "state",     # (typed: the loop storing a unit's macro table, state.pxd)
+           "reuse", "segments", "counters")    # recording and replaying header segments
 MARKER = b"macrotrace-source-sha256:"
 _HERE = os.path.dirname(os.path.abspath(__file__))
 MEMO = "compiled-modules"     # (its name in stamps.py; setup.py loads this file alone)

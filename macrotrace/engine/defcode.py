@@ -86,108 +86,181 @@ def encode(m, conditions, stored=None):
     """``m`` as a blob, its conditions stored as ``conditions`` (plain values; given as
     ``stored``, their marshal bytes, a segment's definitions have a compact blob)."""
     site = m.site
-    home = site[0] if site else None
-    params = m.params if m.fun_like else ()
     spelling = m.spelling
-    # the texts a compact blob joins, in its order: name, file, spelling, parameters,
-    # then the tokens' (``first``: where those begin)
-    texts = [m.name, home if type(home) is str else "", spelling if type(spelling) is str else ""]
-    texts += params
-    first = len(texts)
-    body = m.body
-    # each number a varint, written in place in one buffer kept for all definitions,
-    # after room for ``COMPACT`` and a compact blob's head (written there last): no
-    # object made for one (a number past 2**35, 5 bytes, or below 0: all of them as
-    # plain numbers)
-    start = 1 + (9 + len(params)) * 5
-    numbers = _buffer(start + len(body) * _FIELDS * 5)
-    at = start
+    if (stored is not None and site is not None and len(site) == 2 and type(site[0]) is str
+            and type(site[1]) is int and 0 <= site[1] < _LARGE and type(spelling) is str):
+        blob = _compact(m, site[0], site[1], spelling, stored)
+        if blob is not None:
+            return blob
+    return _marshalled(m, conditions)
+
+
+def _marshalled(m, conditions):
+    """``m`` as the marshal of its ten values (module docstring): a definition with a
+    token written in another file or with UCNs, or a number past a varint's 5 bytes."""
+    site = m.site
+    home = site[0] if site else None
+    texts = []
     rare = None
-    k = 0
     wide = False
-    large = _LARGE              # (a C integer, compiled: compared without a Python one)
-    for t in body:
-        kind = t.kind
-        text = t.text
-        texts.append(text)
-        line = t.line
-        col = t.col
-        if 0 <= line < large and 0 <= col < large and t.flags < large:
-            at = _put(numbers, at, _code(kind))
-            at = _put(numbers, at, t.flags)
-            at = _put(numbers, at, line)
-            at = _put(numbers, at, col)
-            at = _put(numbers, at, t.argno + 1)
-            at = _put(numbers, at, len(text))
-        else:
+    for k, t in enumerate(m.body):
+        texts.append(t.text)
+        if not (0 <= t.line < _LARGE and 0 <= t.col < _LARGE and 0 <= t.flags < _LARGE):
             wide = True
         f = t.file
         # an identifier written with UCNs keeps its spelling (``source``) for ``#``
-        spelled = t.source if kind == IDENT else None
+        spelled = t.source if t.kind == IDENT else None
         if spelled is not None or (f is not home and f != home):
             if rare is None:
                 rare = []
             rare.append((k, None if f == home else f, spelled))
-        k += 1
-    if (stored is not None and rare is None and not wide and site is not None and len(site) == 2
-            and type(home) is str and type(site[1]) is int and 0 <= site[1] < _LARGE
-            and type(spelling) is str):
-        return _compact(m, site[1], params, numbers, start, at, texts, stored)
-    packed = _plain_numbers(body) if wide else bytes(numbers[start:at])
+    if wide:
+        packed = _plain_numbers(m.body)
+    else:
+        out = _buffer(len(m.body) * _FIELDS * 5)
+        at = _put_numbers(out, 0, m.body)
+        packed = bytes(out[:at])
     return marshal.dumps((m.name, tuple(m.params) if m.fun_like else None, m.variadic,
-                          tuple(site) if site else None, spelling, m.from_command_line,
-                          conditions, "".join(texts[first:]), packed,
+                          tuple(site) if site else None, m.spelling, m.from_command_line,
+                          conditions, "".join(texts), packed,
                           tuple(rare) if rare is not None else None))
+
+
+def _put_numbers(out, at, body):
+    """Write the numbers of ``body``'s tokens (``_FIELDS`` each, all of them varints)
+    into ``out`` from ``at``; where they end."""
+    for t in body:
+        at = _put(out, at, _code(t.kind))
+        at = _put(out, at, t.flags)
+        at = _put(out, at, t.line)
+        at = _put(out, at, t.col)
+        at = _put(out, at, t.argno + 1)
+        at = _put(out, at, len(t.text))
+    return at
 
 
 _BUFFER = [bytearray(1 << 12)]
 
 
 def _buffer(size):
-    """The buffer ``encode`` writes numbers into, at least ``size`` bytes long."""
+    """The buffer blobs are written into (one for all of them), at least ``size`` bytes
+    long: it grows in place, keeping what was written."""
     out = _BUFFER[0]
     if len(out) < size:
-        out = _BUFFER[0] = bytearray(2 * size)
+        out.extend(bytes(2 * size - len(out)))
     return out
 
 
-def _compact(m, line, params, out, start, end, texts, stored):
+def _compact(m, home, line, spelling, stored):
     """A definition without marshal, whose tuple of ten values cost most of encoding
-    one: ``COMPACT``; varints (flags, the site's line, the lengths of the name, the
-    site's file, the spelling, the number of parameters or 0, each one's length, the
-    length of the tokens' numbers, of the text); the tokens' numbers; the name, file,
-    spelling, parameters and tokens' texts as one UTF-8 text; the conditions' marshal
-    bytes (``stored``: made once for the definitions that share them).  The tokens'
-    numbers are ``out[start:end]``: the head is written just before them, in the room
-    ``encode`` left, and the blob is one copy of the buffer, the text and ``stored``."""
-    text = "".join(texts).encode("utf-8", "surrogatepass")
+    one (None: ``m`` has a token the compact form cannot hold): ``COMPACT``; varints
+    (flags, the site's line, the lengths of the name, the site's file, the spelling, the
+    number of parameters or 0, each one's length, the length of the tokens' numbers, of
+    the text); the tokens' numbers; the name, file, spelling, parameters and tokens'
+    texts as one UTF-8 text; the conditions' marshal bytes (``stored``: made once for the
+    definitions that share them).  All of it is written in one buffer kept for all
+    definitions (the head last, in the room left before the numbers), and the blob is
+    one copy of it: no text joined, encoded or sliced on the way (compiled, an ASCII
+    text's characters are its UTF-8: copied as they are)."""
+    params = m.params if m.fun_like else ()
+    body = m.body
+    name = m.name
+    start = 1 + (9 + len(params)) * 5
+    out = _buffer(start + len(body) * _FIELDS * 5)
+    at = start
+    chars = len(name) + len(home) + len(spelling)
+    same = home                 # (a token's file is ``home`` or a string equal to it)
+    large = _LARGE              # (a C integer, compiled: compared without a Python one)
+    for t in body:
+        f = t.file
+        if f is not same:
+            if f != home:
+                return None     # written in another file
+            same = f
+        kind = t.kind
+        if t.source is not None and kind == IDENT:
+            return None         # an identifier written with UCNs keeps its spelling
+        if not (0 <= t.line < large and 0 <= t.col < large and 0 <= t.flags < large):
+            return None         # a number past a varint of 5 bytes
+        text = t.text
+        at = _put(out, at, _code(kind))
+        at = _put(out, at, t.flags)
+        at = _put(out, at, t.line)
+        at = _put(out, at, t.col)
+        at = _put(out, at, t.argno + 1)
+        at = _put(out, at, len(text))
+        chars += len(text)
+    end = at
+    for p in params:
+        chars += len(p)
+    # (a character is at most 4 bytes of UTF-8)
+    out = _buffer(end + 4 * chars + len(stored))
+    at = _put_text(out, end, name)
+    at = _put_text(out, at, home)
+    at = _put_text(out, at, spelling)
+    for p in params:
+        at = _put_text(out, at, p)
+    for t in body:
+        at = _put_text(out, at, t.text)
+    n_text = at - end
+    stop = _put_bytes(out, at, stored)
     flags = (1 if m.fun_like else 0) | (2 if m.variadic else 0) | (4 if m.from_command_line else 0)
-    size = (_size(flags) + _size(line) + _size(len(texts[0])) + _size(len(texts[1]))
-            + _size(len(texts[2])) + _size(len(params)) + _size(end - start) + _size(len(text)))
+    size = (_size(flags) + _size(line) + _size(len(name)) + _size(len(home))
+            + _size(len(spelling)) + _size(len(params)) + _size(end - start) + _size(n_text))
     for p in params:
         size += _size(len(p))
     begin = start - size - 1
     out[begin] = 0                      # (COMPACT)
     k = _put(out, begin + 1, flags)
     k = _put(out, k, line)
-    k = _put(out, k, len(texts[0]))
-    k = _put(out, k, len(texts[1]))
-    k = _put(out, k, len(texts[2]))
+    k = _put(out, k, len(name))
+    k = _put(out, k, len(home))
+    k = _put(out, k, len(spelling))
     k = _put(out, k, len(params))
     for p in params:
         k = _put(out, k, len(p))
     k = _put(out, k, end - start)
-    k = _put(out, k, len(text))
-    return b"".join((out[begin:end], text, stored))
+    _put(out, k, n_text)
+    return _bytes_of(out, begin, stop)
 
 
-def _size(v):
-    """The bytes of ``v`` as a varint (``_put``)."""
+# Compiled, defcode.pxd defines these three in C (a text's or a blob's bytes copied into
+# the buffer, which has room for them; the blob made from it); plain Python, these:
+def _py_put_text(out, at, text):
+    """Write ``text`` as UTF-8 (lone surrogates kept) into ``out`` at ``at``; where it
+    ends."""
+    data = text.encode("utf-8", "surrogatepass")
+    end = at + len(data)
+    out[at:end] = data
+    return end
+
+
+def _py_put_bytes(out, at, data):
+    end = at + len(data)
+    out[at:end] = data
+    return end
+
+
+def _py_bytes_of(out, begin, end):
+    return bytes(out[begin:end])
+
+
+globals().setdefault("_put_text", _py_put_text)
+globals().setdefault("_put_bytes", _py_put_bytes)
+globals().setdefault("_bytes_of", _py_bytes_of)
+
+
+def _py_size(v):
+    """The bytes of ``v`` as a varint (``_put``).  (Compiled: ``_size`` of defcode.pxd,
+    the same in C.)"""
     n = 1
     while v >= 0x80:
         v >>= 7
         n += 1
     return n
+
+
+globals().setdefault("_size", _py_size)
 
 
 def _compact_head(data):
@@ -247,9 +320,9 @@ def _plain_numbers(body):
                                            len(t.text)))
 
 
-def _put(out, at, v):
+def _py_put(out, at, v):
     """Write ``v`` (0 <= v < 2**35) into ``out`` at ``at`` as a varint (7 bits a byte, low
-    first); where it ends."""
+    first); where it ends.  (Compiled: ``_put`` of defcode.pxd, the same in C.)"""
     while v >= 0x80:
         out[at] = (v & 0x7F) | 0x80
         v >>= 7
@@ -258,31 +331,38 @@ def _put(out, at, v):
     return at + 1
 
 
+globals().setdefault("_put", _py_put)
+
+
 def segment_defs(table, written, n_outer, rows, known, outer):
     """What a recorded segment's effect holds of the names it defined or undefined
     (``written``): (name, blob, fingerprint: None for a compact blob, whose fingerprint
     is made from it when a check asks), or (name, None, None) for a name it left
     undefined.  A blob keeps the definition's own #if branches (its first ``n_outer``,
     the includers', are the replaying run's), as rows kept in ``rows`` (id(branch) ->
-    (branch, row): a header's definitions share theirs); each is noted in ``known``
+    (branch, row), and a tuple of branches -> (their rows, marshalled): a header's
+    definitions share theirs); each is noted in ``known``
     (definition -> (it, blob, ``outer``): a definition is hashed by its identity), which
     the unit's state stores as is (state.Encoder.segment_blobs)."""
     defs = []
-    shared = {}             # conditions -> (them, own rows, their marshal bytes)
+    entry = last = None     # (the definitions of a run of lines share one chain: its entry)
+    plain = table if type(table) is dict else None      # (read without a method call)
     for name in written:
-        m = table.get(name)
+        m = plain.get(name) if plain is not None else table.get(name)
         if m is None:
             defs.append((name, None, None))
             continue
         conds = m.conditions
-        entry = shared.get(conds)           # (the definitions under one #if share it)
-        if entry is None:
-            own = []
-            for i in range(n_outer, len(conds)):
-                own.append(kept_row(rows, conds[i]))
-            own_rows = tuple(own)
-            entry = shared[conds] = (conds, own_rows, marshal.dumps(own_rows))
-        blob = encode(m, entry[1], entry[2])
+        if conds is not last:
+            # the definition's own branches, as rows and their marshal bytes, made once
+            # for all the segments of a header (``rows`` keeps them by the branches)
+            own = tuple(conds[n_outer:])
+            entry = rows.get(own)
+            if entry is None:
+                own_rows = tuple([kept_row(rows, c) for c in own])
+                entry = rows[own] = (own_rows, marshal.dumps(own_rows))
+            last = conds
+        blob = encode(m, entry[0], entry[1])
         # a compact blob's fingerprint is made from it when a check needs it (None)
         defs.append((name, blob, m.fp if blob[0] == 0 else fingerprint(m)))
         known[m] = (m, blob, outer)

@@ -17,10 +17,19 @@ UNDEFINED = b"\0" * FP_SIZE
 
 def pack(names, fps):
     """(names, fingerprints) as stored."""
-    out = []
-    for fp in fps:
-        out.append(UNDEFINED if fp is None else fp)
-    return "\0".join(names), b"".join(out)
+    return "\0".join(names), _joined_fps(fps)
+
+
+# Compiled, depcheck.pxd defines these two in C (a fingerprint copied into the bytes
+# made for all; a dictionary read as a dictionary: LazyMacros' ``get`` decodes, and a
+# segment's check must not); plain Python, these:
+def _py_joined_fps(fps):
+    """``fps`` (FP_SIZE bytes each, None: ``UNDEFINED``) as one bytes."""
+    return b"".join([UNDEFINED if fp is None else fp for fp in fps])
+
+
+globals().setdefault("_joined_fps", _py_joined_fps)
+globals().setdefault("_raw_get", dict.get)
 
 
 def read_fingerprints(table, names, written, known):
@@ -29,16 +38,15 @@ def read_fingerprints(table, names, written, known):
     definition with no fingerprint yet that a segment of this run stored has it made
     from its blob (``known``: definition -> (it, its blob, ...), state.Encoder's
     ``segment_blobs``), not encoded again."""
-    get = dict.get
     out = []
     for name in names:
-        e = written[name] if name in written else get(table, name)
+        e = written[name] if name in written else _raw_get(table, name)
         if e is None:
             out.append(None)
         elif type(e) is MacroDef:
             fp = e.fp
             if fp is None:
-                seg = get(known, e)
+                seg = known.get(e)
                 if seg is not None:
                     fp = blob_fingerprint(seg[1])
                     if fp is not None:
@@ -56,10 +64,9 @@ def fingerprints_match(table, names, fps):
     ``fps``; the table is read as stored, a pending definition is not decoded."""
     if not names:
         return True
-    get = dict.get
     at = 0
     for name in names.split("\0"):
-        e = get(table, name)
+        e = _raw_get(table, name)
         if e is None:
             efp = UNDEFINED
         else:

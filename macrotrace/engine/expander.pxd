@@ -162,7 +162,7 @@ cdef class Expander:
     cdef public object lang
     cdef public long ignore_pragma
     cdef public long nesting
-    cdef public object reads
+    cdef public set reads
     cdef public object written
     cdef public object used
     cdef public object _named_table

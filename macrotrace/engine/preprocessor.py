@@ -463,7 +463,7 @@ class Engine(SegmentReuse, Reader):
         rec = self._rec
         if rec is not None:
             if guard is not None:
-                self.expander.reads[guard] = None
+                self.expander.reads.add(guard)
             if import_:
                 rec.tainted = True
         if once or (guard is not None and guard in self.macros):

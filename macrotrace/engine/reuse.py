@@ -160,7 +160,7 @@ class SegmentReuse:
         """A directive looked at whether ``name`` is defined."""
         reads = self.expander.reads
         if reads is not None:
-            reads[name] = None
+            reads.add(name)
 
     def _unrecordable(self):
         if self._rec is not None:

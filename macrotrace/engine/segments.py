@@ -61,7 +61,7 @@ class Recording:
 
     def __init__(self, path, digest, start, psig):
         self.path, self.digest, self.start, self.psig = path, digest, start, psig
-        self.reads = {}           # macro names looked up, first look first
+        self.reads = set()        # macro names looked up (Expander.reads)
         self.written = {}         # name -> its definition when the segment began
         self.used = set()         # builtins whose value depends on more than the file
         self.checks = []          # file-system answers (skipped #includes, __has_include)

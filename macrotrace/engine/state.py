@@ -118,8 +118,7 @@ class Encoder:
             raise ValueError("a definition's fingerprint is not %d bytes" % FP_SIZE)
         # the blobs stay a list (a file takes them as they are: statecache.py), with
         # their lengths (a reader adds them up)
-        value = (text, data, array("I", map(len, data)).tobytes(), array("i", outer_of).tobytes(),
-                 list(self.outer_rows), fp_data, own)
+        value = (text, data, _lengths(data), _int32s(outer_of), list(self.outer_rows), fp_data, own)
         return value, list(self.conds)
 
     def _as_stored(self, entry, add_data, add_outer, add_fp):
@@ -146,7 +145,13 @@ class Encoder:
             same = self.outers.get(ids)
             if same is None:
                 same = self.outers[ids] = (outer, len(self.outer_rows))
-                self.outer_rows.append(tuple([self._index(c) for c in outer]))
+                cond_index = self.cond_index
+                numbers = []
+                for c in outer:         # (most branches numbered already: found here)
+                    entry = cond_index.get(id(c))
+                    numbers.append(entry[1] if entry is not None and entry[0] is c
+                                   else self._index(c))
+                self.outer_rows.append(tuple(numbers))
             entry = self.outers[id(outer)] = (outer, same[1])
         return entry[1]
 
@@ -161,6 +166,22 @@ class Encoder:
 
     def _blob(self, name, m):
         return defcode.encode(m, tuple(self._index(c) for c in m.conditions))
+
+
+# Compiled, state.pxd defines these two in C (the numbers written in place, not each
+# taken apart by ``array``: ~16,000 of each a cold kernel unit); plain Python, these:
+def _py_lengths(blobs):
+    """The lengths of ``blobs`` as ``array("I")``'s bytes."""
+    return array("I", map(len, blobs)).tobytes()
+
+
+def _py_int32s(values):
+    """``values`` as ``array("i")``'s bytes."""
+    return array("i", values).tobytes()
+
+
+globals().setdefault("_lengths", _py_lengths)
+globals().setdefault("_int32s", _py_int32s)
 
 
 def _entries(encoder, macros):
