@@ -335,3 +335,18 @@ def test_the_identifier_table_grows_and_is_bounded():
         at += len(name) + 1
     assert 0 < lexer.names_count() <= lexer.MAX_NAMES
     assert lexer.name_at(text, 0, len(names[0])) is sys.intern(names[0])      # (found again)
+
+
+# -- how an identifier prints (printer.plain_name: a C test on the string compiled)
+
+@settings(max_examples=int(os.environ.get("MACROTRACE_FUZZ_EXAMPLES", "300")), deadline=None)
+@given(st.text("abcAZ_$09\\uUé字😀", min_size=1, max_size=12))
+def test_a_name_prints_as_spelled_when_ascii_without_a_ucn(name):
+    # the compiled test against what it replaces, on names of each width, with and
+    # without a backslash; and what the printer makes of them
+    from macrotrace.engine import printer
+    from macrotrace.engine.tokens import IDENT, Token
+    assert printer.plain_name(name) == (name.isascii() and "\\" not in name)
+    tok = Token(IDENT, name, 0, 1, 1, "<t>")
+    spelled = name if name.isascii() and "\\" not in name else printer.ucn_spelling(name)
+    assert printer.printed(tok) == spelled

@@ -14,6 +14,75 @@ cdef long COUNTER_DIGITS, DIGRAPH, NO_EXPAND, PASTE_LEFT, PREV_WHITE, STRINGIFY
 cdef dict DIGRAPHS
 cdef Token AVOID_PASTE, ENDARG
 
+# the names ever made a macro (define, define_pending, restore), a set of interned strings
+# keyed by address (each held; at most a quarter full): get_token looks an interned name
+# up in the macro table only when it is here; past MAX_NAMED names, or given a key that is not a str, the set
+# stops answering "no" (every name is looked up again, as before)
+cdef extern from *:
+    """
+    static PyObject **mt_named = NULL;
+    static Py_ssize_t mt_named_mask = -1, mt_named_used = 0;
+    static int mt_named_off = 0;
+
+    /* (addresses of strings made one after another are close: multiplied, not masked
+       alone, they do not fall in one run of full slots a missing name would walk) */
+    static CYTHON_INLINE Py_ssize_t mt_named_at(PyObject *s) {
+        unsigned long long h = (unsigned long long)(size_t)s * 0x9E3779B97F4A7C15ull;
+        return (Py_ssize_t)((size_t)(h >> 32) & (size_t)mt_named_mask);
+    }
+
+    /* 1 when s may be a macro's name: always, unless s is an interned str never noted */
+    static CYTHON_INLINE int mt_maybe_named(PyObject *s) {
+        Py_ssize_t i;
+        if (mt_named_off || !PyUnicode_CheckExact(s) || !PyUnicode_CHECK_INTERNED(s)) return 1;
+        if (mt_named == NULL) return 0;
+        for (i = mt_named_at(s); mt_named[i] != NULL; i = (i + 1) & mt_named_mask)
+            if (mt_named[i] == s) return 1;
+        return 0;
+    }
+
+    static int mt_note_named(PyObject *name, Py_ssize_t max_names) {
+        Py_ssize_t i, k, size;
+        PyObject **old;
+        if (mt_named_off) return 0;
+        if (!PyUnicode_CheckExact(name) || mt_named_used >= max_names) {
+            mt_named_off = 1;               /* (the names stay held: a few MB at most) */
+            return 0;
+        }
+        Py_INCREF(name);
+        PyUnicode_InternInPlace(&name);     /* (the one interned string of this spelling) */
+        if (mt_named != NULL) {
+            for (i = mt_named_at(name); mt_named[i] != NULL; i = (i + 1) & mt_named_mask)
+                if (mt_named[i] == name) { Py_DECREF(name); return 0; }
+        }
+        if (mt_named == NULL || 4 * (mt_named_used + 1) > mt_named_mask + 1) {
+            size = mt_named == NULL ? 8192 : 4 * (mt_named_mask + 1);
+            old = mt_named;
+            mt_named = (PyObject **)PyMem_Calloc((size_t)size, sizeof(PyObject *));
+            if (mt_named == NULL) { mt_named = old; Py_DECREF(name); PyErr_NoMemory(); return -1; }
+            k = mt_named_mask + 1;
+            mt_named_mask = size - 1;
+            for (i = 0; old != NULL && i < k; i++) {
+                PyObject *s = old[i];
+                Py_ssize_t j;
+                if (s == NULL) continue;
+                for (j = mt_named_at(s); mt_named[j] != NULL; j = (j + 1) & mt_named_mask) ;
+                mt_named[j] = s;
+            }
+            PyMem_Free(old);
+        }
+        for (i = mt_named_at(name); mt_named[i] != NULL; i = (i + 1) & mt_named_mask) ;
+        mt_named[i] = name;
+        mt_named_used++;
+        return 0;
+    }
+    """
+    bint _c_maybe_named "mt_maybe_named"(object name)
+    int _c_note_named "mt_note_named"(object name, Py_ssize_t max_names) except -1
+
+cdef bint _C_NAMED
+cdef Py_ssize_t _MAX_NAMED
+
 
 # (not tracked by the garbage collector: a context or an argument refers to token lists,
 # a macro's name, line numbers and a trace's expansion id, none of which refers back)
@@ -96,6 +165,7 @@ cdef class Expander:
     cdef public set reads
     cdef public object written
     cdef public object used
+    cdef public object _named_table
 
     @cython.locals(ctxs=list, top=Context)
     cpdef push_context(self, tokens, macro=*, long line=*, lines=*, exp=*)

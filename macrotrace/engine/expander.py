@@ -23,6 +23,7 @@ and the padding/avoid-paste tokens gcc's lazy paste produces are emitted the sam
 """
 
 import time
+from types import FunctionType
 
 from . import tokens as T
 from .lang import DEFAULT
@@ -40,6 +41,12 @@ ENDARG = T.eof_token()               # gcc's pfile->endarg: the EOF closing a ma
 # Python's recursion limit does not see: it would overflow the C stack) stop at the same
 # depth, below Python's limit.
 MAX_NESTING = 200
+
+# Compiled, the expander keeps the names ever made a macro in a C set (expander.pxd), so
+# an interned name never defined (most identifiers: types, functions, members) is not
+# looked up in the macro table at every token; pure Python looks every name up.
+MAX_NAMED = 1 << 20
+_MAX_NAMED = MAX_NAMED          # (a C integer, compiled)
 
 
 class ExpansionError(Exception):
@@ -115,6 +122,9 @@ def new_context(tokens, macro, line, lines, exp):
     ctx.lines = lines
     ctx.exp = exp
     return ctx
+
+
+_C_NAMED = not isinstance(new_context, FunctionType)     # (this module compiled)
 
 
 # what VaOpt.update says of a token (module constants: C values compiled)
@@ -259,6 +269,7 @@ class Expander:
 
     def __init__(self, hooks, base=None, recorder=None, max_expansions=1_000_000, lang=DEFAULT):
         self.macros = {}
+        self._named_table = self.macros   # the table whose names define/restore noted
         self.hooks = hooks
         self.base = base
         # the base when it is the file reader (reader.Reader): called directly, compiled
@@ -300,6 +311,8 @@ class Expander:
             if name not in self.written:
                 self.written[name] = old
         self.macros[name] = macro
+        if _C_NAMED:
+            _c_note_named(name, _MAX_NAMED)      # noqa: F821 (expander.pxd's C)
         self._paste_cache.clear()
         return old
 
@@ -307,6 +320,8 @@ class Expander:
         """Install a definition a replayed segment made, decoded when first looked up
         (the table is a ``state.LazyMacros`` then)."""
         dict.__setitem__(self.macros, name, pending)
+        if _C_NAMED:
+            _c_note_named(name, _MAX_NAMED)      # noqa: F821 (expander.pxd's C)
         self._paste_cache.clear()
 
     def set_counter(self, value):
@@ -330,6 +345,10 @@ class Expander:
     def restore(self, macros, counter):
         """Start from a saved state (``macros`` may be a lazily decoded table)."""
         self.macros = macros
+        if _C_NAMED:
+            for name in dict.keys(macros):
+                _c_note_named(name, _MAX_NAMED)  # noqa: F821 (expander.pxd's C)
+        self._named_table = macros
         self.counter = counter
         self._paste_cache.clear()
 
@@ -429,9 +448,12 @@ class Expander:
             if tok.kind is not IDENT or tok.flags & NO_EXPAND:
                 break
             name = tok.text
-            entry = dict.get(self.macros, name)     # (the dict's own lookup: no Python call)
-            if entry is not None and type(entry) is not MacroDef:
-                entry = self.macros.get(name)       # saved or replayed, decoded now (state.LazyMacros)
+            if _C_NAMED and self.macros is self._named_table and not _c_maybe_named(name):  # noqa: F821
+                entry = None                        # (never defined: no lookup)
+            else:
+                entry = dict.get(self.macros, name)     # (the dict's own lookup: no Python call)
+                if entry is not None and type(entry) is not MacroDef:
+                    entry = self.macros.get(name)   # saved or replayed, decoded now (state.LazyMacros)
             m = entry
             if self.reads is not None:
                 self.reads.add(name)

@@ -11,6 +11,20 @@ cdef dict DIGRAPHS
 cdef set _EQ_FORMERS
 cdef dict _FOLLOWERS
 
+# an identifier printed as spelled: an ASCII string holding no backslash (a UCN)
+cdef extern from *:
+    """
+    static CYTHON_INLINE int mt_plain_name(PyObject *s) {
+        if (!PyUnicode_IS_ASCII(s)) return 0;
+        return memchr(PyUnicode_1BYTE_DATA(s), '\\\\', (size_t)PyUnicode_GET_LENGTH(s)) == NULL;
+    }
+    """
+    bint _c_plain_name "mt_plain_name"(str s)
+
+cdef bint _C_HELPERS
+
+cpdef bint plain_name(str text)
+
 
 @cython.locals(ak=str, bk=str, c=Py_UCS4, op=str, text=str, follow=str)
 cpdef bint avoid_paste(Token a, Token b)

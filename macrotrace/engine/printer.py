@@ -7,6 +7,7 @@ text of every trace step, so a step reads like compiler output.
 """
 
 import re
+from types import FunctionType
 
 from .tokens import (CHAR, COUNTER_DIGITS, DIGRAPH, DIGRAPHS, EOF, IDENT, NUMBER, OTHER, PADDING,
                      PRAGMA, PREV_WHITE, PUNCT, STRING)
@@ -15,6 +16,18 @@ from .tokens import (CHAR, COUNTER_DIGITS, DIGRAPH, DIGRAPHS, EOF, IDENT, NUMBER
 _EQ_FORMERS = {"=", "!", ">", "<", "+", "-", "*", "/", "%", "&", "|", "^", ">>", "<<"}
 _FOLLOWERS = {">": ">", "<": "<%:", "+": "+", "-": "->", "/": "/*", "%": ":%", "&": "&",
               "|": "|", ":": ":>", "->": "*", "<=": ">", "#": "#%", ".": ".%"}
+_C_HELPERS = False      # (compiled: printer.pxd's C test; set below)
+
+
+def plain_name(text):
+    """Whether identifier ``text`` prints as it is spelled: ASCII, no UCN (a backslash).
+    Compiled, one C test on the string's own bytes (no method call, no substring search)."""
+    if _C_HELPERS:
+        return _c_plain_name(text)      # noqa: F821 (printer.pxd's C)
+    return text.isascii() and "\\" not in text
+
+
+_C_HELPERS = not isinstance(plain_name, FunctionType)
 
 
 def avoid_paste(a, b):
@@ -98,7 +111,7 @@ class Printer:
         self.source = None
         self.prev = tok
         text = tok.text
-        if kind is IDENT and not (text.isascii() and "\\" not in text):
+        if kind is IDENT and not plain_name(text):
             text = ucn_spelling(text)       # (printed(tok), inline: one call less a token)
         if tok.flags & COUNTER_DIGITS:
             self.marks.append(len(parts))
@@ -135,7 +148,7 @@ def printed(tok):
     kind = tok.kind
     if kind is IDENT:
         text = tok.text
-        return text if text.isascii() and "\\" not in text else ucn_spelling(text)
+        return text if plain_name(text) else ucn_spelling(text)
     return "#pragma " + tok.text if kind is PRAGMA else tok.text
 
 
