@@ -44,13 +44,16 @@ cdef bytes _marshalled(MacroDef m, object conditions)
 cdef Py_ssize_t _put_numbers(bytearray out, Py_ssize_t at, list body) except -1
 
 
+cdef inline Py_ssize_t _put_token(bytearray out, Py_ssize_t at, Token t) except -1
+
+
 @cython.locals(out=bytearray)
 cdef bytearray _buffer(Py_ssize_t size)
 
 
 @cython.locals(t=Token, params=object, body=list, name=str, start=Py_ssize_t,
                out=bytearray, at=Py_ssize_t, chars=Py_ssize_t, same=object, large=long,
-               f=object, kind=str, text=str, end=Py_ssize_t, p=str, n_text=Py_ssize_t,
+               f=object, kind=str, end=Py_ssize_t, p=str, n_text=Py_ssize_t,
                stop=Py_ssize_t, flags=long, size=Py_ssize_t, begin=Py_ssize_t, k=Py_ssize_t)
 cdef bytes _compact(MacroDef m, str home, long line, str spelling, bytes stored)
 

@@ -130,13 +130,19 @@ def _put_numbers(out, at, body):
     """Write the numbers of ``body``'s tokens (``_FIELDS`` each, all of them varints)
     into ``out`` from ``at``; where they end."""
     for t in body:
-        at = _put(out, at, _code(t.kind))
-        at = _put(out, at, t.flags)
-        at = _put(out, at, t.line)
-        at = _put(out, at, t.col)
-        at = _put(out, at, t.argno + 1)
-        at = _put(out, at, len(t.text))
+        at = _put_token(out, at, t)
     return at
+
+
+def _put_token(out, at, t):
+    """Write the ``_FIELDS`` numbers of token ``t`` (each a varint) into ``out`` from
+    ``at``; where they end."""
+    at = _put(out, at, _code(t.kind))
+    at = _put(out, at, t.flags)
+    at = _put(out, at, t.line)
+    at = _put(out, at, t.col)
+    at = _put(out, at, t.argno + 1)
+    return _put(out, at, len(t.text))
 
 
 _BUFFER = [bytearray(1 << 12)]
@@ -182,14 +188,8 @@ def _compact(m, home, line, spelling, stored):
             return None         # an identifier written with UCNs keeps its spelling
         if not (0 <= t.line < large and 0 <= t.col < large and 0 <= t.flags < large):
             return None         # a number past a varint of 5 bytes
-        text = t.text
-        at = _put(out, at, _code(kind))
-        at = _put(out, at, t.flags)
-        at = _put(out, at, t.line)
-        at = _put(out, at, t.col)
-        at = _put(out, at, t.argno + 1)
-        at = _put(out, at, len(text))
-        chars += len(text)
+        at = _put_token(out, at, t)
+        chars += len(t.text)
     end = at
     for p in params:
         chars += len(p)
